@@ -1,0 +1,188 @@
+/**
+ * The five safety properties of the Raft paper's Figure 3, checked incrementally as a run goes:
+ * Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety.
+ * The engine calls the hooks after each step of a server; a violation names the property, the
+ * time (ms of simulated time), the servers and what went wrong.
+ */
+import type { Command } from '../kv/types';
+import type { LogEntry, NodeId, Role } from '../raft/types';
+
+export type SafetyProperty =
+  | 'Election Safety'
+  | 'Leader Append-Only'
+  | 'Log Matching'
+  | 'Leader Completeness'
+  | 'State Machine Safety';
+
+export interface Violation {
+  property: SafetyProperty;
+  atMs: number;
+  nodes: NodeId[];
+  detail: string;
+}
+
+/** What the checker reads of a server. */
+export interface CheckedNode {
+  id: NodeId;
+  role: Role;
+  currentTerm: number;
+  log: readonly LogEntry[];
+  commitIndex: number;
+}
+
+function sameCommand(a: Command, b: Command): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameEntry(a: LogEntry, b: LogEntry): boolean {
+  return a === b || (a.term === b.term && sameCommand(a.command, b.command));
+}
+
+export class InvariantChecker {
+  readonly violations: Violation[] = [];
+  /** Election Safety: the one leader of each term. */
+  private leaderOfTerm = new Map<number, NodeId>();
+  /** Log Matching: for each (index, term) seen in any log, the entry and the term before it. */
+  private seen = new Map<number, Map<number, { entry: LogEntry; prevTerm: number; node: NodeId }>>();
+  /** Leader Completeness: committed entries by index (and which server committed first). */
+  private committed: LogEntry[] = [];
+  private committedBy: NodeId[] = [];
+  /** State Machine Safety: the entry applied at each index, and by whom first. */
+  private applied: LogEntry[] = [];
+  private appliedBy: NodeId[] = [];
+  /** Violations already reported, to report each problem once. */
+  private reported = new Set<string>();
+
+  get ok(): boolean {
+    return this.violations.length === 0;
+  }
+
+  private report(key: string, v: Violation): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.violations.push(v);
+  }
+
+  /** A server changed role; `leaders` are the other servers currently in role leader. */
+  onRoleChanged(n: CheckedNode, atMs: number): void {
+    if (n.role !== 'leader') return;
+    const prev = this.leaderOfTerm.get(n.currentTerm);
+    if (prev !== undefined && prev !== n.id) {
+      this.report(`es:${n.currentTerm}`, {
+        property: 'Election Safety', atMs, nodes: [prev, n.id],
+        detail: `two leaders in term ${n.currentTerm}: ${prev} and ${n.id}`,
+      });
+    } else {
+      this.leaderOfTerm.set(n.currentTerm, n.id);
+    }
+    // Leader Completeness: every entry committed so far must be in the new leader's log.
+    for (let i = 1; i < this.committed.length; i++) {
+      const c = this.committed[i];
+      if (!c || c.term >= n.currentTerm) continue;
+      const mine = n.log[i - 1];
+      if (!mine || !sameEntry(mine, c)) {
+        this.report(`lc:${n.id}:${n.currentTerm}:${i}`, {
+          property: 'Leader Completeness', atMs, nodes: [n.id, this.committedBy[i]],
+          detail: `${n.id} became leader of term ${n.currentTerm} without the entry committed at index ${i} (term ${c.term})`,
+        });
+        return;
+      }
+    }
+  }
+
+  /** Existing entries of `n` from `fromIndex` on were removed or overwritten. */
+  onLogChanged(n: CheckedNode, fromIndex: number, atMs: number): void {
+    if (n.role === 'leader') {
+      this.report(`lao:${n.id}:${n.currentTerm}`, {
+        property: 'Leader Append-Only', atMs, nodes: [n.id],
+        detail: `leader ${n.id} (term ${n.currentTerm}) overwrote or deleted entries from index ${fromIndex}`,
+      });
+    }
+    this.checkLogMatching(n, fromIndex, atMs);
+  }
+
+  /** Entries were appended to `n` from `fromIndex` on. */
+  onAppended(n: CheckedNode, fromIndex: number, atMs: number): void {
+    this.checkLogMatching(n, fromIndex, atMs);
+  }
+
+  /**
+   * Log Matching, checked inductively: every (index, term) pair seen anywhere must carry the same
+   * command and follow an entry of the same term; by induction equal (index, term) pairs then have
+   * identical prefixes.
+   */
+  private checkLogMatching(n: CheckedNode, fromIndex: number, atMs: number): void {
+    const log = n.log;
+    for (let i = Math.max(1, fromIndex); i <= log.length; i++) {
+      const e = log[i - 1];
+      const prevTerm = i > 1 ? log[i - 2].term : 0;
+      let byTerm = this.seen.get(i);
+      if (!byTerm) {
+        byTerm = new Map();
+        this.seen.set(i, byTerm);
+      }
+      const rec = byTerm.get(e.term);
+      if (!rec) {
+        byTerm.set(e.term, { entry: e, prevTerm, node: n.id });
+      } else if (!sameCommand(rec.entry.command, e.command) || rec.prevTerm !== prevTerm) {
+        this.report(`lm:${i}:${e.term}`, {
+          property: 'Log Matching', atMs, nodes: [rec.node, n.id],
+          detail: `${rec.node} and ${n.id} both hold an entry of term ${e.term} at index ${i} but their logs differ ${rec.prevTerm !== prevTerm ? `just before it (terms ${rec.prevTerm} and ${prevTerm})` : 'in that entry'}`,
+        });
+      }
+    }
+  }
+
+  /**
+   * `n`'s commitIndex rose from `fromIndex` to n.commitIndex. `leaders` are the live leaders now:
+   * a newly committed entry must already be in every leader of a later term (Leader Completeness).
+   */
+  onCommitted(n: CheckedNode, fromIndex: number, leaders: CheckedNode[], atMs: number): void {
+    for (let i = fromIndex + 1; i <= n.commitIndex && i <= n.log.length; i++) {
+      const e = n.log[i - 1];
+      const c = this.committed[i];
+      if (!c) {
+        this.committed[i] = e;
+        this.committedBy[i] = n.id;
+      }
+      for (const l of leaders) {
+        if (l.currentTerm <= e.term) continue;
+        const mine = l.log[i - 1];
+        if (!mine || !sameEntry(mine, e)) {
+          this.report(`lc:${l.id}:${l.currentTerm}:${i}`, {
+            property: 'Leader Completeness', atMs, nodes: [l.id, n.id],
+            detail: `entry at index ${i} (term ${e.term}) committed by ${n.id} is missing from ${l.id}, leader of later term ${l.currentTerm}`,
+          });
+        }
+      }
+    }
+  }
+
+  /** `n` applied `entry` at `index` to its state machine. */
+  onApplied(n: NodeId, index: number, entry: LogEntry, atMs: number): void {
+    const prev = this.applied[index];
+    if (!prev) {
+      this.applied[index] = entry;
+      this.appliedBy[index] = n;
+    } else if (!sameEntry(prev, entry)) {
+      this.report(`sms:${index}`, {
+        property: 'State Machine Safety', atMs, nodes: [this.appliedBy[index], n],
+        detail: `${this.appliedBy[index]} applied an entry of term ${prev.term} at index ${index} but ${n} applied a different one of term ${entry.term}`,
+      });
+    }
+  }
+
+  /** An independent copy (for checkpoints). */
+  clone(): InvariantChecker {
+    const c = new InvariantChecker();
+    c.violations.push(...this.violations.map((v) => ({ ...v, nodes: v.nodes.slice() })));
+    c.leaderOfTerm = new Map(this.leaderOfTerm);
+    c.seen = new Map([...this.seen].map(([k, m]) => [k, new Map(m)]));
+    c.committed = this.committed.slice();
+    c.committedBy = this.committedBy.slice();
+    c.applied = this.applied.slice();
+    c.appliedBy = this.appliedBy.slice();
+    c.reported = new Set(this.reported);
+    return c;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The typed form of a scenario file (scenarios/*.yaml) after parsing and validation.
+ * The YAML contract is documented in docs/scenarios.md. All durations are ms of simulated time.
+ */
+
+/** Network settings; rates are probabilities in [0, 1]. */
+export interface NetworkConfig {
+  /** One-way latency drawn uniformly from [min, max] ms for every message. */
+  latencyMs: [number, number];
+  dropRate: number;
+  duplicateRate: number;
+}
+
+/** One log entry of an `initial` log: a no-op of a term, or a put of a term. */
+export type InitialEntry = { term: number; put?: [string, string] };
+
+/** Persistent state a server starts with at time 0 (to set up the paper's figures). */
+export interface InitialServerState {
+  term: number;
+  votedFor: string | null;
+  log: InitialEntry[];
+}
+
+export interface ClusterConfig {
+  /** Server names, 1 to 9 of them ("S1".."Sn" when the file gives a count). */
+  nodes: string[];
+  heartbeatMs: number;
+  /** Election timeout drawn uniformly from [min, max) ms (Raft paper §5.2). */
+  electionTimeoutMs: [number, number];
+  /** A client retries an attempt that got no reply after this long. */
+  clientTimeoutMs: number;
+  network: NetworkConfig;
+  initial: Record<string, InitialServerState>;
+  /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */
+  unsafe: string[];
+}
+
+/** Common options of client steps (put / get / delete / cas). */
+export interface ClientStepOptions {
+  /** Client name; default the first client. */
+  client: string;
+  /** Send every attempt to this server only (default: the server the client believes leads). */
+  via?: string;
+  /** Retry on timeout / redirect (default true). */
+  retry: boolean;
+  /** Don't wait for the reply before the next step (default false). */
+  async: boolean;
+  /** Give up (history result "unknown") after this long; default 5000. */
+  withinMs: number;
+}
+
+/** Inline check of a client reply. Only the given fields are checked. */
+export interface ClientExpect {
+  /** Expected value of a single-key get; null means "key absent". */
+  value?: string | null;
+  /** For prefix gets: the full key → value map expected. */
+  values?: Record<string, string>;
+  /** "ok" | "fail" | "unknown". */
+  result?: 'ok' | 'fail' | 'unknown';
+  /** For cas: whether the compare held. */
+  succeeded?: boolean;
+  /** For delete: how many keys were deleted. */
+  deleted?: number;
+}
+
+/** A server reference in a step: a name or the word "leader" (the live leader with the highest term). */
+export type ServerRef = string;
+
+export type StepBody =
+  | { kind: 'say'; text: string; zh?: string; pause: boolean }
+  | { kind: 'pause' }
+  | { kind: 'run'; durationMs: number }
+  | { kind: 'wait'; for: 'leader'; among?: string[]; withinMs: number }
+  | { kind: 'wait'; for: 'commit'; index: number; nodes?: number; withinMs: number }
+  | { kind: 'crash'; targets: ServerRef[] }
+  | { kind: 'restart'; targets: ServerRef[] | 'all' }
+  | { kind: 'timeout'; target: ServerRef }
+  | { kind: 'partition'; groups: string[][] }
+  | { kind: 'isolate'; target: ServerRef }
+  | { kind: 'reconnect'; target: ServerRef }
+  | { kind: 'cut'; from: string; to: string; both: boolean }
+  | { kind: 'heal' }
+  | { kind: 'network'; settings: Partial<NetworkConfig> }
+  | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
+  | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; expect?: ClientExpect } & ClientStepOptions)
+  | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)
+  | ({ kind: 'cas'; key: string; from: string | null; to: string; expect?: ClientExpect } & ClientStepOptions)
+  | { kind: 'expect'; checks: ExpectChecks };
+
+/** What an `expect` step can check; every key given must hold. */
+export interface ExpectChecks {
+  /** A server name, "none" or "any". */
+  leader?: string;
+  role?: Record<string, 'follower' | 'candidate' | 'leader'>;
+  term?: Record<string, number>;
+  committed?: { index: number; nodes?: number };
+  notCommitted?: { index: number };
+  /** Entry terms of each listed server's log. */
+  log?: Record<string, number[]>;
+  /** Applied KV contents; null value means the key must be absent. */
+  kv?: Record<string, string | null>;
+  /** Which servers the kv check applies to (default: live servers). */
+  on?: string[] | 'all';
+  invariants?: 'ok';
+  linearizable?: boolean;
+}
+
+/** One step with where it came from. `index` is 0-based; `line` is 1-based in the YAML file. */
+export type Step = StepBody & { index: number; line: number };
+
+export interface Scenario {
+  /** File name the scenario came from (for messages), e.g. "scenarios/leader-crash.yaml". */
+  file: string;
+  title: string;
+  description: string;
+  seed: number;
+  cluster: ClusterConfig;
+  clients: string[];
+  steps: Step[];
+}
+
+/**
+ * A scenario that cannot be run: thrown by parseScenario with where and why.
+ * `line`/`column` are 1-based; `key` is the dotted path of the offending key (e.g. "steps[3].crash").
+ */
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${key ? key + ': ' : ''}${reason}`);
+    this.name = 'ScenarioError';
+  }
+}

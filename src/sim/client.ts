@@ -1,0 +1,222 @@
+/**
+ * Simulated clients: each runs one operation at a time (later ones queue), sends it to the server
+ * it believes leads, follows leader hints, retries after `clientTimeoutMs` with the same
+ * (clientId, seq) so the servers apply it once (Raft thesis §6.3), and records a history.
+ */
+import type { KvOp, KvResult } from '../kv/types';
+import type { NodeId } from '../raft/types';
+import type { ClientResponse, HistoryRecord } from './types';
+
+/** What a client step asks for. */
+export type ClientOpSpec =
+  | { op: 'put'; key: string; value: string }
+  | { op: 'get'; key: string; prefix?: boolean; serializable?: boolean }
+  | { op: 'delete'; key: string; prefix?: boolean }
+  | { op: 'cas'; key: string; from: string | null; to: string };
+
+/** How a client step runs. `withinMs` bounds the whole operation, retries included. */
+export interface ClientRunOptions {
+  via?: NodeId;
+  retry: boolean;
+  withinMs: number;
+}
+
+/** A client operation in progress or done; `record` is set when it has returned or given up. */
+export interface ClientOpHandle {
+  client: string;
+  spec: ClientOpSpec;
+  options: ClientRunOptions;
+  seq: number;
+  done: boolean;
+  record?: HistoryRecord;
+}
+
+/** What a client needs from the engine. */
+export interface ClientHost {
+  nowMs(): number;
+  servers(): NodeId[];
+  sendRequest(client: string, to: NodeId, seq: number, op: KvOp, serializable: boolean): void;
+  /** Schedules this client's timer; the engine calls `onTimer(gen)` when it fires. */
+  schedule(client: string, atMs: number, gen: number): void;
+  onReturn(handle: ClientOpHandle): void;
+}
+
+/** The KV op a client sends for a spec: cas becomes an etcd txn (compare value / absence, then put). */
+export function kvOpFor(spec: ClientOpSpec): KvOp {
+  switch (spec.op) {
+    case 'put':
+      return { op: 'put', key: spec.key, value: spec.value };
+    case 'get':
+      return { op: 'get', key: spec.key, prefix: spec.prefix ?? false };
+    case 'delete':
+      return { op: 'delete', key: spec.key, prefix: spec.prefix ?? false };
+    case 'cas':
+      return {
+        op: 'txn',
+        // etcd's "prevExist: false" idea: an absent key has version 0.
+        compare: [spec.from === null
+          ? { key: spec.key, target: 'version', result: '=', value: 0 }
+          : { key: spec.key, target: 'value', result: '=', value: spec.from }],
+        success: [{ op: 'put', key: spec.key, value: spec.to }],
+        failure: [],
+      };
+  }
+}
+
+/** Short text of an op for timelines, e.g. `put x="1"`. */
+export function describeOp(spec: ClientOpSpec): string {
+  switch (spec.op) {
+    case 'put':
+      return `put ${spec.key}=${JSON.stringify(spec.value)}`;
+    case 'get':
+      return `get ${spec.key}${spec.prefix ? '*' : ''}${spec.serializable ? ' (serializable)' : ''}`;
+    case 'delete':
+      return `delete ${spec.key}${spec.prefix ? '*' : ''}`;
+    case 'cas':
+      return `cas ${spec.key}: ${JSON.stringify(spec.from)} → ${JSON.stringify(spec.to)}`;
+  }
+}
+
+export class SimClient {
+  /** The server this client sends to next. */
+  leaderGuess: NodeId;
+  private seq = 0;
+  current: ClientOpHandle | null = null;
+  readonly queue: ClientOpHandle[] = [];
+  private invokeMs = 0;
+  private deadlineMs = 0;
+  private attemptTarget: NodeId | null = null;
+  /** Timer generation: a timer event with another generation is stale. */
+  private gen = 0;
+
+  constructor(readonly name: string, private host: ClientHost, private clientTimeoutMs: number, private backoffMs: number) {
+    this.leaderGuess = host.servers()[0];
+  }
+
+  /** Queues an operation; it starts at once if the client is idle. */
+  submit(spec: ClientOpSpec, options: ClientRunOptions): ClientOpHandle {
+    const h: ClientOpHandle = { client: this.name, spec, options, seq: 0, done: false };
+    this.queue.push(h);
+    if (!this.current) this.startNext();
+    return h;
+  }
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  private startNext(): void {
+    const h = this.queue.shift();
+    if (!h) return;
+    this.current = h;
+    h.seq = ++this.seq;
+    this.invokeMs = this.host.nowMs();
+    this.deadlineMs = this.invokeMs + h.options.withinMs;
+    this.sendAttempt(h.options.via ?? this.leaderGuess);
+  }
+
+  private sendAttempt(to: NodeId): void {
+    const h = this.current!;
+    this.attemptTarget = to;
+    this.host.sendRequest(this.name, to, h.seq, kvOpFor(h.spec), h.spec.op === 'get' && !!h.spec.serializable);
+    this.arm(Math.min(this.host.nowMs() + this.clientTimeoutMs, this.deadlineMs));
+  }
+
+  private arm(atMs: number): void {
+    this.gen++;
+    this.host.schedule(this.name, atMs, this.gen);
+  }
+
+  private nextServer(after: NodeId): NodeId {
+    const s = this.host.servers();
+    return s[(s.indexOf(after) + 1) % s.length];
+  }
+
+  /** The client's timer fired: give up at the deadline, otherwise retry elsewhere. */
+  onTimer(gen: number): void {
+    if (gen !== this.gen || !this.current) return;
+    const h = this.current;
+    const now = this.host.nowMs();
+    if (now >= this.deadlineMs || !h.options.retry) {
+      this.finish('unknown', undefined);
+      return;
+    }
+    if (this.attemptTarget === null) {
+      // A back-off after a redirect without a hint has ended.
+      this.sendAttempt(h.options.via ?? this.leaderGuess);
+      return;
+    }
+    // No answer in clientTimeoutMs: try the next server (unless pinned with `via`).
+    if (!h.options.via) this.leaderGuess = this.nextServer(this.attemptTarget);
+    this.sendAttempt(h.options.via ?? this.leaderGuess);
+  }
+
+  /** A server answered. Stale answers (another seq) are ignored. */
+  onResponse(r: ClientResponse): void {
+    const h = this.current;
+    if (!h || r.seq !== h.seq) return;
+    if (r.ok) {
+      this.leaderGuess = r.from;
+      const result = r.result!;
+      const failed = result.op === 'error' || (h.spec.op === 'cas' && result.op === 'txn' && !result.succeeded);
+      this.finish(failed ? 'fail' : 'ok', result);
+      return;
+    }
+    if (!h.options.retry) {
+      // A non-leader refused it: the operation definitely did not happen.
+      this.finish(r.error === 'notLeader' ? 'fail' : 'unknown', r);
+      return;
+    }
+    if (r.leaderHint && r.leaderHint !== r.from && !h.options.via) {
+      this.leaderGuess = r.leaderHint;
+      this.sendAttempt(r.leaderHint);
+      return;
+    }
+    // No useful hint: wait a little, then try the next server.
+    if (!h.options.via) this.leaderGuess = this.nextServer(r.from);
+    this.attemptTarget = null;
+    this.arm(Math.min(this.host.nowMs() + this.backoffMs, this.deadlineMs));
+  }
+
+  private finish(result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined): void {
+    const h = this.current!;
+    const rec: HistoryRecord = {
+      client: this.name,
+      op: h.spec.op,
+      key: h.spec.key,
+      invokeMs: this.invokeMs,
+      returnMs: result === 'unknown' ? null : this.host.nowMs(),
+      result,
+    };
+    const s = h.spec;
+    if (s.op === 'put') rec.value = s.value;
+    if (s.op === 'cas') { rec.from = s.from; rec.to = s.to; }
+    if ((s.op === 'get' || s.op === 'delete') && s.prefix) rec.prefix = true;
+    if (s.op === 'get' && s.serializable) rec.serializable = true;
+    if (s.op === 'get' && result === 'ok' && response && 'op' in response && response.op === 'get') {
+      if (s.prefix) rec.value = null;
+      else rec.value = response.kvs.length ? response.kvs[0].value : null;
+    }
+    if (response !== undefined) rec.response = response;
+    h.record = rec;
+    h.done = true;
+    this.current = null;
+    this.gen++;
+    this.host.onReturn(h);
+    this.startNext();
+  }
+
+  /** Copy for checkpoints; `host` is rebound by the engine copy. */
+  cloneWith(host: ClientHost): SimClient {
+    const c = new SimClient(this.name, host, this.clientTimeoutMs, this.backoffMs);
+    c.leaderGuess = this.leaderGuess;
+    c.seq = this.seq;
+    c.current = this.current ? { ...this.current } : null;
+    c.queue.push(...this.queue.map((h) => ({ ...h })));
+    c.invokeMs = this.invokeMs;
+    c.deadlineMs = this.deadlineMs;
+    c.attemptTarget = this.attemptTarget;
+    c.gen = this.gen;
+    return c;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The discrete-event queue: a binary min-heap ordered by simulated time (ms), ties broken by
+ * insertion order (`seq`), so two runs with the same inputs pop events in the same order.
+ */
+
+/** Anything the queue can hold: a time and a sequence number the queue assigns. */
+export interface Scheduled {
+  atMs: number;
+  seq: number;
+}
+
+export class EventHeap<T extends Scheduled> {
+  private items: T[] = [];
+  private nextSeq = 0;
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Adds `item`, stamping its `seq`. */
+  push(item: T): void {
+    item.seq = this.nextSeq++;
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i], a[p])) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+
+  /** The earliest item without removing it. */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  /** Removes and returns the earliest item. */
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l], a[m])) m = l;
+        if (r < a.length && before(a[r], a[m])) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  /** Copies of the queued items (shallow) and the sequence counter, for checkpoints. */
+  save(): { items: T[]; nextSeq: number } {
+    return { items: this.items.slice(), nextSeq: this.nextSeq };
+  }
+
+  restore(s: { items: T[]; nextSeq: number }): void {
+    this.items = s.items.slice();
+    this.nextSeq = s.nextSeq;
+  }
+}
+
+function before(a: Scheduled, b: Scheduled): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+}

@@ -1,0 +1,116 @@
+/**
+ * Types shared by the engine, the scenario runner, the CLI and the UI.
+ * Every time is in ms of simulated time since the start of the run.
+ */
+import type { KvOp, KvResult, KvSnapshot } from '../kv/types';
+import type { LogEntry, NodeId, RaftMessage, RaftNote, Role } from '../raft/types';
+
+/** A client's request to a server (Raft thesis §6.3: it carries clientId and a sequence number). */
+export interface ClientRequest {
+  type: 'ClientRequest';
+  from: string;
+  to: NodeId;
+  term: 0;
+  clientId: string;
+  seq: number;
+  op: KvOp;
+  /** For gets: answer from the contacted server's applied state, without going through the log. */
+  serializable: boolean;
+}
+
+/** A server's answer to a client. `ok: false` means "not done here": see `leaderHint` / `error`. */
+export interface ClientResponse {
+  type: 'ClientResponse';
+  from: NodeId;
+  to: string;
+  term: 0;
+  clientId: string;
+  seq: number;
+  ok: boolean;
+  result?: KvResult;
+  /** When the server is not the leader: the leader it knows, if any. */
+  leaderHint?: NodeId | null;
+  error?: 'notLeader' | 'overwritten';
+}
+
+export type SimMessage = RaftMessage | ClientRequest | ClientResponse;
+
+/** Why a message did not arrive. */
+export type DropReason = 'loss' | 'partition' | 'crashed' | 'manual';
+
+/** One message's life: sent, then delivered or dropped. */
+export interface MessageRecord {
+  id: number;
+  msg: SimMessage;
+  sendMs: number;
+  /** When it arrives (or would have arrived). */
+  deliverMs: number;
+  status: 'inFlight' | 'delivered' | 'dropped';
+  dropReason?: DropReason;
+  /** Set on the extra copy made by duplication: the id of the original. */
+  duplicateOf?: number;
+}
+
+/** Kinds of trace events (for the readable timeline, the event feed and the UI's markers). */
+export type TraceEvent =
+  | { atMs: number; kind: 'role'; node: NodeId; from: Role; to: Role; term: number }
+  | { atMs: number; kind: 'note'; node: NodeId; note: RaftNote }
+  | { atMs: number; kind: 'fault'; action: string; nodes: NodeId[]; detail?: string }
+  | { atMs: number; kind: 'client'; phase: 'invoke' | 'return'; client: string; opText: string; result?: string; server?: NodeId }
+  | { atMs: number; kind: 'caption'; text: string; zh?: string }
+  | { atMs: number; kind: 'step'; index: number; line: number; ok: boolean; message: string }
+  | { atMs: number; kind: 'invariant'; property: string; detail: string };
+
+/** Per-link network settings (ms of simulated time, probabilities in [0, 1]). */
+export interface LinkSettings {
+  latencyMs: [number, number];
+  dropRate: number;
+  duplicateRate: number;
+}
+
+/** Plain-data view of one server for the UI and the CLI. */
+export interface ServerView {
+  id: NodeId;
+  up: boolean;
+  role: Role;
+  currentTerm: number;
+  votedFor: NodeId | null;
+  commitIndex: number;
+  lastApplied: number;
+  leaderId: NodeId | null;
+  log: LogEntry[];
+  votesGranted: NodeId[];
+  nextIndex: Record<NodeId, number>;
+  matchIndex: Record<NodeId, number>;
+  /** When the election timer fires next, or null if not armed. */
+  electionDeadlineMs: number | null;
+  /** When the current election timer was armed (for drawing the timer arc). */
+  electionArmedMs: number | null;
+  kv: KvSnapshot;
+}
+
+/** A client's request/response as recorded in the history (linearizability input). */
+export interface HistoryRecord {
+  client: string;
+  op: 'put' | 'get' | 'delete' | 'cas';
+  key: string;
+  value?: string | null;
+  from?: string | null;
+  to?: string;
+  prefix?: boolean;
+  serializable?: boolean;
+  invokeMs: number;
+  returnMs: number | null;
+  result: 'ok' | 'fail' | 'unknown';
+  response?: unknown;
+}
+
+/** Counters of a run. */
+export interface SimStats {
+  events: number;
+  messagesSent: number;
+  messagesDelivered: number;
+  messagesDropped: number;
+  electionsStarted: number;
+  leadersElected: number;
+}
