@@ -228,8 +228,8 @@ export class RaftNode {
   /** Followers and candidates start an election when the timer fires; a leader ignores it. */
   private onElectionTimeout(): void {
     if (this.volatile.role === 'leader') return;
-    this.changeRole({ type: 'TIMEOUT' });
     this.persistent.currentTerm += 1;
+    this.changeRole({ type: 'TIMEOUT' });
     this.persistent.votedFor = this.id;
     this.volatile.leaderId = null;
     this.volatile.votesGranted = [this.id];

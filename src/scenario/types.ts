@@ -71,7 +71,19 @@ export type StepBody =
   | { kind: 'pause' }
   | { kind: 'run'; durationMs: number }
   | { kind: 'wait'; for: 'leader'; among?: string[]; withinMs: number }
-  | { kind: 'wait'; for: 'commit'; index: number; nodes?: number; withinMs: number }
+  | {
+      kind: 'wait';
+      for: 'commit';
+      index: number;
+      /**
+       * The log index to wait for (the YAML `index`). Always set by the parser: on a parsed Step,
+       * `index` is the step's own 0-based position (Step = StepBody & { index, line }), which
+       * overwrites this variant's `index`, so read the log index from here.
+       */
+      logIndex?: number;
+      nodes?: number;
+      withinMs: number;
+    }
   | { kind: 'crash'; targets: ServerRef[] }
   | { kind: 'restart'; targets: ServerRef[] | 'all' }
   | { kind: 'timeout'; target: ServerRef }

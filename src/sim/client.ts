@@ -88,6 +88,12 @@ export class SimClient {
   private attemptTarget: NodeId | null = null;
   /** Timer generation: a timer event with another generation is stale. */
   private gen = 0;
+  /**
+   * Servers that timed out on the current operation. Their hints are not followed and they are
+   * skipped when rotating, so a client cannot bounce forever between a partitioned old leader and
+   * a follower that still points at it. Cleared when every server is a suspect, and per operation.
+   */
+  private suspects = new Set<NodeId>();
 
   constructor(readonly name: string, private host: ClientHost, private clientTimeoutMs: number, private backoffMs: number) {
     this.leaderGuess = host.servers()[0];
@@ -110,6 +116,7 @@ export class SimClient {
     if (!h) return;
     this.current = h;
     h.seq = ++this.seq;
+    this.suspects.clear();
     this.invokeMs = this.host.nowMs();
     this.deadlineMs = this.invokeMs + h.options.withinMs;
     this.sendAttempt(h.options.via ?? this.leaderGuess);
@@ -127,8 +134,15 @@ export class SimClient {
     this.host.schedule(this.name, atMs, this.gen);
   }
 
+  /** The next server after `after` in ring order that is not a suspect. */
   private nextServer(after: NodeId): NodeId {
     const s = this.host.servers();
+    if (this.suspects.size >= s.length) this.suspects.clear();
+    let i = s.indexOf(after);
+    for (let k = 0; k < s.length; k++) {
+      i = (i + 1) % s.length;
+      if (!this.suspects.has(s[i])) return s[i];
+    }
     return s[(s.indexOf(after) + 1) % s.length];
   }
 
@@ -146,7 +160,8 @@ export class SimClient {
       this.sendAttempt(h.options.via ?? this.leaderGuess);
       return;
     }
-    // No answer in clientTimeoutMs: try the next server (unless pinned with `via`).
+    // No answer in clientTimeoutMs: suspect that server and try the next one (unless pinned with `via`).
+    this.suspects.add(this.attemptTarget);
     if (!h.options.via) this.leaderGuess = this.nextServer(this.attemptTarget);
     this.sendAttempt(h.options.via ?? this.leaderGuess);
   }
@@ -167,7 +182,7 @@ export class SimClient {
       this.finish(r.error === 'notLeader' ? 'fail' : 'unknown', r);
       return;
     }
-    if (r.leaderHint && r.leaderHint !== r.from && !h.options.via) {
+    if (r.leaderHint && r.leaderHint !== r.from && !h.options.via && !this.suspects.has(r.leaderHint)) {
       this.leaderGuess = r.leaderHint;
       this.sendAttempt(r.leaderHint);
       return;
@@ -217,6 +232,7 @@ export class SimClient {
     c.deadlineMs = this.deadlineMs;
     c.attemptTarget = this.attemptTarget;
     c.gen = this.gen;
+    c.suspects = new Set(this.suspects);
     return c;
   }
 }

@@ -91,6 +91,8 @@ export class Simulation {
   network: Network;
   /** Every message sent, in send order (when keepTrace). */
   messages: MessageRecord[] = [];
+  /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
+  readonly inFlight = new Set<MessageRecord>();
   /** Protocol and fault events, in order (when keepTrace). */
   trace: TraceEvent[] = [];
   /** Every client operation that returned or gave up, in return order. */
@@ -381,10 +383,12 @@ export class Simulation {
     if (lost) rec.dropReason = 'loss';
     this.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
     if (this.keepTrace) this.messages.push(rec);
+    this.inFlight.add(rec);
     this.queue.push({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
   }
 
   private drop(rec: MessageRecord, reason: DropReason): void {
+    this.inFlight.delete(rec);
     rec.status = 'dropped';
     rec.dropReason = reason;
     rec.deliverMs = this.nowMs;
@@ -395,6 +399,7 @@ export class Simulation {
   private deliver(rec: MessageRecord): void {
     if (rec.status !== 'inFlight') return; // dropped by hand while in flight
     const m = rec.msg;
+    if (rec.dropReason !== 'loss') this.inFlight.delete(rec);
     if (rec.dropReason === 'loss') return this.drop(rec, 'loss');
     if (m.type === 'ClientResponse') {
       rec.status = 'delivered';
@@ -438,7 +443,8 @@ export class Simulation {
    * @throws Error if no message with that id is in flight
    */
   dropInFlight(id: number): void {
-    const rec = this.messages.find((r) => r.id === id);
+    let rec: MessageRecord | undefined;
+    for (const r of this.inFlight) if (r.id === id) rec = r;
     if (!rec || rec.status !== 'inFlight') throw new Error(`message ${id} is not in flight`);
     this.drop(rec, 'manual');
     this.fault('drop message', [rec.msg.from, rec.msg.to], `#${id}`);

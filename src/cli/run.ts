@@ -1,0 +1,32 @@
+/**
+ * Runs a scenario text headless and builds its report; shared by the CLI and the tests.
+ * Uses the wall clock only to report how long the run took (never inside the simulation).
+ */
+import { parseScenario } from '../scenario/parse';
+import { buildReport, readableReport, type RunReport } from '../scenario/report';
+import { ScenarioRunner } from '../scenario/runner';
+import { ScenarioError, type Scenario } from '../scenario/types';
+
+export type RunOutcome =
+  | { kind: 'invalid'; error: string; scenarioError?: ScenarioError }
+  | { kind: 'ran'; scenario: Scenario; runner: ScenarioRunner; report: RunReport; readable: string };
+
+/**
+ * Parses and runs `text` (named `file` in messages). A bad scenario gives `kind: 'invalid'` with
+ * the error naming file, line and key; it never throws for bad input.
+ */
+export function runScenarioFile(text: string, file: string, opts: { seed?: number } = {}): RunOutcome {
+  let scenario: Scenario;
+  try {
+    scenario = parseScenario(text, file);
+  } catch (e) {
+    if (e instanceof ScenarioError) return { kind: 'invalid', error: e.message, scenarioError: e };
+    return { kind: 'invalid', error: `${file}: ${(e as Error).message}` };
+  }
+  const runner = new ScenarioRunner(scenario, { seed: opts.seed });
+  const t0 = performance.now();
+  runner.runToEnd();
+  const wallMs = performance.now() - t0;
+  const report = buildReport(runner, wallMs);
+  return { kind: 'ran', scenario, runner, report, readable: readableReport(runner, report) };
+}

@@ -1,0 +1,850 @@
+/**
+ * Parser and validator of scenario files (format: docs/scenarios.md, schema: schema.ts).
+ *
+ * Pipeline: size limit -> YAML (core schema, no custom tags, alias expansion capped) -> JSON Schema
+ * (ajv, errors mapped back to YAML line/column) -> checks the schema cannot express (names refer to
+ * the cluster's servers and clients, timing and log consistency) -> typed Scenario with defaults.
+ * The file is only ever read as data; nothing in it is evaluated.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import {
+  DEFAULTS,
+  LIMITS,
+  NAME_PATTERN,
+  RESERVED_WORDS,
+  scenarioSchema,
+  type JsonSchema,
+} from './schema';
+import {
+  ScenarioError,
+  type ClientExpect,
+  type ClusterConfig,
+  type ExpectChecks,
+  type InitialEntry,
+  type InitialServerState,
+  type NetworkConfig,
+  type Scenario,
+  type Step,
+  type StepBody,
+} from './types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the builder walks data the schema has validated */
+type Dict = Record<string, any>;
+type Seg = string | number;
+type Where = 'key' | 'value';
+
+/** Parse and validate a scenario; throws the first ScenarioError (in document order). */
+export function parseScenario(text: string, file: string): Scenario {
+  const { scenario, errors } = validateScenario(text, file);
+  if (errors.length > 0) throw errors[0];
+  return scenario!;
+}
+
+/** Parse and validate a scenario, returning every error found (sorted by position) instead of throwing. */
+export function validateScenario(text: string, file: string): { scenario?: Scenario; errors: ScenarioError[] } {
+  const bytes = utf8Length(text);
+  if (bytes > LIMITS.maxBytes) {
+    const reason = `file is too large: ${bytes} bytes (the limit is ${LIMITS.maxBytes} bytes)`;
+    return { errors: [new ScenarioError(file, 1, 1, '', reason)] };
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    schema: 'core',
+    version: '1.2',
+    resolveKnownTags: false,
+    uniqueKeys: true,
+    merge: false,
+    keepSourceTokens: false,
+  });
+  const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+
+  const yamlErrors: ScenarioError[] = [];
+  for (const e of doc.errors) {
+    const { line, col } = at(e.pos[0]);
+    yamlErrors.push(new ScenarioError(file, line, col, '', `invalid YAML: ${e.message}`));
+  }
+  for (const w of doc.warnings) {
+    const { line, col } = at(w.pos[0]);
+    const reason =
+      w.code === 'TAG_RESOLVE_FAILED'
+        ? `YAML tags are not allowed here (${w.message}); a scenario file is plain data`
+        : `invalid YAML: ${w.message}`;
+    yamlErrors.push(new ScenarioError(file, line, col, '', reason));
+  }
+  if (yamlErrors.length > 0) return { errors: sortErrors(yamlErrors) };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+  } catch (e) {
+    const pos = firstAliasOffset(doc);
+    const { line, col } = at(pos);
+    const reason =
+      `aliases expand too much (${e instanceof Error ? e.message : String(e)}); ` +
+      `at most ${LIMITS.maxAliasCount} alias expansions are allowed`;
+    return { errors: [new ScenarioError(file, line, col, '', reason)] };
+  }
+
+  const ctx = new Ctx(file, doc, lineCounter, data);
+  schemaErrors(ctx);
+  if (isDict(data)) semanticChecks(ctx, data);
+  const errors = sortErrors(ctx.errors);
+  if (errors.length > 0) return { errors };
+  return { scenario: build(ctx, data as Dict), errors: [] };
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Locations                                                                                        */
+/* ------------------------------------------------------------------------------------------------ */
+
+class Ctx {
+  readonly errors: ScenarioError[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lineCounter: LineCounter,
+    readonly data: unknown,
+  ) {}
+
+  /** Record an error at a path; `where` picks the key or the value node (missing nodes fall back to the parent). */
+  error(segs: Seg[], where: Where, reason: string, keySegs: Seg[] = segs): void {
+    const { line, col } = this.position(segs, where);
+    const key = formatPath(keySegs);
+    const id = `${line}:${col}:${key}`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    this.errors.push(new ScenarioError(this.file, line, col, key, reason));
+  }
+
+  /** The YAML node at a data path: its value node and, if it is a mapping entry, its key node. */
+  find(segs: Seg[]): { value?: unknown; key?: unknown; depth: number } {
+    let cur: unknown = this.resolve(this.doc.contents);
+    let key: unknown;
+    let depth = 0;
+    for (const seg of segs) {
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        key = pair.key;
+        cur = this.resolve(pair.value);
+      } else if (isSeq(cur) && typeof seg === 'number' && seg < cur.items.length) {
+        key = undefined;
+        cur = this.resolve(cur.items[seg]);
+      } else break;
+      depth++;
+    }
+    return { value: cur, key, depth };
+  }
+
+  position(segs: Seg[], where: Where): { line: number; col: number } {
+    const { value, key, depth } = this.find(segs);
+    let node: unknown = value;
+    if (depth === segs.length) {
+      const emptyValue = value == null || (isScalar(value) && value.value === null && !value.source);
+      if ((where === 'key' || emptyValue) && key) node = key;
+    }
+    const range = (node as { range?: [number, number, number] | null } | null | undefined)?.range;
+    if (!range) return { line: 1, col: 1 };
+    return this.lineCounter.linePos(range[0]);
+  }
+
+  /** A number written in the file as text (so `value: 007` gives "007"); strings are returned as they are. */
+  text(segs: Seg[], v: unknown): string {
+    if (typeof v === 'string') return v;
+    const { value, depth } = this.find(segs);
+    if (depth === segs.length && isScalar(value) && typeof value.value === 'number' && value.source) {
+      return value.source;
+    }
+    return String(v);
+  }
+
+  private resolve(node: unknown): unknown {
+    let n = node;
+    for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(this.doc);
+    return n;
+  }
+}
+
+function formatPath(segs: Seg[]): string {
+  let out = '';
+  for (const s of segs) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out ? `.${s}` : s;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+function sortErrors(errors: ScenarioError[]): ScenarioError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.line - b.e.line || a.e.column - b.e.column || a.i - b.i)
+    .map((x) => x.e);
+}
+
+function firstAliasOffset(doc: Document): number {
+  let found = 0;
+  const walk = (n: unknown): boolean => {
+    if (isAlias(n)) {
+      found = n.range?.[0] ?? 0;
+      return true;
+    }
+    if (isMap(n)) return n.items.some((p) => walk(p.key) || walk(p.value));
+    if (isSeq(n)) return n.items.some(walk);
+    return false;
+  };
+  walk(doc.contents);
+  return found;
+}
+
+function utf8Length(text: string): number {
+  // UTF-8 never needs fewer bytes than UTF-16 code units, so long texts are refused without counting.
+  if (text.length > LIMITS.maxBytes) return text.length;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* JSON Schema validation and error messages                                                        */
+/* ------------------------------------------------------------------------------------------------ */
+
+let validator: ValidateFunction | undefined;
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({
+      allErrors: true,
+      verbose: true,
+      discriminator: true,
+      strict: true,
+      strictNumbers: true,
+      allowUnionTypes: true,
+    });
+    ajv.addKeyword('x-expected');
+    ajv.addKeyword('x-noun');
+    validator = ajv.compile(scenarioSchema);
+  }
+  return validator;
+}
+
+function schemaErrors(ctx: Ctx): void {
+  const validate = getValidator();
+  if (validate(ctx.data)) return;
+  for (const e of selectBranches(validate.errors ?? [], ctx.data)) reportSchemaError(ctx, e);
+}
+
+/** A oneOf's own error plus the errors of its branches, or an error made up for a whole oneOf. */
+type AjvError = ErrorObject & { synthetic?: boolean };
+
+/**
+ * Replace every failed oneOf by the errors of the one branch whose type fits the data (so
+ * `nodes: [S1, 5]` reports `nodes[1]`), or by one error for the whole oneOf when no single branch fits.
+ */
+function selectBranches(errors: AjvError[], data: unknown): AjvError[] {
+  const outer = errors
+    .filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && !e.synthetic)
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0];
+  if (!outer) return errors;
+  const prefix = outer.schemaPath + '/';
+  const under = (e: AjvError) =>
+    e.instancePath === outer.instancePath || e.instancePath.startsWith(outer.instancePath + '/');
+  const inside = (e: AjvError) => e.schemaPath.startsWith(prefix) && under(e);
+  const rest = errors.filter((e) => e !== outer && !inside(e));
+  const branches = (outer.schema as JsonSchema[]) ?? [];
+  const value = valueAt(data, outer.instancePath);
+  const fitting = branches.map((b, i) => (typeFits(b, value) ? i : -1)).filter((i) => i >= 0);
+  let replacement: AjvError[];
+  if (fitting.length === 1) {
+    const bp = `${prefix}${fitting[0]}/`;
+    replacement = errors.filter((e) => e !== outer && e.schemaPath.startsWith(bp) && under(e));
+    if (replacement.length === 0) replacement = [{ ...outer, synthetic: true }];
+  } else {
+    replacement = [{ ...outer, synthetic: true }];
+  }
+  return selectBranches([...rest, ...replacement], data);
+}
+
+function typeFits(schema: JsonSchema, value: unknown): boolean {
+  const t = schema.type as string | string[] | undefined;
+  if (t === undefined) return true;
+  const types = Array.isArray(t) ? t : [t];
+  const actual = jsonType(value);
+  return types.some((x) => x === actual || (x === 'number' && actual === 'integer') || (x === 'integer' && actual === 'number'));
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v; // string, boolean, object
+}
+
+function decodePointer(pointer: string, data: unknown): Seg[] {
+  if (!pointer) return [];
+  const segs: Seg[] = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      segs.push(Number(s));
+      cur = cur[Number(s)];
+    } else {
+      segs.push(s);
+      cur = isDict(cur) ? cur[s] : undefined;
+    }
+  }
+  return segs;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const seg of decodePointer(pointer, data)) {
+    cur = Array.isArray(cur) ? cur[seg as number] : isDict(cur) ? cur[seg as string] : undefined;
+  }
+  return cur;
+}
+
+function reportSchemaError(ctx: Ctx, e: AjvError): void {
+  const segs = decodePointer(e.instancePath, ctx.data);
+  const parent = (e.parentSchema ?? {}) as JsonSchema;
+  const value = e.propertyName !== undefined ? e.propertyName : valueAt(ctx.data, e.instancePath);
+
+  // Errors about a mapping key (propertyNames): point at the key.
+  if (e.keyword === 'propertyNames') return; // the inner error (with propertyName) says why
+  if (e.propertyName !== undefined) {
+    ctx.error([...segs, e.propertyName], 'key', mustBe(parent, value, e.keyword));
+    return;
+  }
+
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((parent.properties ?? {}) as JsonSchema);
+      ctx.error([...segs, extra], 'key', unknownKey(extra, allowed));
+      return;
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      ctx.error(segs, 'value', `missing required key "${missing}"`, [...segs, missing]);
+      return;
+    }
+    case 'maxProperties':
+    case 'minProperties': {
+      const allowed = Object.keys((parent.properties ?? {}) as JsonSchema);
+      const present = isDict(value) ? Object.keys(value) : [];
+      if (e.keyword === 'minProperties') {
+        const reason =
+          parent.maxProperties === 1
+            ? `a step needs one step key (one of: ${allowed.join(', ')})`
+            : `must have at least one of: ${allowed.join(', ')}`;
+        ctx.error(segs, 'value', reason);
+        return;
+      }
+      // Only steps have maxProperties: exactly one step key per item.
+      const known = present.filter((k) => allowed.includes(k));
+      if (known.length < present.length) return; // the unknown key is reported on its own
+      const second = present[1];
+      ctx.error([...segs, second], 'key', `a step has exactly one step key, but this one has ${present.join(', ')} (start a new "- " item for each step)`, segs);
+      return;
+    }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      const [first, later] = [Math.min(i, j), Math.max(i, j)];
+      const item = Array.isArray(value) ? value[later] : undefined;
+      ctx.error([...segs, later], 'value', `${show(item)} is listed twice (also at [${first}])`);
+      return;
+    }
+    case 'maxItems':
+    case 'minItems':
+    case 'maximum':
+    case 'minimum': {
+      const noun = parent['x-noun'] as string | undefined;
+      if (noun) {
+        const limit = (e.params as { limit: number }).limit;
+        const count = Array.isArray(value) ? value.length : Number(value);
+        const reason =
+          e.keyword === 'maxItems' || e.keyword === 'maximum'
+            ? `too many ${noun}s: ${count} (at most ${limit})`
+            : `needs at least ${limit} ${noun}${limit === 1 ? '' : 's'}`;
+        ctx.error(segs, 'value', reason);
+        return;
+      }
+      ctx.error(segs, 'value', mustBe(parent, value, e.keyword));
+      return;
+    }
+    case 'discriminator': {
+      const { error: kind, tag } = e.params as { error: string; tag: string };
+      const branches = ((parent.oneOf ?? []) as JsonSchema[]).map(
+        (b) => ((b.properties as JsonSchema)[tag] as JsonSchema).const as string,
+      );
+      const choices = branches.map((b) => `"${b}"`).join(' or ');
+      if (kind === 'tag' && isDict(value) && !(tag in value)) {
+        ctx.error(segs, 'value', `missing required key "${tag}" (${tag}: ${branches.join(' or ')})`, [...segs, tag]);
+      } else {
+        const v = isDict(value) ? value[tag] : undefined;
+        ctx.error([...segs, tag], 'value', `must be ${choices}${got(v)}`);
+      }
+      return;
+    }
+    default:
+      // type, const, enum, pattern, not, exclusiveMinimum, ... and a oneOf no branch of which fits.
+      ctx.error(segs, 'value', mustBe(parent, value, e.keyword));
+  }
+}
+
+/** "must be <what the schema expects> (got <value>)". */
+function mustBe(schema: JsonSchema, value: unknown, keyword: string): string {
+  if (keyword === 'not' && typeof value === 'string' && (RESERVED_WORDS as readonly string[]).includes(value)) {
+    return `"${value}" is a reserved word (${RESERVED_WORDS.join(', ')}) and cannot be used here; expected ${describe(schema)}`;
+  }
+  let hint = '';
+  if (describe(schema).includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
+    hint = '; put it in quotes to make it text';
+  }
+  return `must be ${describe(schema)}${got(value)}${hint}`;
+}
+
+function got(value: unknown): string {
+  return ` (got ${show(value)})`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  return String(value);
+}
+
+/** A phrase for what a schema accepts ("a number between 0 and 1", "one of: follower, candidate, leader"). */
+function describe(s: JsonSchema): string {
+  if (typeof s['x-expected'] === 'string') return s['x-expected'];
+  if ('const' in s) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum)) return `one of: ${s.enum.join(', ')}`;
+  const type = s.type;
+  if (type === 'number' || type === 'integer') {
+    const noun = type === 'integer' ? 'a whole number' : 'a number';
+    const lo = s.minimum as number | undefined;
+    const xlo = s.exclusiveMinimum as number | undefined;
+    const hi = s.maximum as number | undefined;
+    const xhi = s.exclusiveMaximum as number | undefined;
+    if (lo !== undefined && hi !== undefined) return `${noun} between ${lo} and ${hi}`;
+    const parts: string[] = [];
+    if (lo !== undefined) parts.push(`>= ${lo}`);
+    if (xlo !== undefined) parts.push(`> ${xlo}`);
+    if (hi !== undefined) parts.push(`<= ${hi}`);
+    if (xhi !== undefined) parts.push(`< ${xhi}`);
+    return parts.length ? `${noun} ${parts.join(' and ')}` : noun;
+  }
+  if (type === 'string') return 'a string';
+  if (type === 'boolean') return 'true or false';
+  if (type === 'array') return 'a list';
+  if (type === 'object') return 'a mapping';
+  return 'valid';
+}
+
+function unknownKey(key: string, allowed: string[]): string {
+  const limit = Math.min(2, Math.max(1, Math.floor(key.length / 3)));
+  const close = allowed.filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= limit);
+  const suggestion = close.length > 0 ? `; did you mean "${close[0]}"?` : '';
+  return `unknown key "${key}" (expected one of: ${allowed.join(', ')})${suggestion}`;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Checks beyond the schema                                                                         */
+/* ------------------------------------------------------------------------------------------------ */
+
+const NAME_RE = new RegExp(NAME_PATTERN);
+
+function isDict(v: unknown): v is Dict {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isValidName(v: unknown): v is string {
+  return typeof v === 'string' && NAME_RE.test(v) && !(RESERVED_WORDS as readonly string[]).includes(v);
+}
+
+/** A list of 1..max distinct valid names, or null. */
+function nameList(v: unknown, max: number): string[] | null {
+  if (!Array.isArray(v) || v.length < 1 || v.length > max || !v.every(isValidName)) return null;
+  return new Set(v).size === v.length ? (v as string[]) : null;
+}
+
+function serverNames(nodes: unknown): string[] | null {
+  if (nodes === undefined) nodes = DEFAULTS.nodes;
+  if (typeof nodes === 'number') {
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > LIMITS.maxServers) return null;
+    return Array.from({ length: nodes }, (_, i) => `S${i + 1}`);
+  }
+  return nameList(nodes, LIMITS.maxServers);
+}
+
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const isPair = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+function semanticChecks(ctx: Ctx, data: Dict): void {
+  const cluster: Dict = isDict(data.cluster) ? data.cluster : {};
+  const servers = serverNames(cluster.nodes);
+  const clients = data.clients === undefined ? [...DEFAULTS.clients] : nameList(data.clients, Infinity);
+
+  /** Check that `v` (at `segs`) names a server, or is one of the allowed words. */
+  const server = (segs: Seg[], v: unknown, allowed: string[] = [], where: Where = 'value') => {
+    if (typeof v !== 'string' || allowed.includes(v) || !isValidName(v) || !servers) return;
+    if (!servers.includes(v)) ctx.error(segs, where, `unknown server "${v}" (servers are ${servers.join(', ')})`);
+  };
+  const serverList = (segs: Seg[], v: unknown, allowed: string[] = []) => {
+    if (Array.isArray(v)) v.forEach((x, i) => server([...segs, i], x, allowed));
+    else server(segs, v, allowed);
+  };
+  const client = (segs: Seg[], v: unknown) => {
+    if (typeof v !== 'string' || !isValidName(v) || !clients) return;
+    if (!clients.includes(v)) ctx.error(segs, 'value', `unknown client "${v}" (clients are ${clients.join(', ')})`);
+  };
+  const count = (segs: Seg[], v: unknown) => {
+    if (servers && typeof v === 'number' && v > servers.length) {
+      ctx.error(segs, 'value', `must be at most ${servers.length} (the cluster has ${servers.length} servers)`);
+    }
+  };
+  const latency = (segs: Seg[], v: unknown) => {
+    if (isPair(v) && v[0] >= 0 && v[1] >= 0 && v[0] > v[1]) {
+      ctx.error(segs, 'value', `the minimum (${v[0]}) must not be above the maximum (${v[1]})`);
+    }
+  };
+
+  // Clients must not be named like servers.
+  if (Array.isArray(data.clients) && servers) {
+    data.clients.forEach((c: unknown, i: number) => {
+      if (typeof c === 'string' && servers.includes(c)) {
+        ctx.error(['clients', i], 'value', `"${c}" is a server name; client names must differ from server names`);
+      }
+    });
+  }
+
+  // Timing.
+  const et = cluster.electionTimeoutMs;
+  const etGiven = et !== undefined;
+  const election = etGiven ? et : DEFAULTS.electionTimeoutMs;
+  if (etGiven && isPair(et) && et[0] > 0 && et[1] > 0 && et[0] >= et[1]) {
+    ctx.error(['cluster', 'electionTimeoutMs'], 'value', `the minimum (${et[0]}) must be less than the maximum (${et[1]})`);
+  }
+  const hb = cluster.heartbeatMs;
+  const heartbeat = hb === undefined ? DEFAULTS.heartbeatMs : hb;
+  if (isPair(election) && election[0] > 0 && isPositive(heartbeat) && heartbeat >= election[0]) {
+    if (hb !== undefined) {
+      const what = etGiven ? `${election[0]} ms` : `${election[0]} ms, the default`;
+      ctx.error(['cluster', 'heartbeatMs'], 'value', `must be less than the election timeout minimum (${what})`);
+    } else {
+      ctx.error(['cluster', 'electionTimeoutMs'], 'value', `the minimum (${election[0]}) must be greater than heartbeatMs (${heartbeat} ms, the default)`);
+    }
+  }
+  if (isDict(cluster.network)) latency(['cluster', 'network', 'latencyMs'], cluster.network.latencyMs);
+
+  // Initial state.
+  if (isDict(cluster.initial)) {
+    for (const [name, state] of Object.entries(cluster.initial)) {
+      const base: Seg[] = ['cluster', 'initial', name];
+      server(base, name, [], 'key');
+      if (!isDict(state)) continue;
+      server([...base, 'votedFor'], state.votedFor);
+      if (!Array.isArray(state.log)) continue;
+      const term = Number.isInteger(state.term) ? (state.term as number) : undefined;
+      let prev = 0;
+      state.log.forEach((entry: unknown, i: number) => {
+        const t = typeof entry === 'number' ? entry : isDict(entry) ? entry.term : undefined;
+        if (!Number.isInteger(t) || t < 1) return;
+        const segs: Seg[] = typeof entry === 'number' ? [...base, 'log', i] : [...base, 'log', i, 'term'];
+        if (t < prev) {
+          ctx.error(segs, 'value', `log terms must not decrease: entry ${i + 1} has term ${t} after an entry of term ${prev}`);
+        } else if (term !== undefined && t > term) {
+          ctx.error(segs, 'value', `entry ${i + 1} has term ${t}, above ${name}'s term (${term})`);
+        }
+        prev = Math.max(prev, t);
+      });
+    }
+  }
+
+  // Steps.
+  if (!Array.isArray(data.steps)) return;
+  data.steps.forEach((item: unknown, i: number) => {
+    if (!isDict(item)) return;
+    const keys = Object.keys(item);
+    if (keys.length !== 1) return;
+    const kind = keys[0];
+    const v = item[kind];
+    const base: Seg[] = ['steps', i, kind];
+    const at = (...rest: Seg[]) => [...base, ...rest];
+    switch (kind) {
+      case 'say':
+        if (isDict(v)) {
+          if ('text' in v && 'en' in v) ctx.error(at('en'), 'key', 'give either text or en (en is another name for text), not both');
+          else if (!('text' in v) && !('en' in v)) ctx.error(base, 'value', 'missing required key "text" (or its other name "en")', at('text'));
+        }
+        break;
+      case 'wait':
+        if (isDict(v)) {
+          if (Array.isArray(v.among)) serverList(at('among'), v.among);
+          count(at('nodes'), v.nodes);
+        }
+        break;
+      case 'crash':
+      case 'timeout':
+      case 'isolate':
+      case 'reconnect':
+        serverList(base, v, ['leader']);
+        break;
+      case 'restart':
+        serverList(base, v, ['all']);
+        break;
+      case 'partition':
+        if (Array.isArray(v)) {
+          const groupOf = new Map<string, number>();
+          v.forEach((group: unknown, g: number) => {
+            if (!Array.isArray(group)) return;
+            group.forEach((s: unknown, j: number) => {
+              server(at(g, j), s);
+              if (typeof s !== 'string') return;
+              const other = groupOf.get(s);
+              if (other !== undefined && other !== g) {
+                ctx.error(at(g, j), 'value', `"${s}" is already in group ${other + 1}; a server may be in at most one group`);
+              } else groupOf.set(s, g);
+            });
+          });
+        }
+        break;
+      case 'cut':
+        if (isDict(v)) {
+          server(at('from'), v.from);
+          server(at('to'), v.to);
+          if (typeof v.from === 'string' && v.from === v.to) ctx.error(at('to'), 'value', `must differ from "from" (both are "${v.to}")`);
+        }
+        break;
+      case 'network':
+        if (isDict(v)) latency(at('latencyMs'), v.latencyMs);
+        break;
+      case 'put':
+      case 'get':
+      case 'delete':
+      case 'cas':
+        if (isDict(v)) {
+          client(at('client'), v.client);
+          server(at('via'), v.via);
+          if (kind === 'get' && isDict(v.expect)) {
+            if (v.prefix === true && 'value' in v.expect) {
+              ctx.error(at('expect', 'value'), 'key', 'a prefix get returns several keys: check them with "values" (a mapping)');
+            }
+            if (v.prefix !== true && 'values' in v.expect) {
+              ctx.error(at('expect', 'values'), 'key', '"values" is for prefix gets (prefix: true); use "value" for a single key');
+            }
+          }
+        }
+        break;
+      case 'expect':
+        if (isDict(v)) {
+          server(at('leader'), v.leader, ['none', 'any']);
+          for (const map of ['role', 'term', 'log']) {
+            if (isDict(v[map])) for (const name of Object.keys(v[map])) server(at(map, name), name, [], 'key');
+          }
+          if (Array.isArray(v.on)) serverList(at('on'), v.on);
+          if (isDict(v.committed)) count(at('committed', 'nodes'), v.committed.nodes);
+        }
+        break;
+    }
+  });
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Typed output                                                                                     */
+/* ------------------------------------------------------------------------------------------------ */
+
+function build(ctx: Ctx, d: Dict): Scenario {
+  const c: Dict = d.cluster ?? {};
+  const net: Dict = c.network ?? {};
+  const network: NetworkConfig = {
+    latencyMs: [...((net.latencyMs ?? DEFAULTS.latencyMs) as [number, number])],
+    dropRate: net.dropRate ?? DEFAULTS.dropRate,
+    duplicateRate: net.duplicateRate ?? DEFAULTS.duplicateRate,
+  };
+  const initial: Record<string, InitialServerState> = {};
+  for (const [name, s] of Object.entries((c.initial ?? {}) as Record<string, Dict>)) {
+    const log: InitialEntry[] = ((s.log ?? []) as unknown[]).map((e, i) => {
+      if (typeof e === 'number') return { term: e };
+      const entry = e as Dict;
+      const out: InitialEntry = { term: entry.term };
+      if (entry.put) {
+        const at = ['cluster', 'initial', name, 'log', i, 'put'];
+        out.put = [ctx.text([...at, 0], entry.put[0]), ctx.text([...at, 1], entry.put[1])];
+      }
+      return out;
+    });
+    initial[name] = { term: s.term, votedFor: s.votedFor ?? null, log };
+  }
+  const cluster: ClusterConfig = {
+    nodes: serverNames(c.nodes)!,
+    heartbeatMs: c.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    electionTimeoutMs: [...((c.electionTimeoutMs ?? DEFAULTS.electionTimeoutMs) as [number, number])],
+    clientTimeoutMs: c.clientTimeoutMs ?? DEFAULTS.clientTimeoutMs,
+    network,
+    initial,
+    unsafe: [...((c.unsafe ?? []) as string[])],
+  };
+  const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];
+  const steps: Step[] = (d.steps as Dict[]).map((item, index) => {
+    const kind = Object.keys(item)[0];
+    const body = buildStep(ctx, kind, item[kind], ['steps', index, kind], clients[0]);
+    const { line } = ctx.position(['steps', index], 'value');
+    return { ...body, index, line } as Step;
+  });
+  return {
+    file: ctx.file,
+    title: d.title,
+    description: d.description ?? DEFAULTS.description,
+    seed: d.seed ?? DEFAULTS.seed,
+    cluster,
+    clients,
+    steps,
+  };
+}
+
+function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: string): StepBody {
+  const text = (key: string, value: unknown) => ctx.text([...segs, key], value);
+  switch (kind) {
+    case 'say':
+      if (typeof v === 'string') return { kind: 'say', text: v, pause: false };
+      return {
+        kind: 'say',
+        text: v.text ?? v.en,
+        ...(v.zh !== undefined ? { zh: v.zh } : {}),
+        pause: v.pause ?? false,
+      };
+    case 'pause':
+      return { kind: 'pause' };
+    case 'run':
+      return { kind: 'run', durationMs: v };
+    case 'wait':
+      if (v.for === 'leader') {
+        return {
+          kind: 'wait',
+          for: 'leader',
+          ...(v.among !== undefined ? { among: [...v.among] } : {}),
+          withinMs: v.withinMs ?? DEFAULTS.withinMs,
+        };
+      }
+      return {
+        kind: 'wait',
+        for: 'commit',
+        index: v.index, // overwritten by the step's own index in Step; logIndex keeps it
+        logIndex: v.index,
+        ...(v.nodes !== undefined ? { nodes: v.nodes } : {}),
+        withinMs: v.withinMs ?? DEFAULTS.withinMs,
+      };
+    case 'crash':
+      return { kind: 'crash', targets: Array.isArray(v) ? [...v] : [v] };
+    case 'restart':
+      return { kind: 'restart', targets: v === 'all' ? 'all' : Array.isArray(v) ? [...v] : [v] };
+    case 'timeout':
+    case 'isolate':
+    case 'reconnect':
+      return { kind, target: v };
+    case 'partition':
+      return { kind: 'partition', groups: (v as string[][]).map((g) => [...g]) };
+    case 'cut':
+      return { kind: 'cut', from: v.from, to: v.to, both: v.both ?? false };
+    case 'heal':
+      return { kind: 'heal' };
+    case 'network': {
+      const settings: Partial<NetworkConfig> = {};
+      if (v.latencyMs !== undefined) settings.latencyMs = [v.latencyMs[0], v.latencyMs[1]];
+      if (v.dropRate !== undefined) settings.dropRate = v.dropRate;
+      if (v.duplicateRate !== undefined) settings.duplicateRate = v.duplicateRate;
+      return { kind: 'network', settings };
+    }
+    case 'put':
+    case 'get':
+    case 'delete':
+    case 'cas': {
+      const options = {
+        client: (v.client as string | undefined) ?? defaultClient,
+        ...(v.via !== undefined ? { via: v.via as string } : {}),
+        retry: (v.retry as boolean | undefined) ?? true,
+        async: (v.async as boolean | undefined) ?? false,
+        withinMs: (v.withinMs as number | undefined) ?? DEFAULTS.withinMs,
+      };
+      const expect = v.expect !== undefined ? { expect: clientExpect(ctx, v.expect, [...segs, 'expect']) } : {};
+      const key = text('key', v.key);
+      if (kind === 'put') return { kind, key, value: text('value', v.value), ...options, ...expect };
+      if (kind === 'get') {
+        return { kind, key, prefix: v.prefix ?? false, serializable: v.serializable ?? false, ...options, ...expect };
+      }
+      if (kind === 'delete') return { kind, key, prefix: v.prefix ?? false, ...options, ...expect };
+      return { kind, key, from: v.from === null ? null : text('from', v.from), to: text('to', v.to), ...options, ...expect };
+    }
+    case 'expect':
+      return { kind: 'expect', checks: expectChecks(ctx, v, segs) };
+  }
+  throw new Error(`unreachable: step kind ${kind}`);
+}
+
+function clientExpect(ctx: Ctx, e: Dict, segs: Seg[]): ClientExpect {
+  const out: ClientExpect = {};
+  if ('value' in e) out.value = e.value === null ? null : ctx.text([...segs, 'value'], e.value);
+  if (e.values !== undefined) out.values = textMap(ctx, e.values, [...segs, 'values']) as Record<string, string>;
+  if (e.result !== undefined) out.result = e.result;
+  if (e.succeeded !== undefined) out.succeeded = e.succeeded;
+  if (e.deleted !== undefined) out.deleted = e.deleted;
+  return out;
+}
+
+function textMap(ctx: Ctx, m: Dict, segs: Seg[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = v === null ? null : ctx.text([...segs, k], v);
+  return out;
+}
+
+function expectChecks(ctx: Ctx, v: Dict, segs: Seg[]): ExpectChecks {
+  const out: ExpectChecks = {};
+  if (v.leader !== undefined) out.leader = v.leader;
+  if (v.role !== undefined) out.role = { ...v.role };
+  if (v.term !== undefined) out.term = { ...v.term };
+  if (v.committed !== undefined) {
+    out.committed = { index: v.committed.index, ...(v.committed.nodes !== undefined ? { nodes: v.committed.nodes } : {}) };
+  }
+  if (v.notCommitted !== undefined) out.notCommitted = { index: v.notCommitted.index };
+  if (v.log !== undefined) {
+    out.log = Object.fromEntries(Object.entries(v.log as Record<string, number[]>).map(([k, l]) => [k, [...l]]));
+  }
+  if (v.kv !== undefined) out.kv = textMap(ctx, v.kv, [...segs, 'kv']);
+  if (v.on !== undefined) out.on = v.on === 'all' ? 'all' : [...v.on];
+  if (v.invariants !== undefined) out.invariants = v.invariants;
+  if (v.linearizable !== undefined) out.linearizable = v.linearizable;
+  return out;
+}

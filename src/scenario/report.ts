@@ -1,0 +1,135 @@
+/**
+ * The result of a scenario run as one plain JSON document (the CLI's `--json`), and the readable
+ * timeline the CLI prints without it. Both read a finished ScenarioRunner; neither changes it.
+ */
+import type { Command } from '../kv/types';
+import type { RaftNote } from '../raft/types';
+import type { HistoryRecord, SimStats, TraceEvent } from '../sim/types';
+import { fmtMs, type ScenarioRunner } from './runner';
+
+export interface RunReport {
+  scenario: string;
+  title: string;
+  seed: number;
+  ok: boolean;
+  steps: { index: number; line: number; kind: string; ok: boolean | null; atMs: number; message: string }[];
+  invariants: { ok: boolean; violations: { property: string; atMs: number; nodes: string[]; detail: string }[] };
+  linearizable?: boolean | null;
+  final: {
+    timeMs: number;
+    nodes: {
+      id: string; up: boolean; role: string; term: number; votedFor: string | null; commitIndex: number; lastApplied: number;
+      log: { index: number; term: number; command: string }[]; kv: Record<string, string>; revision: number;
+    }[];
+  };
+  history: HistoryRecord[];
+  stats: SimStats & { wallMs: number };
+  traceHash: string;
+}
+
+/** A log entry's command as short text: "noop", "put x=1", "get x", "txn ...". */
+export function commandText(c: Command): string {
+  if (c.type === 'noop') return 'noop';
+  const op = c.op;
+  switch (op.op) {
+    case 'put': return `put ${op.key}=${op.value}`;
+    case 'get': return `get ${op.key}${op.prefix ? '*' : ''}`;
+    case 'delete': return `delete ${op.key}${op.prefix ? '*' : ''}`;
+    case 'txn': return `txn if ${op.compare.map((k) => `${k.target}(${k.key}) ${k.result} ${JSON.stringify(k.value)}`).join(' && ')} then ${op.success.map((s) => s.op === 'put' ? `put ${s.key}=${s.value}` : `${s.op} ${s.key}`).join(', ') || 'nothing'}`;
+  }
+}
+
+/** Builds the JSON report of a run (see the CLI section of README). */
+export function buildReport(runner: ScenarioRunner, wallMs: number, linearizable?: boolean | null): RunReport {
+  const sim = runner.sim;
+  const violations = sim.checker?.violations ?? [];
+  const report: RunReport = {
+    scenario: runner.scenario.file,
+    title: runner.scenario.title,
+    seed: sim.config.seed,
+    ok: runner.ok && linearizable !== false,
+    steps: runner.results.map((r) => ({ ...r })),
+    invariants: { ok: violations.length === 0, violations: violations.map((v) => ({ property: v.property, atMs: v.atMs, nodes: v.nodes, detail: v.detail })) },
+    final: {
+      timeMs: sim.nowMs,
+      nodes: sim.serverIds.map((id) => {
+        const v = sim.view(id);
+        return {
+          id, up: v.up, role: v.up ? v.role : 'crashed', term: v.currentTerm, votedFor: v.votedFor,
+          commitIndex: v.commitIndex, lastApplied: v.lastApplied,
+          log: v.log.map((e, i) => ({ index: i + 1, term: e.term, command: commandText(e.command) })),
+          kv: Object.fromEntries(Object.entries(v.kv.kvs).map(([k, kv]) => [k, kv.value])),
+          revision: v.kv.revision,
+        };
+      }),
+    },
+    history: sim.history,
+    stats: { ...sim.stats, wallMs },
+    traceHash: sim.traceHash,
+  };
+  if (linearizable !== undefined) report.linearizable = linearizable;
+  return report;
+}
+
+function noteText(node: string, n: RaftNote): string | null {
+  switch (n.kind) {
+    case 'electionStarted': return `${node} times out and starts an election for term ${n.term}`;
+    case 'electionWon': return `${node} wins term ${n.term} with votes from ${n.votes.join(', ')}`;
+    case 'voteGranted': return `${node} votes for ${n.candidate} in term ${n.term}`;
+    case 'voteRefused': return `${node} refuses its vote to ${n.candidate} in term ${n.term}: ${voteReason(n)}`;
+    case 'steppedDown': return n.cause === 'higherTerm'
+      ? `${node} steps down: ${n.from} has a higher term (${n.term})`
+      : `${node} steps down: ${n.from} is leader of term ${n.term}`;
+    case 'commitAdvanced': return n.replicas > 0 ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)` : null;
+    case 'appendRejected': return null;
+  }
+}
+
+/** One-line reason for a refused vote, citing the paper. */
+export function voteReason(n: Extract<RaftNote, { kind: 'voteRefused' }>): string {
+  switch (n.reason) {
+    case 'staleTerm': return `the candidate's term ${n.term} is older than mine (§5.1)`;
+    case 'alreadyVoted': return `already voted for another server in term ${n.term} (§5.2)`;
+    case 'logNotUpToDate': return `candidate's last entry (term ${n.candidateLast[1]}, index ${n.candidateLast[0]}) is less up to date than mine (term ${n.myLast[1]}, index ${n.myLast[0]}) (§5.4.1)`;
+  }
+}
+
+/** One line of the readable timeline for a trace event, or null for events too fine to print. */
+export function traceLine(e: TraceEvent): string | null {
+  const t = fmtMs(e.atMs).padStart(12);
+  switch (e.kind) {
+    case 'role': return e.to === 'leader' ? null : `${t}  ${e.node} ${e.from} → ${e.to} (term ${e.term})`;
+    case 'note': {
+      const s = noteText(e.node, e.note);
+      return s ? `${t}  ${s}` : null;
+    }
+    case 'fault': return `${t}  ⚡ ${e.action}${e.nodes.length ? ' ' + e.nodes.join(', ') : ''}${e.detail ? ` ${e.detail}` : ''}`;
+    case 'client': return e.phase === 'invoke'
+      ? `${t}  ${e.client} → ${e.opText}${e.server ? ` via ${e.server}` : ''}`
+      : `${t}  ${e.client} ← ${e.opText}: ${e.result}`;
+    case 'caption': return `${t}  “${e.text}”`;
+    case 'step': return e.ok ? null : `${t}  ✗ step ${e.index + 1} (line ${e.line}) failed: ${e.message}`;
+    case 'invariant': return `${t}  ✗ ${e.property}: ${e.detail}`;
+  }
+}
+
+/** The readable timeline and summary the CLI prints. */
+export function readableReport(runner: ScenarioRunner, r: RunReport): string {
+  const lines: string[] = [`${r.title} (${r.scenario}, seed ${r.seed})`, ''];
+  for (const e of runner.sim.trace) {
+    const l = traceLine(e);
+    if (l) lines.push(l);
+  }
+  lines.push('', 'Summary');
+  const failed = r.steps.find((s) => s.ok === false);
+  lines.push(`  steps:      ${r.steps.filter((s) => s.ok).length}/${r.steps.length} passed${failed ? ` — step ${failed.index + 1} (line ${failed.line}, ${failed.kind}) failed: ${failed.message}` : ''}`);
+  lines.push(`  invariants: ${r.invariants.ok ? 'ok (Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety)' : r.invariants.violations.map((v) => `${v.property} at ${fmtMs(v.atMs)} on ${v.nodes.join(', ')}: ${v.detail}`).join('\n              ')}`);
+  if (r.linearizable !== undefined) lines.push(`  linearizable: ${r.linearizable === null ? 'unknown (time limit)' : r.linearizable ? 'yes' : 'NO'}`);
+  for (const n of r.final.nodes) {
+    lines.push(`  ${n.id.padEnd(4)} ${(n.up ? n.role : 'crashed').padEnd(9)} term ${n.term}  commitIndex ${n.commitIndex}  log [${n.log.map((e) => e.term).join(' ')}]  kv ${JSON.stringify(n.kv)}`);
+  }
+  lines.push(`  time ${fmtMs(r.final.timeMs)}; ${r.stats.events} events, ${r.stats.messagesSent} messages sent, ${r.stats.messagesDelivered} delivered, ${r.stats.messagesDropped} dropped, ${r.stats.electionsStarted} elections; ${Math.round(r.stats.wallMs)} ms wall`);
+  lines.push(`  traceHash ${r.traceHash}`);
+  lines.push(r.ok ? 'PASS' : 'FAIL');
+  return lines.join('\n');
+}

@@ -1,0 +1,482 @@
+/**
+ * Plays a parsed scenario on a Simulation, step by step. Each step finishes before the next starts:
+ * instant steps (faults, captions, expect) act at once; `run`, `wait` and client steps let
+ * simulated time pass. The runner is incremental (`advance`) so the UI can play it at any speed,
+ * and `runToEnd` runs it headless for the CLI and tests.
+ */
+import type { LogEntry, NodeId, PersistentState } from '../raft/types';
+import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
+import { Simulation, type SimServer } from '../sim/engine';
+import type { HistoryRecord } from '../sim/types';
+import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
+
+/** The outcome of one step. `ok` is null for a step that has not finished (or never ran). */
+export interface StepResult {
+  index: number;
+  line: number;
+  kind: Step['kind'];
+  ok: boolean | null;
+  /** Simulated time when the step finished (or failed). */
+  atMs: number;
+  message: string;
+}
+
+export interface RunnerOptions {
+  /** Overrides the scenario's seed (the CLI's --seed). */
+  seed?: number;
+  checkInvariants?: boolean;
+  keepTrace?: boolean;
+  /** Hold at `pause` steps (and `say` with pause) until `resume()`; headless runs don't. */
+  honourPauses?: boolean;
+  /** Checks a client history for linearizability (for `expect: { linearizable }`); injected to keep the engine free of clocks. */
+  linearizable?: (history: HistoryRecord[]) => { ok: boolean | null; detail: string };
+}
+
+type Active =
+  | { type: 'run'; endMs: number }
+  | { type: 'wait'; deadlineMs: number; holds: () => boolean; describe: string }
+  | { type: 'client'; handle: ClientOpHandle }
+  | { type: 'pause' };
+
+/** Turns a scenario's `initial` entries into log entries; equal (index, term) pairs get equal commands. */
+export function initialLog(log: Scenario['cluster']['initial'][string]['log']): LogEntry[] {
+  return log.map((e, i) =>
+    e.put
+      ? { term: e.term, command: { type: 'kv', clientId: `initial@${i + 1}.${e.term}`, seq: 1, op: { op: 'put', key: e.put[0], value: e.put[1] } } }
+      : { term: e.term, command: { type: 'noop' } },
+  );
+}
+
+/** Builds the simulation a scenario describes (at time 0, before any step). */
+export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
+  const c = scenario.cluster;
+  const initial: Record<NodeId, PersistentState> = {};
+  for (const [id, st] of Object.entries(c.initial)) {
+    initial[id] = { currentTerm: st.term, votedFor: st.votedFor, log: initialLog(st.log) };
+  }
+  const unsafe: Record<string, boolean> = {};
+  for (const u of c.unsafe) unsafe[u] = true;
+  return new Simulation({
+    seed: opts.seed ?? scenario.seed,
+    servers: c.nodes,
+    clients: scenario.clients,
+    heartbeatMs: c.heartbeatMs,
+    electionTimeoutMs: c.electionTimeoutMs,
+    clientTimeoutMs: c.clientTimeoutMs,
+    network: c.network,
+    initial,
+    unsafe,
+    checkInvariants: opts.checkInvariants,
+    keepTrace: opts.keepTrace,
+  });
+}
+
+export class ScenarioRunner {
+  readonly sim: Simulation;
+  readonly results: StepResult[];
+  /** Index of the step in progress (steps.length when all are done). */
+  stepIndex = 0;
+  /** All steps done, or one failed. */
+  finished = false;
+  /** The first step that failed, if any. */
+  failure: StepResult | null = null;
+  /** Waiting for the presenter at a pause. */
+  paused = false;
+  private active: Active | null = null;
+  private asyncChecks: { handle: ClientOpHandle; step: Step }[] = [];
+
+  constructor(readonly scenario: Scenario, private opts: RunnerOptions = {}) {
+    this.sim = simulationFor(scenario, opts);
+    this.results = scenario.steps.map((s) => ({ index: s.index, line: s.line, kind: s.kind, ok: null, atMs: 0, message: '' }));
+  }
+
+  /** The run so far: every step passed and no invariant was violated. */
+  get ok(): boolean {
+    return this.failure === null && (this.sim.checker?.ok ?? true);
+  }
+
+  get currentStep(): Step | undefined {
+    return this.scenario.steps[this.stepIndex];
+  }
+
+  /** Lets the run go on past a pause. */
+  resume(): void {
+    if (this.paused && this.active?.type === 'pause') {
+      this.paused = false;
+      this.complete(true, 'continued');
+    }
+  }
+
+  /**
+   * Advances the run up to simulated time `untilMs` (or until `maxEvents` events were processed,
+   * or a pause holds it). After the last step the cluster keeps running when `freeRun` is set
+   * (the UI), and stops when not (the CLI). Returns the number of events processed.
+   */
+  advance(untilMs: number, maxEvents = Infinity, freeRun = true): number {
+    let n = 0;
+    for (;;) {
+      if (!this.finished) {
+        if (!this.active) {
+          this.begin();
+          continue;
+        }
+        if (this.active.type === 'pause') return n;
+      } else if (!freeRun) {
+        return n;
+      }
+      if (n >= maxEvents) return n;
+      const stepLimit = this.finished ? Infinity : this.activeLimit();
+      const limit = Math.min(untilMs, stepLimit);
+      const ev = this.sim.processNext(limit);
+      if (ev) {
+        if (ev.kind !== 'stale') n++;
+        if (!this.finished) this.check();
+        this.checkAsync();
+        continue;
+      }
+      if (!this.finished && stepLimit <= untilMs) {
+        this.sim.advanceClock(stepLimit);
+        this.expire();
+        continue;
+      }
+      if (untilMs !== Infinity) this.sim.advanceClock(untilMs);
+      return n;
+    }
+  }
+
+  /** Runs every step headless. `maxMs` caps simulated time (a safety net; a wait has its own limit). */
+  runToEnd(maxMs = 24 * 3600 * 1000): void {
+    this.advance(maxMs, Infinity, false);
+    if (!this.finished) this.failHere(`the run reached the simulated-time cap of ${maxMs} ms`);
+    this.finalizeAsync();
+  }
+
+  // ---- step machinery --------------------------------------------------------------------
+
+  private activeLimit(): number {
+    const a = this.active!;
+    if (a.type === 'run') return a.endMs;
+    if (a.type === 'wait') return a.deadlineMs;
+    return Infinity;
+  }
+
+  private result(): StepResult {
+    return this.results[this.stepIndex];
+  }
+
+  private complete(ok: boolean, message: string): void {
+    const r = this.result();
+    r.ok = ok;
+    r.atMs = this.sim.nowMs;
+    r.message = message;
+    const step = this.scenario.steps[this.stepIndex];
+    this.sim.stepOutcome(step.index, step.line, ok, message);
+    this.active = null;
+    if (!ok) {
+      this.failure = r;
+      this.finished = true;
+      return;
+    }
+    this.stepIndex++;
+    if (this.stepIndex >= this.scenario.steps.length) this.finished = true;
+  }
+
+  private failHere(why: string): void {
+    if (this.stepIndex >= this.scenario.steps.length) {
+      this.finished = true;
+      return;
+    }
+    this.complete(false, why);
+  }
+
+  private check(): void {
+    const a = this.active;
+    if (!a) return;
+    if (a.type === 'wait' && a.holds()) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
+    else if (a.type === 'client' && a.handle.done) this.finishClient(a.handle, this.scenario.steps[this.stepIndex]);
+  }
+
+  private expire(): void {
+    const a = this.active!;
+    if (a.type === 'run') this.complete(true, `ran to ${fmtMs(this.sim.nowMs)}`);
+    else if (a.type === 'wait') {
+      if (a.holds()) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
+      else this.complete(false, `timed out: not ${a.describe} by ${fmtMs(this.sim.nowMs)}`);
+    }
+  }
+
+  /** Resolves `leader` to the live leader with the highest term. */
+  private resolve(ref: string): NodeId | null {
+    if (ref !== 'leader') return ref;
+    return this.sim.leader()?.id ?? null;
+  }
+
+  private resolveOrFail(ref: string): NodeId | null {
+    const id = this.resolve(ref);
+    if (id === null) this.complete(false, 'there is no leader to act on');
+    return id;
+  }
+
+  /** Starts the current step; instant steps complete here. */
+  private begin(): void {
+    const step = this.scenario.steps[this.stepIndex];
+    if (!step) {
+      this.finished = true;
+      return;
+    }
+    const sim = this.sim;
+    switch (step.kind) {
+      case 'say':
+        sim.caption(step.text, step.zh);
+        if (step.pause && this.opts.honourPauses) {
+          this.active = { type: 'pause' };
+          this.paused = true;
+          return;
+        }
+        return this.complete(true, step.text);
+      case 'pause':
+        if (this.opts.honourPauses) {
+          this.active = { type: 'pause' };
+          this.paused = true;
+          return;
+        }
+        return this.complete(true, 'pause (not held in a headless run)');
+      case 'run':
+        this.active = { type: 'run', endMs: sim.nowMs + step.durationMs };
+        return;
+      case 'wait': {
+        const deadlineMs = sim.nowMs + step.withinMs;
+        if (step.for === 'leader') {
+          const among = step.among ?? sim.serverIds;
+          this.active = { type: 'wait', deadlineMs, holds: () => this.leaderAmong(among) !== null, describe: `a leader among ${among.join(', ')}` };
+        } else {
+          const need = step.nodes ?? majority(sim.serverIds.length);
+          const index = step.logIndex!;
+          this.active = { type: 'wait', deadlineMs, holds: () => this.countCommitted(index) >= need, describe: `index ${index} committed on ${need} servers` };
+        }
+        if (this.active.holds()) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
+        return;
+      }
+      case 'crash': {
+        const ids: NodeId[] = [];
+        for (const t of step.targets) {
+          const id = this.resolveOrFail(t);
+          if (id === null) return;
+          ids.push(id);
+        }
+        for (const id of ids) sim.crash(id);
+        return this.complete(true, `crashed ${ids.join(', ')}`);
+      }
+      case 'restart': {
+        const ids = step.targets === 'all' ? sim.serverIds.filter((id) => !sim.server(id).up) : step.targets;
+        for (const id of ids) sim.restart(id);
+        return this.complete(true, ids.length ? `restarted ${ids.join(', ')}` : 'no crashed server to restart');
+      }
+      case 'timeout': {
+        const id = this.resolveOrFail(step.target);
+        if (id === null) return;
+        sim.forceTimeout(id);
+        return this.complete(true, `forced an election timeout on ${id}`);
+      }
+      case 'partition':
+        sim.partition(step.groups);
+        return this.complete(true, `partitioned into ${step.groups.map((g) => `[${g.join(', ')}]`).join(' ')}`);
+      case 'isolate': {
+        const id = this.resolveOrFail(step.target);
+        if (id === null) return;
+        sim.isolate(id);
+        return this.complete(true, `isolated ${id}`);
+      }
+      case 'reconnect': {
+        const id = this.resolveOrFail(step.target);
+        if (id === null) return;
+        sim.reconnect(id);
+        return this.complete(true, `reconnected ${id}`);
+      }
+      case 'cut':
+        sim.cut(step.from, step.to, step.both);
+        return this.complete(true, `cut ${step.from} → ${step.to}${step.both ? ' both ways' : ''}`);
+      case 'heal':
+        sim.heal();
+        return this.complete(true, 'healed every link');
+      case 'network':
+        sim.setNetwork(step.settings);
+        return this.complete(true, `network now ${JSON.stringify(sim.network.settings)}`);
+      case 'put':
+      case 'get':
+      case 'delete':
+      case 'cas': {
+        const spec = specOf(step);
+        const handle = sim.submit(step.client, spec, { via: step.via, retry: step.retry, withinMs: step.withinMs });
+        if (step.async) {
+          if (step.expect) this.asyncChecks.push({ handle, step });
+          return this.complete(true, `sent ${spec.op} ${spec.key} (not waiting)`);
+        }
+        this.active = { type: 'client', handle };
+        if (handle.done) this.finishClient(handle, step);
+        return;
+      }
+      case 'expect': {
+        const failures = this.checkExpect(step.checks);
+        return this.complete(failures.length === 0, failures.length ? failures.join('; ') : 'all checks hold');
+      }
+    }
+  }
+
+  private finishClient(handle: ClientOpHandle, step: Step): void {
+    const rec = handle.record!;
+    const expect = (step as { expect?: ClientExpect }).expect;
+    const problems = expect ? checkClientExpect(rec, expect) : [];
+    const summary = `${rec.op} ${rec.key} → ${rec.result}${rec.op === 'get' && rec.result === 'ok' && !rec.prefix ? ` ${JSON.stringify(rec.value)}` : ''}`;
+    this.complete(problems.length === 0, problems.length ? `${summary}: ${problems.join('; ')}` : summary);
+  }
+
+  private checkAsync(): void {
+    if (this.asyncChecks.length === 0) return;
+    for (let i = 0; i < this.asyncChecks.length; i++) {
+      const { handle, step } = this.asyncChecks[i];
+      if (!handle.done) continue;
+      this.asyncChecks.splice(i--, 1);
+      const problems = checkClientExpect(handle.record!, (step as { expect?: ClientExpect }).expect!);
+      if (problems.length && !this.failure) {
+        const r = this.results[step.index];
+        r.ok = false;
+        r.atMs = this.sim.nowMs;
+        r.message = `async ${handle.spec.op} ${handle.spec.key}: ${problems.join('; ')}`;
+        this.failure = r;
+        this.finished = true;
+        this.active = null;
+      }
+    }
+  }
+
+  private finalizeAsync(): void {
+    for (const { step } of this.asyncChecks) {
+      if (this.failure) break;
+      const r = this.results[step.index];
+      r.ok = false;
+      r.message = 'async operation had not returned when the run ended, so its expect could not be checked';
+      this.failure = r;
+    }
+    this.asyncChecks = [];
+  }
+
+  private leaderAmong(among: NodeId[]): SimServer | null {
+    let maxTerm = -1;
+    for (const id of among) {
+      const s = this.sim.server(id);
+      if (s.up && s.raft.currentTerm > maxTerm) maxTerm = s.raft.currentTerm;
+    }
+    for (const id of among) {
+      const s = this.sim.server(id);
+      if (s.up && s.raft.role === 'leader' && s.raft.currentTerm === maxTerm) return s;
+    }
+    return null;
+  }
+
+  private countCommitted(index: number): number {
+    let n = 0;
+    for (const s of this.sim.servers.values()) if (s.up && s.raft.commitIndex >= index) n++;
+    return n;
+  }
+
+  /** Every check of an `expect` step; returns what does not hold (empty when all hold). */
+  checkExpect(c: ExpectChecks): string[] {
+    const sim = this.sim;
+    const out: string[] = [];
+    if (c.leader !== undefined) {
+      const l = sim.leader();
+      if (c.leader === 'none') { if (l) out.push(`expected no leader, but ${l.id} leads term ${l.raft.currentTerm}`); }
+      else if (c.leader === 'any') { if (!l) out.push('expected a leader, but there is none'); }
+      else if (l?.id !== c.leader) out.push(`expected leader ${c.leader}, but it is ${l ? `${l.id} (term ${l.raft.currentTerm})` : 'nobody'}`);
+    }
+    for (const [id, role] of Object.entries(c.role ?? {})) {
+      const s = sim.server(id);
+      const actual = s.up ? s.raft.role : 'crashed';
+      if (actual !== role) out.push(`expected ${id} to be ${role}, but it is ${actual}`);
+    }
+    for (const [id, term] of Object.entries(c.term ?? {})) {
+      const t = sim.server(id).raft.currentTerm;
+      if (t !== term) out.push(`expected ${id} at term ${term}, but it is at term ${t}`);
+    }
+    if (c.committed) {
+      const need = c.committed.nodes ?? majority(sim.serverIds.length);
+      const have = this.countCommitted(c.committed.index);
+      if (have < need) out.push(`expected index ${c.committed.index} committed on ${need} servers, but only ${have} have it`);
+    }
+    if (c.notCommitted) {
+      const have = [...sim.servers.values()].filter((s) => s.up && s.raft.commitIndex >= c.notCommitted!.index).map((s) => s.id);
+      if (have.length) out.push(`expected index ${c.notCommitted.index} not committed, but ${have.join(', ')} have commitIndex ≥ ${c.notCommitted.index}`);
+    }
+    for (const [id, terms] of Object.entries(c.log ?? {})) {
+      const actual = sim.server(id).raft.log.map((e) => e.term);
+      if (actual.join(',') !== terms.join(',')) out.push(`expected ${id}'s log terms [${terms.join(', ')}], but they are [${actual.join(', ')}]`);
+    }
+    if (c.kv) {
+      const on = c.on === 'all' ? sim.serverIds : c.on ?? sim.serverIds.filter((id) => sim.server(id).up);
+      for (const id of on) {
+        const s = sim.server(id);
+        const entries = s.up ? s.sm.store.entries() : {};
+        for (const [key, want] of Object.entries(c.kv)) {
+          const got = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
+          if (got !== want) out.push(`expected ${key}=${JSON.stringify(want)} on ${id}, but it is ${JSON.stringify(got)}${s.up ? '' : ' (crashed)'}`);
+        }
+      }
+    }
+    if (c.invariants === 'ok' && sim.checker && !sim.checker.ok) {
+      const v = sim.checker.violations[0];
+      out.push(`invariant violated: ${v.property} at ${fmtMs(v.atMs)}: ${v.detail}`);
+    }
+    if (c.linearizable !== undefined) {
+      if (!this.opts.linearizable) out.push('no linearizability checker was given to this run');
+      else {
+        const r = this.opts.linearizable(sim.history);
+        if (r.ok !== c.linearizable) out.push(`expected the history ${c.linearizable ? '' : 'not '}to be linearizable: ${r.detail}`);
+      }
+    }
+    return out;
+  }
+}
+
+function majority(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+/** Formats a simulated time for messages, e.g. "1234.5 ms". */
+export function fmtMs(ms: number): string {
+  return `${Math.round(ms * 100) / 100} ms`;
+}
+
+function specOf(step: Step): ClientOpSpec {
+  switch (step.kind) {
+    case 'put': return { op: 'put', key: step.key, value: step.value };
+    case 'get': return { op: 'get', key: step.key, prefix: step.prefix, serializable: step.serializable };
+    case 'delete': return { op: 'delete', key: step.key, prefix: step.prefix };
+    case 'cas': return { op: 'cas', key: step.key, from: step.from, to: step.to };
+    default: throw new Error(`step ${step.kind} is not a client step`);
+  }
+}
+
+/** Checks a client reply against an inline `expect`; returns what does not hold. */
+export function checkClientExpect(rec: HistoryRecord, e: ClientExpect): string[] {
+  const out: string[] = [];
+  if (e.result !== undefined && rec.result !== e.result) out.push(`expected result ${e.result}, got ${rec.result}`);
+  const needsOk = e.value !== undefined || e.values !== undefined || e.deleted !== undefined;
+  if (needsOk && rec.result !== 'ok') out.push(`expected a reply, got ${rec.result}`);
+  const resp = rec.response as { op?: string; kvs?: { key: string; value: string }[]; deleted?: number; succeeded?: boolean } | undefined;
+  if (rec.result === 'ok' && e.value !== undefined && rec.value !== e.value) out.push(`expected value ${JSON.stringify(e.value)}, got ${JSON.stringify(rec.value)}`);
+  if (rec.result === 'ok' && e.values !== undefined) {
+    const got: Record<string, string> = {};
+    for (const kv of resp?.kvs ?? []) got[kv.key] = kv.value;
+    if (JSON.stringify(got) !== JSON.stringify(Object.fromEntries(Object.entries(e.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))) {
+      out.push(`expected values ${JSON.stringify(e.values)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  if (rec.result === 'ok' && e.deleted !== undefined && resp?.deleted !== e.deleted) out.push(`expected ${e.deleted} deleted, got ${resp?.deleted}`);
+  if (e.succeeded !== undefined) {
+    const succeeded = rec.op === 'cas' ? rec.result === 'ok' : undefined;
+    if (rec.result === 'unknown') out.push(`expected the cas to ${e.succeeded ? 'succeed' : 'fail'}, but its outcome is unknown`);
+    else if (succeeded !== e.succeeded) out.push(`expected the cas to ${e.succeeded ? 'succeed' : 'fail'}, but it ${succeeded ? 'succeeded' : 'failed'}`);
+  }
+  return out;
+}

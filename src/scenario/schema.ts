@@ -1,0 +1,422 @@
+/**
+ * JSON Schema (draft-07) of a scenario file (scenarios/*.yaml), documented in docs/scenarios.md.
+ *
+ * It is a plain, JSON-serialisable object: parse.ts compiles it with ajv, and an editor can feed it
+ * to any JSON-Schema-aware YAML editor. It has no `$ref`s (shared parts are copied in), so every
+ * error's schemaPath is a literal path in this object.
+ *
+ * Two extensions are used; both are annotations that other tools ignore:
+ * - `discriminator` (OpenAPI / ajv `discriminator: true`) selects the `wait` variant by its `for` key;
+ * - `x-expected` is the phrase error messages use ("must be <x-expected>"), `x-noun` the noun of a
+ *   counted list ("too many servers: 12 (at most 9)").
+ *
+ * What the schema cannot say is checked in parse.ts: that names refer to the cluster's servers and
+ * clients, that electionTimeoutMs min < max and heartbeatMs < min, latency min <= max, that initial
+ * logs have non-decreasing terms no higher than the server's term, partition groups don't overlap,
+ * cut.from != cut.to, `say` has text or en (not both), and wait/expect `nodes` <= cluster size.
+ */
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Limits enforced on every scenario file. */
+export const LIMITS = {
+  /** Largest accepted file, in UTF-8 bytes. */
+  maxBytes: 1_000_000,
+  maxSteps: 10_000,
+  maxServers: 9,
+  /** yaml's protection against alias ("billion laughs") expansion. */
+  maxAliasCount: 100,
+} as const;
+
+/** Server and client names. */
+export const NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,15}$';
+/** Words with a meaning of their own in steps; never usable as server or client names. */
+export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
+
+/** The step keys, in the order error messages list them. */
+export const STEP_KEYS = [
+  'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
+  'cut', 'heal', 'network', 'put', 'get', 'delete', 'cas', 'expect',
+] as const;
+export type StepKey = (typeof STEP_KEYS)[number];
+
+/** Deliberate deviations from the Raft paper a scenario may switch on (cluster.unsafe). */
+export const UNSAFE_FLAGS = [
+  'commitPreviousTermEntries', 'skipUpToDateCheck', 'forgetVoteOnRestart', 'noTruncateOnConflict',
+] as const;
+
+/** Defaults filled in by the parser. */
+export const DEFAULTS = {
+  description: '',
+  seed: 1,
+  nodes: 5,
+  heartbeatMs: 50,
+  electionTimeoutMs: [150, 300] as [number, number],
+  clientTimeoutMs: 500,
+  latencyMs: [10, 20] as [number, number],
+  dropRate: 0,
+  duplicateRate: 0,
+  clients: ['c1'],
+  withinMs: 5000,
+} as const;
+
+const NAME_RULE = 'a letter followed by up to 15 letters, digits, "_" or "-"';
+
+/** A name; `allow` lists the reserved words that are accepted here as words. */
+function name(expected: string, allow: string[] = [], description?: string): JsonSchema {
+  return {
+    type: 'string',
+    pattern: NAME_PATTERN,
+    not: { enum: RESERVED_WORDS.filter((w) => !allow.includes(w)) },
+    'x-expected': expected,
+    ...(description ? { description } : {}),
+  };
+}
+
+const serverName = () => name('a server name');
+const serverOrLeader = () => name('a server name or "leader"', ['leader']);
+const clientName = () => name('a client name');
+
+const positiveMs = (description: string): JsonSchema => ({ type: 'number', exclusiveMinimum: 0, description });
+const rate = (description: string): JsonSchema => ({ type: 'number', minimum: 0, maximum: 1, description });
+const withinMs = (): JsonSchema =>
+  positiveMs(`Give up after this many ms of simulated time (default ${DEFAULTS.withinMs}).`);
+
+/** KV keys and values: strings; a bare YAML number is accepted and becomes its text. */
+const kvText = (): JsonSchema => ({ type: ['string', 'number'], 'x-expected': 'a string' });
+const kvTextOrNull = (): JsonSchema => ({
+  type: ['string', 'number', 'null'],
+  'x-expected': 'a string, or null (= absent)',
+});
+
+const latencyMs = (): JsonSchema => ({
+  type: 'array',
+  items: { type: 'number', minimum: 0 },
+  minItems: 2,
+  maxItems: 2,
+  'x-expected': 'two numbers [min, max] with 0 <= min <= max',
+  description: 'One-way message latency, drawn uniformly from [min, max] ms.',
+});
+
+const networkProps = (): JsonSchema => ({
+  latencyMs: latencyMs(),
+  dropRate: rate('Probability that a message is lost.'),
+  duplicateRate: rate('Probability that a message is delivered twice.'),
+});
+
+const logEntry = (): JsonSchema => ({
+  'x-expected': 'a term (a whole number >= 1) or a mapping { term, put: [key, value] }',
+  oneOf: [
+    { type: 'integer', minimum: 1, description: 'A no-op entry of this term.' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['term'],
+      properties: {
+        term: { type: 'integer', minimum: 1 },
+        put: {
+          type: 'array',
+          items: kvText(),
+          minItems: 2,
+          maxItems: 2,
+          'x-expected': 'a pair [key, value]',
+        },
+      },
+    },
+  ],
+});
+
+const initialServer = (): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['term'],
+  properties: {
+    term: { type: 'integer', minimum: 0, description: 'currentTerm at time 0.' },
+    votedFor: {
+      type: ['string', 'null'],
+      pattern: NAME_PATTERN,
+      not: { enum: [...RESERVED_WORDS] },
+      'x-expected': 'a server name or null',
+      description: 'votedFor at time 0 (default null).',
+    },
+    log: { type: 'array', items: logEntry(), description: 'Log entries, oldest first (default []).' },
+  },
+});
+
+const cluster = (): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  description: 'The simulated cluster; every field has a default.',
+  properties: {
+    nodes: {
+      'x-expected': `a count from 1 to ${LIMITS.maxServers}, or a list of 1 to ${LIMITS.maxServers} server names`,
+      description: `A count (servers S1..Sn) or a list of distinct names (default ${DEFAULTS.nodes}).`,
+      oneOf: [
+        { type: 'integer', minimum: 1, maximum: LIMITS.maxServers, 'x-noun': 'server' },
+        {
+          type: 'array',
+          minItems: 1,
+          maxItems: LIMITS.maxServers,
+          uniqueItems: true,
+          'x-noun': 'server',
+          items: name(`a server name: ${NAME_RULE}`),
+        },
+      ],
+    },
+    heartbeatMs: positiveMs(`Leader heartbeat interval (default ${DEFAULTS.heartbeatMs}); must be below the election timeout minimum.`),
+    electionTimeoutMs: {
+      type: 'array',
+      items: { type: 'number', exclusiveMinimum: 0 },
+      minItems: 2,
+      maxItems: 2,
+      'x-expected': 'two numbers [min, max] with 0 < min < max',
+      description: 'Election timeout drawn uniformly from [min, max) ms (default [150, 300]).',
+    },
+    clientTimeoutMs: positiveMs(`A client retries an attempt with no reply after this long (default ${DEFAULTS.clientTimeoutMs}).`),
+    network: { type: 'object', additionalProperties: false, properties: networkProps() },
+    initial: {
+      type: 'object',
+      description: 'Persistent state at time 0, per server name.',
+      propertyNames: serverName(),
+      additionalProperties: initialServer(),
+    },
+    unsafe: {
+      type: 'array',
+      uniqueItems: true,
+      items: { enum: [...UNSAFE_FLAGS] },
+      description: 'Deliberate deviations from the paper, for teaching (default []).',
+    },
+  },
+});
+
+const clientOptions = (): JsonSchema => ({
+  client: { ...clientName(), description: 'Which client sends it (default the first client).' },
+  via: { ...serverName(), description: 'Send every attempt to this server only.' },
+  retry: { type: 'boolean', description: 'Retry on timeout or redirect (default true).' },
+  async: { type: 'boolean', description: "Don't wait for the reply before the next step (default false)." },
+  withinMs: withinMs(),
+});
+
+const resultEnum = (): JsonSchema => ({ enum: ['ok', 'fail', 'unknown'] });
+
+/** Inline expect of a client step; which keys are allowed depends on the operation. */
+const clientExpect = (kind: 'put' | 'get' | 'delete' | 'cas'): JsonSchema => {
+  const props: JsonSchema = { result: resultEnum() };
+  if (kind === 'get') {
+    props.value = kvTextOrNull();
+    props.values = { type: 'object', additionalProperties: kvText(), description: 'For prefix gets: the whole key -> value map.' };
+  }
+  if (kind === 'cas') props.succeeded = { type: 'boolean' };
+  if (kind === 'delete') props.deleted = { type: 'integer', minimum: 0 };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: props,
+    description: 'Checked against the reply; a mismatch fails the run.',
+  };
+};
+
+const clientStep = (kind: 'put' | 'get' | 'delete' | 'cas'): JsonSchema => {
+  const own: JsonSchema = { key: kvText() };
+  const required = ['key'];
+  if (kind === 'put') {
+    own.value = kvText();
+    required.push('value');
+  }
+  if (kind === 'get') {
+    own.prefix = { type: 'boolean' };
+    own.serializable = { type: 'boolean' };
+  }
+  if (kind === 'delete') own.prefix = { type: 'boolean' };
+  if (kind === 'cas') {
+    own.from = kvTextOrNull();
+    own.to = kvText();
+    required.push('from', 'to');
+  }
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required,
+    properties: { ...own, ...clientOptions(), expect: clientExpect(kind) },
+  };
+};
+
+const serverMap = (values: JsonSchema): JsonSchema => ({
+  type: 'object',
+  propertyNames: serverName(),
+  additionalProperties: values,
+});
+
+const stepSchemas = (): Record<StepKey, JsonSchema> => ({
+  say: {
+    'x-expected': 'a string, or a mapping { text, zh, pause }',
+    description: 'Narration shown to the audience.',
+    oneOf: [
+      { type: 'string' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          text: { type: 'string' },
+          en: { type: 'string', description: 'Another name for text.' },
+          zh: { type: 'string' },
+          pause: { type: 'boolean' },
+        },
+      },
+    ],
+  },
+  run: { ...positiveMs('Advance simulated time by this many ms.') },
+  wait: {
+    type: 'object',
+    'x-expected': 'a mapping with for: leader or for: commit',
+    discriminator: { propertyName: 'for' },
+    oneOf: [
+      {
+        additionalProperties: false,
+        required: ['for'],
+        properties: {
+          for: { const: 'leader' },
+          among: { type: 'array', minItems: 1, uniqueItems: true, items: serverName() },
+          withinMs: withinMs(),
+        },
+      },
+      {
+        additionalProperties: false,
+        required: ['for', 'index'],
+        properties: {
+          for: { const: 'commit' },
+          index: { type: 'integer', minimum: 1 },
+          nodes: { type: 'integer', minimum: 1, maximum: LIMITS.maxServers },
+          withinMs: withinMs(),
+        },
+      },
+    ],
+  },
+  pause: { const: true, 'x-expected': 'true', description: 'Presenter pause.' },
+  crash: {
+    'x-expected': 'a server name, "leader", or a list of those',
+    oneOf: [
+      serverOrLeader(),
+      { type: 'array', minItems: 1, uniqueItems: true, items: serverOrLeader() },
+    ],
+  },
+  restart: {
+    'x-expected': '"all", a server name, or a list of server names',
+    oneOf: [
+      name('"all" or a server name', ['all']),
+      { type: 'array', minItems: 1, uniqueItems: true, items: serverName() },
+    ],
+  },
+  timeout: serverOrLeader(),
+  partition: {
+    type: 'array',
+    minItems: 1,
+    'x-expected': 'a list of groups of server names, e.g. [[S1, S2], [S3, S4, S5]]',
+    items: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: serverName(),
+      'x-expected': 'a group: a list of server names',
+    },
+  },
+  isolate: serverOrLeader(),
+  reconnect: serverOrLeader(),
+  cut: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['from', 'to'],
+    properties: {
+      from: serverName(),
+      to: serverName(),
+      both: { type: 'boolean', description: 'Cut both directions (default false).' },
+    },
+  },
+  heal: { const: 'all', 'x-expected': '"all"' },
+  network: { type: 'object', additionalProperties: false, minProperties: 1, properties: networkProps() },
+  put: clientStep('put'),
+  get: clientStep('get'),
+  delete: clientStep('delete'),
+  cas: clientStep('cas'),
+  expect: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      leader: name('a server name, "none" or "any"', ['none', 'any']),
+      role: serverMap({ enum: ['follower', 'candidate', 'leader'] }),
+      term: serverMap({ type: 'integer', minimum: 0 }),
+      committed: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index'],
+        properties: {
+          index: { type: 'integer', minimum: 1 },
+          nodes: { type: 'integer', minimum: 1, maximum: LIMITS.maxServers },
+        },
+      },
+      notCommitted: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index'],
+        properties: { index: { type: 'integer', minimum: 1 } },
+      },
+      log: serverMap({ type: 'array', items: { type: 'integer', minimum: 1 }, 'x-expected': 'a list of entry terms' }),
+      kv: { type: 'object', additionalProperties: kvTextOrNull() },
+      on: {
+        'x-expected': '"all" or a list of server names',
+        oneOf: [
+          { type: 'string', const: 'all', 'x-expected': '"all" or a list of server names' },
+          { type: 'array', minItems: 1, uniqueItems: true, items: serverName() },
+        ],
+      },
+      invariants: { const: 'ok', 'x-expected': '"ok"' },
+      linearizable: { type: 'boolean' },
+    },
+  },
+});
+
+/** The JSON Schema of a scenario file. */
+export const scenarioSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'raftsim scenario',
+  type: 'object',
+  'x-expected': 'a mapping with at least title and steps',
+  additionalProperties: false,
+  required: ['title', 'steps'],
+  properties: {
+    title: { type: 'string', pattern: '\\S', 'x-expected': 'a non-empty string' },
+    description: { type: 'string', description: 'Markdown shown beside the run (default "").' },
+    seed: {
+      type: 'integer',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      'x-expected': 'a whole number >= 0',
+      description: `Seed of the simulation's random choices (default ${DEFAULTS.seed}).`,
+    },
+    cluster: cluster(),
+    clients: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      'x-noun': 'client',
+      items: name(`a client name: ${NAME_RULE}`),
+      description: 'Client names (default [c1]); must differ from server names.',
+    },
+    steps: {
+      type: 'array',
+      maxItems: LIMITS.maxSteps,
+      'x-noun': 'step',
+      'x-expected': 'a list of steps',
+      items: {
+        type: 'object',
+        'x-expected': 'a mapping with one step key, e.g. "- run: 500"',
+        minProperties: 1,
+        maxProperties: 1,
+        additionalProperties: false,
+        properties: stepSchemas(),
+      },
+    },
+  },
+};
