@@ -446,7 +446,21 @@ function search(p: Problem, clock: Clock): SearchOutcome {
       if (clock.expired()) return outcome('unknown', 'time');
       if (memoryFull) return outcome('unknown', 'memory');
     }
-    const op = evOp[e];
+    let op = evOp[e];
+    if (e === next[HEAD] && evCall[e] === 1) {
+      // A fresh scan of this configuration: try a legal read first, if there is one among the
+      // available calls (those before the first return). By the read rule below, linearizing it
+      // loses nothing, and if that fails the whole configuration fails.
+      for (let x = e; x >= 0 && evCall[x] === 1; x = next[x]) {
+        const xo = evOp[x];
+        const xk = kind[xo];
+        if ((xk === K_GET && state === a[xo]) || (xk === K_CAS_FAIL && state !== a[xo])) {
+          e = x;
+          op = xo;
+          break;
+        }
+      }
+    }
     if (evCall[e] === 1) {
       const k = kind[op];
       let legal = true;

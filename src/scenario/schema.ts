@@ -107,7 +107,7 @@ const networkProps = (): JsonSchema => ({
 const logEntry = (): JsonSchema => ({
   'x-expected': 'a term (a whole number >= 1) or a mapping { term, put: [key, value] }',
   oneOf: [
-    { type: 'integer', minimum: 1, description: 'A no-op entry of this term.' },
+    { type: 'integer', minimum: 1, 'x-expected': 'a term (a whole number >= 1)', description: 'A no-op entry of this term.' },
     {
       type: 'object',
       additionalProperties: false,

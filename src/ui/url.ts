@@ -1,0 +1,78 @@
+/**
+ * The page's address: `?scenario=<name>&seed=<n>&speed=<x>&play=0|1&at=<ms>`.
+ * - scenario: a bundled file name without .yaml (default basic-election);
+ * - seed: a whole number >= 0 (default: the scenario's own seed);
+ * - speed: simulated ms per real ms, as "0.1" or "1/10" (default 1/10);
+ * - play: 0 opens paused (default 1, or 0 when `at` is given);
+ * - at: open the run already advanced to this simulated time (ms).
+ */
+
+export const DEFAULT_SPEED = 0.1;
+
+/** The speeds offered in the picker, fastest first: 1x down to 1/1000x of real time. */
+export const SPEEDS: { value: number; label: string }[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].map((d) => ({
+  value: 1 / d,
+  label: d === 1 ? '1x' : `1/${d}x`,
+}));
+
+export interface UrlState {
+  scenario: string | null;
+  seed: number | null;
+  speed: number;
+  play: boolean;
+  atMs: number | null;
+}
+
+/** Parses a speed written as "0.1", "1/10" or "1/10x"; null if it is not a positive number. */
+export function parseSpeed(s: string | null): number | null {
+  if (!s) return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*x?\s*$/i.exec(s);
+  if (!m) return null;
+  const v = Number(m[1]) / (m[2] ? Number(m[2]) : 1);
+  return Number.isFinite(v) && v > 0 && v <= 1000 ? v : null;
+}
+
+export function parseSeed(s: string | null): number | null {
+  if (s === null || s.trim() === '') return null;
+  const n = Number(s);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+export function readUrl(search: string): UrlState {
+  const p = new URLSearchParams(search);
+  const atRaw = p.get('at');
+  const at = atRaw !== null && atRaw.trim() !== '' ? Number(atRaw) : NaN;
+  const atMs = Number.isFinite(at) && at > 0 ? at : null;
+  const play = p.get('play');
+  return {
+    scenario: p.get('scenario') || null,
+    seed: parseSeed(p.get('seed')),
+    speed: parseSpeed(p.get('speed')) ?? DEFAULT_SPEED,
+    play: play === null ? atMs === null : play !== '0' && play !== 'false',
+    atMs,
+  };
+}
+
+/** Writes scenario, seed and (when not the default) speed into the address without reloading. */
+export function writeUrl(scenario: string, seed: number | null, speed: number): void {
+  const p = new URLSearchParams(window.location.search);
+  p.set('scenario', scenario);
+  if (seed === null) p.delete('seed');
+  else p.set('seed', String(seed));
+  if (Math.abs(speed - DEFAULT_SPEED) < 1e-12) p.delete('speed');
+  else p.set('speed', speedText(speed));
+  // `at` and `play` only describe how the page was opened.
+  p.delete('at');
+  p.delete('play');
+  const url = `${window.location.pathname}?${p.toString()}${window.location.hash}`;
+  if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
+    window.history.replaceState(null, '', url);
+  }
+}
+
+/** "1", "1/10", or a decimal for speeds that are not 1/n. */
+export function speedText(speed: number): string {
+  if (speed >= 1) return String(speed);
+  const d = 1 / speed;
+  return Math.abs(d - Math.round(d)) < 1e-9 ? `1/${Math.round(d)}` : String(speed);
+}
