@@ -35,6 +35,11 @@ export interface RaftConfig {
   heartbeatMs: number;
   /** Most entries carried by one AppendEntries. */
   maxEntriesPerAppend?: number;
+  /**
+   * Append a no-op entry of its term when a server becomes leader (Raft paper §8; default true).
+   * Turning it off is still safe by Figure 2, and shows the Figure 8 situation as the paper draws it.
+   */
+  leaderNoop?: boolean;
   unsafe?: UnsafeFlags;
 }
 
@@ -88,6 +93,7 @@ export class RaftNode {
   readonly heartbeatMs: number;
   readonly maxEntries: number;
   readonly unsafe: UnsafeFlags;
+  readonly leaderNoop: boolean;
   persistent: PersistentState;
   volatile: VolatileState;
   private out: RaftEffect[] = [];
@@ -106,6 +112,7 @@ export class RaftNode {
     this.heartbeatMs = config.heartbeatMs;
     this.maxEntries = config.maxEntriesPerAppend ?? DEFAULT_MAX_ENTRIES;
     this.unsafe = config.unsafe ?? SAFE;
+    this.leaderNoop = config.leaderNoop ?? true;
     this.persistent = persistent
       ? { currentTerm: persistent.currentTerm, votedFor: persistent.votedFor, log: persistent.log.slice() }
       : { currentTerm: 0, votedFor: null, log: [] };
@@ -144,7 +151,7 @@ export class RaftNode {
   /** A copy of this node that evolves independently (for checkpoints). */
   clone(): RaftNode {
     const n = new RaftNode(
-      { id: this.id, servers: this.servers, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries, unsafe: this.unsafe },
+      { id: this.id, servers: this.servers, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries, leaderNoop: this.leaderNoop, unsafe: this.unsafe },
       this.persistent,
       this.volatile,
     );
@@ -317,7 +324,7 @@ export class RaftNode {
       v.matchIndex[peer] = 0;
     }
     this.out.push({ type: 'stopElectionTimer' });
-    this.appendLocal({ term: this.persistent.currentTerm, command: { type: 'noop' } });
+    if (this.leaderNoop) this.appendLocal({ term: this.persistent.currentTerm, command: { type: 'noop' } });
     this.broadcastAppendEntries();
     this.out.push({ type: 'setHeartbeatTimer', delayMs: this.heartbeatMs });
     this.maybeAdvanceCommit();

@@ -29,7 +29,7 @@ import {
   type StepBody,
 } from './types';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the builder walks data the schema has validated */
+/** Validated YAML data, as plain JS (the builder trusts the schema and checks above). */
 type Dict = Record<string, any>;
 type Seg = string | number;
 type Where = 'key' | 'value';
@@ -248,35 +248,36 @@ function schemaErrors(ctx: Ctx): void {
   for (const e of selectBranches(validate.errors ?? [], ctx.data)) reportSchemaError(ctx, e);
 }
 
-/** A oneOf's own error plus the errors of its branches, or an error made up for a whole oneOf. */
-type AjvError = ErrorObject & { synthetic?: boolean };
+type AjvError = ErrorObject;
 
 /**
  * Replace every failed oneOf by the errors of the one branch whose type fits the data (so
- * `nodes: [S1, 5]` reports `nodes[1]`), or by one error for the whole oneOf when no single branch fits.
+ * `nodes: [S1, 5]` reports `nodes[1]`), or by one error for the whole oneOf when no single branch
+ * fits. ajv (allErrors) reports a oneOf's branch errors just before the oneOf's own error, so one
+ * pass with a stack does it, inner oneOfs first.
  */
 function selectBranches(errors: AjvError[], data: unknown): AjvError[] {
-  const outer = errors
-    .filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && !e.synthetic)
-    .sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0];
-  if (!outer) return errors;
-  const prefix = outer.schemaPath + '/';
-  const under = (e: AjvError) =>
-    e.instancePath === outer.instancePath || e.instancePath.startsWith(outer.instancePath + '/');
-  const inside = (e: AjvError) => e.schemaPath.startsWith(prefix) && under(e);
-  const rest = errors.filter((e) => e !== outer && !inside(e));
-  const branches = (outer.schema as JsonSchema[]) ?? [];
-  const value = valueAt(data, outer.instancePath);
-  const fitting = branches.map((b, i) => (typeFits(b, value) ? i : -1)).filter((i) => i >= 0);
-  let replacement: AjvError[];
-  if (fitting.length === 1) {
-    const bp = `${prefix}${fitting[0]}/`;
-    replacement = errors.filter((e) => e !== outer && e.schemaPath.startsWith(bp) && under(e));
-    if (replacement.length === 0) replacement = [{ ...outer, synthetic: true }];
-  } else {
-    replacement = [{ ...outer, synthetic: true }];
+  const out: AjvError[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') {
+      out.push(e);
+      continue;
+    }
+    const prefix = e.schemaPath + '/';
+    const inside = (x: AjvError) =>
+      x.schemaPath.startsWith(prefix) &&
+      (x.instancePath === e.instancePath || x.instancePath.startsWith(e.instancePath + '/'));
+    let k = out.length;
+    while (k > 0 && inside(out[k - 1])) k--;
+    const branchErrors = out.splice(k);
+    const branches = (e.schema as JsonSchema[]) ?? [];
+    const value = valueAt(data, e.instancePath);
+    const fitting = branches.map((b, i) => (typeFits(b, value) ? i : -1)).filter((i) => i >= 0);
+    const chosen =
+      fitting.length === 1 ? branchErrors.filter((x) => x.schemaPath.startsWith(`${prefix}${fitting[0]}/`)) : [];
+    out.push(...(chosen.length > 0 ? chosen : [e]));
   }
-  return selectBranches([...rest, ...replacement], data);
+  return out;
 }
 
 function typeFits(schema: JsonSchema, value: unknown): boolean {
@@ -715,6 +716,7 @@ function build(ctx: Ctx, d: Dict): Scenario {
     clientTimeoutMs: c.clientTimeoutMs ?? DEFAULTS.clientTimeoutMs,
     network,
     initial,
+    leaderNoop: c.leaderNoop ?? true,
     unsafe: [...((c.unsafe ?? []) as string[])],
   };
   const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];
@@ -762,7 +764,6 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       return {
         kind: 'wait',
         for: 'commit',
-        index: v.index, // overwritten by the step's own index in Step; logIndex keeps it
         logIndex: v.index,
         ...(v.nodes !== undefined ? { nodes: v.nodes } : {}),
         withinMs: v.withinMs ?? DEFAULTS.withinMs,

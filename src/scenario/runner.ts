@@ -66,6 +66,7 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     network: c.network,
     initial,
     unsafe,
+    leaderNoop: c.leaderNoop,
     checkInvariants: opts.checkInvariants,
     keepTrace: opts.keepTrace,
   });
@@ -251,7 +252,7 @@ export class ScenarioRunner {
           this.active = { type: 'wait', deadlineMs, holds: () => this.leaderAmong(among) !== null, describe: `a leader among ${among.join(', ')}` };
         } else {
           const need = step.nodes ?? majority(sim.serverIds.length);
-          const index = step.logIndex!;
+          const index = step.logIndex;
           this.active = { type: 'wait', deadlineMs, holds: () => this.countCommitted(index) >= need, describe: `index ${index} committed on ${need} servers` };
         }
         if (this.active.holds()) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
@@ -430,7 +431,7 @@ export class ScenarioRunner {
     if (c.linearizable !== undefined) {
       if (!this.opts.linearizable) out.push('no linearizability checker was given to this run');
       else {
-        const r = this.opts.linearizable(sim.history);
+        const r = this.opts.linearizable(sim.historyWithPending());
         if (r.ok !== c.linearizable) out.push(`expected the history ${c.linearizable ? '' : 'not '}to be linearizable: ${r.detail}`);
       }
     }

@@ -180,6 +180,10 @@ const cluster = (): JsonSchema => ({
       propertyNames: serverName(),
       additionalProperties: initialServer(),
     },
+    leaderNoop: {
+      type: 'boolean',
+      description: 'A new leader appends a no-op entry of its term (Raft paper §8; default true). false shows Figure 8 as the paper draws it.',
+    },
     unsafe: {
       type: 'array',
       uniqueItems: true,

@@ -31,6 +31,8 @@ export interface ClusterConfig {
   clientTimeoutMs: number;
   network: NetworkConfig;
   initial: Record<string, InitialServerState>;
+  /** A new leader appends a no-op entry of its term (Raft paper §8); default true. */
+  leaderNoop: boolean;
   /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */
   unsafe: string[];
 }
@@ -71,19 +73,8 @@ export type StepBody =
   | { kind: 'pause' }
   | { kind: 'run'; durationMs: number }
   | { kind: 'wait'; for: 'leader'; among?: string[]; withinMs: number }
-  | {
-      kind: 'wait';
-      for: 'commit';
-      index: number;
-      /**
-       * The log index to wait for (the YAML `index`). Always set by the parser: on a parsed Step,
-       * `index` is the step's own 0-based position (Step = StepBody & { index, line }), which
-       * overwrites this variant's `index`, so read the log index from here.
-       */
-      logIndex?: number;
-      nodes?: number;
-      withinMs: number;
-    }
+  /** Wait until `nodes` live servers have commitIndex >= logIndex (the YAML key is `index`). */
+  | { kind: 'wait'; for: 'commit'; logIndex: number; nodes?: number; withinMs: number }
   | { kind: 'crash'; targets: ServerRef[] }
   | { kind: 'restart'; targets: ServerRef[] | 'all' }
   | { kind: 'timeout'; target: ServerRef }

@@ -193,8 +193,22 @@ export class SimClient {
     this.arm(Math.min(this.host.nowMs() + this.backoffMs, this.deadlineMs));
   }
 
+  /** The operation in progress as a history record with result "unknown" (it may yet take effect), or null. */
+  pendingRecord(): HistoryRecord | null {
+    return this.current ? this.recordFor(this.current, 'unknown', undefined) : null;
+  }
+
   private finish(result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined): void {
     const h = this.current!;
+    h.record = this.recordFor(h, result, response);
+    h.done = true;
+    this.current = null;
+    this.gen++;
+    this.host.onReturn(h);
+    this.startNext();
+  }
+
+  private recordFor(h: ClientOpHandle, result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined): HistoryRecord {
     const rec: HistoryRecord = {
       client: this.name,
       op: h.spec.op,
@@ -213,12 +227,7 @@ export class SimClient {
       else rec.value = response.kvs.length ? response.kvs[0].value : null;
     }
     if (response !== undefined) rec.response = response;
-    h.record = rec;
-    h.done = true;
-    this.current = null;
-    this.gen++;
-    this.host.onReturn(h);
-    this.startNext();
+    return rec;
   }
 
   /** Copy for checkpoints; `host` is rebound by the engine copy. */

@@ -33,6 +33,8 @@ export interface SimConfig {
   /** Persistent state at time 0, per server (to set up the paper's figures). */
   initial?: Record<NodeId, PersistentState>;
   unsafe?: Partial<UnsafeFlags>;
+  /** A new leader appends a no-op of its term (Raft paper §8); default true. */
+  leaderNoop?: boolean;
   /** Check the Figure 3 safety properties as the run goes (default true). */
   checkInvariants?: boolean;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
@@ -142,7 +144,7 @@ export class Simulation {
   }
 
   private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
-    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: this.config.heartbeatMs, unsafe: this.unsafe }, persistent);
+    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: this.config.heartbeatMs, leaderNoop: this.config.leaderNoop, unsafe: this.unsafe }, persistent);
   }
 
   private makeClientHost(): ClientHost {
@@ -162,6 +164,19 @@ export class Simulation {
         this.onClientReturn?.(h);
       },
     };
+  }
+
+  /**
+   * The history so far plus every operation still in progress as "unknown" (it may take effect
+   * later): what a linearizability check of a run that stops now must look at.
+   */
+  historyWithPending(): HistoryRecord[] {
+    const out = this.history.slice();
+    for (const c of this.clients.values()) {
+      const p = c.pendingRecord();
+      if (p) out.push(p);
+    }
+    return out;
   }
 
   /** Called when a client operation returns or gives up (the scenario runner listens). */

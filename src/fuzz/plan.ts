@@ -1,0 +1,178 @@
+/**
+ * Swarm-testing plans: each fuzz seed draws its own mix of faults (which kinds are switched on, and
+ * how often) and its own client workload, and writes it down as an ordinary scenario YAML document.
+ * The fuzzer runs exactly that document, so a failing seed's file replays it step by step with the
+ * same traceHash, in the CLI and in the web app.
+ *
+ * Phases: a safety phase of `durationMs` with faults and concurrent clients; then a liveness
+ * phase: every fault healed and every server restarted, after which a leader must be elected within
+ * LIVENESS_LEADER_MS and a new write committed within LIVENESS_WRITE_MS.
+ */
+import seedrandom from 'seedrandom';
+import { stringify } from 'yaml';
+
+/** After healing, a leader must be elected within this many ms of simulated time. */
+export const LIVENESS_LEADER_MS = 5000;
+/** After a leader is elected, a new write must be committed (and answered) within this many ms. */
+export const LIVENESS_WRITE_MS = 5000;
+
+export interface PlanOptions {
+  /** Cluster sizes to draw from, e.g. [3, 5, 7]. */
+  nodes: number[];
+  /** Length of the safety phase, ms of simulated time. */
+  durationMs: number;
+  /** Unsafe switches to turn on (for teaching and to prove the checkers can fail). */
+  unsafe?: string[];
+}
+
+/** The kinds of faults a seed may switch on. */
+export const FAULT_KINDS = ['crash', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
+
+type StepObj = Record<string, unknown>;
+
+/** Builds the scenario YAML for one fuzz seed. Pure: the same seed and options give the same text. */
+export function fuzzPlan(seed: number, opts: PlanOptions): string {
+  const rng = seedrandom(`fuzz/${seed}`);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+  const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+  const n = pick(opts.nodes);
+  const servers = Array.from({ length: n }, (_, i) => `S${i + 1}`);
+  const clientCount = int(2, 4);
+  const clients = Array.from({ length: clientCount }, (_, i) => `c${i + 1}`);
+  const keys = ['x', 'y', 'z'].slice(0, int(1, 3));
+  // Swarm testing: each fault kind is on or off for this seed, with its own weight.
+  const enabled = FAULT_KINDS.filter(() => rng() < 0.6);
+  const weights = new Map(enabled.map((k) => [k, 1 + rng() * 3]));
+  const opGapMs = int(20, 200);
+  const faultGapMs = int(100, 1500);
+  const base = { latencyMs: [5, 25] as [number, number], dropRate: 0, duplicateRate: 0 };
+  // Some seeds run without the leader's no-op (§8), which exposes the Figure 8 situation.
+  const leaderNoop = rng() < 0.7;
+
+  const steps: StepObj[] = [{ say: `fuzz seed ${seed}: faults ${enabled.join(', ') || 'none'}; ${clientCount} clients on ${keys.join(', ')}` }];
+  const crashed = new Set<string>();
+  let t = 0;
+  let nextFault = faultGapMs * rng();
+  let nextOp = 0;
+  let value = 0;
+  const chooseFault = (): string | null => {
+    if (weights.size === 0) return null;
+    let total = 0;
+    for (const w of weights.values()) total += w;
+    let r = rng() * total;
+    for (const [k, w] of weights) {
+      r -= w;
+      if (r <= 0) return k;
+    }
+    return [...weights.keys()][0];
+  };
+  while (t < opts.durationMs) {
+    const next = Math.min(nextFault, nextOp, opts.durationMs);
+    const gap = Math.round(next - t);
+    if (gap > 0) steps.push({ run: gap });
+    t += Math.max(gap, 0);
+    if (t >= opts.durationMs) break;
+    if (nextOp <= nextFault) {
+      const client = pick(clients);
+      const key = pick(keys);
+      const r = rng();
+      const common = { client, async: true, withinMs: int(500, 3000) };
+      if (r < 0.45) steps.push({ put: { key, value: String(++value), ...common } });
+      else if (r < 0.75) steps.push({ get: { key, ...common } });
+      else if (r < 0.85) steps.push({ delete: { key, ...common } });
+      else steps.push({ cas: { key, from: rng() < 0.2 ? null : String(Math.max(1, value - int(0, 2))), to: String(++value), ...common } });
+      nextOp = t + opGapMs * (0.2 + rng() * 1.6);
+      continue;
+    }
+    nextFault = t + faultGapMs * (0.3 + rng() * 1.4);
+    const kind = chooseFault();
+    switch (kind) {
+      case 'crash': {
+        const up = servers.filter((s) => !crashed.has(s));
+        if (crashed.size > 0 && (rng() < 0.5 || up.length <= 1)) {
+          const s = pick([...crashed]);
+          crashed.delete(s);
+          steps.push({ restart: s });
+        } else if (up.length > 0) {
+          const s = pick(up);
+          crashed.add(s);
+          steps.push({ crash: s });
+        }
+        break;
+      }
+      case 'partition': {
+        const shuffled = servers.map((s) => [rng(), s] as const).sort((a, b) => a[0] - b[0]).map(([, s]) => s);
+        const cutAt = int(1, n - 1 || 1);
+        steps.push(rng() < 0.3 ? { heal: 'all' } : { partition: [shuffled.slice(0, cutAt), shuffled.slice(cutAt)].filter((g) => g.length) });
+        break;
+      }
+      case 'cut': {
+        if (n < 2) break;
+        const from = pick(servers);
+        const to = pick(servers.filter((s) => s !== from));
+        steps.push(rng() < 0.3 ? { heal: 'all' } : { cut: { from, to, both: rng() < 0.5 } });
+        break;
+      }
+      case 'bounce': {
+        // A crash and a quick restart: a server that forgets volatile (or unpersisted) state mid-election.
+        const up = servers.filter((s) => !crashed.has(s));
+        if (up.length === 0) break;
+        const s = pick(up);
+        steps.push({ crash: s }, { run: int(1, 40) }, { restart: s });
+        break;
+      }
+      case 'split': {
+        // Two servers time out at once: competing candidates in the same term.
+        if (n < 2) break;
+        const a = pick(servers);
+        const b = pick(servers.filter((s) => s !== a));
+        steps.push({ timeout: a }, { timeout: b });
+        break;
+      }
+      case 'isolate':
+        steps.push(rng() < 0.5 ? { isolate: pick(servers) } : { reconnect: pick(servers) });
+        break;
+      case 'drop':
+        steps.push({ network: { dropRate: rng() < 0.4 ? 0 : Math.round(rng() * 30) / 100 } });
+        break;
+      case 'duplicate':
+        steps.push({ network: { duplicateRate: rng() < 0.4 ? 0 : Math.round(rng() * 20) / 100 } });
+        break;
+      case 'latency':
+        // A spike: a wide latency range reorders messages.
+        steps.push({ network: { latencyMs: rng() < 0.4 ? base.latencyMs : [1, int(50, 200)] } });
+        break;
+      case 'timeout':
+        steps.push({ timeout: pick(servers) });
+        break;
+      default:
+        break;
+    }
+  }
+  steps.push(
+    { say: 'Liveness phase: every fault healed, every server restarted.' },
+    { heal: 'all' },
+    { network: base },
+    { restart: 'all' },
+    { wait: { for: 'leader', withinMs: LIVENESS_LEADER_MS } },
+    { put: { key: '__liveness', value: 'ok', client: 'liveness', withinMs: LIVENESS_WRITE_MS, expect: { result: 'ok' } } },
+    { expect: { invariants: 'ok' } },
+  );
+  const doc: Record<string, unknown> = {
+    title: `Fuzz seed ${seed}`,
+    description: `Generated by \`raftsim fuzz\` (swarm testing). Replays seed ${seed} step by step.`,
+    seed,
+    cluster: {
+      nodes: n,
+      heartbeatMs: 50,
+      electionTimeoutMs: [150, 300],
+      clientTimeoutMs: 300,
+      network: base,
+      ...(leaderNoop ? {} : { leaderNoop: false }),
+      ...(opts.unsafe && opts.unsafe.length ? { unsafe: opts.unsafe } : {}),
+    },
+    clients: [...clients, 'liveness'],
+    steps,
+  };
+  return stringify(doc, { flowCollectionPadding: false, lineWidth: 0 });
+}
