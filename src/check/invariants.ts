@@ -98,6 +98,12 @@ export class InvariantChecker {
         detail: `leader ${n.id} (term ${n.currentTerm}) overwrote or deleted entries from index ${fromIndex}`,
       });
     }
+    if (fromIndex <= n.commitIndex) {
+      this.report(`smsc:${n.id}:${fromIndex}`, {
+        property: 'State Machine Safety', atMs, nodes: [n.id],
+        detail: `${n.id} removed or overwrote its entry at index ${fromIndex}, which it had already committed (commitIndex ${n.commitIndex})`,
+      });
+    }
     this.checkLogMatching(n, fromIndex, atMs);
   }
 

@@ -2,6 +2,7 @@
  * Runs a scenario text headless and builds its report; shared by the CLI and the tests.
  * Uses the wall clock only to report how long the run took (never inside the simulation).
  */
+import { linearizableHook } from '../check/hook';
 import { parseScenario } from '../scenario/parse';
 import { buildReport, readableReport, type RunReport } from '../scenario/report';
 import { ScenarioRunner } from '../scenario/runner';
@@ -23,10 +24,13 @@ export function runScenarioFile(text: string, file: string, opts: { seed?: numbe
     if (e instanceof ScenarioError) return { kind: 'invalid', error: e.message, scenarioError: e };
     return { kind: 'invalid', error: `${file}: ${(e as Error).message}` };
   }
-  const runner = new ScenarioRunner(scenario, { seed: opts.seed });
+  const runner = new ScenarioRunner(scenario, { seed: opts.seed, linearizable: linearizableHook });
   const t0 = performance.now();
   runner.runToEnd();
   const wallMs = performance.now() - t0;
-  const report = buildReport(runner, wallMs);
+  // Every run with client operations checks its own history (pending operations count as unknown).
+  const history = runner.sim.historyWithPending();
+  const linearizable = history.length ? linearizableHook(history).ok : undefined;
+  const report = buildReport(runner, wallMs, linearizable);
   return { kind: 'ran', scenario, runner, report, readable: readableReport(runner, report) };
 }

@@ -5,10 +5,10 @@
  * (`runFuzzSeed`, used by tests).
  */
 import { Worker } from 'node:worker_threads';
+import { linearizableHook } from '../check/hook';
 import { checkLinearizability } from '../check/linearizability';
 import { parseScenario } from '../scenario/parse';
 import { ScenarioRunner } from '../scenario/runner';
-import type { HistoryRecord } from '../sim/types';
 import { fuzzPlan, type PlanOptions } from './plan';
 
 export interface SeedResult {
@@ -24,14 +24,6 @@ export interface SeedResult {
   simMs: number;
   /** The scenario that replays this seed. */
   yaml: string;
-}
-
-/** Linearizability of a client history, for `expect: { linearizable }` and the fuzzer. */
-export function linearizableHook(history: HistoryRecord[]): { ok: boolean | null; detail: string } {
-  const r = checkLinearizability(history, { timeLimitMs: 5000 });
-  if (r.result === 'linearizable') return { ok: true, detail: `linearizable (${history.length} operations)` };
-  if (r.result === 'unknown') return { ok: null, detail: 'the checker ran out of time' };
-  return { ok: false, detail: r.explanation ?? `key ${r.failingKey} is not linearizable` };
 }
 
 /** Runs one fuzz seed in this thread. */
@@ -62,10 +54,10 @@ export async function runFuzz(
   const results: SeedResult[] = [];
   let next = from;
   const end = from + count;
-  const workerUrl = new URL('./worker.ts', import.meta.url);
+  const workerUrl = new URL('./worker-boot.mjs', import.meta.url);
   const pool = Array.from({ length: Math.max(1, Math.min(workers, count)) }, () =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(workerUrl, { execArgv: ['--import', 'tsx'], workerData: { opts } });
+      const w = new Worker(workerUrl, { workerData: { opts } });
       const feed = () => {
         if (next >= end) {
           void w.terminate().then(() => resolve());

@@ -43,11 +43,12 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
   // Swarm testing: each fault kind is on or off for this seed, with its own weight.
   const enabled = FAULT_KINDS.filter(() => rng() < 0.6);
   const weights = new Map(enabled.map((k) => [k, 1 + rng() * 3]));
-  const opGapMs = int(20, 200);
+  // Log-uniform gaps between client operations: some seeds are busy, some nearly idle (Figure 8 needs quiet terms).
+  const opGapMs = Math.round(20 * Math.pow(100, rng()));
   const faultGapMs = int(100, 1500);
   const base = { latencyMs: [5, 25] as [number, number], dropRate: 0, duplicateRate: 0 };
   // Some seeds run without the leader's no-op (§8), which exposes the Figure 8 situation.
-  const leaderNoop = rng() < 0.7;
+  const leaderNoop = rng() < 0.5;
 
   const steps: StepObj[] = [{ say: `fuzz seed ${seed}: faults ${enabled.join(', ') || 'none'}; ${clientCount} clients on ${keys.join(', ')}` }];
   const crashed = new Set<string>();
