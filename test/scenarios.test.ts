@@ -25,7 +25,12 @@ describe('shipped scenarios', () => {
       const { report } = run(f);
       const failed = report.steps.find((s) => s.ok !== true);
       expect(failed?.message ?? 'all steps ok').toBe('all steps ok');
-      expect(report.invariants).toEqual({ ok: true, violations: [] });
+      if (report.scenario.includes('unsafe')) {
+        // Unsafe demonstrations expect the checker to report violations (and say which).
+        expect(report.invariants.ok).toBe(false);
+      } else {
+        expect(report.invariants).toEqual({ ok: true, violations: [] });
+      }
       expect(report.ok).toBe(true);
       expect(report.steps.at(-1)!.kind).toBe('expect');
     });
@@ -42,6 +47,20 @@ describe('shipped scenarios', () => {
 });
 
 describe('scenario content', () => {
+  it('figure-8: the term-2 entry on a majority is not committed, and is safely overwritten', () => {
+    const { report } = run('figure-8.yaml');
+    expect(report.invariants.ok).toBe(true);
+    for (const n of report.final.nodes.filter((x) => x.up)) expect(n.kv.x).toBe('3');
+  });
+
+  it('figure-8-unsafe: counting old-term replicas commits x=2, which is then lost (Leader Completeness, State Machine Safety)', () => {
+    const { report } = run('figure-8-unsafe.yaml');
+    const props = new Set(report.invariants.violations.map((v) => v.property));
+    expect(props).toEqual(new Set(['Leader Completeness', 'State Machine Safety']));
+    expect(report.final.nodes.find((n) => n.id === 'S5')!.kv.x).toBe('3');
+    expect(report.final.nodes.find((n) => n.id === 'S2')!.kv.x).toBe('2');
+  });
+
   it('figure-7: the elected leader brings every follower log in line with its own', () => {
     const { report } = run('figure-7.yaml');
     const leader = report.final.nodes.find((n) => n.role === 'leader')!;

@@ -90,18 +90,21 @@ export class InvariantChecker {
     }
   }
 
-  /** Existing entries of `n` from `fromIndex` on were removed or overwritten. */
-  onLogChanged(n: CheckedNode, fromIndex: number, atMs: number): void {
+  /**
+   * Existing entries of `n` from `fromIndex` on were removed or overwritten during a step that
+   * began with commitIndex `commitBefore`.
+   */
+  onLogChanged(n: CheckedNode, fromIndex: number, commitBefore: number, atMs: number): void {
     if (n.role === 'leader') {
       this.report(`lao:${n.id}:${n.currentTerm}`, {
         property: 'Leader Append-Only', atMs, nodes: [n.id],
         detail: `leader ${n.id} (term ${n.currentTerm}) overwrote or deleted entries from index ${fromIndex}`,
       });
     }
-    if (fromIndex <= n.commitIndex) {
+    if (fromIndex <= commitBefore) {
       this.report(`smsc:${n.id}:${fromIndex}`, {
         property: 'State Machine Safety', atMs, nodes: [n.id],
-        detail: `${n.id} removed or overwrote its entry at index ${fromIndex}, which it had already committed (commitIndex ${n.commitIndex})`,
+        detail: `${n.id} removed or overwrote its entry at index ${fromIndex}, which it had already committed (commitIndex ${commitBefore})`,
       });
     }
     this.checkLogMatching(n, fromIndex, atMs);

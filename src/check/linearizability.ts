@@ -98,6 +98,8 @@ const K_CAS_FAIL = 4;
 interface Problem {
   /** Number of operations in the search. */
   n: number;
+  /** Operations 0 .. required-1 have a definite outcome, the others are optional. */
+  required: number;
   /** Entry of each operation. */
   entries: HistoryEntry[];
   kind: Uint8Array;
@@ -110,6 +112,12 @@ interface Problem {
   inv: Float64Array;
   /** Return time (Infinity = no return event). For optional writes: the deadline. */
   ret: Float64Array;
+  /**
+   * Per value id: the latest return of an operation that can tell this value apart from others
+   * (a get reading it, a cas from it, ok, failed or unknown). Once every linearized set holds an
+   * operation invoked after that, the value is "dead": no operation still to come can see it.
+   */
+  deadAfter: Float64Array;
 }
 
 /**
@@ -167,6 +175,7 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
   // written value v (get reading v, cas with from === v, failed cas with from !== v).
   const nv = ids.size + 1;
   const obs = new Float64Array(nv).fill(-Infinity);
+  const deadAfter = new Float64Array(nv).fill(-Infinity);
   let fail1 = -Infinity;
   let fail1From = -1;
   const failByFrom = new Float64Array(nv).fill(-Infinity);
@@ -174,6 +183,7 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
     const e = cEntries[i];
     const r = cOpt[i] ? Infinity : (e.returnMs as number);
     const k = cKind[i];
+    if (r > deadAfter[cA[i]] && k !== K_PUT && k !== K_DEL) deadAfter[cA[i]] = r;
     if (k === K_GET || k === K_CAS_OK) {
       if (r > obs[cA[i]]) obs[cA[i]] = r;
     } else if (k === K_CAS_FAIL) {
@@ -205,9 +215,16 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
     deadline.push(d);
   }
 
+  // Required operations first, then optional ones; each group in invocation order (the cache
+  // stores the required part of a linearized set as a window of words, see search()).
+  const order = keep.map((_, j) => j);
+  order.sort((x, y) => cOpt[keep[x]] - cOpt[keep[y]] || cEntries[keep[x]].invokeMs - cEntries[keep[y]].invokeMs || x - y);
   const n = keep.length;
+  let required = 0;
+  for (const i of keep) if (!cOpt[i]) required++;
   const p: Problem = {
     n,
+    required,
     entries: new Array<HistoryEntry>(n),
     kind: new Uint8Array(n),
     a: new Int32Array(n),
@@ -215,16 +232,17 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
     optional: new Uint8Array(n),
     inv: new Float64Array(n),
     ret: new Float64Array(n),
+    deadAfter,
   };
   for (let j = 0; j < n; j++) {
-    const i = keep[j];
+    const i = keep[order[j]];
     p.entries[j] = cEntries[i];
     p.kind[j] = cKind[i];
     p.a[j] = cA[i];
     p.b[j] = cB[i];
     p.optional[j] = cOpt[i];
     p.inv[j] = cEntries[i].invokeMs;
-    p.ret[j] = deadline[j];
+    p.ret[j] = deadline[order[j]];
   }
   return p;
 }
@@ -234,12 +252,16 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
 
 interface SearchOutcome {
   result: 'ok' | 'illegal' | 'unknown';
-  /** Why 'unknown': the time limit or the cache size cap. */
-  reason?: 'time' | 'memory';
+  /** Why 'unknown': the time limit, the cache size cap, or the caller's iteration budget. */
+  reason?: 'time' | 'memory' | 'budget';
   /** Operation indices of the longest linearized sequence found, in order. */
   best: number[];
   /** The operation whose return blocked the longest sequence (-1 if none). */
   stuck: number;
+  /** Latest time of a return event the search backtracked from (-Infinity if none). */
+  lastDeath: number;
+  /** Loop iterations spent. */
+  iterations: number;
 }
 
 /** Deterministic per-operation hash words (splitmix32). */
@@ -261,14 +283,20 @@ function hashWords(n: number): [Int32Array, Int32Array] {
   return [h1, h2];
 }
 
-/** Cap on the words stored by the cache (256 MiB); past it the key is reported 'unknown'. */
-const CACHE_WORD_CAP = 1 << 26;
+/** Caps on the search cache (about 128 MiB each); past them the key is reported 'unknown'. */
+const CACHE_WORD_CAP = 1 << 25;
+const CACHE_ENTRY_CAP = 1 << 22;
 
-function search(p: Problem, clock: Clock): SearchOutcome {
+/**
+ * Wing & Gong / Lowe search of one key. `maxIterations` bounds the work (result 'unknown',
+ * reason 'budget'); the shrinker uses it so that one hard candidate cannot eat the budget.
+ */
+function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutcome {
   const n = p.n;
-  if (clock.expired()) return { result: 'unknown', reason: 'time', best: [], stuck: -1 };
-  if (n === 0) return { result: 'ok', best: [], stuck: -1 };
-  const { kind, a, b, optional, inv, ret } = p;
+  const empty = { best: [], stuck: -1, lastDeath: -Infinity, iterations: 0 };
+  if (clock.expired()) return { result: 'unknown', reason: 'time', ...empty };
+  if (n === 0) return { result: 'ok', ...empty };
+  const { kind, a, b, optional, inv, ret, deadAfter } = p;
 
   // Events: call of op i and (when ret is finite) its return; sorted by time, calls before
   // returns at equal times (so equal timestamps are concurrent), then by op index.
@@ -331,39 +359,69 @@ function search(p: Problem, clock: Clock): SearchOutcome {
     if (next[c] >= 0) prev[next[c]] = c;
   };
 
-  // Linearized set: bitset + incremental hash.
-  const W = (n + 31) >>> 5;
-  const bits = new Uint32Array(W);
+  // Linearized set: a bitset with an incremental hash (xor of two random words per operation).
+  // Required operations (in invocation order) take words 0 .. RW-1, optional ones the words
+  // after. Words below `wl` are all ones and words above `wh` are zero (required part), so a
+  // cache entry only stores the window wl..wh plus the optional words: a few words whatever n.
+  const R = p.required;
+  const RW = (R + 31) >>> 5;
+  const OW = (n - R + 31) >>> 5;
+  const bits = new Uint32Array(RW + OW);
+  const bitWord = new Int32Array(n);
+  const bitMask = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const pos = i < R ? i : RW * 32 + (i - R);
+    bitWord[i] = pos >>> 5;
+    bitMask[i] = 1 << (pos & 31);
+  }
+  const lastFull = R % 32 === 0 ? 0xffffffff : ((1 << (R % 32)) - 1) >>> 0;
   const [h1, h2] = hashWords(n);
   let hx1 = 0;
   let hx2 = 0;
+  let wl = 0; // first required word that is not all ones
+  let wh = -1; // last required word that is not zero
 
-  // Cache of visited (bitset, state): open addressing on the 64-bit hash, entries verified.
+  const setBit = (op: number): void => {
+    const w = bitWord[op];
+    bits[w] |= bitMask[op];
+    hx1 ^= h1[op];
+    hx2 ^= h2[op];
+    if (w < RW) {
+      if (w > wh) wh = w;
+      while (wl < RW && bits[wl] === (wl === RW - 1 ? lastFull : 0xffffffff)) wl++;
+    }
+  };
+  const clearBit = (op: number): void => {
+    const w = bitWord[op];
+    bits[w] &= ~bitMask[op];
+    hx1 ^= h1[op];
+    hx2 ^= h2[op];
+    if (w < RW) {
+      if (w < wl) wl = w;
+      while (wh >= 0 && bits[wh] === 0) wh--;
+    }
+  };
+
+  // Cache of visited (linearized set, state): open addressing on the 64-bit hash; a hit is
+  // verified against the stored words.
   let slotMask = 1023;
   let slots = new Int32Array(slotMask + 1); // entry index + 1; 0 = empty
   let cap = 1024;
   let eH1 = new Int32Array(cap);
   let eH2 = new Int32Array(cap);
   let eState = new Int32Array(cap);
-  let eBits = new Uint32Array(cap * W);
+  let eWl = new Int32Array(cap);
+  let eLen = new Int32Array(cap);
+  let eOff = new Int32Array(cap);
+  let pool = new Uint32Array(4096);
+  let poolUsed = 0;
   let count = 0;
   let memoryFull = false;
 
-  const grow = (): void => {
-    const ncap = cap * 2;
-    const g1 = new Int32Array(ncap);
-    g1.set(eH1);
-    eH1 = g1;
-    const g2 = new Int32Array(ncap);
-    g2.set(eH2);
-    eH2 = g2;
-    const gs = new Int32Array(ncap);
-    gs.set(eState);
-    eState = gs;
-    const gb = new Uint32Array(ncap * W);
-    gb.set(eBits);
-    eBits = gb;
-    cap = ncap;
+  const growInt = (x: Int32Array, size: number) => {
+    const g = new Int32Array(size);
+    g.set(x);
+    return g;
   };
   const rehash = (): void => {
     slotMask = slotMask * 2 + 1;
@@ -374,7 +432,7 @@ function search(p: Problem, clock: Clock): SearchOutcome {
       slots[s] = i + 1;
     }
   };
-  /** Insert (bits, state) unless present; true when it was new. */
+  /** Insert (linearized set, state) unless present; true when it was new. */
   const insert = (state: number): boolean => {
     let s1 = Math.imul(state ^ 0x5bd1e995, 0x9e3779b1);
     s1 ^= s1 >>> 15;
@@ -382,36 +440,58 @@ function search(p: Problem, clock: Clock): SearchOutcome {
     s2 ^= s2 >>> 13;
     const k1 = hx1 ^ s1;
     const k2 = hx2 ^ s2;
+    const len = wh >= wl ? wh - wl + 1 : 0;
     let s = k1 & slotMask;
     for (;;) {
       const v = slots[s];
       if (v === 0) break;
       const i = v - 1;
-      if (eH1[i] === k1 && eH2[i] === k2 && eState[i] === state) {
-        const base = i * W;
+      if (eH1[i] === k1 && eH2[i] === k2 && eState[i] === state && eWl[i] === wl && eLen[i] === len) {
+        let o = eOff[i];
         let same = true;
-        for (let w = 0; w < W; w++) {
-          if (eBits[base + w] !== bits[w]) {
+        for (let w = wl, end = wl + len; w < end; w++, o++) {
+          if (pool[o] !== bits[w]) {
             same = false;
             break;
           }
+        }
+        for (let w = RW, end = RW + OW; same && w < end; w++, o++) {
+          if (pool[o] !== bits[w]) same = false;
         }
         if (same) return false;
       }
       s = (s + 1) & slotMask;
     }
-    if (count === cap) {
-      if (cap * 2 * W > CACHE_WORD_CAP) {
+    const need = len + OW;
+    if (count === cap || poolUsed + need > pool.length) {
+      if (count >= CACHE_ENTRY_CAP || poolUsed + need > CACHE_WORD_CAP) {
         memoryFull = true;
         return false;
       }
-      grow();
+      if (count === cap) {
+        cap *= 2;
+        eH1 = growInt(eH1, cap);
+        eH2 = growInt(eH2, cap);
+        eState = growInt(eState, cap);
+        eWl = growInt(eWl, cap);
+        eLen = growInt(eLen, cap);
+        eOff = growInt(eOff, cap);
+      }
+      if (poolUsed + need > pool.length) {
+        const g = new Uint32Array(Math.min(CACHE_WORD_CAP, Math.max(pool.length * 2, poolUsed + need)));
+        g.set(pool);
+        pool = g;
+      }
     }
     const i = count++;
     eH1[i] = k1;
     eH2[i] = k2;
     eState[i] = state;
-    eBits.set(bits, i * W);
+    eWl[i] = wl;
+    eLen[i] = len;
+    eOff[i] = poolUsed;
+    for (let w = wl, end = wl + len; w < end; w++) pool[poolUsed++] = bits[w];
+    for (let w = RW, end = RW + OW; w < end; w++) pool[poolUsed++] = bits[w];
     slots[s] = i + 1;
     if (count * 2 > slotMask) rehash();
     return true;
@@ -427,24 +507,33 @@ function search(p: Problem, clock: Clock): SearchOutcome {
   const bestOp = new Int32Array(n);
   const bestDrop = new Uint8Array(n);
   let bestDepth = 0;
+  let iter = 0;
   let bestLin = 0;
   let valid = 0;
   let stuck = -1;
 
+  let lastDeath = -Infinity;
+  // Latest invocation among the linearized operations: an operation that returned before it
+  // must already be linearized, so values whose deadAfter is below it are dead.
+  let nowInv = -Infinity;
+  const stackNow = new Float64Array(n);
+
   const outcome = (result: SearchOutcome['result'], reason?: SearchOutcome['reason']): SearchOutcome => {
     const best: number[] = [];
     for (let i = 0; i < bestDepth; i++) if (bestDrop[i] === 0) best.push(bestOp[i]);
-    return reason ? { result, reason, best, stuck } : { result, best, stuck };
+    const o: SearchOutcome = { result, best, stuck, lastDeath, iterations: iter };
+    if (reason) o.reason = reason;
+    return o;
   };
 
   let state = 0;
-  let iter = 0;
   let e = next[HEAD];
   for (;;) {
     if (e < 0) return outcome('ok');
     if ((++iter & 1023) === 0) {
       if (clock.expired()) return outcome('unknown', 'time');
       if (memoryFull) return outcome('unknown', 'memory');
+      if (iter > maxIterations) return outcome('unknown', 'budget');
     }
     let op = evOp[e];
     if (e === next[HEAD] && evCall[e] === 1) {
@@ -483,19 +572,62 @@ function search(p: Problem, clock: Clock): SearchOutcome {
           legal = state !== a[op];
           break;
       }
+      if (legal && optional[op] === 1) {
+        // Just-in-time optional writes: an optional write only needs to be linearized right
+        // before an operation that it makes legal (any linearization can be rearranged that
+        // way: move it later past reads that don't need it, drop it if a write follows).
+        // So take it only if some available call is illegal now and legal after it: a read of
+        // the value it writes, or a failed cas comparing against the current value. Other
+        // optional writes' deadlines are looked past (they may be dropped first), so that
+        // dropping one never makes a call before it worth retrying.
+        let needValue = false;
+        let needChange = false;
+        if (ns !== state) {
+          for (let x = next[HEAD]; x >= 0; x = next[x]) {
+            if (evCall[x] === 0) {
+              if (optional[evOp[x]] === 0) break;
+              continue;
+            }
+            const xo = evOp[x];
+            if (xo === op) continue;
+            const xk = kind[xo];
+            if ((xk === K_GET || xk === K_CAS_OK) && a[xo] === ns) {
+              needValue = true;
+              break;
+            }
+            if (xk === K_CAS_FAIL && a[xo] === state) needChange = true;
+          }
+        }
+        legal = needValue || needChange;
+        if (legal && !needValue && k !== K_CAS_OK && deadAfter[ns] < nowInv) {
+          // Only needed to change the value, and the value it writes is dead: every optional
+          // put/delete with a dead value (other than the current one) is as good as any other,
+          // except for deadlines, so only the one with the earliest deadline is tried (swap the
+          // two in any linearization that uses another one here).
+          for (let x = next[HEAD]; x >= 0 && evCall[x] === 1; x = next[x]) {
+            const xo = evOp[x];
+            if (xo === op || optional[xo] === 0) continue;
+            const xk = kind[xo];
+            if (xk !== K_PUT && xk !== K_DEL) continue;
+            const xv = xk === K_PUT ? a[xo] : 0;
+            if (true) {
+              legal = false;
+              break;
+            }
+          }
+        }
+      }
       if (!legal) {
         e = next[e];
         continue;
       }
-      const w = op >>> 5;
-      const m = 1 << (op & 31);
-      bits[w] |= m;
-      hx1 ^= h1[op];
-      hx2 ^= h2[op];
+      setBit(op);
       if (insert(ns)) {
         stackOp[depth] = op;
         stackState[depth] = state;
         stackDrop[depth] = 0;
+        stackNow[depth] = nowInv;
+        if (inv[op] > nowInv) nowInv = inv[op];
         depth++;
         lin++;
         if (lin > bestLin) {
@@ -513,9 +645,7 @@ function search(p: Problem, clock: Clock): SearchOutcome {
         e = next[HEAD];
         continue;
       }
-      bits[w] &= ~m;
-      hx1 ^= h1[op];
-      hx2 ^= h2[op];
+      clearBit(op);
       if (k !== K_GET && k !== K_CAS_FAIL) {
         e = next[e];
         continue;
@@ -525,26 +655,22 @@ function search(p: Problem, clock: Clock): SearchOutcome {
     } else if (optional[op] === 1) {
       // The deadline of an optional write: it can no longer be linearized on this branch, so
       // drop it. Every call before this event was already tried in this state: carry on after.
-      const w = op >>> 5;
-      const m = 1 << (op & 31);
-      bits[w] |= m;
-      hx1 ^= h1[op];
-      hx2 ^= h2[op];
+      setBit(op);
       if (insert(state)) {
         stackOp[depth] = op;
         stackState[depth] = state;
         stackDrop[depth] = 1;
+        stackNow[depth] = nowInv;
         depth++;
         lift(op);
         e = next[e];
         continue;
       }
-      bits[w] &= ~m;
-      hx1 ^= h1[op];
-      hx2 ^= h2[op];
-    } else if (lin === bestLin && stuck < 0) {
-      // The return of an operation that is not linearized: the longest sequence is stuck here.
-      stuck = op;
+      clearBit(op);
+    } else {
+      // The return of an operation that is not linearized: a dead end.
+      if (lin === bestLin && stuck < 0) stuck = op; // the longest sequence is stuck here
+      if (ret[op] > lastDeath) lastDeath = ret[op];
     }
 
     // Backtrack: undo the last linearization and try the next call after it.
@@ -559,9 +685,8 @@ function search(p: Problem, clock: Clock): SearchOutcome {
       if (depth < valid) valid = depth;
       const top = stackOp[depth];
       state = stackState[depth];
-      bits[top >>> 5] &= ~(1 << (top & 31));
-      hx1 ^= h1[top];
-      hx2 ^= h2[top];
+      nowInv = stackNow[depth];
+      clearBit(top);
       unlift(top);
       if (stackDrop[depth] === 1) continue;
       lin--;
@@ -592,11 +717,15 @@ function byTime(x: HistoryEntry, y: HistoryEntry): number {
  * would leave a supported read unsupported: otherwise shrinking a stale read would end in a read
  * of a value nobody wrote, which is a different (and less useful) failure.
  */
-function supportPreserved(before: readonly HistoryEntry[], after: readonly HistoryEntry[]): boolean {
+function supportPreserved(
+  before: readonly HistoryEntry[],
+  after: readonly HistoryEntry[],
+  unknowns: readonly HistoryEntry[],
+): boolean {
   const firstWrite = (set: readonly HistoryEntry[]): Map<string, number> => {
     const m = new Map<string, number>();
-    for (const e of set) {
-      const v = e.op === 'put' ? e.value : e.op === 'cas' && e.result === 'ok' ? e.to : undefined;
+    for (const e of unknowns.length > 0 ? set.concat(unknowns) : set) {
+      const v = e.op === 'put' ? e.value : e.op === 'cas' && e.result !== 'fail' ? e.to : undefined;
       if (typeof v !== 'string') continue;
       const t = m.get(v);
       if (t === undefined || e.invokeMs < t) m.set(v, e.invokeMs);
@@ -628,10 +757,14 @@ function shrink(
   clock: Clock,
 ): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } {
   let cur = entries.filter(isDefinite).sort(byTime);
+  // Operations with an unknown outcome stay in every check (so a read they explain does not
+  // turn into a read of a value nobody wrote) but are never reported: the reported set is
+  // illegal on its own, since leaving out unknowns can never make a history linearizable.
+  const unknowns = entries.filter((e) => !e.prefix && e.result === 'unknown');
   const tryRemove = (i: number, size: number): boolean | null => {
     const cand = cur.slice(0, i).concat(cur.slice(i + size));
-    if (cand.length === 0 || !supportPreserved(cur, cand)) return false;
-    const p = buildProblem(cand);
+    if (cand.length === 0 || !supportPreserved(cur, cand, unknowns)) return false;
+    const p = buildProblem(unknowns.length > 0 ? cand.concat(unknowns) : cand);
     const out = search(p, clock);
     if (out.result === 'unknown') return null;
     if (out.result === 'ok') return false;

@@ -93,8 +93,11 @@ export class ScenarioRunner {
 
   /** The run so far: every step passed and no invariant was violated. */
   get ok(): boolean {
-    return this.failure === null && (this.sim.checker?.ok ?? true);
+    return this.failure === null && ((this.sim.checker?.ok ?? true) || this.violationsExpected);
   }
+
+  /** An `expect: { invariants: { violated } }` step passed: the scenario demonstrates a violation on purpose. */
+  private violationsExpected = false;
 
   get currentStep(): Step | undefined {
     return this.scenario.steps[this.stepIndex];
@@ -319,6 +322,7 @@ export class ScenarioRunner {
       }
       case 'expect': {
         const failures = this.checkExpect(step.checks);
+        if (failures.length === 0 && step.checks.invariants && step.checks.invariants !== 'ok') this.violationsExpected = true;
         return this.complete(failures.length === 0, failures.length ? failures.join('; ') : 'all checks hold');
       }
     }
@@ -427,6 +431,9 @@ export class ScenarioRunner {
     if (c.invariants === 'ok' && sim.checker && !sim.checker.ok) {
       const v = sim.checker.violations[0];
       out.push(`invariant violated: ${v.property} at ${fmtMs(v.atMs)}: ${v.detail}`);
+    } else if (c.invariants && c.invariants !== 'ok') {
+      const seen = new Set(sim.checker?.violations.map((v) => v.property) ?? []);
+      for (const p of c.invariants.violated) if (!seen.has(p as never)) out.push(`expected a ${p} violation, but the checker saw ${seen.size ? [...seen].join(', ') : 'none'}`);
     }
     if (c.linearizable !== undefined) {
       if (!this.opts.linearizable) out.push('no linearizability checker was given to this run');

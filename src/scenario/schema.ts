@@ -375,7 +375,25 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
           { type: 'array', minItems: 1, uniqueItems: true, items: serverName() },
         ],
       },
-      invariants: { const: 'ok', 'x-expected': '"ok"' },
+      invariants: {
+        'x-expected': '"ok", or { violated: [property, ...] } naming Figure 3 properties',
+        oneOf: [
+          { const: 'ok' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['violated'],
+            properties: {
+              violated: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { enum: ['Election Safety', 'Leader Append-Only', 'Log Matching', 'Leader Completeness', 'State Machine Safety'] },
+              },
+            },
+          },
+        ],
+      },
       linearizable: { type: 'boolean' },
     },
   },

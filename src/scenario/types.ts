@@ -104,7 +104,8 @@ export interface ExpectChecks {
   kv?: Record<string, string | null>;
   /** Which servers the kv check applies to (default: live servers). */
   on?: string[] | 'all';
-  invariants?: 'ok';
+  /** "ok": no violation so far; { violated }: each named Figure 3 property has been violated (unsafe demos). */
+  invariants?: 'ok' | { violated: string[] };
   linearizable?: boolean;
 }
 

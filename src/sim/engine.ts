@@ -139,7 +139,7 @@ export class Simulation {
     for (const id of this.serverIds) {
       const s = this.servers.get(id)!;
       if (this.checker && s.raft.log.length) this.checker.onAppended(this.checked(s), 1, 0);
-      this.execute(s, s.raft.start());
+      this.execute(s, s.raft.start(), 0);
     }
   }
 
@@ -281,14 +281,14 @@ export class Simulation {
   }
 
   private stepServer(s: SimServer, input: RaftInput): RaftEffect[] {
+    const commitBefore = s.raft.commitIndex;
     const effects = s.raft.step(input);
-    this.execute(s, effects);
+    this.execute(s, effects, commitBefore);
     return effects;
   }
 
-  /** Carries out a node's effects, in order. */
-  private execute(s: SimServer, effects: RaftEffect[]): void {
-    const commitBefore = s.raft.commitIndex;
+  /** Carries out a node's effects, in order; `commitBefore` is its commitIndex before the step. */
+  private execute(s: SimServer, effects: RaftEffect[], commitBefore: number): void {
     for (const fx of effects) {
       switch (fx.type) {
         case 'send':
@@ -326,7 +326,7 @@ export class Simulation {
           if (this.checker) this.checker.onRoleChanged(this.checked(s), this.nowMs);
           break;
         case 'logChanged':
-          if (this.checker) this.checker.onLogChanged(this.checked(s), fx.fromIndex, this.nowMs);
+          if (this.checker) this.checker.onLogChanged(this.checked(s), fx.fromIndex, commitBefore, this.nowMs);
           break;
         case 'appended':
           if (this.checker) this.checker.onAppended(this.checked(s), fx.fromIndex, this.nowMs);
@@ -444,13 +444,14 @@ export class Simulation {
       return;
     }
     const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };
+    const commitBefore = s.raft.commitIndex;
     const effects = s.raft.step({ type: 'propose', command });
     for (const fx of effects) {
       if (fx.type !== 'proposeResult') continue;
       if (fx.accepted) s.pending.set(m.clientId, { clientId: m.clientId, seq: m.seq, index: fx.index });
       else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
     }
-    this.execute(s, effects);
+    this.execute(s, effects, commitBefore);
   }
 
   /**
@@ -502,6 +503,7 @@ export class Simulation {
     s.electionDeadlineMs = null;
     s.electionArmedMs = null;
     s.pending.clear();
+    s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
     this.fault('crash', [id]);
   }
 
@@ -516,7 +518,7 @@ export class Simulation {
     s.raft = this.makeRaft(id, s.raft.persistent);
     s.sm = new KvStateMachine();
     this.fault('restart', [id]);
-    this.execute(s, s.raft.start());
+    this.execute(s, s.raft.start(), 0);
   }
 
   /** Fires a server's election timer now (a follower or candidate starts an election; a leader ignores it). */

@@ -21,6 +21,8 @@ export interface MessageDot {
   fraction: number;
   /** It will be lost on the way (network loss). */
   lost: boolean;
+  /** Its link is cut now: unless the link is restored before it arrives, it will be dropped. */
+  blocked: boolean;
   /** Short details for the tooltip, e.g. "term 2, 1 entry". */
   detail: string;
 }
@@ -114,7 +116,8 @@ export function buildFrame(runner: ScenarioRunner, cache: FeedCache): Frame {
         detail = m.ok ? 'ok' : `${m.error ?? 'not done'}${m.leaderHint ? `, leader ${m.leaderHint}` : ''}`;
         break;
     }
-    messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', detail });
+    const blocked = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && !sim.network.isUp(m.from, m.to);
+    messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', blocked, detail });
   }
   messages.sort((a, b) => a.id - b.id);
 
