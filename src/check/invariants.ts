@@ -44,9 +44,14 @@ export class InvariantChecker {
   private leaderOfTerm = new Map<number, NodeId>();
   /** Log Matching: for each (index, term) seen in any log, the entry and the term before it. */
   private seen = new Map<number, Map<number, { entry: LogEntry; prevTerm: number; node: NodeId }>>();
-  /** Leader Completeness: committed entries by index (and which server committed first). */
+  /**
+   * Leader Completeness: committed entries by index, which server committed each first, and the
+   * term in which it was committed (the first committer's currentTerm: a leader commits before any
+   * follower learns of it). The property binds leaders of terms after the commit term.
+   */
   private committed: LogEntry[] = [];
   private committedBy: NodeId[] = [];
+  private committedInTerm: number[] = [];
   /** State Machine Safety: the entry applied at each index, and by whom first. */
   private applied: LogEntry[] = [];
   private appliedBy: NodeId[] = [];
@@ -78,7 +83,7 @@ export class InvariantChecker {
     // Leader Completeness: every entry committed so far must be in the new leader's log.
     for (let i = 1; i < this.committed.length; i++) {
       const c = this.committed[i];
-      if (!c || c.term >= n.currentTerm) continue;
+      if (!c || this.committedInTerm[i] >= n.currentTerm) continue;
       const mine = n.log[i - 1];
       if (!mine || !sameEntry(mine, c)) {
         this.report(`lc:${n.id}:${n.currentTerm}:${i}`, {
@@ -153,14 +158,15 @@ export class InvariantChecker {
       if (!c) {
         this.committed[i] = e;
         this.committedBy[i] = n.id;
+        this.committedInTerm[i] = n.currentTerm;
       }
       for (const l of leaders) {
-        if (l.currentTerm <= e.term) continue;
+        if (l.currentTerm <= this.committedInTerm[i]) continue;
         const mine = l.log[i - 1];
         if (!mine || !sameEntry(mine, e)) {
           this.report(`lc:${l.id}:${l.currentTerm}:${i}`, {
             property: 'Leader Completeness', atMs, nodes: [l.id, n.id],
-            detail: `entry at index ${i} (term ${e.term}) committed by ${n.id} is missing from ${l.id}, leader of later term ${l.currentTerm}`,
+            detail: `entry at index ${i} (term ${e.term}) committed in term ${this.committedInTerm[i]} by ${n.id} is missing from ${l.id}, leader of later term ${l.currentTerm}`,
           });
         }
       }
@@ -189,6 +195,7 @@ export class InvariantChecker {
     c.seen = new Map([...this.seen].map(([k, m]) => [k, new Map(m)]));
     c.committed = this.committed.slice();
     c.committedBy = this.committedBy.slice();
+    c.committedInTerm = this.committedInTerm.slice();
     c.applied = this.applied.slice();
     c.appliedBy = this.appliedBy.slice();
     c.reported = new Set(this.reported);
