@@ -140,6 +140,34 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
     await page.close();
   });
 
+  it('holds at a presenter pause until Continue is pressed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const held = [
+      'title: Held',
+      'steps:',
+      '  - say: { text: "First caption.", pause: true }',
+      '  - say: "Second caption."',
+      '  - run: 100',
+    ].join('\n');
+    await page.route(/\/scenarios\/basic-election\.yaml\?/, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/javascript', body: `export default ${JSON.stringify(held)};` }),
+    );
+    await page.goto(`${baseUrl}/?scenario=basic-election&speed=1`);
+    await page.waitForFunction(() => window.__raftsim?.player() === 'held', undefined, { timeout: WAIT_MS });
+    expect(await page.getByTestId('caption').textContent()).toBe('First caption.');
+    expect(await page.getByTestId('step-status').getAttribute('data-step-status')).toBe('held');
+    const t0 = await page.evaluate(() => window.__raftsim!.nowMs());
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => window.__raftsim!.nowMs())).toBe(t0);
+    await page.getByTestId('play-pause').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="caption"]')?.textContent === 'Second caption.', undefined, {
+      timeout: WAIT_MS,
+    });
+    await page.waitForFunction((t) => window.__raftsim!.nowMs() > t, t0, { timeout: WAIT_MS });
+    expect(await page.evaluate(() => window.__raftsim!.player())).toBe('playing');
+    await page.close();
+  });
+
   it('the same scenario and seed give the same trace hash in two page loads and in Node', async () => {
     const steps = 40;
     const hashes: string[] = [];
@@ -192,6 +220,8 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
     await page.waitForFunction(() => window.__raftsim!.events() === 0, undefined, { timeout: WAIT_MS });
     expect(new URL(page.url()).searchParams.get('seed')).toBe('42');
     expect(new URL(page.url()).searchParams.get('scenario')).toBe('basic-election');
+    await page.getByTestId('speed').selectOption({ label: '1/1000x' });
+    expect(new URL(page.url()).searchParams.get('speed')).toBe('1/1000');
     await page.getByTestId('restart').click();
     expect(await page.evaluate(() => window.__raftsim!.nowMs())).toBe(0);
     expect(errors).toEqual([]);

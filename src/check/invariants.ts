@@ -141,7 +141,9 @@ export class InvariantChecker {
       } else if (!sameCommand(rec.entry.command, e.command) || rec.prevTerm !== prevTerm) {
         this.report(`lm:${i}:${e.term}`, {
           property: 'Log Matching', atMs, nodes: [rec.node, n.id],
-          detail: `${rec.node} and ${n.id} both hold an entry of term ${e.term} at index ${i} but their logs differ ${rec.prevTerm !== prevTerm ? `just before it (terms ${rec.prevTerm} and ${prevTerm})` : 'in that entry'}`,
+          detail: rec.node === n.id
+            ? `${n.id}'s log changed under its entry of term ${e.term} at index ${i}: ${rec.prevTerm !== prevTerm ? `it now follows an entry of term ${prevTerm} instead of ${rec.prevTerm}` : 'the entry itself differs'}`
+            : `${rec.node} and ${n.id} both hold an entry of term ${e.term} at index ${i} but their logs differ ${rec.prevTerm !== prevTerm ? `just before it (terms ${rec.prevTerm} and ${prevTerm})` : 'in that entry'}`,
         });
       }
     }

@@ -9,20 +9,34 @@
  *  - P-compositionality: a history is linearizable iff each key's sub-history is, so every key
  *    is checked on its own.
  *  - Wing & Gong's search with Lowe's just-in-time linearization over a doubly-linked list of
- *    call/return events sorted by time: take a call whose operation can be applied to the
- *    current state, lift it (and its return) out of the list and push it on a stack; on
- *    reaching a return whose operation is not linearized yet, backtrack.
- *  - A cache of visited (set of linearized operations, state) pairs prunes the search; the set
- *    is a bitset with an incremental 64-bit hash (xor of a random word pair per operation).
+ *    call/return events sorted by time (calls before returns at equal times: equal timestamps
+ *    are concurrent): take a call whose operation can be applied to the current state, lift it
+ *    (and its return) out of the list and push it on a stack; on reaching a return whose
+ *    operation is not linearized yet, backtrack.
+ *  - A cache of visited configurations (set of linearized operations, state) prunes the search;
+ *    the set is a bitset with an incremental 64-bit hash (xor of a random word pair per
+ *    operation), stored as a small window of words.
  *
- * Unknown outcomes (the client gave up) are optional operations: they may take effect at any
- * time after their invocation, or never. A write with an unknown outcome only matters if some
- * operation can observe it, so it gets a virtual deadline: the latest return of any operation
- * that could observe the value it writes (a get reading it, a cas comparing against it, a
- * failed cas). Any linearization can be rearranged so that an optional write is linearized no
- * later than its deadline or dropped, so the search drops it when it reaches that deadline. A
- * write nobody could observe is left out entirely. The search succeeds once every operation
- * that has a return is linearized.
+ * Extra pruning rules, each sound and complete (the comments at each rule say why):
+ *  - read rule: a get / failed cas that is legal in a configuration is linearized right away,
+ *    and if that fails the configuration fails (reads leave the state alone);
+ *  - operations with an unknown outcome are optional (see below) and tried after the others.
+ *
+ * Unknown outcomes (the client gave up) are optional writes: they may take effect at any time
+ * after their invocation, or never (a get with an unknown outcome constrains nothing and is left
+ * out). Optional writes are what makes the search blow up, so:
+ *  - deadline: a write only matters if a later operation observes it (a get reading its value,
+ *    a cas comparing against its value, a failed cas). Any linearization can be rearranged so
+ *    that an optional write comes before one of those or not at all, so it gets a virtual
+ *    return at the latest return among them and is dropped when the search reaches it; a write
+ *    nobody can observe is left out entirely;
+ *  - just in time: an optional write is only linearized right before an available call it
+ *    makes legal;
+ *  - symmetry: among optional puts/deletes writing the same value (or values nobody can observe
+ *    any more, when only a change of value is needed) only the earliest deadline is tried;
+ *  - subsumption: a configuration that used up more optional writes than a failed one with the
+ *    same other operations and state fails too.
+ * The search succeeds once every operation that has a return is linearized.
  *
  * The only clock used here is `CheckOptions.now` (for the time limit); the simulation engine
  * must not import this module.
@@ -359,10 +373,11 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
     if (next[c] >= 0) prev[next[c]] = c;
   };
 
-  // Linearized set: a bitset with an incremental hash (xor of two random words per operation).
-  // Required operations (in invocation order) take words 0 .. RW-1, optional ones the words
-  // after. Words below `wl` are all ones and words above `wh` are zero (required part), so a
-  // cache entry only stores the window wl..wh plus the optional words: a few words whatever n.
+  // Linearized set: a bitset. Required operations (in invocation order) take words 0 .. RW-1,
+  // optional ones the words after. Words below `wl` are all ones and words above `wh` are zero
+  // (required part), so the cache only stores the window wl..wh plus the optional words: a few
+  // words whatever n. The required part has an incremental hash (xor of two random words per
+  // operation).
   const R = p.required;
   const RW = (R + 31) >>> 5;
   const OW = (n - R + 31) >>> 5;
@@ -384,9 +399,9 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
   const setBit = (op: number): void => {
     const w = bitWord[op];
     bits[w] |= bitMask[op];
-    hx1 ^= h1[op];
-    hx2 ^= h2[op];
     if (w < RW) {
+      hx1 ^= h1[op];
+      hx2 ^= h2[op];
       if (w > wh) wh = w;
       while (wl < RW && bits[wl] === (wl === RW - 1 ? lastFull : 0xffffffff)) wl++;
     }
@@ -394,45 +409,83 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
   const clearBit = (op: number): void => {
     const w = bitWord[op];
     bits[w] &= ~bitMask[op];
-    hx1 ^= h1[op];
-    hx2 ^= h2[op];
     if (w < RW) {
+      hx1 ^= h1[op];
+      hx2 ^= h2[op];
       if (w < wl) wl = w;
       while (wh >= 0 && bits[wh] === 0) wh--;
     }
   };
 
-  // Cache of visited (linearized set, state): open addressing on the 64-bit hash; a hit is
-  // verified against the stored words.
+  // Cache of visited configurations (linearized set, state). Configurations with the same
+  // required operations and state form a group (found by open addressing on the 64-bit hash,
+  // verified against the stored words); a group lists the optional parts seen. A configuration
+  // is known to fail when it was seen before, or when a failed one of its group had a subset of
+  // its optional operations: having fewer optional writes used up only leaves more choices.
+  // (Configurations still on the search path are not failed: they never count as subsets.)
   let slotMask = 1023;
-  let slots = new Int32Array(slotMask + 1); // entry index + 1; 0 = empty
-  let cap = 1024;
-  let eH1 = new Int32Array(cap);
-  let eH2 = new Int32Array(cap);
-  let eState = new Int32Array(cap);
-  let eWl = new Int32Array(cap);
-  let eLen = new Int32Array(cap);
-  let eOff = new Int32Array(cap);
+  let slots = new Int32Array(slotMask + 1); // group index + 1; 0 = empty
+  let gCap = 1024;
+  let gH1 = new Int32Array(gCap);
+  let gH2 = new Int32Array(gCap);
+  let gState = new Int32Array(gCap);
+  let gWl = new Int32Array(gCap);
+  let gLen = new Int32Array(gCap);
+  let gOff = new Int32Array(gCap);
+  let gFirst = new Int32Array(gCap); // first entry of the group
+  let groups = 0;
+  let eCap = 1024;
+  let eNext = new Int32Array(eCap); // next entry of the same group, -1 = none
+  let eOff = new Int32Array(eCap); // optional words in the pool
+  let eFailed = new Uint8Array(eCap);
+  let entries = 0;
   let pool = new Uint32Array(4096);
   let poolUsed = 0;
-  let count = 0;
   let memoryFull = false;
+  let lastEntry = -1; // entry created by the last successful insert
 
   const growInt = (x: Int32Array, size: number) => {
     const g = new Int32Array(size);
     g.set(x);
     return g;
   };
+  const reserve = (words: number): boolean => {
+    if (poolUsed + words <= pool.length) return true;
+    if (poolUsed + words > CACHE_WORD_CAP) return false;
+    const g = new Uint32Array(Math.min(CACHE_WORD_CAP, Math.max(pool.length * 2, poolUsed + words)));
+    g.set(pool);
+    pool = g;
+    return true;
+  };
   const rehash = (): void => {
     slotMask = slotMask * 2 + 1;
     slots = new Int32Array(slotMask + 1);
-    for (let i = 0; i < count; i++) {
-      let s = eH1[i] & slotMask;
+    for (let i = 0; i < groups; i++) {
+      let s = gH1[i] & slotMask;
       while (slots[s] !== 0) s = (s + 1) & slotMask;
       slots[s] = i + 1;
     }
   };
-  /** Insert (linearized set, state) unless present; true when it was new. */
+  /** Add an entry (the current optional words) to group g, in front. */
+  const addEntry = (g: number, first: number): boolean => {
+    if (entries >= CACHE_ENTRY_CAP || !reserve(OW)) return false;
+    if (entries === eCap) {
+      eCap *= 2;
+      eNext = growInt(eNext, eCap);
+      eOff = growInt(eOff, eCap);
+      const f = new Uint8Array(eCap);
+      f.set(eFailed);
+      eFailed = f;
+    }
+    const i = entries++;
+    eNext[i] = first;
+    eOff[i] = poolUsed;
+    for (let w = RW, end = RW + OW; w < end; w++) pool[poolUsed++] = bits[w];
+    gFirst[g] = i;
+    lastEntry = i;
+    return true;
+  };
+  /** Insert (linearized set, state) unless it is known; true when it was new. */
   const insert = (state: number): boolean => {
     let s1 = Math.imul(state ^ 0x5bd1e995, 0x9e3779b1);
     s1 ^= s1 >>> 15;
@@ -445,9 +498,9 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
     for (;;) {
       const v = slots[s];
       if (v === 0) break;
-      const i = v - 1;
-      if (eH1[i] === k1 && eH2[i] === k2 && eState[i] === state && eWl[i] === wl && eLen[i] === len) {
-        let o = eOff[i];
+      const g = v - 1;
+      if (gH1[g] === k1 && gH2[g] === k2 && gState[g] === state && gWl[g] === wl && gLen[g] === len) {
+        let o = gOff[g];
         let same = true;
         for (let w = wl, end = wl + len; w < end; w++, o++) {
           if (pool[o] !== bits[w]) {
@@ -455,45 +508,54 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
             break;
           }
         }
-        for (let w = RW, end = RW + OW; same && w < end; w++, o++) {
-          if (pool[o] !== bits[w]) same = false;
+        if (same) {
+          // The group: look for the same optional part, or a failed subset of it.
+          for (let i = gFirst[g]; i >= 0; i = eNext[i]) {
+            let eq = true;
+            let sub = eFailed[i] === 1;
+            for (let w = RW, oo = eOff[i], end = RW + OW; w < end && (eq || sub); w++, oo++) {
+              const x = pool[oo];
+              const y = bits[w];
+              if (x !== y) eq = false;
+              if ((x & ~y) !== 0) sub = false;
+            }
+            if (eq || sub) return false;
+          }
+          if (!addEntry(g, gFirst[g])) {
+            memoryFull = true;
+            return false;
+          }
+          return true;
         }
-        if (same) return false;
       }
       s = (s + 1) & slotMask;
     }
-    const need = len + OW;
-    if (count === cap || poolUsed + need > pool.length) {
-      if (count >= CACHE_ENTRY_CAP || poolUsed + need > CACHE_WORD_CAP) {
-        memoryFull = true;
-        return false;
-      }
-      if (count === cap) {
-        cap *= 2;
-        eH1 = growInt(eH1, cap);
-        eH2 = growInt(eH2, cap);
-        eState = growInt(eState, cap);
-        eWl = growInt(eWl, cap);
-        eLen = growInt(eLen, cap);
-        eOff = growInt(eOff, cap);
-      }
-      if (poolUsed + need > pool.length) {
-        const g = new Uint32Array(Math.min(CACHE_WORD_CAP, Math.max(pool.length * 2, poolUsed + need)));
-        g.set(pool);
-        pool = g;
-      }
+    // A new group.
+    if (!reserve(len + OW) || entries >= CACHE_ENTRY_CAP) {
+      memoryFull = true;
+      return false;
     }
-    const i = count++;
-    eH1[i] = k1;
-    eH2[i] = k2;
-    eState[i] = state;
-    eWl[i] = wl;
-    eLen[i] = len;
-    eOff[i] = poolUsed;
+    if (groups === gCap) {
+      gCap *= 2;
+      gH1 = growInt(gH1, gCap);
+      gH2 = growInt(gH2, gCap);
+      gState = growInt(gState, gCap);
+      gWl = growInt(gWl, gCap);
+      gLen = growInt(gLen, gCap);
+      gOff = growInt(gOff, gCap);
+      gFirst = growInt(gFirst, gCap);
+    }
+    const g = groups++;
+    gH1[g] = k1;
+    gH2[g] = k2;
+    gState[g] = state;
+    gWl[g] = wl;
+    gLen[g] = len;
+    gOff[g] = poolUsed;
     for (let w = wl, end = wl + len; w < end; w++) pool[poolUsed++] = bits[w];
-    for (let w = RW, end = RW + OW; w < end; w++) pool[poolUsed++] = bits[w];
-    slots[s] = i + 1;
-    if (count * 2 > slotMask) rehash();
+    addEntry(g, -1);
+    slots[s] = g + 1;
+    if (groups * 2 > slotMask) rehash();
     return true;
   };
 
@@ -501,6 +563,7 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
   const stackOp = new Int32Array(n);
   const stackState = new Int32Array(n);
   const stackDrop = new Uint8Array(n);
+  const stackEntry = new Int32Array(n); // cache entry of the configuration after the push
   let depth = 0;
   let lin = 0; // linearized (not dropped) operations on the stack
   // Longest linearized sequence: best* hold a copy of the stack; positions < valid still match.
@@ -526,31 +589,89 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
     return o;
   };
 
+  // Per configuration (`version` changes with every push and pop), computed on demand for the
+  // optional writes: which values available calls need, whether a failed cas needs a change,
+  // and for the symmetry rule the preferred optional put/delete per value and among dead values.
+  const nvals = deadAfter.length;
+  const valNeeded = new Int32Array(nvals).fill(-1);
+  const valBestStamp = new Int32Array(nvals).fill(-1);
+  const valBest = new Int32Array(nvals);
+  let version = 0;
+  let infoFor = -1;
+  let needChange = false;
+  let deadBest = -1;
+  const earlier = (x: number, y: number): boolean => ret[x] < ret[y] || (ret[x] === ret[y] && x < y);
+  const computeInfo = (st: number): void => {
+    infoFor = version;
+    needChange = false;
+    deadBest = -1;
+    let strict = true; // still before the first return event
+    for (let x = next[HEAD]; x >= 0; x = next[x]) {
+      const xo = evOp[x];
+      if (evCall[x] === 0) {
+        // Other optional writes' deadlines are looked past (they may be dropped first), so
+        // dropping one never makes a call before it worth retrying.
+        if (optional[xo] === 0) break;
+        strict = false;
+        continue;
+      }
+      const xk = kind[xo];
+      if (xk === K_GET || xk === K_CAS_OK) valNeeded[a[xo]] = version;
+      else if (xk === K_CAS_FAIL && a[xo] === st) needChange = true;
+      if (strict && optional[xo] === 1 && (xk === K_PUT || xk === K_DEL)) {
+        const xv = xk === K_PUT ? a[xo] : 0;
+        if (valBestStamp[xv] !== version || earlier(xo, valBest[xv])) {
+          valBestStamp[xv] = version;
+          valBest[xv] = xo;
+        }
+        if (xv !== st && deadAfter[xv] < nowInv && (deadBest < 0 || earlier(xo, deadBest))) deadBest = xo;
+      }
+    }
+  };
+
+  // Scan of one configuration: its calls are those before the first return event. They are
+  // tried in two passes, operations with a definite outcome first, then optional writes (so
+  // that a configuration that used an optional write is usually reached after the one that did
+  // not, which the cache then recognizes as a failed subset). `seg` is where the scan starts:
+  // the list head, or just after the deadline of an optional write that was dropped.
+  const hasOptional = R < n;
+  const stackSeg = new Int32Array(n);
   let state = 0;
-  let e = next[HEAD];
+  let seg = next[HEAD];
+  let pass = 0; // 0: operations with a definite outcome, 1: optional writes
+  let fresh = true;
+  let e = seg;
   for (;;) {
-    if (e < 0) return outcome('ok');
     if ((++iter & 1023) === 0) {
       if (clock.expired()) return outcome('unknown', 'time');
       if (memoryFull) return outcome('unknown', 'memory');
       if (iter > maxIterations) return outcome('unknown', 'budget');
     }
-    let op = evOp[e];
-    if (e === next[HEAD] && evCall[e] === 1) {
+    // No return event left after the segment: every operation with a return is linearized
+    // (a call before `seg` would have its return after it).
+    if (e < 0) return outcome('ok');
+
+    if (fresh) {
       // A fresh scan of this configuration: try a legal read first, if there is one among the
-      // available calls (those before the first return). By the read rule below, linearizing it
-      // loses nothing, and if that fails the whole configuration fails.
+      // available calls. By the read rule below, linearizing it loses nothing, and if that
+      // fails the whole configuration fails.
+      fresh = false;
       for (let x = e; x >= 0 && evCall[x] === 1; x = next[x]) {
         const xo = evOp[x];
         const xk = kind[xo];
         if ((xk === K_GET && state === a[xo]) || (xk === K_CAS_FAIL && state !== a[xo])) {
           e = x;
-          op = xo;
           break;
         }
       }
     }
+
+    const op = evOp[e];
     if (evCall[e] === 1) {
+      if (optional[op] !== pass) {
+        e = next[e];
+        continue;
+      }
       const k = kind[op];
       let legal = true;
       let ns = state;
@@ -572,49 +693,22 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
           legal = state !== a[op];
           break;
       }
-      if (legal && optional[op] === 1) {
+      if (legal && pass === 1) {
         // Just-in-time optional writes: an optional write only needs to be linearized right
         // before an operation that it makes legal (any linearization can be rearranged that
         // way: move it later past reads that don't need it, drop it if a write follows).
         // So take it only if some available call is illegal now and legal after it: a read of
-        // the value it writes, or a failed cas comparing against the current value. Other
-        // optional writes' deadlines are looked past (they may be dropped first), so that
-        // dropping one never makes a call before it worth retrying.
-        let needValue = false;
-        let needChange = false;
-        if (ns !== state) {
-          for (let x = next[HEAD]; x >= 0; x = next[x]) {
-            if (evCall[x] === 0) {
-              if (optional[evOp[x]] === 0) break;
-              continue;
-            }
-            const xo = evOp[x];
-            if (xo === op) continue;
-            const xk = kind[xo];
-            if ((xk === K_GET || xk === K_CAS_OK) && a[xo] === ns) {
-              needValue = true;
-              break;
-            }
-            if (xk === K_CAS_FAIL && a[xo] === state) needChange = true;
-          }
-        }
-        legal = needValue || needChange;
-        if (legal && !needValue && k !== K_CAS_OK && deadAfter[ns] < nowInv) {
-          // Only needed to change the value, and the value it writes is dead: every optional
-          // put/delete with a dead value (other than the current one) is as good as any other,
-          // except for deadlines, so only the one with the earliest deadline is tried (swap the
-          // two in any linearization that uses another one here).
-          for (let x = next[HEAD]; x >= 0 && evCall[x] === 1; x = next[x]) {
-            const xo = evOp[x];
-            if (xo === op || optional[xo] === 0) continue;
-            const xk = kind[xo];
-            if (xk !== K_PUT && xk !== K_DEL) continue;
-            const xv = xk === K_PUT ? a[xo] : 0;
-            if (true) {
-              legal = false;
-              break;
-            }
-          }
+        // the value it writes, or a failed cas comparing against the current value.
+        if (infoFor !== version) computeInfo(state);
+        const needValue = valNeeded[ns] === version;
+        legal = ns !== state && (needValue || needChange);
+        if (legal && k !== K_CAS_OK) {
+          // Symmetry: optional puts/deletes that write the same value are interchangeable
+          // except for their deadlines, and so are those writing dead values when all that is
+          // needed is a change of value. Only the one with the earliest deadline (then the
+          // lowest index) is tried: in any linearization using another one here, swap the two.
+          if (valBestStamp[ns] === version && valBest[ns] !== op) legal = false;
+          else if (!needValue && deadAfter[ns] < nowInv && deadBest !== op) legal = false;
         }
       }
       if (!legal) {
@@ -626,9 +720,12 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
         stackOp[depth] = op;
         stackState[depth] = state;
         stackDrop[depth] = 0;
+        stackEntry[depth] = lastEntry;
         stackNow[depth] = nowInv;
+        stackSeg[depth] = seg;
         if (inv[op] > nowInv) nowInv = inv[op];
         depth++;
+        version++;
         lin++;
         if (lin > bestLin) {
           for (let i = valid; i < depth; i++) {
@@ -642,7 +739,10 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
         }
         state = ns;
         lift(op);
-        e = next[HEAD];
+        seg = next[HEAD];
+        e = seg;
+        pass = 0;
+        fresh = true;
         continue;
       }
       clearBit(op);
@@ -652,6 +752,11 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
       }
       // A legal read whose result was already explored (and failed): by the read rule below
       // this configuration fails as well, so backtrack.
+    } else if (pass === 0 && hasOptional) {
+      // End of the calls of this configuration: now the optional writes among them.
+      pass = 1;
+      e = seg;
+      continue;
     } else if (optional[op] === 1) {
       // The deadline of an optional write: it can no longer be linearized on this branch, so
       // drop it. Every call before this event was already tried in this state: carry on after.
@@ -660,10 +765,16 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
         stackOp[depth] = op;
         stackState[depth] = state;
         stackDrop[depth] = 1;
+        stackEntry[depth] = lastEntry;
         stackNow[depth] = nowInv;
+        stackSeg[depth] = seg;
         depth++;
+        version++;
         lift(op);
-        e = next[e];
+        seg = next[e];
+        e = seg;
+        pass = 0;
+        fresh = true;
         continue;
       }
       clearBit(op);
@@ -684,6 +795,8 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
       depth--;
       if (depth < valid) valid = depth;
       const top = stackOp[depth];
+      version++;
+      eFailed[stackEntry[depth]] = 1;
       state = stackState[depth];
       nowInv = stackNow[depth];
       clearBit(top);
@@ -693,6 +806,9 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
       const tk = kind[top];
       if (tk === K_GET || tk === K_CAS_FAIL) continue;
       e = next[callEv[top]];
+      seg = stackSeg[depth];
+      pass = optional[top];
+      fresh = false;
       break;
     }
   }
@@ -711,74 +827,128 @@ function byTime(x: HistoryEntry, y: HistoryEntry): number {
   return x.invokeMs - y.invokeMs || (x.returnMs as number) - (y.returnMs as number);
 }
 
+/** What the writes of a set offer to reads, for supportPreserved. */
+interface WriteSummary {
+  /** Earliest invocation of a write of each value (null = delete). */
+  firstByValue: Map<string | null, number>;
+  /** The two earliest writes with distinct values. */
+  first1: number;
+  first1Value: string | null | undefined;
+  first2: number;
+  /** Earliest return of a write with result ok (until then the initial absent value may show). */
+  firstOkReturn: number;
+}
+
+function writeSummary(set: readonly HistoryEntry[]): WriteSummary {
+  const w: WriteSummary = {
+    firstByValue: new Map(),
+    first1: Infinity,
+    first1Value: undefined,
+    first2: Infinity,
+    firstOkReturn: Infinity,
+  };
+  for (const e of set) {
+    let v: string | null;
+    if (e.op === 'put') v = e.value as string;
+    else if (e.op === 'delete') v = null;
+    else if (e.op === 'cas' && e.result !== 'fail') v = e.to as string;
+    else continue;
+    if (e.result === 'fail') continue;
+    const t = w.firstByValue.get(v);
+    if (t === undefined || e.invokeMs < t) w.firstByValue.set(v, e.invokeMs);
+    if (e.result === 'ok' && (e.returnMs as number) < w.firstOkReturn) w.firstOkReturn = e.returnMs as number;
+  }
+  for (const [v, t] of w.firstByValue) {
+    if (t < w.first1) {
+      if (w.first1Value !== undefined) w.first2 = w.first1;
+      w.first1 = t;
+      w.first1Value = v;
+    } else if (t < w.first2) {
+      w.first2 = t;
+    }
+  }
+  return w;
+}
+
+/** Could something in the set have produced what read-like operation `r` saw? */
+function supported(r: HistoryEntry, w: WriteSummary): boolean {
+  const ret = r.returnMs as number;
+  if (r.op === 'cas' && r.result === 'fail') {
+    // needs some value other than `from`
+    const f = r.from as string | null;
+    const other = w.first1Value !== f ? w.first1 : w.first2;
+    return other <= ret || (f !== null && w.firstOkReturn >= r.invokeMs);
+  }
+  const v = (r.op === 'get' ? r.value : r.from) as string | null;
+  const t = w.firstByValue.get(v);
+  return (t !== undefined && t <= ret) || (v === null && w.firstOkReturn >= r.invokeMs);
+}
+
 /**
- * A read of value v (get returning v, cas with from === v) is "supported" when the set holds a
- * write of v (put, ok cas) invoked no later than the read returned. A removal is refused when it
- * would leave a supported read unsupported: otherwise shrinking a stale read would end in a read
+ * A read-like operation (ok get, ok or failed cas) is "supported" by a set when some write in it
+ * (or the initial absent value) could have produced what it saw. A removal is refused when it
+ * would leave a supported read unsupported: otherwise shrinking a stale read could end in a read
  * of a value nobody wrote, which is a different (and less useful) failure.
  */
-function supportPreserved(
-  before: readonly HistoryEntry[],
-  after: readonly HistoryEntry[],
-  unknowns: readonly HistoryEntry[],
-): boolean {
-  const firstWrite = (set: readonly HistoryEntry[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const e of unknowns.length > 0 ? set.concat(unknowns) : set) {
-      const v = e.op === 'put' ? e.value : e.op === 'cas' && e.result !== 'fail' ? e.to : undefined;
-      if (typeof v !== 'string') continue;
-      const t = m.get(v);
-      if (t === undefined || e.invokeMs < t) m.set(v, e.invokeMs);
-    }
-    return m;
-  };
-  const wb = firstWrite(before);
-  const wa = firstWrite(after);
+function supportPreserved(before: readonly HistoryEntry[], after: readonly HistoryEntry[]): boolean {
+  const wb = writeSummary(before);
+  const wa = writeSummary(after);
   for (const e of after) {
-    const v = e.op === 'get' ? e.value : e.op === 'cas' && e.result === 'ok' ? e.from : undefined;
-    if (typeof v !== 'string') continue;
-    const r = e.returnMs as number;
-    const tb = wb.get(v);
-    const ta = wa.get(v);
-    if (tb !== undefined && tb <= r && !(ta !== undefined && ta <= r)) return false;
+    if (e.result === 'unknown' || (e.op !== 'get' && e.op !== 'cas') || (e.op === 'get' && e.result !== 'ok')) continue;
+    if (supported(e, wb) && !supported(e, wa)) return false;
   }
   return true;
 }
 
 /**
- * Greedy shrinking of an illegal key: drop unknowns (they can always be left unlinearized, so
- * they never make a history illegal) and ignored ops, then remove chunks of halving size and
- * finally single operations while the rest stays illegal, until nothing more can be removed
- * (or time runs out, in which case the current set is returned).
+ * Greedy shrinking of an illegal key. Operations with an unknown outcome stay in the checks
+ * (so a read they explain does not turn into a read of a value nobody wrote) but are never
+ * reported: the reported set is illegal on its own, since leaving out unknowns can never make a
+ * history linearizable. Steps, each kept only if the rest is still illegal: cut everything
+ * invoked after the last return the search backtracked from, then remove chunks of halving
+ * size, then single operations until nothing more can be removed. Each check gets an iteration
+ * budget (a candidate that is too hard to decide is treated as "not illegal"); when the time
+ * limit is hit the current set is returned.
  */
 function shrink(
   entries: readonly HistoryEntry[],
-  stuck: HistoryEntry | undefined,
+  first: SearchOutcome,
+  firstProblem: Problem,
   clock: Clock,
 ): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } {
   let cur = entries.filter(isDefinite).sort(byTime);
-  // Operations with an unknown outcome stay in every check (so a read they explain does not
-  // turn into a read of a value nobody wrote) but are never reported: the reported set is
-  // illegal on its own, since leaving out unknowns can never make a history linearizable.
-  const unknowns = entries.filter((e) => !e.prefix && e.result === 'unknown');
-  const tryRemove = (i: number, size: number): boolean | null => {
-    const cand = cur.slice(0, i).concat(cur.slice(i + size));
-    if (cand.length === 0 || !supportPreserved(cur, cand, unknowns)) return false;
-    const p = buildProblem(unknowns.length > 0 ? cand.concat(unknowns) : cand);
-    const out = search(p, clock);
-    if (out.result === 'unknown') return null;
+  let unk = entries.filter((e) => !e.prefix && e.result === 'unknown');
+  let stuck = first.stuck >= 0 ? firstProblem.entries[first.stuck] : undefined;
+  let budget = Math.max(200_000, 4 * first.iterations);
+  let lastDeath = first.lastDeath;
+
+  const attempt = (cand: HistoryEntry[], candUnk: HistoryEntry[]): boolean | null => {
+    if (cand.length === 0 || !supportPreserved(cur.concat(unk), cand.concat(candUnk))) return false;
+    const p = buildProblem(candUnk.length > 0 ? cand.concat(candUnk) : cand);
+    const out = search(p, clock, budget);
+    if (out.result === 'unknown') return out.reason === 'budget' ? false : null;
     if (out.result === 'ok') return false;
     cur = cand;
-    if (out.stuck >= 0) stuck = p.entries[out.stuck];
+    unk = candUnk;
+    stuck = out.stuck >= 0 ? p.entries[out.stuck] : undefined;
+    budget = Math.max(200_000, 4 * out.iterations);
+    lastDeath = out.lastDeath;
     return true;
   };
   const done = (): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } => ({
     ops: cur,
     stuck: stuck && cur.includes(stuck) ? stuck : undefined,
   });
+
+  // Nothing invoked after the last dead end can matter to the search that failed.
+  const cutAt = lastDeath;
+  if (cur.some((e) => e.invokeMs > cutAt) &&
+      attempt(cur.filter((e) => e.invokeMs <= cutAt), unk.filter((e) => e.invokeMs <= cutAt)) === null) {
+    return done();
+  }
   for (let size = cur.length >>> 1; size > 1; size >>>= 1) {
     for (let i = 0; i < cur.length; ) {
-      const r = tryRemove(i, Math.min(size, cur.length - i));
+      const r = attempt(cur.slice(0, i).concat(cur.slice(i + size)), unk);
       if (r === null) return done();
       if (!r) i += size;
     }
@@ -786,7 +956,7 @@ function shrink(
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = 0; i < cur.length; ) {
-      const r = tryRemove(i, 1);
+      const r = attempt(cur.slice(0, i).concat(cur.slice(i + 1)), unk);
       if (r === null) return done();
       if (r) changed = true;
       else i++;
@@ -845,7 +1015,7 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
   const keyNames = [...byKey.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 
   const keys: KeyResult[] = [];
-  const failing: { kr: KeyResult; entries: HistoryEntry[]; stuck: HistoryEntry | undefined }[] = [];
+  const failing: { kr: KeyResult; entries: HistoryEntry[]; out: SearchOutcome; p: Problem }[] = [];
   let firstUnknown: { key: string; reason: string } | undefined;
   for (const key of keyNames) {
     const entries = byKey.get(key) as HistoryEntry[];
@@ -854,7 +1024,7 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
     const kr: KeyResult = { key, result: out.result, operations: entries.length };
     if (out.result === 'illegal') {
       kr.partialOrder = out.best.map((i) => p.entries[i]);
-      failing.push({ kr, entries, stuck: out.stuck >= 0 ? p.entries[out.stuck] : undefined });
+      failing.push({ kr, entries, out, p });
     } else if (out.result === 'unknown' && !firstUnknown) {
       firstUnknown = { key, reason: out.reason === 'memory' ? 'the search cache limit' : `the time limit of ${clock.limitMs} ms` };
     }
@@ -865,14 +1035,14 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
   let explanation: string | undefined;
   for (const f of failing) {
     const { kr } = f;
-    const { ops: minimal, stuck } = shrink(f.entries, f.stuck, clock);
+    const { ops: minimal, stuck } = shrink(f.entries, f.out, f.p, clock);
     kr.minimalOps = minimal;
     if (explanation === undefined) {
       const what = stuck ? `${describeStuck(stuck)} but no` : 'no';
       const n = minimal.length;
       explanation =
         `key ${JSON.stringify(kr.key)}: ${what} ordering of the ${n} operation${n === 1 ? '' : 's'} ` +
-        `in minimalOps is consistent with a register`;
+        `below is consistent with a register`;
     }
   }
 

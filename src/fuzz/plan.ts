@@ -26,7 +26,7 @@ export interface PlanOptions {
 }
 
 /** The kinds of faults a seed may switch on. */
-export const FAULT_KINDS = ['crash', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
+export const FAULT_KINDS = ['crash', 'leaderCrash', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
 
 type StepObj = Record<string, unknown>;
 
@@ -114,6 +114,16 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
         steps.push(rng() < 0.3 ? { heal: 'all' } : { cut: { from, to, both: rng() < 0.5 } });
         break;
       }
+      case 'leaderCrash': {
+        // Crash whoever leads right after it takes a write (the Figure 8 pattern), then later restart all.
+        steps.push({ put: { key: pick(keys), value: String(++value), client: pick(clients), async: true, withinMs: 1000 } });
+        steps.push({ run: int(1, 30) }, { crash: { target: 'leader', optional: true } });
+        if (rng() < 0.4) {
+          steps.push({ run: int(50, 400) }, { restart: 'all' });
+          crashed.clear();
+        }
+        break;
+      }
       case 'bounce': {
         // A crash and a quick restart: a server that forgets volatile (or unpersisted) state mid-election.
         const up = servers.filter((s) => !crashed.has(s));
@@ -128,6 +138,12 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
         const a = pick(servers);
         const b = pick(servers.filter((s) => s !== a));
         steps.push({ timeout: a }, { timeout: b });
+        const others = servers.filter((s) => s !== a && s !== b && !crashed.has(s));
+        if (others.length && rng() < 0.6) {
+          // A voter restarts between the two candidates' RequestVotes (what forgetting votedFor breaks).
+          const c = pick(others);
+          steps.push({ run: int(1, 20) }, { crash: c }, { restart: c });
+        }
         break;
       }
       case 'isolate':

@@ -621,7 +621,8 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       case 'timeout':
       case 'isolate':
       case 'reconnect':
-        serverList(base, v, ['leader']);
+        if (isDict(v)) serverList(at('target'), v.target, ['leader']);
+        else serverList(base, v, ['leader']);
         break;
       case 'restart':
         serverList(base, v, ['all']);
@@ -769,6 +770,7 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
         withinMs: v.withinMs ?? DEFAULTS.withinMs,
       };
     case 'crash':
+      if (isDict(v)) return { kind: 'crash', targets: [v.target as string], ...(v.optional ? { optional: true } : {}) };
       return { kind: 'crash', targets: Array.isArray(v) ? [...v] : [v] };
     case 'restart':
       return { kind: 'restart', targets: v === 'all' ? 'all' : Array.isArray(v) ? [...v] : [v] };

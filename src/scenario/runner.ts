@@ -264,6 +264,7 @@ export class ScenarioRunner {
       case 'crash': {
         const ids: NodeId[] = [];
         for (const t of step.targets) {
+          if (step.optional && this.resolve(t) === null) return this.complete(true, 'no leader to crash');
           const id = this.resolveOrFail(t);
           if (id === null) return;
           ids.push(id);

@@ -299,10 +299,19 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   },
   pause: { const: true, 'x-expected': 'true', description: 'Presenter pause.' },
   crash: {
-    'x-expected': 'a server name, "leader", or a list of those',
+    'x-expected': 'a server name, "leader", a list of those, or { target, optional }',
     oneOf: [
       serverOrLeader(),
       { type: 'array', minItems: 1, uniqueItems: true, items: serverOrLeader() },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['target'],
+        properties: {
+          target: serverOrLeader(),
+          optional: { type: 'boolean', description: 'When target is "leader" and there is none, do nothing instead of failing (used by the fuzzer).' },
+        },
+      },
     ],
   },
   restart: {

@@ -75,7 +75,8 @@ export type StepBody =
   | { kind: 'wait'; for: 'leader'; among?: string[]; withinMs: number }
   /** Wait until `nodes` live servers have commitIndex >= logIndex (the YAML key is `index`). */
   | { kind: 'wait'; for: 'commit'; logIndex: number; nodes?: number; withinMs: number }
-  | { kind: 'crash'; targets: ServerRef[] }
+  /** `optional`: when a target is "leader" and there is none, the step does nothing instead of failing. */
+  | { kind: 'crash'; targets: ServerRef[]; optional?: boolean }
   | { kind: 'restart'; targets: ServerRef[] | 'all' }
   | { kind: 'timeout'; target: ServerRef }
   | { kind: 'partition'; groups: string[][] }

@@ -133,6 +133,26 @@ export function App() {
     return () => document.removeEventListener('visibilitychange', onVisibility);
   }, [actorRef]);
 
+  // Keyboard: Space plays or pauses, → or "s" steps, "r" restarts (not while typing in a field).
+  const restartRef = useRef<() => void>(() => {});
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      // A focused button already answers Space itself.
+      if (target?.tagName === 'BUTTON' && e.key === ' ') return;
+      if (!runRef.current.ok) return;
+      if (e.key === ' ') actorRef.send({ type: 'TOGGLE' });
+      else if (e.key === 'ArrowRight' || e.key === 's') actorRef.send({ type: 'STEP' });
+      else if (e.key === 'r') restartRef.current();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [actorRef]);
+
   // Test hooks.
   useEffect(() => {
     window.__raftsim = {
@@ -163,6 +183,8 @@ export function App() {
     send({ type: 'RESTARTED' });
     return r;
   };
+
+  restartRef.current = () => rebuild(run.name, run.seed);
 
   const frame = run.ok ? buildFrame(run.runner, feedRef.current) : null;
 
@@ -207,7 +229,7 @@ export function App() {
         canRun={run.ok && !runError}
         onToggle={() => send({ type: 'TOGGLE' })}
         onStep={() => send({ type: 'STEP' })}
-        onRestart={() => rebuild(run.name, run.seed)}
+        onRestart={() => restartRef.current()}
         onSpeed={(s) => {
           send({ type: 'SET_SPEED', speed: s });
           writeUrl(run.name, run.seed, s);

@@ -1,4 +1,5 @@
 /** The top bar: scenario title and description, the latest narration and the current step. */
+import { useState } from 'react';
 import { fmtMs } from '../scenario/runner';
 import type { Frame } from './frame';
 import { Markdown } from './Markdown';
@@ -19,14 +20,28 @@ function stepText(step: Frame['step']): string {
   }
 }
 
+/** Descriptions longer than this start folded to a few lines. */
+const LONG_DESCRIPTION = 260;
+
 export function CaptionBar({ title, description, frame }: { title: string; description: string; frame: Frame | null }) {
+  const [expanded, setExpanded] = useState(false);
+  const long = description.length > LONG_DESCRIPTION;
   return (
     <header className="caption-bar">
       <div className="caption-titles">
         <h1>
           <span className="app-name">{t('app.title')}</span> {title}
         </h1>
-        {description && <Markdown className="description" text={description} />}
+        {description && (
+          <div className={long && !expanded ? 'description-box folded' : 'description-box'}>
+            <Markdown className="description" text={description} />
+            {long && (
+              <button type="button" className="link-button" data-testid="description-toggle" onClick={() => setExpanded(!expanded)}>
+                {expanded ? t('description.less') : t('description.more')}
+              </button>
+            )}
+          </div>
+        )}
       </div>
       {frame && (
         <>

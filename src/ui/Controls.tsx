@@ -45,6 +45,7 @@ export function Controls(p: ControlsProps) {
           className={`btn btn-primary btn-${p.player}`}
           data-testid="play-pause"
           data-state={p.player}
+          title={t('controls.playTitle')}
           disabled={!p.canRun}
           onClick={p.onToggle}
         >
@@ -56,9 +57,11 @@ export function Controls(p: ControlsProps) {
         <button type="button" className="btn" data-testid="restart" title={t('controls.restartTitle')} onClick={p.onRestart}>
           {t('controls.restart')}
         </button>
-        <span className="player-state" data-testid="player-state">
-          {t(`controls.state.${p.player === 'starting' ? 'paused' : p.player}`)}
-        </span>
+        {p.canRun && (
+          <span className="player-state" data-testid="player-state">
+            {t(`controls.state.${p.player === 'starting' ? 'paused' : p.player}`)}
+          </span>
+        )}
       </div>
       <div className="control-group">
         <label title={t('controls.speedTitle')}>

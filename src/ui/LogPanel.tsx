@@ -3,13 +3,32 @@
  * uncommitted outlined), its commitIndex, and its key-value store. Columns line up by log index
  * so matching and diverging logs can be compared at a glance.
  */
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { commandText } from '../scenario/report';
 import type { ServerView } from '../sim/types';
 import { darker, roleColor, termColor, textOn } from './colors';
 import { t } from './strings';
 
-/** How many log indexes are shown (the latest ones). */
-const WINDOW = 16;
+/** Width of one log column: a 26 px box and a 3 px gap (see styles.css). */
+const COLUMN_PX = 29;
+/** How many log indexes are shown (the latest ones) before the panel has been measured. */
+const DEFAULT_WINDOW = 12;
+
+/** How many log columns fit in the element, kept up to date as it is resized. */
+function useColumns(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [columns, setColumns] = useState(DEFAULT_WINDOW);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setColumns(Math.max(4, Math.floor((el.clientWidth + 3) / COLUMN_PX)));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, columns];
+}
 
 function LogBox({ index, term, command, committed }: { index: number; term: number; command: string; committed: boolean }) {
   const c = termColor(term);
@@ -58,18 +77,18 @@ function Kv({ v }: { v: ServerView }) {
 }
 
 export function LogPanel({ servers }: { servers: ServerView[] }) {
+  const [headerRef, columns] = useColumns();
   const maxLen = Math.max(0, ...servers.map((s) => s.log.length));
-  const first = Math.max(1, maxLen - WINDOW + 1);
+  const first = Math.max(1, maxLen - columns + 1);
   const indexes: number[] = [];
   for (let i = first; i <= Math.max(maxLen, first); i++) indexes.push(i);
   return (
     <section className="panel logs" aria-label={t('logs.title')}>
       <h2>{t('logs.title')}</h2>
-      {first > 1 && <div className="logs-hidden">{t('logs.hiddenBefore', { index: first })}</div>}
       <div className="log-grid">
         <div className="log-row log-header">
           <div className="log-who">{t('logs.index')}</div>
-          <div className="log-entries">
+          <div className="log-entries" ref={headerRef}>
             {maxLen > 0 &&
               indexes.map((i) => (
                 <span key={i} className="entry-index">
@@ -77,7 +96,7 @@ export function LogPanel({ servers }: { servers: ServerView[] }) {
                 </span>
               ))}
           </div>
-          <div />
+          <div className="logs-hidden">{first > 1 && t('logs.hiddenBefore', { index: first })}</div>
         </div>
         {servers.map((v) => {
           const role = v.up ? v.role : 'crashed';

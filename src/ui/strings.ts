@@ -9,6 +9,8 @@ export const en = {
   'app.tagline': 'A deterministic Raft simulator',
 
   // Caption bar
+  'description.more': 'Show the whole description',
+  'description.less': 'Show less',
   'caption.none': 'The scenario has not said anything yet.',
   'caption.label': 'Narration',
   'step.running': 'Step {n} of {total} ({kind}, line {line}) is in progress.',
@@ -23,9 +25,10 @@ export const en = {
   'controls.pause': 'Pause',
   'controls.continue': 'Continue',
   'controls.step': 'Step',
-  'controls.stepTitle': 'Process exactly one event (pauses first)',
+  'controls.playTitle': 'Play or pause (Space)',
+  'controls.stepTitle': 'Process exactly one event, pausing first (→ or S)',
   'controls.restart': 'Restart',
-  'controls.restartTitle': 'Run the scenario again from time 0 with the same seed',
+  'controls.restartTitle': 'Run the scenario again from time 0 with the same seed (R)',
   'controls.speed': 'Speed',
   'controls.speedTitle': 'Simulated time per real time',
   'controls.speedCustom': '{speed}x (from the address)',
@@ -93,7 +96,7 @@ export const en = {
   'logs.entryTitleUncommitted': 'Index {index}, term {term}: {command} (not committed yet)',
   'kv.revision': 'revision {revision}',
   'kv.empty': 'No keys.',
-  'kv.crashed': 'Crashed: the key-value store is rebuilt from the log after a restart.',
+  'kv.crashed': 'Crashed: rebuilt from the log after a restart.',
   'kv.entryTitle': 'createRevision {createRevision}, modRevision {modRevision}, version {version}',
 
   // Event feed

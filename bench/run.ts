@@ -1,0 +1,104 @@
+/**
+ * Benchmarks, printed as JSON lines (`npm run bench`; `npm run bench -- --quick` for a short run).
+ * These measure; they assert nothing. Figures are quoted in README.md.
+ *
+ *   deliveries   message deliveries per wall-clock second, 5 servers under steady client load,
+ *                invariant checks off and on (target >= 1,000,000/s with checks off, one core)
+ *   fuzz         1,000 seeds x 30 s simulated, all checks on, 2 workers (target < 60 s)
+ *   linearizability  a 10,000-operation history and a 200-operation worst case (target < 1 s)
+ *   memory       heap per simulated hour of a 5-server run with the whole trace kept
+ */
+import { runFuzz } from '../src/fuzz/fuzz';
+import { Simulation } from '../src/sim/engine';
+import { runLinearizabilityBench } from './linearizability';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+
+function emit(o: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(o) + '\n');
+}
+
+/** A 5-server cluster with `clients` clients each writing again as soon as its last write returns. */
+function loadedCluster(checkInvariants: boolean, keepTrace: boolean, clients = 4): Simulation {
+  const names = Array.from({ length: clients }, (_, i) => `c${i + 1}`);
+  const sim = new Simulation({
+    seed: 1, servers: ['S1', 'S2', 'S3', 'S4', 'S5'], clients: names, heartbeatMs: 50,
+    electionTimeoutMs: [150, 300], clientTimeoutMs: 500,
+    network: { latencyMs: [1, 5], dropRate: 0, duplicateRate: 0 }, checkInvariants, keepTrace,
+  });
+  let n = 0;
+  sim.onClientReturn = (h) => {
+    sim.submit(h.client, { op: 'put', key: `k${n % 10}`, value: String(n++) }, { retry: true, withinMs: 5000 });
+  };
+  for (const c of names) sim.submit(c, { op: 'put', key: 'k', value: 'v' }, { retry: true, withinMs: 5000 });
+  return sim;
+}
+
+function benchDeliveries(checks: boolean): void {
+  const simSeconds = quick ? 20 : 120;
+  const sim = loadedCluster(checks, false);
+  sim.runUntil(1000); // warm-up: elect a leader, JIT
+  const before = sim.stats.messagesDelivered;
+  const t0 = performance.now();
+  sim.runUntil(1000 + simSeconds * 1000);
+  const wallMs = performance.now() - t0;
+  const deliveries = sim.stats.messagesDelivered - before;
+  emit({
+    bench: 'deliveries', invariantChecks: checks, servers: 5, simulatedSeconds: simSeconds, deliveries,
+    wallMs: Math.round(wallMs), deliveriesPerWallSecond: Math.round(deliveries / (wallMs / 1000)),
+    simulatedSecondsPerWallSecond: Math.round(simSeconds / (wallMs / 1000)), clientOps: sim.history.length,
+    target: checks ? undefined : 1_000_000,
+  });
+}
+
+async function benchFuzz(): Promise<void> {
+  const seeds = quick ? 100 : 1000;
+  const durationMs = 30_000;
+  const t0 = performance.now();
+  let failing = 0;
+  let events = 0;
+  await runFuzz(1, seeds, { nodes: [3, 5, 7], durationMs }, 2, (r) => {
+    if (!r.ok) failing++;
+    events += r.events;
+  });
+  const wallMs = performance.now() - t0;
+  emit({ bench: 'fuzz', seeds, simulatedMsPerSeed: durationMs, workers: 2, failing, events, wallMs: Math.round(wallMs), targetWallMs: quick ? undefined : 60_000 });
+}
+
+function benchMemory(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const simSeconds = quick ? 600 : 3600;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const sim = new Simulation({
+    seed: 1, servers: ['S1', 'S2', 'S3', 'S4', 'S5'], clients: ['c1'], heartbeatMs: 50,
+    electionTimeoutMs: [150, 300], clientTimeoutMs: 500, network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 },
+  });
+  let n = 0;
+  // A light steady load: one write every 100 ms of simulated time.
+  for (let t = 1000; t < simSeconds * 1000; t += 100) {
+    sim.runUntil(t);
+    if (!sim.clients.get('c1')!.busy) sim.submit('c1', { op: 'put', key: `k${n % 10}`, value: String(n++) }, { retry: true, withinMs: 5000 });
+  }
+  sim.runUntil(simSeconds * 1000);
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  const mb = (after - before) / 1e6;
+  emit({
+    bench: 'memory', servers: 5, simulatedSeconds: simSeconds, messages: sim.messages.length, traceEvents: sim.trace.length,
+    heapMB: Math.round(mb), heapMBPerSimulatedHour: Math.round(mb * (3600 / simSeconds)), gcExposed: !!gc,
+  });
+}
+
+async function main(): Promise<void> {
+  if (!only || only === 'deliveries') {
+    benchDeliveries(false);
+    benchDeliveries(true);
+  }
+  if (!only || only === 'linearizability') for (const r of runLinearizabilityBench()) emit(r);
+  if (!only || only === 'memory') benchMemory();
+  if (!only || only === 'fuzz') await benchFuzz();
+}
+
+void main();

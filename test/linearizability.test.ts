@@ -1,0 +1,630 @@
+import { describe, expect, it } from 'vitest';
+import { parseHistoryJson, type HistoryEntry } from '../src/check/history';
+import { checkLinearizability, type LinearizabilityResult } from '../src/check/linearizability';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers to write histories: [invokeMs, returnMs]; returnMs null = unknown outcome.
+
+type Span = [number, number | null];
+const base = (client: string, key: string, [invokeMs, returnMs]: Span): Omit<HistoryEntry, 'op'> => ({
+  client,
+  key,
+  invokeMs,
+  returnMs,
+  result: returnMs === null ? 'unknown' : 'ok',
+});
+const put = (client: string, key: string, value: string, span: Span): HistoryEntry => ({ ...base(client, key, span), op: 'put', value });
+const get = (client: string, key: string, value: string | null, span: Span): HistoryEntry => {
+  const e: HistoryEntry = { ...base(client, key, span), op: 'get' };
+  if (e.result === 'ok') e.value = value;
+  return e;
+};
+const del = (client: string, key: string, span: Span): HistoryEntry => ({ ...base(client, key, span), op: 'delete' });
+const cas = (client: string, key: string, from: string | null, to: string, span: Span, result?: 'ok' | 'fail'): HistoryEntry => ({
+  ...base(client, key, span),
+  op: 'cas',
+  from,
+  to,
+  ...(result ? { result } : {}),
+});
+
+const check = (h: HistoryEntry[]): LinearizabilityResult => checkLinearizability(h, { timeLimitMs: 30_000 });
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Apply a register operation to `state`; undefined when it is illegal there. */
+function apply(e: HistoryEntry, state: string | null): { state: string | null } | undefined {
+  switch (e.op) {
+    case 'put':
+      return { state: e.value as string };
+    case 'delete':
+      return { state: null };
+    case 'get':
+      return state === e.value ? { state } : undefined;
+    case 'cas':
+      if (e.result === 'fail') return state !== e.from ? { state } : undefined;
+      return state === e.from ? { state: e.to as string } : undefined;
+  }
+}
+
+/** Is `seq` a legal register sequence (from the absent value) that respects real time? */
+function legalSequence(seq: HistoryEntry[]): boolean {
+  let state: string | null = null;
+  for (let i = 0; i < seq.length; i++) {
+    const r = apply(seq[i], state);
+    if (!r) return false;
+    state = r.state;
+    for (let j = i + 1; j < seq.length; j++) {
+      const later = seq[j];
+      if (later.returnMs !== null && later.result !== 'unknown' && later.returnMs < seq[i].invokeMs) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Brute force reference for one key: try every subset of the unknown writes and every order
+ * that respects real time. Exponential: only for a handful of operations.
+ */
+function bruteForce(h: HistoryEntry[]): boolean {
+  const required: HistoryEntry[] = [];
+  const optional: HistoryEntry[] = [];
+  for (const e of h) {
+    if (e.result === 'unknown') {
+      if (e.op !== 'get') optional.push(e);
+    } else if (e.result === 'ok' || e.op === 'cas') {
+      required.push(e);
+    }
+  }
+  const ret = (e: HistoryEntry): number => (e.result === 'unknown' ? Infinity : (e.returnMs as number));
+  const asOk = (e: HistoryEntry): HistoryEntry => (e.result === 'unknown' ? { ...e, result: 'ok' } : e);
+  const rec = (rest: HistoryEntry[], state: string | null): boolean => {
+    if (rest.length === 0) return true;
+    for (let i = 0; i < rest.length; i++) {
+      const x = rest[i];
+      if (rest.some((y) => ret(y) < x.invokeMs)) continue;
+      const r = apply(asOk(x), state);
+      if (r && rec(rest.filter((_, j) => j !== i), r.state)) return true;
+    }
+    return false;
+  };
+  for (let mask = 0; mask < 1 << optional.length; mask++) {
+    if (rec(required.concat(optional.filter((_, i) => mask & (1 << i))), null)) return true;
+  }
+  return false;
+}
+
+/**
+ * History of a correct register: each operation takes effect at one instant between its invoke
+ * and its return (an unknown one maybe not at all), applied in that order to a real map.
+ */
+function simulateRegister(o: {
+  seed: number;
+  clients: number;
+  keys: number;
+  operations: number;
+  unknownRate: number;
+  latencyMs: number;
+}): HistoryEntry[] {
+  const rnd = prng(o.seed);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const clock = new Array<number>(o.clients).fill(0);
+  const gens: { e: HistoryEntry; at: number; effect: boolean }[] = [];
+  const written: string[][] = Array.from({ length: o.keys }, () => []);
+  for (let i = 0; i < o.operations; i++) {
+    let c = 0;
+    for (let j = 1; j < o.clients; j++) if (clock[j] < clock[c]) c = j;
+    const invokeMs = clock[c] + int(6);
+    const at = invokeMs + int(o.latencyMs + 1);
+    const returnMs = at + int(o.latencyMs + 1);
+    clock[c] = returnMs + 1;
+    const k = int(o.keys);
+    const key = `k${k}`;
+    const client = `c${c + 1}`;
+    const r = rnd();
+    let e: HistoryEntry;
+    if (r < 0.45) e = { client, op: 'get', key, invokeMs, returnMs, result: 'ok' };
+    else if (r < 0.8) {
+      e = { client, op: 'put', key, value: `${client}-${i}`, invokeMs, returnMs, result: 'ok' };
+      written[k].push(`${client}-${i}`);
+    } else if (r < 0.88) e = { client, op: 'delete', key, invokeMs, returnMs, result: 'ok' };
+    else {
+      const w = written[k];
+      const from = w.length === 0 || rnd() < 0.15 ? null : w[w.length - 1 - int(Math.min(3, w.length))];
+      e = { client, op: 'cas', key, from, to: `${client}-${i}`, invokeMs, returnMs, result: 'ok' };
+      written[k].push(`${client}-${i}`);
+    }
+    let effect = true;
+    if (rnd() < o.unknownRate) {
+      e.result = 'unknown';
+      e.returnMs = null;
+      effect = rnd() < 0.5;
+    }
+    gens.push({ e, at, effect });
+  }
+  const order = gens.map((_, i) => i).sort((x, y) => gens[x].at - gens[y].at || x - y);
+  const state = new Map<string, string>();
+  for (const i of order) {
+    const { e, effect } = gens[i];
+    if (!effect) continue;
+    const cur = state.get(e.key) ?? null;
+    if (e.op === 'get') {
+      if (e.result === 'ok') e.value = cur;
+    } else if (e.op === 'put') state.set(e.key, e.value as string);
+    else if (e.op === 'delete') state.delete(e.key);
+    else if (cur === e.from) state.set(e.key, e.to as string);
+    else if (e.result === 'ok') e.result = 'fail';
+  }
+  return gens.map((g) => g.e);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('checkLinearizability: basics', () => {
+  it('accepts a sequential put then get of the written value', () => {
+    const r = check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', '1', [20, 30])]);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 2 }]);
+    expect(r.failingKey).toBeUndefined();
+  });
+
+  it('accepts a get that sees either value of a concurrent put', () => {
+    const before = [put('c1', 'x', '1', [0, 10]), put('c1', 'x', '2', [20, 40]), get('c2', 'x', '1', [25, 35])];
+    const after = [put('c1', 'x', '1', [0, 10]), put('c1', 'x', '2', [20, 40]), get('c2', 'x', '2', [25, 35])];
+    expect(check(before).result).toBe('linearizable');
+    expect(check(after).result).toBe('linearizable');
+  });
+
+  it('rejects a get of the initial (absent) value after a put returned', () => {
+    expect(check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', null, [11, 20])]).result).toBe('not-linearizable');
+    expect(check([get('c2', 'x', null, [0, 5]), put('c1', 'x', '1', [10, 20])]).result).toBe('linearizable');
+  });
+
+  it('rejects a read of a value nobody wrote', () => {
+    const r = check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', '7', [20, 30])]);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toEqual([get('c2', 'x', '7', [20, 30])]);
+  });
+
+  it('applies delete: a get after it finds the key absent, not the old value', () => {
+    expect(check([put('c1', 'x', '1', [0, 10]), del('c1', 'x', [20, 30]), get('c2', 'x', null, [40, 50])]).result).toBe(
+      'linearizable',
+    );
+    const stale = [put('c1', 'x', '1', [0, 10]), del('c1', 'x', [20, 30]), get('c2', 'x', '1', [40, 50])];
+    const r = check(stale);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toEqual(stale);
+  });
+
+  it('treats equal timestamps as concurrent (return == invoke may still be ordered either way)', () => {
+    // The get is invoked exactly when the put returns: it may be ordered before the put.
+    expect(check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', null, [10, 20])]).result).toBe('linearizable');
+    // One ms later it may not.
+    expect(check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', null, [11, 20])]).result).toBe('not-linearizable');
+    // Zero-length operations at the same instant.
+    expect(check([put('c1', 'x', '1', [5, 5]), get('c2', 'x', null, [5, 5]), get('c3', 'x', '1', [5, 5])]).result).toBe(
+      'linearizable',
+    );
+  });
+
+  it('ignores failed put/get/delete and prefix operations (counted as skipped)', () => {
+    const h: HistoryEntry[] = [
+      put('c1', 'x', '1', [0, 10]),
+      { ...put('c1', 'x', '2', [20, 30]), result: 'fail' },
+      { ...del('c1', 'x', [31, 32]), result: 'fail' },
+      { client: 'c2', op: 'get', key: 'x', invokeMs: 33, returnMs: 34, result: 'fail' },
+      { client: 'c2', op: 'get', key: 'x', prefix: true, invokeMs: 35, returnMs: 36, result: 'ok', response: { kvs: [] } },
+      { client: 'c2', op: 'delete', key: '', prefix: true, invokeMs: 35, returnMs: 36, result: 'ok' },
+      get('c2', 'x', '1', [40, 50]),
+    ];
+    const r = check(h);
+    expect(r.result).toBe('linearizable');
+    expect(r.skippedPrefixOps).toBe(2);
+    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 5 }]);
+  });
+});
+
+describe('checkLinearizability: stale reads and diagnostics', () => {
+  // put 1, then put 2 returns, then a get returns 1: the classic stale read.
+  const p1 = put('c1', 'x', '1', [0, 10]);
+  const p2 = put('c1', 'x', '2', [20, 30]);
+  const fresh = get('c3', 'x', '2', [32, 38]);
+  const stale = get('c2', 'x', '1', [40, 50]);
+  const later = put('c1', 'x', '3', [60, 70]);
+  const after = get('c3', 'x', '3', [80, 90]);
+  const history = [p1, p2, fresh, stale, later, after];
+
+  it('reports a stale read as not linearizable, shrunk to exactly the two puts and the get', () => {
+    const r = check(history);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe('x');
+    expect(r.minimalOps).toEqual([p1, p2, stale]);
+    expect(r.keys[0].minimalOps).toEqual([p1, p2, stale]);
+    expect(r.explanation).toBe(
+      'key "x": get by c2 returned "1" at 50 ms but no ordering of the 3 operations below is consistent with a register',
+    );
+  });
+
+  it('reports the longest linearizable prefix as partialOrder', () => {
+    const r = check(history);
+    const po = r.partialOrder as HistoryEntry[];
+    expect(po.length).toBe(3); // put 1, put 2, get 2: the stale get can never come next
+    expect(po).toEqual([p1, p2, fresh]);
+    expect(legalSequence(po)).toBe(true);
+  });
+
+  it('the minimal set is itself non-linearizable and every single removal makes it linearizable', () => {
+    const r = check(history);
+    const min = r.minimalOps as HistoryEntry[];
+    expect(bruteForce(min)).toBe(false);
+    // Removing put 1 leaves a read of a value nobody wrote, which the shrinker avoids on purpose;
+    // the other removals make it linearizable.
+    expect(bruteForce([p1, stale])).toBe(true);
+    expect(bruteForce([p1, p2])).toBe(true);
+  });
+
+  it('a stale serializable read is still checked (and caught)', () => {
+    const r = check([p1, p2, { ...stale, serializable: true }]);
+    expect(r.result).toBe('not-linearizable');
+  });
+});
+
+describe('checkLinearizability: classic register examples (after the Porcupine README)', () => {
+  // The register starts absent here (Porcupine's starts at 0): "absent" plays the role of 0.
+  it('linearizable: a write overlapped by a read of the new and a read of the old value', () => {
+    // C0: |-------- write 100 --------|       C1:   |--- read 100 ---|       C2:     |- read 0 -|
+    const h = [put('c0', 'r', '100', [0, 100]), get('c1', 'r', '100', [25, 75]), get('c2', 'r', null, [30, 60])];
+    expect(check(h).result).toBe('linearizable');
+  });
+
+  it('not linearizable: the old value is read after a read of the new value returned', () => {
+    // C0: |------------- write 200 -------------|   C1: |- read 200 -|   C2:       |- read 0 -|
+    const h = [put('c0', 'r', '200', [0, 100]), get('c1', 'r', '200', [10, 30]), get('c2', 'r', null, [40, 90])];
+    const r = check(h);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toHaveLength(3);
+  });
+
+  it('not linearizable: two writes seen in opposite orders by two readers', () => {
+    const h = [
+      put('c0', 'r', 'a', [0, 100]),
+      put('c1', 'r', 'b', [0, 100]),
+      get('c2', 'r', 'a', [10, 20]),
+      get('c2', 'r', 'b', [30, 40]),
+      get('c3', 'r', 'b', [10, 20]),
+      get('c3', 'r', 'a', [30, 40]),
+    ];
+    expect(check(h).result).toBe('not-linearizable');
+    // Each reader alone is fine.
+    expect(check(h.slice(0, 4)).result).toBe('linearizable');
+  });
+});
+
+describe('checkLinearizability: cas', () => {
+  it('an ok cas needs the compare to hold and swaps the value', () => {
+    expect(check([put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'a', 'b', [20, 30], 'ok'), get('c3', 'x', 'b', [40, 50])]).result).toBe(
+      'linearizable',
+    );
+    expect(check([put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'z', 'b', [20, 30], 'ok')]).result).toBe('not-linearizable');
+    expect(check([cas('c2', 'x', null, 'b', [0, 10], 'ok'), get('c3', 'x', 'b', [20, 30])]).result).toBe('linearizable');
+  });
+
+  it('a failed cas needs the compare to fail and changes nothing', () => {
+    expect(check([put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'z', 'b', [20, 30], 'fail'), get('c3', 'x', 'a', [40, 50])]).result).toBe(
+      'linearizable',
+    );
+    expect(check([put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'a', 'b', [20, 30], 'fail')]).result).toBe('not-linearizable');
+    expect(check([put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'z', 'b', [20, 30], 'fail'), get('c3', 'x', 'b', [40, 50])]).result).toBe(
+      'not-linearizable',
+    );
+    // concurrent with a put that changes the value: the failure can be explained
+    expect(check([put('c1', 'x', 'a', [0, 10]), put('c1', 'x', 'c', [20, 40]), cas('c2', 'x', 'a', 'b', [25, 30], 'fail')]).result).toBe(
+      'linearizable',
+    );
+  });
+
+  it('two concurrent cas from the same value cannot both succeed (lost update)', () => {
+    const bothOk = [put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'a', 'b', [20, 30], 'ok'), cas('c3', 'x', 'a', 'c', [20, 30], 'ok')];
+    expect(check(bothOk).result).toBe('not-linearizable');
+    const oneFails = [put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'a', 'b', [20, 30], 'ok'), cas('c3', 'x', 'a', 'c', [20, 30], 'fail')];
+    expect(check(oneFails).result).toBe('linearizable');
+  });
+
+  it('an unknown cas may have swapped the value', () => {
+    const h = [put('c1', 'x', 'a', [0, 10]), cas('c2', 'x', 'a', 'b', [20, null]), get('c3', 'x', 'b', [100, 110])];
+    expect(check(h).result).toBe('linearizable');
+    // but only if its compare could hold
+    const h2 = [put('c1', 'x', 'z', [0, 10]), cas('c2', 'x', 'a', 'b', [20, null]), get('c3', 'x', 'b', [100, 110])];
+    expect(check(h2).result).toBe('not-linearizable');
+  });
+});
+
+describe('checkLinearizability: unknown outcomes', () => {
+  it('an unknown put that must have taken effect to explain a later read is fine', () => {
+    const h = [put('c1', 'x', '1', [0, 10]), put('c2', 'x', '2', [20, null]), get('c3', 'x', '2', [500, 510])];
+    expect(check(h).result).toBe('linearizable');
+  });
+
+  it('an unknown put that is never observed is fine (it may never have happened)', () => {
+    const h = [put('c1', 'x', '1', [0, 10]), put('c2', 'x', '2', [20, null]), get('c3', 'x', '1', [500, 510])];
+    expect(check(h).result).toBe('linearizable');
+  });
+
+  it('an unknown put observed before it was invoked is not linearizable', () => {
+    const h = [get('c3', 'x', '2', [0, 10]), put('c2', 'x', '2', [20, null])];
+    const r = check(h);
+    expect(r.result).toBe('not-linearizable');
+    // unknowns are never part of minimalOps (they can always be left out)
+    expect(r.minimalOps).toEqual([h[0]]);
+  });
+
+  it('an unknown put can take effect late but only once', () => {
+    // Read 2, then 3 overwrote it, then 2 again: one unknown put of 2 cannot explain both.
+    const h = [
+      put('c2', 'x', '2', [0, null]),
+      get('c3', 'x', '2', [10, 20]),
+      put('c1', 'x', '3', [30, 40]),
+      get('c3', 'x', '3', [50, 60]),
+      get('c3', 'x', '2', [70, 80]),
+    ];
+    expect(check(h).result).toBe('not-linearizable');
+    // A second unknown put of 2 makes it possible.
+    expect(check([...h, put('c4', 'x', '2', [45, null])]).result).toBe('linearizable');
+  });
+
+  it('an unknown delete may explain a failed cas much later', () => {
+    const h = [put('c1', 'x', 'a', [0, 10]), del('c2', 'x', [20, null]), cas('c3', 'x', 'a', 'b', [1000, 1010], 'fail')];
+    expect(check(h).result).toBe('linearizable');
+    expect(check([h[0], h[2]]).result).toBe('not-linearizable');
+  });
+
+  it('an unknown get constrains nothing', () => {
+    expect(check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', null, [20, null])]).result).toBe('linearizable');
+  });
+
+  it('returnMs of an unknown entry is ignored (treated as +infinity)', () => {
+    const h: HistoryEntry[] = [
+      { ...put('c2', 'x', '2', [20, 30]), result: 'unknown' },
+      get('c3', 'x', '2', [500, 510]),
+    ];
+    expect(check(h).result).toBe('linearizable');
+  });
+});
+
+describe('checkLinearizability: keys are independent', () => {
+  it('a bad key does not implicate the others; the result names it', () => {
+    const h = [
+      put('c1', 'a', '1', [0, 10]),
+      get('c2', 'a', '1', [20, 30]),
+      put('c1', 'b', '1', [0, 10]),
+      put('c1', 'b', '2', [20, 30]),
+      get('c2', 'b', '1', [40, 50]),
+      put('c1', 'c', '1', [0, 10]),
+      get('c2', 'c', '1', [5, 15]),
+    ];
+    const r = check(h);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe('b');
+    expect(r.keys.map((k) => [k.key, k.result])).toEqual([
+      ['a', 'ok'],
+      ['b', 'illegal'],
+      ['c', 'ok'],
+    ]);
+    expect(r.minimalOps?.every((e) => e.key === 'b')).toBe(true);
+    expect(r.keys[0].minimalOps).toBeUndefined();
+  });
+
+  it('a write to one key never explains a read of another', () => {
+    expect(check([put('c1', 'a', '1', [0, 10]), get('c2', 'b', '1', [20, 30])]).result).toBe('not-linearizable');
+  });
+});
+
+describe('checkLinearizability: agrees with a brute-force checker on small random histories', () => {
+  it('matches on 3000 random single-key histories (with unknowns, cas, deletes, ties)', () => {
+    const rnd = prng(20240601);
+    const int = (n: number): number => Math.floor(rnd() * n);
+    const vals = ['a', 'b', 'c'];
+    let illegal = 0;
+    for (let iter = 0; iter < 3000; iter++) {
+      const n = 2 + int(6);
+      const h: HistoryEntry[] = [];
+      const points: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const inv = int(14);
+        const ret = inv + int(7);
+        points.push(inv + rnd() * (ret - inv));
+        const span: Span = [inv, rnd() < 0.25 ? null : ret];
+        const kind = int(10);
+        const v = vals[int(3)];
+        if (kind < 4) h.push(get(`c${i}`, 'x', rnd() < 0.25 ? null : v, span));
+        else if (kind < 7) h.push(put(`c${i}`, 'x', v, span));
+        else if (kind < 8) h.push(del(`c${i}`, 'x', span));
+        else h.push(cas(`c${i}`, 'x', rnd() < 0.3 ? null : vals[int(3)], v, span, span[1] === null ? undefined : 'ok'));
+      }
+      // Half the histories: make the results those of a real register (then maybe corrupt one).
+      if (iter % 2 === 0) {
+        const order = h.map((_, i) => i).sort((x, y) => points[x] - points[y]);
+        let state: string | null = null;
+        for (const i of order) {
+          const e = h[i];
+          if (e.result === 'unknown' && rnd() < 0.5) continue;
+          if (e.op === 'get') {
+            if (e.result === 'ok') e.value = state;
+          } else if (e.op === 'put') state = e.value as string;
+          else if (e.op === 'delete') state = null;
+          else if (state === e.from) {
+            state = e.to as string;
+          } else if (e.result !== 'unknown') e.result = 'fail';
+        }
+        if (rnd() < 0.3) {
+          const gets = h.filter((e) => e.op === 'get' && e.result === 'ok');
+          if (gets.length > 0) gets[int(gets.length)].value = vals[int(3)];
+        }
+      }
+      const expected = bruteForce(h);
+      const r = checkLinearizability(h);
+      expect({ h, result: r.result }).toEqual({ h, result: expected ? 'linearizable' : 'not-linearizable' });
+      if (!expected) {
+        illegal++;
+        const min = r.minimalOps as HistoryEntry[];
+        expect(min.length).toBeGreaterThan(0);
+        expect(min.every((e) => e.result !== 'unknown')).toBe(true);
+        expect(bruteForce(min)).toBe(false);
+        expect(legalSequence(r.partialOrder as HistoryEntry[])).toBe(true);
+      }
+    }
+    expect(illegal).toBeGreaterThan(500);
+  });
+});
+
+describe('checkLinearizability: large generated histories', () => {
+  const history = simulateRegister({ seed: 7, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, latencyMs: 20 });
+
+  it('a 10,000-operation history of a correct register is linearizable', () => {
+    expect(history.filter((e) => e.result === 'unknown').length).toBeGreaterThan(100);
+    const r = checkLinearizability(history);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys).toHaveLength(10);
+    expect(r.keys.reduce((n, k) => n + k.operations, 0)).toBe(10_000);
+  });
+
+  it('the same history with one read turned stale is not, and the diagnosis points at it', () => {
+    const h = history.map((e) => ({ ...e }));
+    // A get late in the history; a put P1 (ok) whose value is overwritten by an ok put P2 that
+    // returned before the get was invoked: reading P1's value there is stale (values are unique).
+    let target: HistoryEntry | undefined;
+    let p1: HistoryEntry | undefined;
+    for (let i = h.length - 1; i >= h.length / 2 && !target; i--) {
+      const g = h[i];
+      if (g.op !== 'get' || g.result !== 'ok') continue;
+      const okPut = (e: HistoryEntry): boolean => e.key === g.key && e.op === 'put' && e.result === 'ok';
+      // the last put that returned well before the get, and the last put that returned before it
+      const p2 = h.filter((e) => okPut(e) && (e.returnMs as number) < g.invokeMs - 50).pop();
+      if (!p2) continue;
+      p1 = h.filter((e) => okPut(e) && (e.returnMs as number) < p2.invokeMs).pop();
+      if (p1 && p1.value !== g.value) target = g;
+    }
+    expect(target && p1).toBeTruthy();
+    (target as HistoryEntry).value = (p1 as HistoryEntry).value;
+    const r = checkLinearizability(h);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe(target?.key);
+    expect(r.keys.filter((k) => k.result !== 'ok').map((k) => k.key)).toEqual([target?.key]);
+    expect(r.minimalOps).toContain(target);
+    expect(r.minimalOps).toContain(p1);
+    expect((r.minimalOps as HistoryEntry[]).length).toBeLessThanOrEqual(4);
+    expect(bruteForce(r.minimalOps as HistoryEntry[])).toBe(false);
+  });
+
+  it('a history with 20 clients on one key and long overlapping operations is linearizable', () => {
+    const h = simulateRegister({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, latencyMs: 100 });
+    expect(checkLinearizability(h).result).toBe('linearizable');
+  });
+});
+
+describe('checkLinearizability: time limit', () => {
+  it('yields unknown when the clock jumps past the limit before the search', () => {
+    let t = 0;
+    const r = checkLinearizability([put('c1', 'x', '1', [0, 10]), get('c2', 'x', '1', [20, 30])], {
+      timeLimitMs: 50,
+      now: () => (t += 100),
+    });
+    expect(r.result).toBe('unknown');
+    expect(r.keys).toEqual([{ key: 'x', result: 'unknown', operations: 2 }]);
+    expect(r.explanation).toContain('time limit of 50 ms');
+  });
+
+  it('yields unknown when the clock jumps during a long search', () => {
+    const h = simulateRegister({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0, latencyMs: 100 });
+    let calls = 0;
+    const r = checkLinearizability(h, { timeLimitMs: 1000, now: () => (++calls <= 2 ? 0 : 1e9) });
+    expect(calls).toBeGreaterThan(2); // the search itself looked at the clock
+    expect(r.result).toBe('unknown');
+  });
+
+  it('an illegal key still wins over a key that timed out', () => {
+    let calls = 0;
+    // key "a" (checked first) is illegal; the clock expires before key "b" is searched
+    const h = [put('c1', 'a', '1', [0, 10]), get('c2', 'a', '2', [20, 30]), put('c1', 'b', '1', [0, 10])];
+    const r = checkLinearizability(h, { timeLimitMs: 1000, now: () => (++calls <= 2 ? 0 : 1e9) });
+    expect(r.keys.map((k) => k.result)).toEqual(['illegal', 'unknown']);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe('a');
+  });
+});
+
+describe('parseHistoryJson', () => {
+  const ok = [
+    { client: 'c1', op: 'put', key: 'x', value: '1', invokeMs: 0, returnMs: 10, result: 'ok', response: { revision: 2 } },
+    { client: 'c2', op: 'get', key: 'x', value: null, invokeMs: 1, returnMs: 5, result: 'ok', serializable: true },
+    { client: 'c3', op: 'cas', key: 'x', from: null, to: 'b', invokeMs: 2, returnMs: null, result: 'unknown' },
+    { client: 'c3', op: 'delete', key: 'x', invokeMs: 3, result: 'unknown' },
+    { client: 'c2', op: 'get', key: 'pre', prefix: true, invokeMs: 4, returnMs: 6, result: 'ok' },
+  ];
+
+  it('accepts an array or an object with a history field (the CLI --json output)', () => {
+    const a = parseHistoryJson(JSON.stringify(ok), 'a.json');
+    const b = parseHistoryJson(JSON.stringify({ seed: 1, history: ok, stats: {} }), 'b.json');
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(5);
+    expect(a[0].response).toEqual({ revision: 2 });
+    expect(a[3].returnMs).toBeNull(); // absent returnMs of an unknown outcome
+    expect(checkLinearizability(a).result).toBe('linearizable');
+  });
+
+  it('names the file, the entry index and its key in errors', () => {
+    const bad = [ok[0], { ...ok[1], returnMs: 'soon' }];
+    expect(() => parseHistoryJson(JSON.stringify(bad), 'h.json')).toThrow(
+      'h.json: history entry 1 (key "x"): "returnMs" must be a finite number >= invokeMs (1) when result is "ok", got "soon"',
+    );
+    expect(() => parseHistoryJson(JSON.stringify({ history: [ok[0], ok[1], { ...ok[0], key: 'y', op: 'move' }] }), 'h.json')).toThrow(
+      /^h\.json: history entry 2 \(key "y"\): "op" must be one of/,
+    );
+  });
+
+  it('rejects each kind of bad field', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...ok[0], client: '' }, /"client" must be a non-empty string/],
+      [{ ...ok[0], key: 3 }, /entry 0: "key" must be a string/],
+      [{ ...ok[0], value: 1 }, /"value" must be a string/],
+      [{ ...ok[0], result: 'maybe' }, /"result" must be one of/],
+      [{ ...ok[0], invokeMs: -1 }, /"invokeMs" must be a finite number >= 0/],
+      [{ ...ok[0], returnMs: null }, /"returnMs" must be a finite number >= invokeMs/],
+      [{ ...ok[0], invokeMs: 20 }, /"returnMs" must be a finite number >= invokeMs \(20\)/],
+      [{ ...ok[1], value: undefined }, /"value" must be a string or null \(the value read\)/],
+      [{ ...ok[2], to: undefined }, /"to" must be a string/],
+      [{ ...ok[2], from: undefined }, /"from" must be a string or null/],
+      [{ ...ok[0], from: 'a' }, /"from" must be absent for a put/],
+      [{ ...ok[0], prefix: 'yes' }, /"prefix" must be a boolean/],
+      [{ ...ok[0], prefix: true }, /"prefix" must be absent or false for a put/],
+      [{ ...ok[2], returnMs: 1 }, /"returnMs" must be null, absent or a finite number >= invokeMs/],
+    ];
+    for (const [entry, msg] of cases) {
+      expect(() => parseHistoryJson(JSON.stringify([entry]), 'f.json')).toThrow(msg);
+    }
+    expect(() => parseHistoryJson('[1]', 'f.json')).toThrow('f.json: history entry 0: must be an object, got 1');
+  });
+
+  it('rejects malformed documents with the file name', () => {
+    expect(() => parseHistoryJson('{', 'x.json')).toThrow(/^x\.json: not valid JSON/);
+    expect(() => parseHistoryJson('{"ops": []}', 'x.json')).toThrow(/^x\.json: expected an array/);
+    expect(() => parseHistoryJson('{"history": {}}', 'x.json')).toThrow(/^x\.json: "history" must be an array/);
+  });
+
+  it('only parses data: unknown fields are dropped and nothing is evaluated', () => {
+    const text = JSON.stringify([{ ...ok[0], extra: 'x', __proto__: { polluted: true }, toString: 'process.exit(1)' }]);
+    const [e] = parseHistoryJson(text, 'f.json');
+    expect(Object.keys(e).sort()).toEqual(['client', 'invokeMs', 'key', 'op', 'response', 'result', 'returnMs', 'value']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
