@@ -42,8 +42,14 @@ export class InvariantChecker {
   readonly violations: Violation[] = [];
   /** Election Safety: the one leader of each term. */
   private leaderOfTerm = new Map<number, NodeId>();
-  /** Log Matching: for each (index, term) seen in any log, the entry and the term before it. */
-  private seen = new Map<number, Map<number, { entry: LogEntry; prevTerm: number; node: NodeId }>>();
+  /**
+   * Log Matching: for each (index, term) seen in any log, the entry and the term before it. The
+   * first term seen at an index lives in flat arrays (cheap to copy for checkpoints); other terms
+   * at the same index (rare: divergent logs) in `seenOther`, keyed "index:term".
+   */
+  private seenTerm: number[] = [];
+  private seenRec: { entry: LogEntry; prevTerm: number; node: NodeId }[] = [];
+  private seenOther = new Map<string, { entry: LogEntry; prevTerm: number; node: NodeId }>();
   /**
    * Leader Completeness: committed entries by index, which server committed each first, and the
    * term in which it was committed (the first committer's currentTerm: a leader commits before any
@@ -130,15 +136,21 @@ export class InvariantChecker {
     for (let i = Math.max(1, fromIndex); i <= log.length; i++) {
       const e = log[i - 1];
       const prevTerm = i > 1 ? log[i - 2].term : 0;
-      let byTerm = this.seen.get(i);
-      if (!byTerm) {
-        byTerm = new Map();
-        this.seen.set(i, byTerm);
+      let rec: { entry: LogEntry; prevTerm: number; node: NodeId } | undefined;
+      if (this.seenTerm[i] === undefined) {
+        this.seenTerm[i] = e.term;
+        this.seenRec[i] = { entry: e, prevTerm, node: n.id };
+        continue;
+      } else if (this.seenTerm[i] === e.term) {
+        rec = this.seenRec[i];
+      } else {
+        rec = this.seenOther.get(`${i}:${e.term}`);
+        if (!rec) {
+          this.seenOther.set(`${i}:${e.term}`, { entry: e, prevTerm, node: n.id });
+          continue;
+        }
       }
-      const rec = byTerm.get(e.term);
-      if (!rec) {
-        byTerm.set(e.term, { entry: e, prevTerm, node: n.id });
-      } else if (!sameCommand(rec.entry.command, e.command) || rec.prevTerm !== prevTerm) {
+      if (!sameCommand(rec.entry.command, e.command) || rec.prevTerm !== prevTerm) {
         this.report(`lm:${i}:${e.term}`, {
           property: 'Log Matching', atMs, nodes: [rec.node, n.id],
           detail: rec.node === n.id
@@ -194,7 +206,9 @@ export class InvariantChecker {
     const c = new InvariantChecker();
     c.violations.push(...this.violations.map((v) => ({ ...v, nodes: v.nodes.slice() })));
     c.leaderOfTerm = new Map(this.leaderOfTerm);
-    c.seen = new Map([...this.seen].map(([k, m]) => [k, new Map(m)]));
+    c.seenTerm = this.seenTerm.slice();
+    c.seenRec = this.seenRec.slice();
+    c.seenOther = new Map(this.seenOther);
     c.committed = this.committed.slice();
     c.committedBy = this.committedBy.slice();
     c.committedInTerm = this.committedInTerm.slice();

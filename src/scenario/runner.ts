@@ -6,7 +6,7 @@
  */
 import type { LogEntry, NodeId, PersistentState } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
-import { Simulation, type SimServer } from '../sim/engine';
+import { Simulation, type CloneMap, type SimServer } from '../sim/engine';
 import type { HistoryRecord } from '../sim/types';
 import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
 
@@ -32,9 +32,12 @@ export interface RunnerOptions {
   linearizable?: (history: HistoryRecord[]) => { ok: boolean | null; detail: string };
 }
 
+/** What a `wait` step waits for (data, not a closure, so a runner can be cloned). */
+type WaitCond = { for: 'leader'; among: NodeId[] } | { for: 'commit'; index: number; nodes: number };
+
 type Active =
   | { type: 'run'; endMs: number }
-  | { type: 'wait'; deadlineMs: number; holds: () => boolean; describe: string }
+  | { type: 'wait'; deadlineMs: number; cond: WaitCond; describe: string }
   | { type: 'client'; handle: ClientOpHandle }
   | { type: 'pause' };
 
@@ -73,8 +76,8 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
 }
 
 export class ScenarioRunner {
-  readonly sim: Simulation;
-  readonly results: StepResult[];
+  sim: Simulation;
+  results: StepResult[];
   /** Index of the step in progress (steps.length when all are done). */
   stepIndex = 0;
   /** All steps done, or one failed. */
@@ -89,6 +92,24 @@ export class ScenarioRunner {
   constructor(readonly scenario: Scenario, private opts: RunnerOptions = {}) {
     this.sim = simulationFor(scenario, opts);
     this.results = scenario.steps.map((s) => ({ index: s.index, line: s.line, kind: s.kind, ok: null, atMs: 0, message: '' }));
+  }
+
+  /**
+   * An independent copy of this run at this instant (checkpoints, branches): the copy and the
+   * original, advanced the same way, produce the same trace.
+   */
+  clone(): ScenarioRunner {
+    const map: CloneMap = { handles: new Map(), records: new Map() };
+    const c = Object.create(ScenarioRunner.prototype) as ScenarioRunner;
+    Object.assign(c, this);
+    c.sim = this.sim.clone(map);
+    c.results = this.results.map((r) => ({ ...r }));
+    c.failure = this.failure ? c.results[this.failure.index] : null;
+    const handle = (h: ClientOpHandle): ClientOpHandle => map.handles.get(h) ?? h;
+    const a = this.active;
+    c.active = a === null ? null : a.type === 'client' ? { type: 'client', handle: handle(a.handle) } : { ...a };
+    c.asyncChecks = this.asyncChecks.map(({ handle: h, step }) => ({ handle: handle(h), step }));
+    return c;
   }
 
   /** The run so far: every step passed and no invariant was violated. */
@@ -113,7 +134,8 @@ export class ScenarioRunner {
 
   /**
    * Advances the run up to simulated time `untilMs` (or until `maxEvents` events were processed,
-   * or a pause holds it). After the last step the cluster keeps running when `freeRun` is set
+   * or a pause holds it). Calling it again with the same arguments from a copy of the same state
+   * (a checkpoint) ends in the same state; the time machine relies on this. After the last step the cluster keeps running when `freeRun` is set
    * (the UI), and stops when not (the CLI). Returns the number of events processed.
    */
   advance(untilMs: number, maxEvents = Infinity, freeRun = true): number {
@@ -128,12 +150,14 @@ export class ScenarioRunner {
       } else if (!freeRun) {
         return n;
       }
-      if (n >= maxEvents) return n;
       const stepLimit = this.finished ? Infinity : this.activeLimit();
       const limit = Math.min(untilMs, stepLimit);
-      const ev = this.sim.processNext(limit);
-      if (ev) {
-        if (ev.kind !== 'stale') n++;
+      if (this.sim.nextEventMs() <= limit) {
+        // `maxEvents` only stops the next event; steps whose time is up before it still finish,
+        // so a replay to (events, time) ends in exactly the state the original run had there.
+        if (n >= maxEvents) return n;
+        this.sim.processNext(limit);
+        n++;
         if (!this.finished) this.check();
         this.checkAsync();
         continue;
@@ -196,7 +220,7 @@ export class ScenarioRunner {
   private check(): void {
     const a = this.active;
     if (!a) return;
-    if (a.type === 'wait' && a.holds()) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
+    if (a.type === 'wait' && this.holds(a.cond)) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'client' && a.handle.done) this.finishClient(a.handle, this.scenario.steps[this.stepIndex]);
   }
 
@@ -204,7 +228,7 @@ export class ScenarioRunner {
     const a = this.active!;
     if (a.type === 'run') this.complete(true, `ran to ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'wait') {
-      if (a.holds()) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
+      if (this.holds(a.cond)) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
       else this.complete(false, `timed out: not ${a.describe} by ${fmtMs(this.sim.nowMs)}`);
     }
   }
@@ -252,13 +276,12 @@ export class ScenarioRunner {
         const deadlineMs = sim.nowMs + step.withinMs;
         if (step.for === 'leader') {
           const among = step.among ?? sim.serverIds;
-          this.active = { type: 'wait', deadlineMs, holds: () => this.leaderAmong(among) !== null, describe: `a leader among ${among.join(', ')}` };
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among }, describe: `a leader among ${among.join(', ')}` };
         } else {
           const need = step.nodes ?? majority(sim.serverIds.length);
-          const index = step.logIndex;
-          this.active = { type: 'wait', deadlineMs, holds: () => this.countCommitted(index) >= need, describe: `index ${index} committed on ${need} servers` };
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need }, describe: `index ${step.logIndex} committed on ${need} servers` };
         }
-        if (this.active.holds()) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
+        if (this.holds(this.active.cond)) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
         return;
       }
       case 'crash': {
@@ -365,6 +388,10 @@ export class ScenarioRunner {
       this.failure = r;
     }
     this.asyncChecks = [];
+  }
+
+  private holds(c: WaitCond): boolean {
+    return c.for === 'leader' ? this.leaderAmong(c.among) !== null : this.countCommitted(c.index) >= c.nodes;
   }
 
   private leaderAmong(among: NodeId[]): SimServer | null {

@@ -146,6 +146,11 @@ export class SimClient {
     return s[(s.indexOf(after) + 1) % s.length];
   }
 
+  /** Whether a timer event of generation `gen` would still do something. */
+  timerIsLive(gen: number): boolean {
+    return gen === this.gen && this.current !== null;
+  }
+
   /** The client's timer fired: give up at the deadline, otherwise retry elsewhere. */
   onTimer(gen: number): void {
     if (gen !== this.gen || !this.current) return;
@@ -230,13 +235,24 @@ export class SimClient {
     return rec;
   }
 
-  /** Copy for checkpoints; `host` is rebound by the engine copy. */
-  cloneWith(host: ClientHost): SimClient {
+  /**
+   * Copy for checkpoints, bound to the copied engine's `host`. Operation handles are copied and
+   * recorded in `handles` (old → new) so the scenario runner can re-point its references.
+   */
+  cloneWith(host: ClientHost, handles: Map<ClientOpHandle, ClientOpHandle>): SimClient {
+    const copy = (h: ClientOpHandle): ClientOpHandle => {
+      let n = handles.get(h);
+      if (!n) {
+        n = { ...h };
+        handles.set(h, n);
+      }
+      return n;
+    };
     const c = new SimClient(this.name, host, this.clientTimeoutMs, this.backoffMs);
     c.leaderGuess = this.leaderGuess;
     c.seq = this.seq;
-    c.current = this.current ? { ...this.current } : null;
-    c.queue.push(...this.queue.map((h) => ({ ...h })));
+    c.current = this.current ? copy(this.current) : null;
+    c.queue.push(...this.queue.map(copy));
     c.invokeMs = this.invokeMs;
     c.deadlineMs = this.deadlineMs;
     c.attemptTarget = this.attemptTarget;

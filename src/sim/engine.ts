@@ -52,8 +52,7 @@ type SimEvent = Scheduled & (
 export type ProcessedEvent =
   | { kind: 'deliver'; atMs: number; record: MessageRecord }
   | { kind: 'electionTimeout' | 'heartbeat'; atMs: number; node: NodeId }
-  | { kind: 'clientTimer'; atMs: number; client: string }
-  | { kind: 'stale'; atMs: number };
+  | { kind: 'clientTimer'; atMs: number; client: string };
 
 /** A client request a server has proposed and will answer when the entry is applied. */
 interface PendingRequest {
@@ -72,10 +71,28 @@ export class SimServer {
   electionDeadlineMs: number | null = null;
   electionArmedMs: number | null = null;
   pending = new Map<string, PendingRequest>();
-  /** Saved across crashes: what stable storage holds. */
   constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
     this.raft = raft;
   }
+
+  /** An independent copy (Raft node, state machine, timers, randomness). */
+  clone(): SimServer {
+    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
+    c.up = this.up;
+    c.sm = this.sm.clone();
+    c.electionGen = this.electionGen;
+    c.heartbeatGen = this.heartbeatGen;
+    c.electionDeadlineMs = this.electionDeadlineMs;
+    c.electionArmedMs = this.electionArmedMs;
+    c.pending = new Map([...this.pending].map(([k, p]) => [k, { ...p }]));
+    return c;
+  }
+}
+
+/** Maps objects of a simulation to their copies in a clone (client operations, messages). */
+export interface CloneMap {
+  handles: Map<ClientOpHandle, ClientOpHandle>;
+  records: Map<MessageRecord, MessageRecord>;
 }
 
 const MSG_CODES: Record<SimMessage['type'], string> = {
@@ -87,14 +104,14 @@ export class Simulation {
   readonly config: SimConfig;
   readonly unsafe: UnsafeFlags;
   nowMs = 0;
-  readonly servers = new Map<NodeId, SimServer>();
+  servers = new Map<NodeId, SimServer>();
   readonly serverIds: NodeId[];
-  readonly clients = new Map<string, SimClient>();
+  clients = new Map<string, SimClient>();
   network: Network;
   /** Every message sent, in send order (when keepTrace). */
   messages: MessageRecord[] = [];
   /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
-  readonly inFlight = new Set<MessageRecord>();
+  inFlight = new Set<MessageRecord>();
   /** Protocol and fault events, in order (when keepTrace). */
   trace: TraceEvent[] = [];
   /** Every client operation that returned or gave up, in return order. */
@@ -143,6 +160,49 @@ export class Simulation {
     }
   }
 
+  /**
+   * An independent copy of the whole simulation at this instant (for checkpoints and branches):
+   * running both forward with the same commands gives the same trace. Delivered and dropped message
+   * records, trace events and history records are immutable and shared; in-flight records, servers,
+   * clients, queue, network, randomness and checker are copied. `map` receives old → new client
+   * operations and in-flight messages so callers can re-point their own references.
+   */
+  clone(map: CloneMap = { handles: new Map(), records: new Map() }): Simulation {
+    const c = Object.create(Simulation.prototype) as Simulation;
+    const w = c as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(this)) w[k] = v;
+    c.servers = new Map([...this.servers].map(([id, s]) => [id, s.clone()]));
+    c.inFlight = new Set();
+    for (const r of this.inFlight) {
+      const copy = { ...r };
+      map.records.set(r, copy);
+      c.inFlight.add(copy);
+    }
+    c.messages = this.keepTrace ? this.messages.map((r) => map.records.get(r) ?? r) : [];
+    c.trace = this.trace.slice();
+    c.history = this.history.slice();
+    c.checker = this.checker ? this.checker.clone() : null;
+    c.stats = { ...this.stats };
+    c.network = this.network.clone();
+    w.hasher = this.hasher.clone();
+    w.netRng = this.netRng.clone();
+    const q = this.queue.save();
+    const queue = new EventHeap<SimEvent>();
+    queue.restore({ items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)), nextSeq: q.nextSeq });
+    w.queue = queue;
+    w.clientHost = c.makeClientHost();
+    c.clients = new Map();
+    for (const [name, cl] of this.clients) c.clients.set(name, cl.cloneWith(c.clientHost_(), map.handles));
+    c.onTrace = null;
+    c.onClientReturn = null;
+    return c;
+  }
+
+  /** The client host of this simulation (for clones). */
+  private clientHost_(): ClientHost {
+    return this.clientHost;
+  }
+
   private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
     return new RaftNode({ id, servers: this.serverIds, heartbeatMs: this.config.heartbeatMs, leaderNoop: this.config.leaderNoop, unsafe: this.unsafe }, persistent);
   }
@@ -189,10 +249,35 @@ export class Simulation {
     return this.hasher.hex();
   }
 
-  /** Time of the next queued event, or Infinity. */
+  /** Time of the next event that will do something, or Infinity. */
   nextEventMs(): number {
+    this.dropStale();
     const e = this.queue.peek();
     return e ? e.atMs : Infinity;
+  }
+
+  /**
+   * Whether a queued event no longer does anything: a timer that was re-armed or stopped, a timer
+   * of a crashed server, a delivery of a message dropped or delayed by hand.
+   */
+  private isStale(e: SimEvent): boolean {
+    switch (e.type) {
+      case 'deliver': return e.rec.status !== 'inFlight' || e.atMs !== e.rec.deliverMs;
+      case 'electionTimer': {
+        const s = this.servers.get(e.node)!;
+        return !s.up || e.gen !== s.electionGen;
+      }
+      case 'heartbeatTimer': {
+        const s = this.servers.get(e.node)!;
+        return !s.up || e.gen !== s.heartbeatGen;
+      }
+      case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
+    }
+  }
+
+  /** Discards stale events at the front of the queue. They never move the clock or count as events. */
+  private dropStale(): void {
+    for (let e = this.queue.peek(); e && this.isStale(e); e = this.queue.peek()) this.queue.pop();
   }
 
   get pendingEvents(): number {
@@ -234,21 +319,20 @@ export class Simulation {
 
   // ---- the loop --------------------------------------------------------------------------
 
-  /** Processes the next event if it is due at or before `limitMs`; returns it, or null. */
+  /** Processes the next (non-stale) event if it is due at or before `limitMs`; returns it, or null. */
   processNext(limitMs = Infinity): ProcessedEvent | null {
+    this.dropStale();
     const e = this.queue.peek();
     if (!e || e.atMs > limitMs) return null;
     this.queue.pop();
     this.nowMs = e.atMs;
+    this.stats.events++;
     switch (e.type) {
       case 'deliver':
-        this.stats.events++;
         this.deliver(e.rec);
         return { kind: 'deliver', atMs: e.atMs, record: e.rec };
       case 'electionTimer': {
         const s = this.servers.get(e.node)!;
-        if (!s.up || e.gen !== s.electionGen) return { kind: 'stale', atMs: e.atMs };
-        this.stats.events++;
         s.electionDeadlineMs = null;
         this.hasher.str('et').str(e.node).num(e.atMs);
         this.stepServer(s, { type: 'electionTimeout' });
@@ -256,13 +340,10 @@ export class Simulation {
       }
       case 'heartbeatTimer': {
         const s = this.servers.get(e.node)!;
-        if (!s.up || e.gen !== s.heartbeatGen) return { kind: 'stale', atMs: e.atMs };
-        this.stats.events++;
         this.stepServer(s, { type: 'heartbeatTimeout' });
         return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
       }
       case 'clientTimer': {
-        this.stats.events++;
         this.clients.get(e.client)!.onTimer(e.gen);
         return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
       }
@@ -459,11 +540,38 @@ export class Simulation {
    * @throws Error if no message with that id is in flight
    */
   dropInFlight(id: number): void {
-    let rec: MessageRecord | undefined;
-    for (const r of this.inFlight) if (r.id === id) rec = r;
-    if (!rec || rec.status !== 'inFlight') throw new Error(`message ${id} is not in flight`);
+    const rec = this.findInFlight(id);
     this.drop(rec, 'manual');
     this.fault('drop message', [rec.msg.from, rec.msg.to], `#${id}`);
+  }
+
+  private findInFlight(id: number): MessageRecord {
+    for (const r of this.inFlight) if (r.id === id && r.status === 'inFlight') return r;
+    throw new Error(`message ${id} is not in flight`);
+  }
+
+  /**
+   * Sends another copy of a message that is in flight, with a fresh latency (the UI's "duplicate it").
+   * @throws Error if no message with that id is in flight
+   */
+  duplicateInFlight(id: number): void {
+    const rec = this.findInFlight(id);
+    const settings = this.network.linkSettings(rec.msg.from, rec.msg.to);
+    this.stats.messagesSent++;
+    this.enqueueCopy(rec.msg, { ...settings, dropRate: 0 }, rec.id);
+    this.fault('duplicate message', [rec.msg.from, rec.msg.to], `#${id}`);
+  }
+
+  /**
+   * Delays a message in flight by `byMs` ms of simulated time (the UI's "delay it").
+   * @throws Error if no message with that id is in flight, or byMs is not a positive number
+   */
+  delayInFlight(id: number, byMs: number): void {
+    if (!(byMs > 0)) throw new Error(`delay must be a positive number of ms, got ${byMs}`);
+    const rec = this.findInFlight(id);
+    rec.deliverMs += byMs;
+    this.queue.push({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
+    this.fault('delay message', [rec.msg.from, rec.msg.to], `#${id} by ${byMs} ms`);
   }
 
   // ---- faults and commands ---------------------------------------------------------------
@@ -558,6 +666,22 @@ export class Simulation {
   heal(): void {
     this.network.heal();
     this.fault('heal', []);
+  }
+
+  /** Restores the link from `from` to `to` (and back when `both`). */
+  restoreLink(from: NodeId, to: NodeId, both: boolean): void {
+    this.server(from);
+    this.server(to);
+    this.network.restore(from, to, both);
+    this.fault('restore link', [from, to], both ? 'both ways' : 'one way');
+  }
+
+  /** Per-link latency, loss and duplication on one direction; null goes back to the network's. */
+  setLink(from: NodeId, to: NodeId, settings: Partial<LinkSettings> | null): void {
+    this.server(from);
+    this.server(to);
+    this.network.setLink(from, to, settings ?? undefined);
+    this.fault('link settings', [from, to], settings ? JSON.stringify(settings) : 'default');
   }
 
   /** Changes the network-wide latency, loss or duplication from now on. */

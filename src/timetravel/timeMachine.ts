@@ -1,0 +1,324 @@
+/**
+ * Time travel over a deterministic run: step back and forth, scrub to any instant, and act in the
+ * past, which starts a new branch. Earlier branches are kept as a tree and can be switched to.
+ *
+ * Memory stays bounded: instead of a copy per event, the machine keeps periodic checkpoints (a
+ * clone of the run every `checkpointEveryEvents` events, without the shared trace arrays) and
+ * reaches any position by cloning the nearest earlier checkpoint and replaying from it. Replay is
+ * exact because the run is deterministic and `ScenarioRunner.advance(untilMs, maxEvents)` from the
+ * same state always ends in the same state.
+ *
+ * Positions are (events, timeMs): how many simulation events were processed and the simulated
+ * time. User actions are recorded at the position they were taken, so a branch is "its parent up to
+ * the fork, then these actions" and replays exactly.
+ */
+import type { ScenarioRunner } from '../scenario/runner';
+import type { NodeId } from '../raft/types';
+import type { ClientOpSpec } from '../sim/client';
+import type { LinkSettings, MessageRecord } from '../sim/types';
+
+/** Something a user does to the cluster (the workbench's direct manipulation). */
+export type UserAction =
+  | { kind: 'crash' | 'restart' | 'timeout' | 'isolate' | 'reconnect'; node: NodeId }
+  | { kind: 'partition'; groups: NodeId[][] }
+  | { kind: 'cut' | 'restoreLink'; from: NodeId; to: NodeId; both: boolean }
+  | { kind: 'heal' }
+  | { kind: 'network'; settings: Partial<LinkSettings> }
+  /** Per-link latency and loss (null clears the override). */
+  | { kind: 'link'; from: NodeId; to: NodeId; settings: Partial<LinkSettings> | null }
+  | { kind: 'client'; client: string; spec: ClientOpSpec; via?: NodeId; retry?: boolean; withinMs?: number }
+  | { kind: 'dropMessage' | 'duplicateMessage'; id: number }
+  | { kind: 'delayMessage'; id: number; byMs: number };
+
+/** A position in a run: events processed so far and the simulated time. */
+export interface Position {
+  events: number;
+  timeMs: number;
+}
+
+export interface RecordedAction extends Position {
+  action: UserAction;
+}
+
+/** One branch of the run's history tree. */
+export interface Branch {
+  id: number;
+  /** The branch it forked from (null for the original run). */
+  parent: number | null;
+  /** Where it left its parent. */
+  fork: Position;
+  /** Actions taken on this branch after the fork, in order. */
+  actions: RecordedAction[];
+  /** The furthest position computed on this branch. */
+  frontier: Position;
+  /** A short label, e.g. "crash S2 at 1234.5 ms". */
+  label: string;
+}
+
+interface Checkpoint extends Position {
+  runner: ScenarioRunner;
+  traceLen: number;
+  messagesLen: number;
+  /** How many actions of the branch's lineage had been applied to `runner`. */
+  actionsApplied: number;
+}
+
+export interface TimeMachineOptions {
+  /** A checkpoint every this many events (default 20,000). */
+  checkpointEveryEvents?: number;
+}
+
+/** Applies a user action to a run now. @throws Error for an unknown server, client or message */
+export function applyAction(runner: ScenarioRunner, a: UserAction): void {
+  const sim = runner.sim;
+  switch (a.kind) {
+    case 'crash': return sim.crash(a.node);
+    case 'restart': return sim.restart(a.node);
+    case 'timeout': return sim.forceTimeout(a.node);
+    case 'isolate': return sim.isolate(a.node);
+    case 'reconnect': return sim.reconnect(a.node);
+    case 'partition': return sim.partition(a.groups);
+    case 'cut': return sim.cut(a.from, a.to, a.both);
+    case 'restoreLink': return sim.restoreLink(a.from, a.to, a.both);
+    case 'heal': return sim.heal();
+    case 'network': return sim.setNetwork(a.settings);
+    case 'link': return sim.setLink(a.from, a.to, a.settings);
+    case 'client':
+      sim.submit(a.client, a.spec, { via: a.via, retry: a.retry ?? true, withinMs: a.withinMs ?? 5000 });
+      return;
+    case 'dropMessage': return sim.dropInFlight(a.id);
+    case 'duplicateMessage': return sim.duplicateInFlight(a.id);
+    case 'delayMessage': return sim.delayInFlight(a.id, a.byMs);
+  }
+}
+
+/** Short English label of an action (the UI translates its own). */
+export function describeAction(a: UserAction): string {
+  switch (a.kind) {
+    case 'partition': return `partition ${a.groups.map((g) => `[${g.join(', ')}]`).join(' ')}`;
+    case 'cut': case 'restoreLink': return `${a.kind} ${a.from} → ${a.to}${a.both ? ' both ways' : ''}`;
+    case 'heal': return 'heal';
+    case 'network': return `network ${JSON.stringify(a.settings)}`;
+    case 'link': return `link ${a.from} → ${a.to} ${JSON.stringify(a.settings)}`;
+    case 'client': return `${a.client}: ${a.spec.op} ${a.spec.key}${a.via ? ` via ${a.via}` : ''}`;
+    case 'dropMessage': case 'duplicateMessage': return `${a.kind === 'dropMessage' ? 'drop' : 'duplicate'} message #${a.id}`;
+    case 'delayMessage': return `delay message #${a.id} by ${a.byMs} ms`;
+    default: return `${a.kind} ${a.node}`;
+  }
+}
+
+const pos = (r: ScenarioRunner): Position => ({ events: r.sim.stats.events, timeMs: r.sim.nowMs });
+const before = (a: Position, b: Position) => a.events < b.events || (a.events === b.events && a.timeMs < b.timeMs);
+const atOrBefore = (a: Position, b: Position) => !before(b, a);
+
+export class TimeMachine {
+  readonly branches: Branch[] = [];
+  private checkpoints = new Map<number, Checkpoint[]>();
+  /** The run at the frontier of each branch: its trace and messages are the branch's whole history. */
+  private heads = new Map<number, ScenarioRunner>();
+  private current = 0;
+  /** The run at the cursor (=== the head when the cursor is at the frontier). */
+  private cursorRunner: ScenarioRunner;
+  /** How many lineage actions have been applied to the cursor run. */
+  private cursorApplied = 0;
+  private readonly every: number;
+
+  /** @param start  a fresh run (time 0); the machine owns it from now on. */
+  constructor(start: ScenarioRunner, opts: TimeMachineOptions = {}) {
+    this.every = opts.checkpointEveryEvents ?? 20_000;
+    this.branches.push({ id: 0, parent: null, fork: pos(start), actions: [], frontier: pos(start), label: 'original run' });
+    this.heads.set(0, start);
+    this.checkpoints.set(0, [this.checkpointOf(start)]);
+    this.cursorRunner = start;
+  }
+
+  /** The run at the cursor. Read it; don't mutate it (use `act`). */
+  get runner(): ScenarioRunner {
+    return this.cursorRunner;
+  }
+
+  /** The run at the current branch's frontier: its trace/messages hold the whole branch (for timelines). */
+  get head(): ScenarioRunner {
+    return this.heads.get(this.current)!;
+  }
+
+  get branchId(): number {
+    return this.current;
+  }
+
+  get branch(): Branch {
+    return this.branches[this.current];
+  }
+
+  get position(): Position {
+    return pos(this.cursorRunner);
+  }
+
+  /** True when the cursor is behind the branch frontier (the user is looking at the past). */
+  get inPast(): boolean {
+    return this.cursorRunner !== this.head;
+  }
+
+  /** Every action of the current branch's lineage, in order (for saving the run as a scenario). */
+  actions(branchId = this.current): RecordedAction[] {
+    const b = this.branches[branchId];
+    const inherited = b.parent === null ? [] : this.actions(b.parent).filter((a) => atOrBefore(a, b.fork));
+    return [...inherited, ...b.actions];
+  }
+
+  /**
+   * Moves forward up to `untilMs` (or `maxEvents` events). In the past this replays towards the
+   * frontier (re-applying the branch's recorded actions on the way) and rejoins it; at the frontier
+   * it extends the branch, taking checkpoints as it goes. Returns the events processed.
+   */
+  advance(untilMs: number, maxEvents = Infinity): number {
+    let n = 0;
+    while (this.inPast && n < maxEvents) {
+      const r = this.cursorRunner;
+      const lineage = this.actions();
+      const next = lineage[this.cursorApplied];
+      const f = this.branch.frontier;
+      const cur = pos(r);
+      if (next && next.timeMs <= untilMs && next.events - cur.events <= maxEvents - n) {
+        n += r.advance(next.timeMs, next.events - cur.events);
+        applyAction(r, next.action);
+        this.cursorApplied++;
+        continue;
+      }
+      n += r.advance(Math.min(untilMs, f.timeMs), Math.min(maxEvents - n, f.events - cur.events));
+      const now = pos(r);
+      if (now.events === f.events && now.timeMs === f.timeMs && this.cursorApplied === lineage.length) {
+        this.cursorRunner = this.head; // rejoined the frontier
+        continue;
+      }
+      return n;
+    }
+    if (n >= maxEvents) return n;
+    const head = this.head;
+    while (n < maxEvents) {
+      const list = this.checkpoints.get(this.current)!;
+      const last = list[list.length - 1];
+      const room = last.events + this.every - head.sim.stats.events;
+      const k = head.advance(untilMs, Math.min(maxEvents - n, Math.max(1, room)));
+      n += k;
+      if (head.sim.stats.events >= last.events + this.every) list.push(this.checkpointOf(head));
+      if (k === 0 || head.sim.nowMs >= untilMs || head.paused) break;
+    }
+    this.branch.frontier = pos(head);
+    return n;
+  }
+
+  /** Processes exactly one event forward. */
+  stepForward(): number {
+    return this.advance(Infinity, 1);
+  }
+
+  /** Goes back one event (to the state right after the previous event). */
+  stepBack(): void {
+    const p = this.position;
+    if (p.events > 0) this.seek({ events: p.events - 1, timeMs: Infinity });
+  }
+
+  /**
+   * Moves the cursor to a position on the current branch (never past its frontier): after
+   * `events` events, or at `timeMs` if that comes first. Recorded actions up to there are replayed.
+   */
+  seek(target: { events: number; timeMs: number }): void {
+    const f = this.branch.frontier;
+    if (target.events >= f.events && target.timeMs >= f.timeMs) {
+      this.cursorRunner = this.head;
+      this.cursorApplied = this.actions().length;
+      return;
+    }
+    const cp = this.latestCheckpoint(this.current, target);
+    const r = this.restore(cp);
+    const lineage = this.actions();
+    let applied = cp.actionsApplied;
+    for (; applied < lineage.length; applied++) {
+      const a = lineage[applied];
+      if (a.events > target.events || a.timeMs > target.timeMs) break;
+      r.advance(a.timeMs, a.events - r.sim.stats.events);
+      applyAction(r, a.action);
+    }
+    r.advance(target.timeMs, target.events - r.sim.stats.events);
+    this.cursorRunner = r;
+    this.cursorApplied = applied;
+  }
+
+  /** Moves the cursor to simulated time `ms` (every event up to and including it). */
+  seekTime(ms: number): void {
+    this.seek({ events: Infinity, timeMs: ms });
+  }
+
+  /** Moves the cursor to just after event number `events`. */
+  seekEvents(events: number): void {
+    this.seek({ events, timeMs: Infinity });
+  }
+
+  /**
+   * Does something to the cluster at the cursor. At the frontier it extends the branch; in the past
+   * it starts a new branch from here (the old future stays on the old branch).
+   * @throws Error for an unknown server, client or message (nothing is recorded then)
+   */
+  act(action: UserAction): void {
+    if (this.inPast) this.fork(action);
+    const at = this.position;
+    applyAction(this.cursorRunner, action);
+    this.branch.actions.push({ ...at, action });
+    this.cursorApplied = this.actions().length;
+    this.branch.frontier = pos(this.head);
+  }
+
+  /**
+   * Switches to another branch at the cursor's simulated time (or that branch's frontier if it
+   * ends earlier). Event counts differ between branches, so the time is what is kept.
+   * @throws Error for an unknown branch id
+   */
+  switchBranch(id: number): void {
+    if (!this.branches[id]) throw new Error(`no branch ${id}`);
+    const t = this.position.timeMs;
+    this.current = id;
+    this.seekTime(t);
+  }
+
+  private fork(action: UserAction): void {
+    const at = this.position;
+    const parent = this.current;
+    const id = this.branches.length;
+    const r = this.cursorRunner;
+    this.branches.push({ id, parent, fork: at, actions: [], frontier: at, label: `${describeAction(action)} at ${Math.round(at.timeMs * 10) / 10} ms` });
+    // Inherit the parent's checkpoints up to the fork; the cursor run becomes the new head.
+    const inherited = this.checkpoints.get(parent)!.filter((c) => atOrBefore(c, at));
+    this.checkpoints.set(id, inherited);
+    this.heads.set(id, r);
+    this.current = id;
+  }
+
+  private latestCheckpoint(branchId: number, target: { events: number; timeMs: number }): Checkpoint {
+    const list = this.checkpoints.get(branchId)!;
+    let best = list[0];
+    for (const c of list) if (c.events <= target.events && c.timeMs <= target.timeMs) best = c;
+    return best;
+  }
+
+  private checkpointOf(r: ScenarioRunner): Checkpoint {
+    const c = r.clone();
+    const traceLen = r.sim.trace.length;
+    const messagesLen = r.sim.messages.length;
+    c.sim.trace = [];
+    c.sim.messages = [];
+    const actionsApplied = this.branches.length ? this.actions().length : 0;
+    return { ...pos(r), runner: c, traceLen, messagesLen, actionsApplied };
+  }
+
+  /** A live copy of a checkpoint, with the trace and messages prefix taken from the branch head. */
+  private restore(cp: Checkpoint): ScenarioRunner {
+    const r = cp.runner.clone();
+    const head = this.head;
+    const inFlight = new Map<number, MessageRecord>();
+    for (const m of r.sim.inFlight) inFlight.set(m.id, m);
+    r.sim.trace = head.sim.trace.slice(0, cp.traceLen);
+    r.sim.messages = head.sim.messages.slice(0, cp.messagesLen).map((m) => inFlight.get(m.id) ?? m);
+    return r;
+  }
+}
