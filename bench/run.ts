@@ -11,6 +11,9 @@
 import { runFuzz } from '../src/fuzz/fuzz';
 import { Simulation } from '../src/sim/engine';
 import { runLinearizabilityBench } from './linearizability';
+import { parseScenario } from '../src/scenario/parse';
+import { ScenarioRunner } from '../src/scenario/runner';
+import { TimeMachine } from '../src/timetravel/timeMachine';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -91,7 +94,47 @@ function benchMemory(): void {
   });
 }
 
+/**
+ * Time travel over a 1-hour, 5-server run with clients writing: record it through the time
+ * machine (checkpoints every 20,000 events), then seek to random instants. Target: < 100 ms per
+ * seek and < 300 MB for the whole session.
+ */
+function benchTimeTravel(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const hourMs = (quick ? 600 : 3600) * 1000;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const text = ['title: bench', 'seed: 1', 'cluster: { nodes: 5 }', 'clients: [c1]', 'steps: []'].join('\n');
+  const tm = new TimeMachine(new ScenarioRunner(parseScenario(text, 'bench.yaml')));
+  let n = 0;
+  const t0 = performance.now();
+  for (let t = 1000; t < hourMs; t += 100) {
+    tm.advance(t);
+    if (!tm.runner.sim.clients.get('c1')!.busy) tm.act({ kind: 'client', client: 'c1', spec: { op: 'put', key: `k${n % 10}`, value: String(n++) } });
+  }
+  tm.advance(hourMs);
+  const recordMs = performance.now() - t0;
+  gc?.();
+  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  const seeks: number[] = [];
+  let x = 12345;
+  for (let i = 0; i < 30; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const target = (x / 2147483648) * hourMs;
+    const s0 = performance.now();
+    tm.seekTime(target);
+    seeks.push(performance.now() - s0);
+  }
+  seeks.sort((a, b) => a - b);
+  emit({
+    bench: 'timeTravel', servers: 5, simulatedSeconds: hourMs / 1000, events: tm.head.sim.stats.events, clientOps: n,
+    recordWallMs: Math.round(recordMs), heapMB: Math.round(heapMB),
+    seekMsMedian: Math.round(seeks[15]), seekMsMax: Math.round(seeks[seeks.length - 1]), targetSeekMs: 100, targetHeapMB: 300,
+  });
+}
+
 async function main(): Promise<void> {
+  if (!only || only === 'timeTravel') benchTimeTravel();
   if (!only || only === 'deliveries') {
     benchDeliveries(false);
     benchDeliveries(true);

@@ -82,6 +82,9 @@ describe('parseScenario: valid documents', () => {
       file: FILE,
       title: 'Leader crash and re-election',
       description: 'Markdown shown beside the run',
+      summary: '',
+      concepts: [],
+      i18n: {},
       seed: 42,
       cluster: {
         nodes: ['S1', 'S2', 'S3', 'S4', 'S5'],
@@ -149,6 +152,9 @@ describe('parseScenario: valid documents', () => {
       file: FILE,
       title: 'Minimal',
       description: '',
+      summary: '',
+      concepts: [],
+      i18n: {},
       seed: 1,
       cluster: {
         nodes: ['S1', 'S2', 'S3', 'S4', 'S5'],
@@ -225,7 +231,7 @@ describe('parseScenario: errors point at the right line, column and key', () => 
   it('unknown top-level key: at the key, listing the allowed keys', () => {
     const e = errorOf(lines('title: T', 'steps: []', 'colour: blue'));
     expect(where(e)).toEqual({ line: 3, column: 1, key: 'colour' });
-    expect(e.reason).toBe('unknown key "colour" (expected one of: title, description, seed, cluster, clients, steps)');
+    expect(e.reason).toBe('unknown key "colour" (expected one of: title, description, i18n, summary, concepts, seed, cluster, clients, steps)');
     expect(e.file).toBe(FILE);
     expect(e.message).toBe(`${FILE}:3:1: colour: ${e.reason}`);
   });

@@ -419,6 +419,25 @@ export const scenarioSchema: JsonSchema = {
   properties: {
     title: { type: 'string', pattern: '\\S', 'x-expected': 'a non-empty string' },
     description: { type: 'string', description: 'Markdown shown beside the run (default "").' },
+    i18n: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Translations of title, summary and description, per language (e.g. zh).',
+      properties: {
+        zh: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { title: { type: 'string' }, summary: { type: 'string' }, description: { type: 'string' } },
+        },
+      },
+    },
+    summary: { type: 'string', description: 'One line for the scenario library (default "").' },
+    concepts: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', pattern: '\\S' },
+      description: 'What the scenario teaches, e.g. ["leader election", "§5.4.1"], for the library page.',
+    },
     seed: {
       type: 'integer',
       minimum: 0,

@@ -118,6 +118,12 @@ export interface Scenario {
   file: string;
   title: string;
   description: string;
+  /** One line for the scenario library. */
+  summary: string;
+  /** What the scenario teaches (library tags). */
+  concepts: string[];
+  /** Translations of title, summary and description, per language code. */
+  i18n: { zh?: { title?: string; summary?: string; description?: string } };
   seed: number;
   cluster: ClusterConfig;
   clients: string[];
