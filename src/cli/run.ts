@@ -4,6 +4,7 @@
  */
 import { linearizableHook } from '../check/hook';
 import { parseScenario } from '../scenario/parse';
+import { playRecorded } from '../timetravel/record';
 import { buildReport, readableReport, type RunReport } from '../scenario/report';
 import { ScenarioRunner } from '../scenario/runner';
 import { ScenarioError, type Scenario } from '../scenario/types';
@@ -24,9 +25,11 @@ export function runScenarioFile(text: string, file: string, opts: { seed?: numbe
     if (e instanceof ScenarioError) return { kind: 'invalid', error: e.message, scenarioError: e };
     return { kind: 'invalid', error: `${file}: ${(e as Error).message}` };
   }
-  const runner = new ScenarioRunner(scenario, { seed: opts.seed, linearizable: linearizableHook });
+  // A recorded run (with `replay`) is played exactly as it was in the app, pauses included.
+  const runner = new ScenarioRunner(scenario, { seed: opts.seed, linearizable: linearizableHook, honourPauses: !!scenario.replay });
   const t0 = performance.now();
-  runner.runToEnd();
+  if (scenario.replay) playRecorded(runner, scenario.replay);
+  else runner.runToEnd();
   const wallMs = performance.now() - t0;
   // Every run with client operations checks its own history (pending operations count as unknown).
   const history = runner.sim.historyWithPending();

@@ -67,6 +67,8 @@ export interface RaftNodeState {
 }
 
 const DEFAULT_MAX_ENTRIES = 64;
+/** Shared by every heartbeat (an AppendEntries with no entries); never mutated. */
+const NO_ENTRIES: LogEntry[] = Object.freeze([]) as unknown as LogEntry[];
 
 function freshVolatile(): VolatileState {
   return {
@@ -364,7 +366,7 @@ export class RaftNode {
     const ae: AppendEntries = {
       type: 'AppendEntries', from: this.id, to: peer, term: this.persistent.currentTerm, leaderId: this.id,
       prevLogIndex, prevLogTerm: this.termAt(prevLogIndex),
-      entries: end > prevLogIndex ? log.slice(prevLogIndex, end) : [],
+      entries: end > prevLogIndex ? log.slice(prevLogIndex, end) : NO_ENTRIES,
       leaderCommit: this.volatile.commitIndex,
     };
     this.out.push({ type: 'send', msg: ae });

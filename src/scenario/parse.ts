@@ -542,6 +542,38 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
     }
   };
 
+  // Recorded actions name servers and clients of this cluster, in order of position.
+  if (isDict(data.replay) && Array.isArray(data.replay.actions)) {
+    let prev = { events: 0, atMs: 0 };
+    data.replay.actions.forEach((a: unknown, i: number) => {
+      if (!isDict(a) || !isDict(a.do)) return;
+      const at = (...k: Seg[]) => ['replay', 'actions', i, 'do', ...k];
+      const d = a.do;
+      for (const k of ['node', 'from', 'to', 'via']) if (k in d) server(at(k), d[k]);
+      if (Array.isArray(d.groups)) d.groups.forEach((g: unknown, gi: number) => serverList(at('groups', gi), g));
+      if ('client' in d) client(at('client'), d.client);
+      if (typeof a.events === 'number' && typeof a.atMs === 'number') {
+        if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', 'recorded actions must be in order of position (events and atMs never decrease)');
+        prev = { events: a.events, atMs: a.atMs };
+      }
+    });
+  }
+
+  // The documented cap on simulated time.
+  if (Array.isArray(data.steps)) {
+    let totalMs = 0;
+    data.steps.forEach((st: unknown) => {
+      if (!isDict(st)) return;
+      const [k] = Object.keys(st);
+      const v = st[k];
+      if (k === 'run' && typeof v === 'number') totalMs += v;
+      else if (isDict(v) && typeof v.withinMs === 'number' && !v.async) totalMs += v.withinMs;
+    });
+    if (totalMs > LIMITS.maxSimulatedMs) {
+      ctx.error(['steps'], 'value', `the steps could run for ${totalMs} ms of simulated time; runs are limited to ${LIMITS.maxSimulatedMs} ms (24 hours)`);
+    }
+  }
+
   // Clients must not be named like servers.
   if (Array.isArray(data.clients) && servers) {
     data.clients.forEach((c: unknown, i: number) => {
@@ -738,6 +770,7 @@ function build(ctx: Ctx, d: Dict): Scenario {
     cluster,
     clients,
     steps,
+    ...(isDict(d.replay) ? { replay: JSON.parse(JSON.stringify(d.replay)) } : {}),
   };
 }
 

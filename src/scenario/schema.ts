@@ -26,6 +26,10 @@ export const LIMITS = {
   maxServers: 9,
   /** yaml's protection against alias ("billion laughs") expansion. */
   maxAliasCount: 100,
+  /** Longest run, in ms of simulated time: the sum of `run` steps, each wait's or client step's withinMs, and `replay.until`. */
+  maxSimulatedMs: 24 * 3600 * 1000,
+  /** Most recorded actions in `replay`. */
+  maxReplayActions: 10_000,
 } as const;
 
 /** Server and client names. */
@@ -408,6 +412,72 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   },
 });
 
+/** A position in a run: events processed and simulated time. */
+const position = (): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['events', 'atMs'],
+  properties: {
+    events: { type: 'integer', minimum: 0, 'x-expected': 'a whole number of events >= 0' },
+    atMs: { type: 'number', minimum: 0, maximum: LIMITS.maxSimulatedMs, 'x-expected': `a time in ms between 0 and ${LIMITS.maxSimulatedMs}` },
+  },
+});
+
+const str = { type: 'string' };
+const nodeRef = { type: 'string', pattern: NAME_PATTERN };
+const linkSettings = { type: 'object', additionalProperties: false, properties: networkProps() };
+/** One recorded user action (src/timetravel/timeMachine.ts UserAction), by its `kind`. */
+const actionSchemas = (): JsonSchema[] => [
+  ...['crash', 'restart', 'timeout', 'isolate', 'reconnect'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'node'], properties: { kind: { const: k }, node: nodeRef } })),
+  { type: 'object', additionalProperties: false, required: ['kind', 'groups'], properties: { kind: { const: 'partition' }, groups: { type: 'array', items: { type: 'array', items: nodeRef } } } },
+  ...['cut', 'restoreLink'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'from', 'to', 'both'], properties: { kind: { const: k }, from: nodeRef, to: nodeRef, both: { type: 'boolean' } } })),
+  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'heal' } } },
+  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'resume' } } },
+  { type: 'object', additionalProperties: false, required: ['kind', 'settings'], properties: { kind: { const: 'network' }, settings: linkSettings } },
+  { type: 'object', additionalProperties: false, required: ['kind', 'from', 'to', 'settings'], properties: { kind: { const: 'link' }, from: nodeRef, to: nodeRef, settings: { oneOf: [linkSettings, { type: 'null' }] } } },
+  {
+    type: 'object', additionalProperties: false, required: ['kind', 'client', 'spec'],
+    properties: {
+      kind: { const: 'client' }, client: nodeRef, via: nodeRef, retry: { type: 'boolean' }, withinMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 },
+      spec: {
+        type: 'object', additionalProperties: false, required: ['op', 'key'],
+        properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, from: { oneOf: [str, { type: 'null' }] }, to: str },
+      },
+    },
+  },
+  ...['dropMessage', 'duplicateMessage'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'id'], properties: { kind: { const: k }, id: { type: 'integer', minimum: 1 } } })),
+  { type: 'object', additionalProperties: false, required: ['kind', 'id', 'byMs'], properties: { kind: { const: 'delayMessage' }, id: { type: 'integer', minimum: 1 }, byMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 } } },
+];
+
+/**
+ * `replay`: actions a user took in the app, each at the exact position it was taken, and where the
+ * recorded run stopped. Written by "Save as scenario"; replaying gives the same traceHash.
+ */
+function replaySchema(): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['actions', 'until'],
+    description: 'Recorded user actions at exact positions, and where the recording stopped.',
+    properties: {
+      actions: {
+        type: 'array',
+        maxItems: LIMITS.maxReplayActions,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['events', 'atMs', 'do'],
+          properties: {
+            ...(position().properties as Record<string, JsonSchema>),
+            do: { 'x-expected': 'a recorded action such as { kind: crash, node: S1 }', oneOf: actionSchemas() },
+          },
+        },
+      },
+      until: position(),
+    },
+  };
+}
+
 /** The JSON Schema of a scenario file. */
 export const scenarioSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -454,6 +524,7 @@ export const scenarioSchema: JsonSchema = {
       items: name(`a client name: ${NAME_RULE}`),
       description: 'Client names (default [c1]); must differ from server names.',
     },
+    replay: replaySchema(),
     steps: {
       type: 'array',
       maxItems: LIMITS.maxSteps,

@@ -128,6 +128,23 @@ export interface Scenario {
   cluster: ClusterConfig;
   clients: string[];
   steps: Step[];
+  /** Actions recorded in the app at exact positions, and where the recording stopped ("Save as scenario"). */
+  replay?: Replay;
+}
+
+/** A position in a run: events processed and simulated time (ms). */
+export interface ReplayPosition {
+  events: number;
+  atMs: number;
+}
+
+/**
+ * Recorded user actions. `do` has the shape of the time machine's UserAction (validated by the
+ * schema); it is replayed exactly where it was taken.
+ */
+export interface Replay {
+  actions: (ReplayPosition & { do: { kind: string } & Record<string, unknown> })[];
+  until: ReplayPosition;
 }
 
 /**

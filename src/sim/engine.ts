@@ -70,6 +70,8 @@ export class SimServer {
   heartbeatGen = 0;
   electionDeadlineMs: number | null = null;
   electionArmedMs: number | null = null;
+  /** Time of the election-timer event in the queue (it may be earlier than the deadline; see resetElectionTimer). */
+  electionEventMs: number | null = null;
   pending = new Map<string, PendingRequest>();
   constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
     this.raft = raft;
@@ -84,6 +86,7 @@ export class SimServer {
     c.heartbeatGen = this.heartbeatGen;
     c.electionDeadlineMs = this.electionDeadlineMs;
     c.electionArmedMs = this.electionArmedMs;
+    c.electionEventMs = this.electionEventMs;
     c.pending = new Map([...this.pending].map(([k, p]) => [k, { ...p }]));
     return c;
   }
@@ -275,9 +278,27 @@ export class Simulation {
     }
   }
 
-  /** Discards stale events at the front of the queue. They never move the clock or count as events. */
+  /**
+   * Discards stale events at the front of the queue, and re-queues an election timer that comes up
+   * before its (since extended) deadline. Neither moves the clock or counts as an event.
+   */
   private dropStale(): void {
-    for (let e = this.queue.peek(); e && this.isStale(e); e = this.queue.peek()) this.queue.pop();
+    for (let e = this.queue.peek(); e; e = this.queue.peek()) {
+      if (this.isStale(e)) {
+        this.queue.pop();
+        continue;
+      }
+      if (e.type === 'electionTimer') {
+        const s = this.servers.get(e.node)!;
+        if (s.electionDeadlineMs !== null && e.atMs < s.electionDeadlineMs) {
+          this.queue.pop();
+          s.electionEventMs = s.electionDeadlineMs;
+          this.queue.push({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs, seq: 0 });
+          continue;
+        }
+      }
+      return;
+    }
   }
 
   get pendingEvents(): number {
@@ -334,6 +355,7 @@ export class Simulation {
       case 'electionTimer': {
         const s = this.servers.get(e.node)!;
         s.electionDeadlineMs = null;
+        s.electionEventMs = null;
         this.hasher.str('et').str(e.node).num(e.atMs);
         this.stepServer(s, { type: 'electionTimeout' });
         return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
@@ -376,18 +398,25 @@ export class Simulation {
           this.send(fx.msg);
           break;
         case 'resetElectionTimer': {
+          // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
+          // moves it lazily: a new event only when the deadline comes earlier than the queued one;
+          // a queued event that fires before the deadline is re-queued at the deadline.
           const [min, max] = this.config.electionTimeoutMs;
           const t = this.nowMs + quantize(s.electionRng.between(min, max));
-          s.electionGen++;
           s.electionArmedMs = this.nowMs;
           s.electionDeadlineMs = t;
-          this.queue.push({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
+          if (s.electionEventMs === null || t < s.electionEventMs) {
+            s.electionGen++;
+            s.electionEventMs = t;
+            this.queue.push({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
+          }
           break;
         }
         case 'stopElectionTimer':
           s.electionGen++;
           s.electionDeadlineMs = null;
           s.electionArmedMs = null;
+          s.electionEventMs = null;
           break;
         case 'setHeartbeatTimer':
           s.heartbeatGen++;
@@ -610,6 +639,7 @@ export class Simulation {
     s.heartbeatGen++;
     s.electionDeadlineMs = null;
     s.electionArmedMs = null;
+    s.electionEventMs = null;
     s.pending.clear();
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
     this.fault('crash', [id]);

@@ -2,13 +2,23 @@
  * Incremental 64-bit FNV-1a over the run's event sequence, kept as two 32-bit lanes so it runs on
  * plain numbers. The hex digest is the run's `traceHash`: equal runs give equal hashes.
  */
+const VIEW = new DataView(new ArrayBuffer(8));
+
 export class TraceHasher {
   private h1 = 0x811c9dc5;
   private h2 = 0xcbf29ce4;
 
-  /** Mixes in a number (its shortest round-trip decimal form, so floats hash the same everywhere). */
+  /** Mixes in a number: its IEEE-754 bits, little-endian, so it hashes the same on every platform. */
   num(n: number): this {
-    return this.str(String(n));
+    VIEW.setFloat64(0, n, true);
+    this.word(VIEW.getUint32(0, true));
+    this.word(VIEW.getUint32(4, true));
+    return this;
+  }
+
+  private word(w: number): void {
+    this.h1 = Math.imul(this.h1 ^ w, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ (w >>> 7 | w << 25), 0x0100019d);
   }
 
   /** Mixes in a string, followed by a separator. */

@@ -21,14 +21,17 @@ export class EventHeap<T extends Scheduled> {
   push(item: T): void {
     item.seq = this.nextSeq++;
     const a = this.items;
+    let i = a.length;
     a.push(item);
-    let i = a.length - 1;
+    // Sift up, moving parents down into the hole.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
+      const parent = a[p];
+      if (!before(item, parent)) break;
+      a[i] = parent;
       i = p;
     }
+    a[i] = item;
   }
 
   /** The earliest item without removing it. */
@@ -42,19 +45,20 @@ export class EventHeap<T extends Scheduled> {
     if (a.length === 0) return undefined;
     const top = a[0];
     const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
+    const n = a.length;
+    if (n > 0) {
+      // Sift the last item down from the root, moving smaller children up into the hole.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
+        const c = r < n && before(a[r], a[l]) ? r : l;
+        if (!before(a[c], last)) break;
+        a[i] = a[c];
+        i = c;
       }
+      a[i] = last;
     }
     return top;
   }

@@ -15,7 +15,7 @@
 import type { ScenarioRunner } from '../scenario/runner';
 import type { NodeId } from '../raft/types';
 import type { ClientOpSpec } from '../sim/client';
-import type { LinkSettings, MessageRecord } from '../sim/types';
+import type { LinkSettings, MessageRecord, TraceEvent } from '../sim/types';
 
 /** Something a user does to the cluster (the workbench's direct manipulation). */
 export type UserAction =
@@ -23,6 +23,8 @@ export type UserAction =
   | { kind: 'partition'; groups: NodeId[][] }
   | { kind: 'cut' | 'restoreLink'; from: NodeId; to: NodeId; both: boolean }
   | { kind: 'heal' }
+  /** The presenter pressed Continue at a pause. */
+  | { kind: 'resume' }
   | { kind: 'network'; settings: Partial<LinkSettings> }
   /** Per-link latency and loss (null clears the override). */
   | { kind: 'link'; from: NodeId; to: NodeId; settings: Partial<LinkSettings> | null }
@@ -81,6 +83,7 @@ export function applyAction(runner: ScenarioRunner, a: UserAction): void {
     case 'cut': return sim.cut(a.from, a.to, a.both);
     case 'restoreLink': return sim.restoreLink(a.from, a.to, a.both);
     case 'heal': return sim.heal();
+    case 'resume': return runner.resume();
     case 'network': return sim.setNetwork(a.settings);
     case 'link': return sim.setLink(a.from, a.to, a.settings);
     case 'client':
@@ -98,6 +101,7 @@ export function describeAction(a: UserAction): string {
     case 'partition': return `partition ${a.groups.map((g) => `[${g.join(', ')}]`).join(' ')}`;
     case 'cut': case 'restoreLink': return `${a.kind} ${a.from} → ${a.to}${a.both ? ' both ways' : ''}`;
     case 'heal': return 'heal';
+    case 'resume': return 'continue';
     case 'network': return `network ${JSON.stringify(a.settings)}`;
     case 'link': return `link ${a.from} → ${a.to} ${JSON.stringify(a.settings)}`;
     case 'client': return `${a.client}: ${a.spec.op} ${a.spec.key}${a.via ? ` via ${a.via}` : ''}`;
@@ -122,6 +126,8 @@ export class TimeMachine {
   /** How many lineage actions have been applied to the cursor run. */
   private cursorApplied = 0;
   private readonly every: number;
+  /** Restored runs whose trace/messages prefix is still in their branch head (see restore). */
+  private prefixOf = new WeakMap<ScenarioRunner, { traceLen: number; messagesLen: number; head: ScenarioRunner }>();
 
   /** @param start  a fresh run (time 0); the machine owns it from now on. */
   constructor(start: ScenarioRunner, opts: TimeMachineOptions = {}) {
@@ -152,6 +158,19 @@ export class TimeMachine {
 
   get position(): Position {
     return pos(this.cursorRunner);
+  }
+
+  /**
+   * The last `n` trace events at the cursor (for an event feed), without copying the run's trace:
+   * after a seek, the cursor's own trace only holds what was replayed since its checkpoint.
+   */
+  traceTail(n: number): TraceEvent[] {
+    const r = this.cursorRunner;
+    const own = r.sim.trace;
+    const p = this.prefixOf.get(r);
+    if (!p || own.length >= n) return own.slice(Math.max(0, own.length - n));
+    const need = n - own.length;
+    return p.head.sim.trace.slice(Math.max(0, p.traceLen - need), p.traceLen).concat(own);
   }
 
   /** True when the cursor is behind the branch frontier (the user is looking at the past). */
@@ -286,6 +305,7 @@ export class TimeMachine {
     const parent = this.current;
     const id = this.branches.length;
     const r = this.cursorRunner;
+    this.fillPrefix(r);
     this.branches.push({ id, parent, fork: at, actions: [], frontier: at, label: `${describeAction(action)} at ${Math.round(at.timeMs * 10) / 10} ms` });
     // Inherit the parent's checkpoints up to the fork; the cursor run becomes the new head.
     const inherited = this.checkpoints.get(parent)!.filter((c) => atOrBefore(c, at));
@@ -311,14 +331,28 @@ export class TimeMachine {
     return { ...pos(r), runner: c, traceLen, messagesLen, actionsApplied };
   }
 
-  /** A live copy of a checkpoint, with the trace and messages prefix taken from the branch head. */
+  /**
+   * A live copy of a checkpoint. Its trace and message arrays start empty (only what happens after
+   * the checkpoint is appended); `fork` fills in the prefix from the branch head if the copy ever
+   * becomes a head itself. This keeps seeking O(replayed events), not O(run length).
+   */
   private restore(cp: Checkpoint): ScenarioRunner {
     const r = cp.runner.clone();
-    const head = this.head;
+    this.prefixOf.set(r, { traceLen: cp.traceLen, messagesLen: cp.messagesLen, head: this.head });
+    return r;
+  }
+
+  /** Gives a restored run the trace and message records from before its checkpoint. */
+  private fillPrefix(r: ScenarioRunner): void {
+    const p = this.prefixOf.get(r);
+    if (!p) return;
+    this.prefixOf.delete(r);
     const inFlight = new Map<number, MessageRecord>();
     for (const m of r.sim.inFlight) inFlight.set(m.id, m);
-    r.sim.trace = head.sim.trace.slice(0, cp.traceLen);
-    r.sim.messages = head.sim.messages.slice(0, cp.messagesLen).map((m) => inFlight.get(m.id) ?? m);
-    return r;
+    for (const m of r.sim.messages) inFlight.set(m.id, m);
+    r.sim.trace = p.head.sim.trace.slice(0, p.traceLen).concat(r.sim.trace);
+    const own = r.sim.messages;
+    r.sim.messages = p.head.sim.messages.slice(0, p.messagesLen).map((m) => inFlight.get(m.id) ?? m);
+    for (const m of own) r.sim.messages.push(m);
   }
 }
