@@ -231,7 +231,7 @@ describe('parseScenario: errors point at the right line, column and key', () => 
   it('unknown top-level key: at the key, listing the allowed keys', () => {
     const e = errorOf(lines('title: T', 'steps: []', 'colour: blue'));
     expect(where(e)).toEqual({ line: 3, column: 1, key: 'colour' });
-    expect(e.reason).toBe('unknown key "colour" (expected one of: title, description, i18n, summary, concepts, seed, cluster, clients, steps)');
+    expect(e.reason).toBe('unknown key "colour" (expected one of: title, description, i18n, summary, concepts, seed, cluster, clients, replay, steps)');
     expect(e.file).toBe(FILE);
     expect(e.message).toBe(`${FILE}:3:1: colour: ${e.reason}`);
   });

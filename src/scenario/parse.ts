@@ -6,7 +6,8 @@
  * the cluster's servers and clients, timing and log consistency) -> typed Scenario with defaults.
  * The file is only ever read as data; nothing in it is evaluated.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validate } from './validator.generated.js';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import {
   DEFAULTS,
@@ -223,27 +224,8 @@ function utf8Length(text: string): number {
 /* JSON Schema validation and error messages                                                        */
 /* ------------------------------------------------------------------------------------------------ */
 
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({
-      allErrors: true,
-      verbose: true,
-      discriminator: true,
-      strict: true,
-      strictNumbers: true,
-      allowUnionTypes: true,
-    });
-    ajv.addKeyword('x-expected');
-    ajv.addKeyword('x-noun');
-    validator = ajv.compile(scenarioSchema);
-  }
-  return validator;
-}
-
 function schemaErrors(ctx: Ctx): void {
-  const validate = getValidator();
+  // Precompiled (scripts/gen-validator.ts): no code is compiled at run time.
   if (validate(ctx.data)) return;
   for (const e of selectBranches(validate.errors ?? [], ctx.data)) reportSchemaError(ctx, e);
 }
