@@ -19,11 +19,11 @@ import type { LogEntry, NodeId } from '../src/raft/types';
 
 const THREE = ['S1', 'S2', 'S3'];
 const FIVE = ['S1', 'S2', 'S3', 'S4', 'S5'];
-const FIGURE8_SEEDS = (process.env.PORTED_FIG8_SEEDS ?? '901,902,903').split(',').map(Number);
+const FIGURE8_SEEDS = [901, 902, 903];
 
 function cluster(seed: number, over: Partial<SimConfig> = {}): Simulation {
   return new Simulation({
-    seed: seed + Number(process.env.TMP_OFF ?? 0), servers: FIVE, clients: ['c1', 'c2', 'c3'], heartbeatMs: 50, electionTimeoutMs: [150, 300], clientTimeoutMs: 500,
+    seed, servers: FIVE, clients: ['c1', 'c2', 'c3'], heartbeatMs: 50, electionTimeoutMs: [150, 300], clientTimeoutMs: 500,
     network: { latencyMs: [5, 15], dropRate: 0, duplicateRate: 0 }, ...over,
   });
 }
@@ -396,6 +396,7 @@ describe('6.824 2B: log agreement', () => {
     const old2Ops: ClientOpHandle[] = [];
     for (let i = 0; i < 50; i++) old2Ops.push(sim.submit('old2', { op: 'put', key: `k${i % 5}`, value: `lost-${i}` }, { via: l2, retry: false, withinMs: 40 }));
     expect(runUntilTrue(sim, () => old2Ops.every((h) => h.done), 5000)).toBe(true);
+    for (const id of [l2, third]) expect(putValuesIn(sim, id).filter((v) => v.startsWith('lost-')), id).toHaveLength(50);
 
     // Swap: the old leader, its follower and `other` form a majority; only `other` holds the
     // committed term, so it must win; it commits 50 more writes and repairs the two divergent logs.
@@ -433,15 +434,18 @@ describe('6.824 2B: log agreement', () => {
     const swap = rejections(tSwap, tHeal);
     const healed = rejections(tHeal, sim.nowMs);
     console.log(`TestBackup rejections: after the swap ${JSON.stringify(swap)}, after healing ${JSON.stringify(healed)}`);
-    // Each divergent follower needed at least one rejection (its log really diverged) and far fewer than 50.
+    // After the swap the new leader's first AppendEntries points past the end of the old leader's and
+    // its follower's logs (they hold 52 entries, it 53), so each must reject at least once; with the
+    // conflict hints the 50 stale entries of their term are skipped in one round trip, not 50.
     for (const id of [l1, f1]) {
       expect(swap[id] ?? 0, `${id} rejections after the swap`).toBeGreaterThanOrEqual(1);
       expect(swap[id] ?? 0, `${id} rejections after the swap`).toBeLessThanOrEqual(5);
     }
-    for (const id of [l2, third]) {
-      expect(healed[id] ?? 0, `${id} rejections after healing`).toBeGreaterThanOrEqual(1);
-      expect(healed[id] ?? 0, `${id} rejections after healing`).toBeLessThanOrEqual(5);
-    }
+    // After healing, a leader whose nextIndex for them never moved (it never heard back) may need
+    // no rejection at all; one elected afresh needs a few.
+    for (const id of [l2, third]) expect(healed[id] ?? 0, `${id} rejections after healing`).toBeLessThanOrEqual(5);
+    // Someone really had to be repaired: none of the 50 uncommitted entries of either side is left.
+    for (const id of [l1, f1, l2, third]) expect(putValuesIn(sim, id).filter((v) => v.startsWith('old-') || v.startsWith('lost-')), id).toEqual([]);
     const total = Object.values(swap).reduce((x, y) => x + y, 0) + Object.values(healed).reduce((x, y) => x + y, 0);
     expect(total).toBeLessThan(25);
     expectNoViolations(sim);
@@ -598,6 +602,8 @@ describe('6.824 unreliable network', () => {
     console.log(`TestUnreliableAgree: ${handles.length} ops (${JSON.stringify(by)}), ${sim.messages.length} messages (${lost} lost, ${dups} duplicates), ${sim.stats.leadersElected} leaders elected, ${sim.nowMs.toFixed(0)} ms simulated`);
     expect(lost).toBeGreaterThan(0);
     expect(dups).toBeGreaterThan(0);
+    // Unknown outcomes are inflated by the client bug shown at the end of this file (a client that
+    // once timed out on the leader never asks it again for that operation); most still finish.
     expect(by.ok + by.fail).toBeGreaterThanOrEqual(handles.length * 0.6);
     const lin = linearizableHook(sim.historyWithPending());
     expect(lin.ok, lin.detail).toBe(true);
@@ -662,5 +668,29 @@ describe('message bounds (6.824 TestCount, etcd-style)', () => {
     expect(votes).toBeLessThanOrEqual(4 * sim.stats.electionsStarted);
     expect(votes).toBeLessThanOrEqual(30);
     expectNoViolations(sim);
+  });
+});
+
+describe('client retries (regression)', () => {
+  it('after one lost reply from a healthy, stable leader, a retrying client asks that leader again and the write returns ok', () => {
+    const sim = cluster(7, { clients: ['c1'], clientTimeoutMs: 300 });
+    const l = stableLeader(sim, FIVE);
+    expect(call(sim, 'c1', { op: 'put', key: 'x', value: '0' }, { retry: true, withinMs: 3000 }).record!.result).toBe('ok');
+    expect(sim.clients.get('c1')!.leaderGuess).toBe(l);
+    const t0 = sim.nowMs;
+    const h = sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { retry: true, withinMs: 3000 });
+    // Lose the leader's first reply (the write itself is committed and applied).
+    let dropped = false;
+    while (!h.done && sim.nowMs < t0 + 4000) {
+      if (!dropped) for (const r of [...sim.inFlight]) if (r.msg.type === 'ClientResponse' && r.msg.to === 'c1') { sim.dropInFlight(r.id); dropped = true; }
+      if (!sim.processNext()) break;
+    }
+    expect(dropped).toBe(true);
+    expect(sim.leader()!.id).toBe(l); // the leader never changed
+    expect(sim.view(l).kv.kvs.x.value).toBe('1'); // and the write was applied
+    // Expected: the retry reaches the leader, whose session table answers it again (thesis §6.3).
+    // Observed: the client suspects the leader after its timeout, then ignores every follower's
+    // leaderHint (the hint is a suspect) and rotates among the four followers until the deadline.
+    expect(h.record!.result).toBe('ok');
   });
 });

@@ -26,7 +26,7 @@ export interface PlanOptions {
 }
 
 /** The kinds of faults a seed may switch on. */
-export const FAULT_KINDS = ['crash', 'leaderCrash', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
+export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
 
 type StepObj = Record<string, unknown>;
 
@@ -122,6 +122,19 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
           steps.push({ run: int(50, 400) }, { restart: 'all' });
           crashed.clear();
         }
+        break;
+      }
+      case 'crashLoop': {
+        // The Figure 8 crash loop (as in 6.824's test): write to whoever leads, crash it after a
+        // random short or long while, restart some server; many times, quickly.
+        const rounds = int(5, 25);
+        for (let k = 0; k < rounds; k++) {
+          if (rng() < 0.7) steps.push({ put: { key: pick(keys), value: String(++value), client: pick(clients), async: true, retry: false, withinMs: 500 } });
+          steps.push({ run: rng() < 0.8 ? int(1, 40) : int(100, 500) }, { crash: { target: 'leader', optional: true } });
+          steps.push({ run: int(5, 300) }, { restart: pick(servers) });
+        }
+        steps.push({ restart: 'all' });
+        crashed.clear();
         break;
       }
       case 'bounce': {

@@ -94,6 +94,8 @@ export class SimClient {
    * a follower that still points at it. Cleared when every server is a suspect, and per operation.
    */
   private suspects = new Set<NodeId>();
+  /** Servers that answered "not the leader" since the last timeout; with the suspects they may cover everyone. */
+  private refusedBy = new Set<NodeId>();
 
   constructor(readonly name: string, private host: ClientHost, private clientTimeoutMs: number, private backoffMs: number) {
     this.leaderGuess = host.servers()[0];
@@ -117,6 +119,7 @@ export class SimClient {
     this.current = h;
     h.seq = ++this.seq;
     this.suspects.clear();
+    this.refusedBy.clear();
     this.invokeMs = this.host.nowMs();
     this.deadlineMs = this.invokeMs + h.options.withinMs;
     this.sendAttempt(h.options.via ?? this.leaderGuess);
@@ -167,6 +170,7 @@ export class SimClient {
     }
     // No answer in clientTimeoutMs: suspect that server and try the next one (unless pinned with `via`).
     this.suspects.add(this.attemptTarget);
+    this.refusedBy.clear();
     if (!h.options.via) this.leaderGuess = this.nextServer(this.attemptTarget);
     this.sendAttempt(h.options.via ?? this.leaderGuess);
   }
@@ -186,6 +190,12 @@ export class SimClient {
       // A non-leader refused it: the operation definitely did not happen.
       this.finish(r.error === 'notLeader' ? 'fail' : 'unknown', r);
       return;
+    }
+    // Every server either timed out or refused: the suspects may have been slow, not gone. Forgive them.
+    this.refusedBy.add(r.from);
+    if (this.suspects.size && this.suspects.size + this.refusedBy.size >= this.host.servers().length) {
+      this.suspects.clear();
+      this.refusedBy.clear();
     }
     if (r.leaderHint && r.leaderHint !== r.from && !h.options.via && !this.suspects.has(r.leaderHint)) {
       this.leaderGuess = r.leaderHint;
@@ -258,6 +268,7 @@ export class SimClient {
     c.attemptTarget = this.attemptTarget;
     c.gen = this.gen;
     c.suspects = new Set(this.suspects);
+    c.refusedBy = new Set(this.refusedBy);
     return c;
   }
 }
