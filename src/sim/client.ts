@@ -187,8 +187,9 @@ export class SimClient {
       return;
     }
     if (!h.options.retry) {
-      // A non-leader refused it: the operation definitely did not happen.
-      this.finish(r.error === 'notLeader' ? 'fail' : 'unknown', r);
+      // This copy was refused, but another copy of the request (the network may duplicate it)
+      // may have reached a leader and been applied: the outcome is unknown, not a failure.
+      this.finish('unknown', r);
       return;
     }
     // Every server either timed out or refused: the suspects may have been slow, not gone. Forgive them.
