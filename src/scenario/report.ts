@@ -47,7 +47,8 @@ export function buildReport(runner: ScenarioRunner, wallMs: number, linearizable
     scenario: runner.scenario.file,
     title: runner.scenario.title,
     seed: sim.config.seed,
-    ok: runner.ok && linearizable !== false,
+    // A run that is not linearizable fails, unless the scenario expected exactly that (a stale-read lesson).
+    ok: runner.ok && (linearizable !== false || runner.nonLinearizableExpected),
     steps: runner.results.map((r) => ({ ...r })),
     invariants: { ok: violations.length === 0, violations: violations.map((v) => ({ property: v.property, atMs: v.atMs, nodes: v.nodes, detail: v.detail })) },
     final: {

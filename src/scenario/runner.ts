@@ -119,6 +119,8 @@ export class ScenarioRunner {
 
   /** An `expect: { invariants: { violated } }` step passed: the scenario demonstrates a violation on purpose. */
   private violationsExpected = false;
+  /** An `expect: { linearizable: false }` step passed: the scenario demonstrates a stale read on purpose. */
+  nonLinearizableExpected = false;
 
   get currentStep(): Step | undefined {
     return this.scenario.steps[this.stepIndex];
@@ -347,6 +349,7 @@ export class ScenarioRunner {
       case 'expect': {
         const failures = this.checkExpect(step.checks);
         if (failures.length === 0 && step.checks.invariants && step.checks.invariants !== 'ok') this.violationsExpected = true;
+        if (failures.length === 0 && step.checks.linearizable === false) this.nonLinearizableExpected = true;
         return this.complete(failures.length === 0, failures.length ? failures.join('; ') : 'all checks hold');
       }
     }

@@ -180,7 +180,8 @@ export class SimClient {
     const h = this.current;
     if (!h || r.seq !== h.seq) return;
     if (r.ok) {
-      this.leaderGuess = r.from;
+      // A serializable read may be answered by any server: it says nothing about who leads.
+      if (!(h.spec.op === 'get' && h.spec.serializable)) this.leaderGuess = r.from;
       const result = r.result!;
       const failed = result.op === 'error' || (h.spec.op === 'cas' && result.op === 'txn' && !result.succeeded);
       this.finish(failed ? 'fail' : 'ok', result);

@@ -1,0 +1,211 @@
+/**
+ * The scenario library (issue 5): every shipped scenario is a narrated, bilingual lesson with
+ * library metadata, and passes its own expect steps when run headless.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { linearizableHook } from '../src/check/hook';
+import { runScenarioFile } from '../src/cli/run';
+import { parseScenario } from '../src/scenario/parse';
+import { ScenarioRunner } from '../src/scenario/runner';
+import type { Scenario, Step } from '../src/scenario/types';
+import type { HistoryRecord } from '../src/sim/types';
+
+const dir = join(__dirname, '..', 'scenarios');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+const parse = (f: string) => parseScenario(text(f), `scenarios/${f}`);
+
+/** The lessons the library must contain, by file name. */
+const LESSONS: Record<string, string[]> = {
+  'first election': ['first-election.yaml'],
+  'split vote resolved by randomized timeouts': ['split-vote.yaml'],
+  'leader crash and re-election': ['leader-crash.yaml'],
+  'log replication and commit': ['log-replication.yaml'],
+  'follower crash and catch-up': ['follower-crash-catch-up.yaml'],
+  'Figure 7 log repair': ['figure-7.yaml'],
+  'Figure 8, safe and unsafe': ['figure-8.yaml', 'figure-8-unsafe.yaml'],
+  'partition with a minority leader, then healing': ['partition-minority-leader.yaml'],
+  'stale read versus linearizable read': ['stale-read.yaml'],
+  'client retry and duplicate suppression': ['client-retry-dedup.yaml'],
+  'message loss and duplication': ['lossy-network.yaml'],
+  'whole-cluster crash and recovery': ['full-cluster-restart.yaml'],
+  'distributed lock with cas': ['distributed-lock.yaml'],
+  'configuration key read on every server': ['config-key.yaml'],
+};
+const lessonFiles = Object.values(LESSONS).flat();
+
+/** Kept without presenter pauses: the browser tests play it live from time 0 (see test/browser.test.ts). */
+const UNPAUSED = new Set(['basic-election.yaml']);
+
+const CJK = /[\u4e00-\u9fff]/;
+
+function says(s: Scenario) {
+  return s.steps.filter((st): st is Extract<Step, { kind: 'say' }> => st.kind === 'say');
+}
+
+function run(f: string) {
+  const out = runScenarioFile(text(f), `scenarios/${f}`);
+  if (out.kind === 'invalid') throw new Error(out.error);
+  return out;
+}
+
+/** A run that keeps its full trace (messages and faults), for content checks. */
+function traced(f: string) {
+  const runner = new ScenarioRunner(parse(f), { keepTrace: true, linearizable: linearizableHook });
+  runner.runToEnd();
+  expect(runner.ok).toBe(true);
+  return runner;
+}
+
+const gets = (history: HistoryRecord[], key: string) => history.filter((h) => h.op === 'get' && h.key === key && !h.prefix);
+
+describe('the scenario library', () => {
+  it('contains the 14 lessons of issue 5', () => {
+    for (const [lesson, names] of Object.entries(LESSONS)) {
+      for (const n of names) expect(files, `lesson "${lesson}"`).toContain(n);
+    }
+    expect(Object.keys(LESSONS)).toHaveLength(14);
+  });
+
+  it('names its files in kebab-case', () => {
+    for (const f of files) expect(f).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.yaml$/);
+  });
+
+  for (const f of files) {
+    describe(f, () => {
+      it('parses, with a summary, concepts and a Chinese title, summary and description', () => {
+        const s = parse(f);
+        expect(s.title.trim()).not.toBe('');
+        expect(s.summary.trim()).not.toBe('');
+        expect(s.summary).not.toContain('\n');
+        expect(s.concepts.length).toBeGreaterThanOrEqual(1);
+        expect(s.description.trim()).not.toBe('');
+        const zh = s.i18n.zh;
+        for (const field of ['title', 'summary', 'description'] as const) {
+          expect(zh?.[field]?.trim() ?? '', `i18n.zh.${field}`).not.toBe('');
+          expect(zh?.[field], `i18n.zh.${field}`).toMatch(CJK);
+        }
+      });
+
+      it('has every caption in English and Chinese', () => {
+        const captions = says(parse(f));
+        expect(captions.length).toBeGreaterThanOrEqual(2);
+        for (const c of captions) {
+          expect(c.text.trim(), `line ${c.line}`).not.toBe('');
+          expect(c.zh?.trim() ?? '', `line ${c.line}: missing zh`).not.toBe('');
+          expect(c.zh, `line ${c.line}`).toMatch(CJK);
+        }
+      });
+
+      if (lessonFiles.includes(f) && !UNPAUSED.has(f)) {
+        it('holds the presenter at 2 to 4 key captions', () => {
+          const paused = says(parse(f)).filter((c) => c.pause).length;
+          expect(paused).toBeGreaterThanOrEqual(2);
+          expect(paused).toBeLessThanOrEqual(4);
+        });
+      }
+
+      it('passes headless, ending with expect steps that hold', () => {
+        const { report, scenario } = run(f);
+        const failed = report.steps.find((s) => s.ok !== true);
+        expect(failed ? `step ${failed.index} (line ${failed.line}): ${failed.message}` : 'all steps ok').toBe('all steps ok');
+        expect(report.ok).toBe(true);
+        expect(report.steps.at(-1)!.kind).toBe('expect');
+        const expects = scenario.steps.filter((s): s is Extract<Step, { kind: 'expect' }> => s.kind === 'expect');
+        if (scenario.cluster.unsafe.length === 0) {
+          expect(expects.some((e) => e.checks.invariants === 'ok')).toBe(true);
+          expect(report.invariants.ok).toBe(true);
+        } else {
+          expect(expects.some((e) => typeof e.checks.invariants === 'object')).toBe(true);
+        }
+        // Lessons stay short so the whole library runs quickly in CI.
+        expect(report.final.timeMs).toBeLessThan(6000);
+      });
+    });
+  }
+});
+
+describe('what the lessons show', () => {
+  it('split-vote: term 1 has two candidates and no leader; term 2 elects one', () => {
+    const runner = traced('split-vote.yaml');
+    const won = runner.sim.trace.filter((e) => e.kind === 'note' && e.note.kind === 'electionWon').map((e) => (e as { note: { term: number } }).note.term);
+    expect(won).toEqual([2]);
+    const started = runner.sim.trace.filter((e) => e.kind === 'note' && e.note.kind === 'electionStarted').map((e) => (e as { note: { term: number } }).note.term);
+    expect(started.filter((t) => t === 1)).toHaveLength(2);
+  });
+
+  it('follower-crash-catch-up: S5 missed writes while down, then holds the same log and store as the leader', () => {
+    const { report } = run('follower-crash-catch-up.yaml');
+    const leader = report.final.nodes.find((n) => n.role === 'leader')!;
+    const s5 = report.final.nodes.find((n) => n.id === 'S5')!;
+    expect(s5.log).toEqual(leader.log);
+    expect(s5.kv).toEqual(leader.kv);
+    expect(s5.revision).toBe(leader.revision);
+  });
+
+  it('stale-read: the old leader serves x=old by a serializable read; the log-backed read returns x=new', () => {
+    const { report } = run('stale-read.yaml');
+    const reads = gets(report.history, 'x');
+    const stale = reads.find((h) => h.serializable && h.value === 'old');
+    expect(stale).toBeDefined();
+    // x=new was committed (and applied by the new leader) before the stale read was sent.
+    const write = report.history.find((h) => h.op === 'put' && h.value === 'new')!;
+    expect(write.result).toBe('ok');
+    expect(stale!.invokeMs).toBeGreaterThan(write.invokeMs);
+    // Through the log, the old leader cannot answer; the real leader answers x=new.
+    expect(reads.some((h) => !h.serializable && h.result === 'unknown')).toBe(true);
+    expect(reads.some((h) => !h.serializable && h.result === 'ok' && h.value === 'new')).toBe(true);
+  });
+
+  it('client-retry-dedup: the retried cas is in the log twice but applied once (version 2, revision 3)', () => {
+    const { report } = run('client-retry-dedup.yaml');
+    const cas = report.history.filter((h) => h.op === 'cas');
+    expect(cas).toHaveLength(1);
+    expect(cas[0].result).toBe('ok');
+    expect((cas[0].response as { succeeded: boolean }).succeeded).toBe(true);
+    for (const n of report.final.nodes) {
+      expect(n.log.filter((e) => e.command.startsWith('txn ')).length).toBe(2);
+      expect(n.kv).toEqual({ balance: '70' });
+      // Initial revision 1, put balance=100 -> 2, the withdrawal -> 3; the duplicate changed nothing.
+      expect(n.revision).toBe(3);
+    }
+    const read = gets(report.history, 'balance').at(-1)!;
+    const kv = (read.response as { kvs: { value: string; version: number; modRevision: number }[] }).kvs[0];
+    expect(kv).toEqual(expect.objectContaining({ value: '70', version: 2, modRevision: 3 }));
+  });
+
+  it('lossy-network: messages really were lost and duplicated, and the history is linearizable', () => {
+    const runner = traced('lossy-network.yaml');
+    const msgs = runner.sim.messages;
+    expect(msgs.filter((m) => m.dropReason === 'loss').length).toBeGreaterThan(20);
+    expect(msgs.filter((m) => m.duplicateOf !== undefined).length).toBeGreaterThan(20);
+    expect(runner.sim.history.every((h) => h.result === 'ok' || h.op === 'get')).toBe(true);
+    expect(linearizableHook(runner.sim.historyWithPending()).ok).toBe(true);
+  });
+
+  it('full-cluster-restart: every server crashed at once and the committed writes came back', () => {
+    const runner = traced('full-cluster-restart.yaml');
+    const crashes = runner.sim.trace.filter((e): e is Extract<typeof e, { kind: 'fault' }> => e.kind === 'fault' && e.action === 'crash');
+    expect(new Set(crashes.flatMap((c) => c.nodes))).toEqual(new Set(['S1', 'S2', 'S3', 'S4', 'S5']));
+    expect(new Set(crashes.map((c) => c.atMs)).size).toBe(1);
+    for (const v of runner.sim.views()) expect(Object.fromEntries(Object.entries(v.kv.kvs).map(([k, kv]) => [k, kv.value]))).toEqual({ x: '3', y: '2' });
+  });
+
+  it('distributed-lock: of the two racing acquisitions exactly one succeeded, and the other client acquired after the release', () => {
+    const { report } = run('distributed-lock.yaml');
+    const acquires = report.history.filter((h) => h.op === 'cas' && h.key === 'lock');
+    const [first, second] = acquires;
+    expect([first.result, second.result].sort()).toEqual(['fail', 'ok']);
+    expect(acquires.filter((h) => h.result === 'ok').map((h) => h.to)).toEqual(['c1', 'c2']);
+  });
+
+  it('config-key: a serializable read via every server returns the new value', () => {
+    const { report, scenario } = run('config-key.yaml');
+    const via = scenario.steps.filter((s) => s.kind === 'get' && s.serializable).map((s) => (s as { via?: string }).via);
+    expect(new Set(via)).toEqual(new Set(scenario.cluster.nodes));
+    const reads = gets(report.history, 'config/max-connections').filter((h) => h.serializable);
+    expect(reads.map((h) => h.value)).toEqual(scenario.cluster.nodes.map(() => '200'));
+  });
+});
