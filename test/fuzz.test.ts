@@ -55,9 +55,9 @@ describe('swarm fuzzer', () => {
 describe('unsafe switches are caught by the checkers (bounds measured; see README)', () => {
   const cases: [string, number, string[]][] = [
     ['skipUpToDateCheck', 20, ['Leader Completeness', 'State Machine Safety']],
-    ['noTruncateOnConflict', 100, ['Log Matching', 'State Machine Safety', 'Leader Completeness']],
-    ['forgetVoteOnRestart', 100, ['Election Safety', 'Leader Completeness', 'State Machine Safety']],
-    ['commitPreviousTermEntries', 1200, ['Leader Completeness', 'State Machine Safety']],
+    ['noTruncateOnConflict', 50, ['Log Matching', 'State Machine Safety', 'Leader Completeness']],
+    ['forgetVoteOnRestart', 150, ['Election Safety', 'Leader Completeness', 'State Machine Safety']],
+    ['commitPreviousTermEntries', 100, ['Leader Completeness', 'State Machine Safety']],
   ];
   for (const [flag, bound, props] of cases) {
     it(`${flag}: a violation within ${bound} seeds`, () => {

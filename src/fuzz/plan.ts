@@ -26,7 +26,7 @@ export interface PlanOptions {
 }
 
 /** The kinds of faults a seed may switch on. */
-export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
+export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'figure8', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
 
 type StepObj = Record<string, unknown>;
 
@@ -124,6 +124,24 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
         }
         break;
       }
+      case 'figure8': {
+        // A random instance of the paper's Figure 8 schedule: A leads and takes a write it cannot
+        // replicate; B leads a later term, takes a conflicting write, crashes; A comes back, leads
+        // again and replicates its old-term entry to a majority; A crashes; B comes back and can win.
+        if (n < 3) break;
+        const a = pick(servers);
+        const b = pick(servers.filter((x) => x !== a));
+        // Dedicated clients, so neither write waits behind a busy client.
+        const write = (via: string, client: string) => ({ put: { key: pick(keys), value: String(++value), client, via, retry: false, async: true, withinMs: 300 } });
+        // Isolation keeps each write on its leader alone (clients still reach it); links come back
+        // only when the server restarts, after its last messages have been dropped.
+        steps.push({ restart: 'all' }, { heal: 'all' }, { timeout: a }, { run: int(30, 80) }, { isolate: a }, write(a, 'f8a'), { run: int(30, 60) }, { crash: a });
+        steps.push({ timeout: b }, { run: int(30, 80) }, { isolate: b }, write(b, 'f8b'), { run: int(30, 60) }, { crash: b });
+        steps.push({ reconnect: a }, { restart: a }, { timeout: a }, { run: int(10, 30) }, { timeout: a }, { run: int(100, 200) }, { crash: a });
+        steps.push({ reconnect: b }, { restart: b }, { timeout: b }, { run: int(10, 30) }, { timeout: b }, { run: int(100, 300) }, { restart: 'all' });
+        crashed.clear();
+        break;
+      }
       case 'crashLoop': {
         // The Figure 8 crash loop (as in 6.824's test): write to whoever leads, crash it after a
         // random short or long while, restart some server; many times, quickly.
@@ -201,7 +219,7 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
       ...(leaderNoop ? {} : { leaderNoop: false }),
       ...(opts.unsafe && opts.unsafe.length ? { unsafe: opts.unsafe } : {}),
     },
-    clients: [...clients, 'liveness'],
+    clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), 'liveness'],
     steps,
   };
   return stringify(doc, { flowCollectionPadding: false, lineWidth: 0 });
