@@ -1,25 +1,103 @@
 /**
- * Takes docs/screenshot.png of the running page (for the README):
- *   npx tsx scripts/screenshot.ts [query]
- * The default opens partition-minority-leader at 984 ms: two leaders, cut links, messages in flight,
- * committed and uncommitted entries.
+ * Takes screenshots of the workbench for the README and the docs:
+ *   npx tsx scripts/screenshot.ts            # all of them, into docs/
+ *   npx tsx scripts/screenshot.ts [query] [out.png]   # one page, as it opens
+ *
+ * - docs/screenshot.png: partition-minority-leader at 984 ms (two leaders, cut links, messages
+ *   in flight, committed and uncommitted entries), the whole page;
+ * - docs/workbench.png: leader-crash after the re-election, timeline fitted to the whole run,
+ *   a RequestVote arrow hovered (its response highlighted, the "why" in the tooltip);
+ * - docs/inspectors.png: figure-7 just after L's election: the why feed (votes refused for
+ *   §5.4.1), the logs with the entries that conflict with L's highlighted, and L's inspector
+ *   (nextIndex/matchIndex, statechart); docs/inspector-message.png: the same with the message
+ *   inspector of d's refusal.
  */
 import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { launchChromium, openPage, ROOT, startApp } from '../test/browser-util';
 
-const query = process.argv[2] ?? '?scenario=partition-minority-leader&at=984&play=0';
-const out = process.argv[3] ?? `${ROOT}docs/screenshot.png`;
+const VIEWPORT = { width: 1440, height: 900 };
+const outDir = `${ROOT}docs`;
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('[data-node-id], [data-testid="error-panel"]', { timeout: 20_000 });
+  await page.waitForTimeout(300);
+}
 
 const { server, baseUrl } = await startApp();
 const browser = await launchChromium();
 try {
-  const { page, errors } = await openPage(browser, `${baseUrl}/${query}`, { width: 1440, height: 900 });
-  await page.waitForSelector('[data-node-id], [data-testid="error-panel"]', { timeout: 20_000 });
-  await page.waitForTimeout(300);
-  mkdirSync(`${ROOT}docs`, { recursive: true });
-  await page.screenshot({ path: out });
-  console.log(`wrote ${out}`);
-  if (errors.length) console.warn(errors.join('\n'));
+  mkdirSync(outDir, { recursive: true });
+  if (process.argv[2]) {
+    const out = process.argv[3] ?? `${outDir}/screenshot.png`;
+    const { page, errors } = await openPage(browser, `${baseUrl}/${process.argv[2]}`, VIEWPORT);
+    await ready(page);
+    await page.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+    if (errors.length) console.warn(errors.join('\n'));
+  } else {
+    // 1. The classic picture: two leaders during a partition.
+    {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=partition-minority-leader&at=984&play=0`, VIEWPORT);
+      await ready(page);
+      await page.evaluate(() => window.__raftsim!.timeline.fitAll());
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: `${outDir}/screenshot.png` });
+      console.log(`wrote ${outDir}/screenshot.png`);
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // 2. The workbench: leader crash, timeline fitted, a vote request hovered.
+    {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=leader-crash&at=1250&play=0`, VIEWPORT);
+      await ready(page);
+      await page.evaluate(() => window.__raftsim!.timeline.fitAll());
+      await page.waitForTimeout(200);
+      const pick = await page.evaluate(() => {
+        const all = window.__raftsim!.timeline.visibleMessages();
+        const votes = all.filter((m) => m.type === 'RequestVote' && m.status === 'delivered');
+        return votes.length ? votes[votes.length - 1].id : null;
+      });
+      if (pick !== null) {
+        const p = await page.evaluate((id) => window.__raftsim!.timeline.arrowPoint(id), pick);
+        if (p) await page.mouse.move(p.x, p.y);
+      }
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: `${outDir}/workbench.png` });
+      console.log(`wrote ${outDir}/workbench.png`);
+
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // 3. Inspectors, on a taller page so the bottom row shows whole: the why feed, the logs, the
+    //    server inspector with its statechart, and the message inspector of a refused vote.
+    {
+      const tall = { width: 1440, height: 1400 };
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=figure-7&at=40&play=0`, tall);
+      await ready(page);
+      const refused = await page.evaluate(() => {
+        const all = window.__raftsim!.timeline.visibleMessages();
+        const r = all.find((m) => m.type === 'RequestVoteResponse' && m.from === 'd');
+        return r ? r.id : null;
+      });
+      const bottom = async (path: string) => {
+        const a = await page.locator('.wb-why').boundingBox();
+        const b = await page.locator('.wb-inspect').boundingBox();
+        if (a && b) await page.screenshot({ path, clip: { x: a.x, y: a.y, width: b.x + b.width - a.x, height: Math.max(a.height, b.height) } });
+        console.log(`wrote ${path}`);
+      };
+      await bottom(`${outDir}/inspectors.png`);
+      if (refused !== null) {
+        const p = await page.evaluate((id) => window.__raftsim!.timeline.arrowPoint(id), refused);
+        if (p) await page.mouse.click(p.x, p.y);
+        await page.mouse.move(5, 5);
+        await page.waitForTimeout(200);
+        await bottom(`${outDir}/inspector-message.png`);
+      }
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -63,3 +63,18 @@ export async function eventCount(page: Page): Promise<number> {
   if (!Number.isFinite(v)) throw new Error(`event-count shows "${text}", not a number`);
   return v;
 }
+
+/** Every server's data-* attributes in the ring, plus the shown simulated time (to compare states). */
+export async function serverStates(page: Page): Promise<{ servers: Record<string, string>[]; simTime: string }> {
+  return page.evaluate(() => ({
+    servers: [...document.querySelectorAll('[data-node-id]')].map((el) =>
+      Object.fromEntries([...el.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name, a.value])),
+    ),
+    simTime: document.querySelector('[data-testid="sim-time"]')?.textContent ?? '',
+  }));
+}
+
+/** Waits until the page has processed exactly `n` events (the time machine's cursor). */
+export async function waitEvents(page: Page, n: number, timeout = 20_000): Promise<void> {
+  await page.waitForFunction((k) => window.__raftsim?.events() === k, n, { timeout });
+}

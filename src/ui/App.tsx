@@ -1,29 +1,43 @@
 /**
- * The live page: plays a bundled scenario on the simulator and draws it.
+ * The teaching workbench: plays a scenario through a TimeMachine and draws it.
  *
- * The run (a ScenarioRunner) is mutable and lives outside React's state: React state holds only
- * which run is open and a frame counter. A requestAnimationFrame loop advances simulated time by
- * (real elapsed ms, capped) × speed while the player machine is `playing`, then bumps the counter;
- * each render draws a plain snapshot (`buildFrame`) of the run. Components never change the run.
+ * The run (a Workbench wrapping a TimeMachine) is mutable and lives outside React's state: React
+ * state holds which run is open, what is selected and a frame counter. While the player machine is
+ * `playing`, a requestAnimationFrame loop advances simulated time by (real elapsed ms, capped) ×
+ * speed and bumps the counter; in every other state no frames are requested at all. Each render
+ * draws a plain snapshot (`buildFrame`) of the run at the time-machine cursor; the timeline draws
+ * the branch's whole history from the time machine's head. Every change to the cluster goes
+ * through `tm.act` (acting in the past starts a new branch).
  */
 import { useMachine } from '@xstate/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ClientOpSpec } from '../sim/client';
+import type { UserAction } from '../timetravel/timeMachine';
 import { CaptionBar } from './CaptionBar';
 import { ClusterView } from './ClusterView';
 import { Controls } from './Controls';
+import { ClientPanel, CustomClusterDialog, HelpOverlay, PartitionDialog } from './Dialogs';
 import { EventFeed } from './EventFeed';
-import { buildFrame, newFeedCache } from './frame';
-import { Legend } from './Legend';
+import { buildFrame, type Frame } from './frame';
+import { branchLabel, Inspector, type InspectorTab } from './Inspector';
 import { LogPanel } from './LogPanel';
+import { Menu, type MenuTarget } from './Menus';
 import { playerMachine, type PlayerStateValue } from './playerMachine';
-import { bundledScenarios, defaultScenarioName, fastForward, loadRun, stepOneEvent, type LoadedRun } from './scenarios';
+import {
+  bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, customFrom, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun,
+} from './scenarios';
 import { t } from './strings';
+import { TimeBar } from './TimeBar';
+import { Timeline, type TimelineApi } from './Timeline';
 import { readUrl, writeUrl } from './url';
+import { Workbench, type JumpKind } from './workbench';
 
 /** Real time counted per animation frame at most, so a stalled or background tab doesn't jump. */
 const MAX_FRAME_MS = 100;
 /** Events processed per animation frame at most (keeps the page responsive at high speeds). */
 const MAX_EVENTS_PER_FRAME = 20_000;
+/** How long a notice stays on screen (real ms). */
+const NOTICE_MS = 5_000;
 
 /** Hooks for the browser tests (and curious users): read-only views of the open run. */
 export interface RaftsimHooks {
@@ -31,6 +45,14 @@ export interface RaftsimHooks {
   nowMs(): number;
   events(): number;
   player(): string;
+  /** The cursor position, the branch, and whether the cursor is in the past. */
+  position(): { events: number; timeMs: number };
+  branchId(): number;
+  branches(): { id: number; parent: number | null; label: string }[];
+  inPast(): boolean;
+  leader(): string | null;
+  /** Screen coordinates of timeline marks. */
+  timeline: TimelineApi;
 }
 
 declare global {
@@ -43,88 +65,127 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function openRun(name: string, seed: number | null, atMs: number | null): { run: LoadedRun; error: string | null } {
-  const run = loadRun(name, seed);
-  if (run.ok && atMs !== null) {
+type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string };
+
+function open(run: LoadedRun, atMs: number | null): { opened: Opened; error: string | null } {
+  if (!run.ok) return { opened: { ok: false, name: run.name, seed: run.seed, error: run.error }, error: null };
+  const wb = new Workbench(run.name, run.seed, run.scenario, run.text, run.runner);
+  if (atMs !== null) {
     try {
-      fastForward(run.runner, atMs);
+      fastForward(wb, atMs);
     } catch (e) {
-      return { run, error: errorText(e) };
+      return { opened: { ok: true, wb }, error: errorText(e) };
     }
   }
-  return { run, error: null };
+  return { opened: { ok: true, wb }, error: null };
+}
+
+type DialogKind = 'partition' | 'client' | 'custom' | 'help';
+
+/** The default groups of the partition helper: the leader and the servers after it form the minority. */
+function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
+  const ids = frame.servers.map((s) => s.id);
+  const minority = Math.max(ids.length > 1 ? 1 : 0, Math.floor((ids.length - 1) / 2));
+  const start = frame.leaderId ? ids.indexOf(frame.leaderId) : ids.length - minority;
+  const out: Record<string, 'A' | 'B'> = {};
+  for (const id of ids) out[id] = 'A';
+  for (let k = 0; k < minority; k++) out[ids[(start + k) % ids.length]] = 'B';
+  return out;
 }
 
 export function App() {
   const [initial] = useState(() => readUrl(window.location.search));
-  const [opened] = useState(() => openRun(initial.scenario ?? defaultScenarioName(), initial.seed, initial.atMs));
-  const [run, setRun] = useState<LoadedRun>(opened.run);
-  const [runError, setRunError] = useState<string | null>(opened.error);
+  const [first] = useState(() => open(loadRun(initial.scenario ?? defaultScenarioName(), initial.seed), initial.atMs));
+  const [opened, setOpened] = useState<Opened>(first.opened);
+  const [runError, setRunError] = useState<string | null>(first.error);
   const [, setTick] = useState(0);
+  const [selectedServer, setSelectedServer] = useState<string | null>(null);
+  const [selectedMessage, setSelectedMessage] = useState<number | null>(null);
+  const [tab, setTab] = useState<InspectorTab>('server');
+  const [menu, setMenu] = useState<MenuTarget | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [clientVia, setClientVia] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
+  const [customText, setCustomText] = useState<string | null>(null);
 
-  const runRef = useRef(run);
-  runRef.current = run;
+  const wb = opened.ok ? opened.wb : null;
+  const wbRef = useRef(wb);
+  wbRef.current = wb;
   const runErrorRef = useRef(runError);
   runErrorRef.current = runError;
-  const feedRef = useRef(newFeedCache());
-  /** The simulated time the player is heading for. */
-  const targetRef = useRef(run.ok ? run.runner.sim.nowMs : 0);
+  const timelineApi = useRef<TimelineApi | null>(null);
+  /** Whether FINISHED was sent for this workbench. */
+  const endNotified = useRef(new WeakSet<Workbench>());
 
   const bump = useCallback(() => setTick((n) => (n + 1) % 1_000_000_000), []);
+  const say = useCallback((text: string) => setNotice((cur) => ({ text, n: (cur?.n ?? 0) + 1 })), []);
+
+  /** Runs a navigation on the workbench; an exception becomes the runtime error panel. */
+  const nav = useCallback(
+    (f: (w: Workbench) => void) => {
+      const w = wbRef.current;
+      if (!w || runErrorRef.current) return;
+      try {
+        f(w);
+      } catch (e) {
+        setRunError(errorText(e));
+      }
+      bump();
+    },
+    [bump],
+  );
 
   const [snapshot, send, actorRef] = useMachine(
     playerMachine.provide({
       actions: {
-        stepOne: () => {
-          const r = runRef.current;
-          if (!r.ok || runErrorRef.current) return;
-          try {
-            stepOneEvent(r.runner);
-          } catch (e) {
-            setRunError(errorText(e));
-          }
-          targetRef.current = r.runner.sim.nowMs;
-          bump();
-        },
-        resume: () => {
-          const r = runRef.current;
-          if (r.ok && r.runner.paused) r.runner.resume();
-        },
+        stepOne: () => nav((w) => w.stepForward()),
+        stepBack: () => nav((w) => w.stepBack()),
+        resume: () => nav((w) => w.resumeIfHeld()),
       },
     }),
-    { input: { speed: initial.speed, autoplay: initial.play && opened.error === null } },
+    { input: { speed: initial.speed, autoplay: initial.play && first.error === null } },
   );
   const player = snapshot.value as PlayerStateValue;
   const speed = snapshot.context.speed;
+  const stopAtEnd = snapshot.context.stopAtEnd;
 
-  // The animation loop: advance simulated time while playing.
+  // The animation loop: runs only while playing (no frames are requested otherwise).
   useEffect(() => {
+    if (player !== 'playing') return;
     let raf = 0;
     let last: number | null = null;
+    let target = wbRef.current?.position.timeMs ?? 0;
+    let lastPos = target;
     const frame = (now: number) => {
       const dt = last === null ? 0 : Math.min(MAX_FRAME_MS, Math.max(0, now - last));
       last = now;
+      const w = wbRef.current;
       const snap = actorRef.getSnapshot();
-      const r = runRef.current;
-      if (snap.value === 'playing' && r.ok && !runErrorRef.current) {
-        const runner = r.runner;
-        targetRef.current = Math.max(targetRef.current, runner.sim.nowMs) + dt * snap.context.speed;
-        try {
-          const n = runner.advance(targetRef.current, MAX_EVENTS_PER_FRAME);
-          // Too many events to keep up: let simulated time fall behind rather than freeze the page.
-          if (n >= MAX_EVENTS_PER_FRAME) targetRef.current = runner.sim.nowMs;
-        } catch (e) {
-          setRunError(errorText(e));
-          actorRef.send({ type: 'PAUSE' });
-        }
-        if (runner.paused) actorRef.send({ type: 'HOLD' });
-        bump();
+      if (!w || runErrorRef.current || snap.value !== 'playing') return;
+      const pos = w.position.timeMs;
+      // Someone moved the cursor (step, seek, branch): play on from there.
+      if (pos !== lastPos) target = pos;
+      target = Math.max(target, pos) + dt * snap.context.speed;
+      try {
+        const n = w.advance(target, MAX_EVENTS_PER_FRAME);
+        // Too many events to keep up: let simulated time fall behind rather than freeze the page.
+        if (n >= MAX_EVENTS_PER_FRAME) target = w.position.timeMs;
+      } catch (e) {
+        setRunError(errorText(e));
+        actorRef.send({ type: 'PAUSE' });
       }
+      lastPos = w.position.timeMs;
+      if (w.runner.paused && !w.tm.inPast) actorRef.send({ type: 'HOLD' });
+      else if (w.runner.finished && !w.tm.inPast && !endNotified.current.has(w)) {
+        endNotified.current.add(w);
+        actorRef.send({ type: 'FINISHED' });
+      }
+      bump();
       raf = requestAnimationFrame(frame);
     };
     raf = requestAnimationFrame(frame);
     return () => cancelAnimationFrame(raf);
-  }, [actorRef, bump]);
+  }, [player, actorRef, bump]);
 
   // Pause while the tab is hidden; carry on when it is visible again.
   useEffect(() => {
@@ -133,8 +194,110 @@ export function App() {
     return () => document.removeEventListener('visibilitychange', onVisibility);
   }, [actorRef]);
 
-  // Keyboard: Space plays or pauses, → or "s" steps, "r" restarts (not while typing in a field).
-  const restartRef = useRef<() => void>(() => {});
+  // Notices fade out by themselves.
+  useEffect(() => {
+    if (!notice) return;
+    const id = window.setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => window.clearTimeout(id);
+  }, [notice]);
+
+  const frame = wb && !runError ? buildFrame(wb) : wb ? buildFrame(wb) : null;
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  const act = useCallback(
+    (a: UserAction) => {
+      const w = wbRef.current;
+      if (!w || runErrorRef.current) return;
+      const before = w.tm.branches.length;
+      const err = w.act(a);
+      if (err) say(t('notice.actionFailed', { message: err }));
+      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
+      bump();
+    },
+    [bump, say],
+  );
+
+  const sendClient = useCallback(
+    (client: string, spec: ClientOpSpec, via: string | null) => {
+      const w = wbRef.current;
+      if (!w) return;
+      const before = w.tm.branches.length;
+      const err = w.sendClientOp(client, spec, via);
+      if (err) say(t('notice.actionFailed', { message: err }));
+      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
+      bump();
+    },
+    [bump, say],
+  );
+
+  const seek = useCallback(
+    (ms: number) => {
+      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+      nav((w) => w.seekTime(ms));
+    },
+    [actorRef, nav, send],
+  );
+
+  const jump = useCallback(
+    (kind: JumpKind, dir: -1 | 1) => {
+      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+      nav((w) => {
+        if (!w.jump(kind, dir)) say(t(dir < 0 ? `notice.noPrev.${kind}` : `notice.noNext.${kind}`));
+      });
+    },
+    [actorRef, nav, say, send],
+  );
+
+  const switchBranch = useCallback(
+    (id: number) => {
+      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+      nav((w) => w.tm.switchBranch(id));
+    },
+    [actorRef, nav, send],
+  );
+
+  /** "R": crash the leader; when there is none, restart every crashed server. */
+  const leaderKey = useCallback(() => {
+    const w = wbRef.current;
+    if (!w) return;
+    const leader = w.runner.sim.leader();
+    if (leader) {
+      act({ kind: 'crash', node: leader.id });
+      return;
+    }
+    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up);
+    if (down.length === 0) say(t('notice.nothingToRestart'));
+    for (const id of down) act({ kind: 'restart', node: id });
+  }, [act, say]);
+
+  /** Rebuilds the run from time 0 (restart, another scenario, another seed, a custom cluster). */
+  const rebuild = useCallback(
+    (name: string, seed: number | null, text: string | null = null) => {
+      const run = name === CUSTOM_NAME && text !== null ? loadRunText(CUSTOM_NAME, text, CUSTOM_FILE, seed) : loadRun(name, seed);
+      const o = open(run, null);
+      wbRef.current = o.opened.ok ? o.opened.wb : null;
+      runErrorRef.current = null;
+      setRunError(null);
+      setOpened(o.opened);
+      setSelectedMessage(null);
+      setSelectedServer(null);
+      setMenu(null);
+      send({ type: 'RESTARTED' });
+      return o.opened;
+    },
+    [send],
+  );
+
+  const restart = () => {
+    const name = opened.ok ? opened.wb.name : opened.name;
+    const seed = opened.ok ? opened.wb.seed : opened.seed;
+    rebuild(name, seed, name === CUSTOM_NAME ? customText : null);
+  };
+
+  // Keyboard shortcuts (not while typing in a field, and only "?" and Esc while a dialog is open).
+  const keyState = useRef({ dialog, leaderKey, jump, fit: () => timelineApi.current?.fitAll() });
+  keyState.current = { dialog, leaderKey, jump, fit: () => timelineApi.current?.fitAll() };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -142,78 +305,192 @@ export function App() {
       if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
       // A focused button already answers Space itself.
       if (target?.tagName === 'BUTTON' && e.key === ' ') return;
-      if (!runRef.current.ok) return;
+      const k = keyState.current;
+      if (e.key === '?') {
+        setDialog((d) => (d === 'help' ? null : 'help'));
+        e.preventDefault();
+        return;
+      }
+      if (k.dialog !== null) return;
+      if (!wbRef.current) return;
       if (e.key === ' ') actorRef.send({ type: 'TOGGLE' });
+      else if (e.key === 'ArrowRight' && e.shiftKey) k.jump('election', 1);
+      else if (e.key === 'ArrowLeft' && e.shiftKey) k.jump('election', -1);
       else if (e.key === 'ArrowRight' || e.key === 's') actorRef.send({ type: 'STEP' });
-      else if (e.key === 'r') restartRef.current();
+      else if (e.key === 'ArrowLeft') actorRef.send({ type: 'STEP_BACK' });
+      else if (e.key === 'c') {
+        setClientVia(null);
+        setDialog('client');
+      } else if (e.key === 'r') k.leaderKey();
+      else if (e.key === 'p') setDialog('partition');
+      else if (e.key === 'h') act({ kind: 'heal' });
+      else if (e.key === 'n') nav((w) => w.goToFrontier());
+      else if (e.key === 'f') k.fit();
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [actorRef]);
+  }, [actorRef, act, nav]);
 
   // Test hooks.
   useEffect(() => {
+    const w = () => wbRef.current;
+    const timeline: TimelineApi = {
+      arrowPoint: (id) => timelineApi.current?.arrowPoint(id) ?? null,
+      visibleMessages: () => timelineApi.current?.visibleMessages() ?? [],
+      timeToX: (ms) => timelineApi.current?.timeToX(ms) ?? NaN,
+      laneY: (id) => timelineApi.current?.laneY(id) ?? null,
+      fitAll: () => timelineApi.current?.fitAll(),
+      setFollow: (on) => timelineApi.current?.setFollow(on),
+    };
     window.__raftsim = {
-      traceHash: () => (runRef.current.ok ? runRef.current.runner.sim.traceHash : ''),
-      nowMs: () => (runRef.current.ok ? runRef.current.runner.sim.nowMs : 0),
-      events: () => (runRef.current.ok ? runRef.current.runner.sim.stats.events : 0),
+      traceHash: () => w()?.runner.sim.traceHash ?? '',
+      nowMs: () => w()?.runner.sim.nowMs ?? 0,
+      events: () => w()?.runner.sim.stats.events ?? 0,
       player: () => String(actorRef.getSnapshot().value),
+      position: () => w()?.position ?? { events: 0, timeMs: 0 },
+      branchId: () => w()?.tm.branchId ?? 0,
+      branches: () => (w()?.tm.branches ?? []).map((b) => ({ id: b.id, parent: b.parent, label: branchLabel(b) })),
+      inPast: () => w()?.tm.inPast ?? false,
+      leader: () => w()?.runner.sim.leader()?.id ?? null,
+      timeline,
     };
     return () => {
       delete window.__raftsim;
     };
   }, [actorRef]);
 
-  const title = run.ok ? run.scenario.title : t('error.title');
+  const title = wb ? wb.scenario.title : t('error.title');
   useEffect(() => {
     document.title = `${title} — ${t('app.title')}`;
   }, [title]);
 
-  /** Rebuilds the run from time 0 (restart, another scenario or another seed). */
-  const rebuild = (name: string, seed: number | null) => {
-    const r = loadRun(name, seed);
-    feedRef.current = newFeedCache();
-    targetRef.current = 0;
-    runRef.current = r;
-    runErrorRef.current = null;
-    setRunError(null);
-    setRun(r);
-    send({ type: 'RESTARTED' });
-    return r;
+  const serverSel = frame ? selectedServer ?? frame.leaderId ?? frame.servers[0]?.id ?? null : null;
+  const canRun = wb !== null && !runError;
+  const name = opened.ok ? opened.wb.name : opened.name;
+  const seed = opened.ok ? opened.wb.seed : opened.seed;
+  const sim = wb?.runner.sim;
+  const cutSet = new Set((frame?.cutLinks ?? []).map(([a, b]) => `${a}>${b}`));
+  const isolated = (id: string) => {
+    const others = (frame?.servers ?? []).map((s) => s.id).filter((o) => o !== id);
+    return others.length > 0 && others.every((o) => cutSet.has(`${id}>${o}`) && cutSet.has(`${o}>${id}`));
   };
-
-  restartRef.current = () => rebuild(run.name, run.seed);
-
-  const frame = run.ok ? buildFrame(run.runner, feedRef.current) : null;
 
   return (
     <div className="app" data-player={player}>
-      <CaptionBar title={title} description={run.ok ? run.scenario.description : ''} frame={frame} />
-      {!run.ok ? (
+      <CaptionBar title={title} description={wb ? wb.scenario.description : ''} frame={frame} />
+      {!wb || !frame ? (
         <main className="main main-error">
           <section className="panel error-panel" role="alert" data-testid="error-panel">
             <h2>{t('error.title')}</h2>
-            <pre className="error-message">{run.error}</pre>
+            <pre className="error-message">{opened.ok ? '' : opened.error}</pre>
             <p>{t('error.hint')}</p>
           </section>
         </main>
       ) : (
-        <main className="main">
-          <div className="column column-left">
+        <main className="workbench">
+          <div className="wb-ring panel">
+            <h2 className="ring-title">{t('cluster.title')}</h2>
+            <div className="ring-actions">
+              <button type="button" className="btn btn-small" data-testid="open-client" disabled={!canRun} onClick={() => { setClientVia(null); setDialog('client'); }} title={t('controls.clientTitle')}>
+                {t('controls.client')}
+              </button>
+              <button type="button" className="btn btn-small" data-testid="open-partition" disabled={!canRun} onClick={() => setDialog('partition')} title={t('controls.partitionTitle')}>
+                {t('controls.partition')}
+              </button>
+              <button type="button" className="btn btn-small" data-testid="heal" disabled={!canRun} onClick={() => act({ kind: 'heal' })} title={t('controls.healTitle')}>
+                {t('controls.heal')}
+              </button>
+            </div>
             {runError && (
-              <section className="panel error-panel" role="alert" data-testid="error-panel">
+              <section className="error-panel inline-error" role="alert" data-testid="error-panel">
                 <h2>{t('error.runtimeTitle')}</h2>
                 <pre className="error-message">{runError}</pre>
               </section>
             )}
-            <div className="panel cluster-panel">{frame && <ClusterView frame={frame} />}</div>
-            <Legend />
+            <div className="cluster-box">
+              <ClusterView
+                frame={frame}
+                selectedServer={serverSel}
+                selectedMessage={selectedMessage}
+                onServerClick={(id, x, y) => {
+                  setSelectedServer(id);
+                  setTab('server');
+                  if (canRun) setMenu({ kind: 'server', id, x, y });
+                }}
+                onLinkClick={(a, b, x, y) => canRun && setMenu({ kind: 'link', a, b, x, y })}
+                onMessageClick={(id, x, y) => {
+                  setSelectedMessage(id);
+                  setTab('message');
+                  if (canRun) setMenu({ kind: 'message', id, x, y });
+                }}
+              />
+            </div>
+            <p className="ring-hint">{t('cluster.hint')}</p>
           </div>
-          <div className="column column-right">
-            {frame && <LogPanel servers={frame.servers} />}
-            {frame && <EventFeed lines={frame.feed} />}
+          <div className="wb-timeline">
+            <Timeline
+              wb={wb}
+              frame={frame}
+              playing={player === 'playing'}
+              selectedMessage={selectedMessage}
+              selectedServer={serverSel}
+              onSeek={seek}
+              onSelectMessage={(id) => {
+                setSelectedMessage(id);
+                setTab('message');
+              }}
+              onSelectServer={(id) => {
+                setSelectedServer(id);
+                setTab('server');
+              }}
+              apiRef={timelineApi}
+            />
+          </div>
+          <div className="wb-travel">
+            <TimeBar
+              frame={frame}
+              canRun={canRun}
+              onStepBack={() => send({ type: 'STEP_BACK' })}
+              onStepForward={() => send({ type: 'STEP' })}
+              onScrubStart={() => send({ type: 'SCRUB_START' })}
+              onScrub={(ms) => nav((w) => w.seekTime(ms))}
+              onScrubEnd={() => send({ type: 'SCRUB_END' })}
+              onJump={jump}
+              onNow={() => nav((w) => w.goToFrontier())}
+              onShowBranches={() => setTab('branches')}
+              branchLabel={branchLabel(wb.tm.branch)}
+            />
+          </div>
+          <div className="wb-why">
+            <EventFeed
+              lines={frame.feed}
+              onSelectServer={(id) => {
+                setSelectedServer(id);
+                setTab('server');
+              }}
+            />
+          </div>
+          <div className="wb-logs">
+            <LogPanel servers={frame.servers} leaderId={frame.leaderId} selected={serverSel} onSelect={(id) => { setSelectedServer(id); setTab('server'); }} />
+          </div>
+          <div className="wb-inspect">
+            <Inspector
+              wb={wb}
+              frame={frame}
+              tab={tab}
+              onTab={setTab}
+              server={serverSel}
+              message={selectedMessage}
+              onSelectMessage={(id) => {
+                setSelectedMessage(id);
+                setTab('message');
+              }}
+              onSeek={seek}
+              onMessageAct={(kind, id, byMs) => act(kind === 'delayMessage' ? { kind, id, byMs: byMs ?? 100 } : { kind, id })}
+              onSwitchBranch={switchBranch}
+            />
           </div>
         </main>
       )}
@@ -221,28 +498,92 @@ export function App() {
         player={player}
         speed={speed}
         scenarios={[...bundledScenarios.keys()]}
-        scenario={run.name}
-        seed={run.seed}
-        nowMs={frame ? frame.nowMs : null}
-        events={frame ? frame.stats.events : null}
-        traceHash={frame ? frame.traceHash : null}
-        canRun={run.ok && !runError}
+        scenario={name}
+        seed={seed}
+        canRun={canRun}
         onToggle={() => send({ type: 'TOGGLE' })}
         onStep={() => send({ type: 'STEP' })}
-        onRestart={() => restartRef.current()}
+        onRestart={restart}
         onSpeed={(s) => {
           send({ type: 'SET_SPEED', speed: s });
-          writeUrl(run.name, run.seed, s);
+          if (name !== CUSTOM_NAME) writeUrl(name, seed, s);
         }}
-        onScenario={(name) => {
-          const r = rebuild(name, null);
-          writeUrl(name, r.ok ? r.seed : null, speed);
+        onScenario={(n) => {
+          if (n === CUSTOM_NAME) return;
+          const o = rebuild(n, null);
+          writeUrl(n, o.ok ? o.wb.seed : null, speed);
         }}
-        onSeed={(seed) => {
-          rebuild(run.name, seed);
-          writeUrl(run.name, seed, speed);
+        onSeed={(s) => {
+          rebuild(name, s, name === CUSTOM_NAME ? customText : null);
+          if (name !== CUSTOM_NAME) writeUrl(name, s, speed);
         }}
+        stopAtEnd={stopAtEnd}
+        onStopAtEnd={(value) => send({ type: 'SET_STOP_AT_END', value })}
+        onCustom={() => setDialog('custom')}
+        onHelp={() => setDialog('help')}
       />
+      {menu && frame && sim && (
+        <Menu
+          target={menu}
+          up={(id) => frame.servers.find((s) => s.id === id)?.up ?? false}
+          isolated={isolated}
+          cut={(a, b) => cutSet.has(`${a}>${b}`)}
+          linkSettings={(a, b) => sim.network.linkSettings(a, b)}
+          inPast={frame.inPast}
+          onAct={act}
+          onClientVia={(id) => {
+            setClientVia(id);
+            setDialog('client');
+          }}
+          onInspectServer={(id) => {
+            setSelectedServer(id);
+            setTab('server');
+          }}
+          onInspectMessage={(id) => {
+            setSelectedMessage(id);
+            setTab('message');
+          }}
+          onClose={() => setMenu(null)}
+        />
+      )}
+      {dialog === 'partition' && frame && (
+        <PartitionDialog
+          servers={frame.servers.map((s) => s.id)}
+          initial={defaultGroups(frame)}
+          inPast={frame.inPast}
+          onApply={(groups) => act({ kind: 'partition', groups })}
+          onHeal={() => act({ kind: 'heal' })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'client' && frame && wb && (
+        <ClientPanel
+          clients={frame.clients}
+          servers={frame.servers.map((s) => s.id)}
+          leaderId={frame.leaderId}
+          initialVia={clientVia}
+          issued={wb.issuedAtCursor()}
+          inPast={frame.inPast}
+          onSend={sendClient}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'custom' && (
+        <CustomClusterDialog
+          initial={customFrom(wb?.scenario ?? null)}
+          onCreate={(text) => {
+            setCustomText(text);
+            rebuild(CUSTOM_NAME, null, text);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {notice && (
+        <div className="notice" role="status" data-testid="notice" key={notice.n}>
+          {notice.text}
+        </div>
+      )}
     </div>
   );
 }

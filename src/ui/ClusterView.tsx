@@ -89,9 +89,12 @@ function lanePoints(a: Place, b: Place): { start: Point; end: Point } | null {
   };
 }
 
-function Links({ servers, places, cutLinks }: { servers: string[]; places: Map<string, Place>; cutLinks: [string, string][] }) {
+type ClickAt = (x: number, y: number) => void;
+
+function Links({ servers, places, cutLinks, onLinkClick }: { servers: string[]; places: Map<string, Place>; cutLinks: [string, string][]; onLinkClick?: (a: string, b: string, x: number, y: number) => void }) {
   const cut = new Set(cutLinks.map(([a, b]) => `${a}>${b}`));
   const out: ReactElement[] = [];
+  const hits: ReactElement[] = [];
   for (let i = 0; i < servers.length; i++) {
     for (let j = i + 1; j < servers.length; j++) {
       const a = servers[i];
@@ -101,6 +104,22 @@ function Links({ servers, places, cutLinks }: { servers: string[]; places: Map<s
       const ab = cut.has(`${a}>${b}`);
       const ba = cut.has(`${b}>${a}`);
       const key = `${a}-${b}`;
+      if (onLinkClick) {
+        hits.push(
+          <line
+            key={`hit-${key}`}
+            className="link-hit"
+            data-testid={`link-${a}-${b}`}
+            x1={pa.x}
+            y1={pa.y}
+            x2={pb.x}
+            y2={pb.y}
+            onClick={(e) => onLinkClick(a, b, e.clientX, e.clientY)}
+          >
+            <title>{t('link.clickTitle', { a, b })}</title>
+          </line>,
+        );
+      }
       if (!ab && !ba) {
         out.push(<line key={key} className="link" x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} />);
       } else if (ab && ba) {
@@ -129,10 +148,15 @@ function Links({ servers, places, cutLinks }: { servers: string[]; places: Map<s
       }
     }
   }
-  return <g className="links">{out}</g>;
+  return (
+    <g className="links">
+      {out}
+      {hits}
+    </g>
+  );
 }
 
-function Message({ m, places }: { m: MessageDot; places: Map<string, Place> }) {
+function Message({ m, places, selected, onClick }: { m: MessageDot; places: Map<string, Place>; selected: boolean; onClick?: ClickAt }) {
   const a = places.get(m.from);
   const b = places.get(m.to);
   if (!a || !b) return null;
@@ -146,20 +170,22 @@ function Message({ m, places }: { m: MessageDot; places: Map<string, Place> }) {
   const doomed = m.lost || m.blocked;
   return (
     <circle
-      className={doomed ? 'msg msg-lost' : 'msg'}
+      className={`${doomed ? 'msg msg-lost' : 'msg'}${selected ? ' msg-selected' : ''}${onClick ? ' clickable' : ''}`}
       data-msg-kind={m.kind}
+      data-msg-id={m.id}
       cx={p.x}
       cy={p.y}
-      r={r}
+      r={selected ? r + 3 : r}
       fill={doomed ? '#ffffff' : color}
-      stroke={doomed ? color : d3.hsl(color).darker(0.8).formatHex()}
+      stroke={selected ? '#1d232b' : doomed ? color : d3.hsl(color).darker(0.8).formatHex()}
+      onClick={onClick ? (e) => onClick(e.clientX, e.clientY) : undefined}
     >
       <title>{`${title}: ${m.detail}`}</title>
     </circle>
   );
 }
 
-function Server({ v, place, nowMs, clusterSize }: { v: ServerView; place: Place; nowMs: number; clusterSize: number }) {
+function Server({ v, place, nowMs, clusterSize, selected, onClick }: { v: ServerView; place: Place; nowMs: number; clusterSize: number; selected: boolean; onClick?: ClickAt }) {
   const role = drawnRole(v);
   const fill = roleColor(role);
   const ink = textOn(fill);
@@ -171,11 +197,15 @@ function Server({ v, place, nowMs, clusterSize }: { v: ServerView; place: Place;
   const needed = majority(clusterSize);
   return (
     <g
-      className={`server server-${role}`}
+      className={`server server-${role}${selected ? ' server-selected' : ''}${onClick ? ' clickable' : ''}`}
       transform={`translate(${place.x},${place.y})`}
       data-node-id={v.id}
       data-role={role}
       data-term={v.currentTerm}
+      data-commit-index={v.commitIndex}
+      data-voted-for={v.votedFor ?? ''}
+      data-log-length={v.log.length}
+      onClick={onClick ? (e) => onClick(e.clientX, e.clientY) : undefined}
     >
       <title>{t('server.title', { id: v.id, role: t(`server.role.${role}`), term: v.currentTerm, commitIndex: v.commitIndex })}</title>
       {timer !== null && (
@@ -190,6 +220,7 @@ function Server({ v, place, nowMs, clusterSize }: { v: ServerView; place: Place;
           <path d={timerArc({ endAngle: 2 * Math.PI * timer }) ?? undefined} fill={timerColor(timer)} />
         </g>
       )}
+      {selected && <circle className="select-ring" r={NODE_R + 15} />}
       {role === 'leader' && <circle className="leader-halo" r={NODE_R + 8} />}
       <circle className="server-body" r={NODE_R} fill={fill} />
       {role === 'crashed' && (
@@ -232,21 +263,38 @@ function Client({ id, place }: { id: string; place: Place }) {
   );
 }
 
-export function ClusterView({ frame }: { frame: Frame }) {
+export interface ClusterViewProps {
+  frame: Frame;
+  selectedServer?: string | null;
+  selectedMessage?: number | null;
+  onServerClick?: (id: string, x: number, y: number) => void;
+  onLinkClick?: (a: string, b: string, x: number, y: number) => void;
+  onMessageClick?: (id: number, x: number, y: number) => void;
+}
+
+export function ClusterView({ frame, selectedServer = null, selectedMessage = null, onServerClick, onLinkClick, onMessageClick }: ClusterViewProps) {
   const ids = frame.servers.map((s) => s.id);
   const { places, height } = layout(ids, frame.clients);
   return (
     <svg className="cluster" viewBox={`0 0 ${VIEW_W} ${height}`} role="img" aria-label={t('cluster.label')} data-testid="cluster">
-      <Links servers={ids} places={places} cutLinks={frame.cutLinks} />
+      <Links servers={ids} places={places} cutLinks={frame.cutLinks} onLinkClick={onLinkClick} />
       {frame.clients.map((c) => (
         <Client key={c} id={c} place={places.get(c)!} />
       ))}
       {frame.servers.map((v) => (
-        <Server key={v.id} v={v} place={places.get(v.id)!} nowMs={frame.nowMs} clusterSize={ids.length} />
+        <Server
+          key={v.id}
+          v={v}
+          place={places.get(v.id)!}
+          nowMs={frame.nowMs}
+          clusterSize={ids.length}
+          selected={v.id === selectedServer}
+          onClick={onServerClick ? (x, y) => onServerClick(v.id, x, y) : undefined}
+        />
       ))}
       <g className="messages">
         {frame.messages.map((m) => (
-          <Message key={m.id} m={m} places={places} />
+          <Message key={m.id} m={m} places={places} selected={m.id === selectedMessage} onClick={onMessageClick ? (x, y) => onMessageClick(m.id, x, y) : undefined} />
         ))}
       </g>
     </svg>

@@ -10,9 +10,6 @@ export interface ControlsProps {
   scenarios: string[];
   scenario: string;
   seed: number | null;
-  nowMs: number | null;
-  events: number | null;
-  traceHash: string | null;
   canRun: boolean;
   onToggle(): void;
   onStep(): void;
@@ -20,10 +17,15 @@ export interface ControlsProps {
   onSpeed(speed: number): void;
   onScenario(name: string): void;
   onSeed(seed: number): void;
+  stopAtEnd: boolean;
+  onStopAtEnd(value: boolean): void;
+  onCustom(): void;
+  onHelp(): void;
 }
 
 function playLabel(player: PlayerStateValue): string {
   if (player === 'held') return t('controls.continue');
+  if (player === 'ended') return t('controls.playOn');
   if (player === 'playing' || player === 'hidden') return t('controls.pause');
   return t('controls.play');
 }
@@ -38,7 +40,7 @@ export function Controls(p: ControlsProps) {
   const scenarioOptions = p.scenarios.includes(p.scenario) ? p.scenarios : [p.scenario, ...p.scenarios];
 
   return (
-    <footer className="controls" aria-label="controls">
+    <footer className="controls" aria-label={t('controls.label')}>
       <div className="control-group">
         <button
           type="button"
@@ -57,9 +59,9 @@ export function Controls(p: ControlsProps) {
         <button type="button" className="btn" data-testid="restart" title={t('controls.restartTitle')} onClick={p.onRestart}>
           {t('controls.restart')}
         </button>
-        {p.canRun && (
+        {p.canRun && p.player !== 'playing' && p.player !== 'paused' && p.player !== 'starting' && (
           <span className="player-state" data-testid="player-state">
-            {t(`controls.state.${p.player === 'starting' ? 'paused' : p.player}`)}
+            {t(`controls.state.${p.player}`)}
           </span>
         )}
       </div>
@@ -85,6 +87,9 @@ export function Controls(p: ControlsProps) {
             ))}
           </select>
         </label>
+        <button type="button" className="btn" data-testid="open-custom" onClick={p.onCustom} title={t('controls.customTitle')}>
+          {t('controls.custom')}
+        </button>
         <label title={t('controls.seedTitle')}>
           {t('controls.seed')}
           <input
@@ -101,25 +106,14 @@ export function Controls(p: ControlsProps) {
           />
         </label>
       </div>
-      <div className="control-group readouts">
-        <span className="readout">
-          <span className="readout-label">{t('controls.simTime')}</span>
-          <span className="readout-value" data-testid="sim-time">
-            {p.nowMs === null ? '—' : `${p.nowMs.toFixed(1)} ms`}
-          </span>
-        </span>
-        <span className="readout">
-          <span className="readout-label">{t('controls.events')}</span>
-          <span className="readout-value" data-testid="event-count">
-            {p.events ?? '—'}
-          </span>
-        </span>
-        <span className="readout">
-          <span className="readout-label">{t('controls.traceHash')}</span>
-          <span className="readout-value hash" data-testid="trace-hash">
-            {p.traceHash ?? '—'}
-          </span>
-        </span>
+      <div className="control-group">
+        <label className="check" title={t('controls.stopAtEndTitle')}>
+          <input type="checkbox" data-testid="stop-at-end" checked={p.stopAtEnd} onChange={(e) => p.onStopAtEnd(e.target.checked)} />
+          {t('controls.stopAtEnd')}
+        </label>
+        <button type="button" className="btn btn-small" data-testid="open-help" onClick={p.onHelp} title={t('controls.helpTitle')}>
+          ?
+        </button>
       </div>
     </footer>
   );

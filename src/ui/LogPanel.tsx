@@ -30,18 +30,24 @@ function useColumns(): [RefObject<HTMLDivElement | null>, number] {
   return [ref, columns];
 }
 
-function LogBox({ index, term, command, committed }: { index: number; term: number; command: string; committed: boolean }) {
+/** How an entry compares with the current leader's entry at the same index. */
+type Conflict = 'none' | 'differs' | 'extra';
+
+function LogBox({ index, term, command, committed, conflict }: { index: number; term: number; command: string; committed: boolean; conflict: Conflict }) {
   const c = termColor(term);
   const style = committed
     ? { background: c, color: textOn(c), borderColor: c }
     : { background: '#ffffff', color: darker(c), borderColor: c };
+  const base = t(committed ? 'logs.entryTitle' : 'logs.entryTitleUncommitted', { index, term, command });
+  const title = conflict === 'none' ? base : t(conflict === 'differs' ? 'logs.conflictTitle' : 'logs.extraTitle', { entry: base });
   return (
     <span
-      className={committed ? 'entry entry-committed' : 'entry entry-uncommitted'}
+      className={`entry ${committed ? 'entry-committed' : 'entry-uncommitted'}${conflict !== 'none' ? ' entry-conflict' : ''}`}
       style={style}
       data-index={index}
       data-term={term}
-      title={t(committed ? 'logs.entryTitle' : 'logs.entryTitleUncommitted', { index, term, command })}
+      data-conflict={conflict !== 'none' ? conflict : undefined}
+      title={title}
     >
       {term}
     </span>
@@ -76,15 +82,31 @@ function Kv({ v }: { v: ServerView }) {
   );
 }
 
-export function LogPanel({ servers }: { servers: ServerView[] }) {
+export function LogPanel({ servers, leaderId = null, selected = null, onSelect }: { servers: ServerView[]; leaderId?: string | null; selected?: string | null; onSelect?: (id: string) => void }) {
   const [headerRef, columns] = useColumns();
+  const leader = leaderId ? servers.find((s) => s.id === leaderId) ?? null : null;
+  const conflictAt = (v: ServerView, index: number, term: number): Conflict => {
+    if (!leader || v.id === leader.id) return 'none';
+    if (index > leader.log.length) return 'extra';
+    return leader.log[index - 1].term !== term ? 'differs' : 'none';
+  };
   const maxLen = Math.max(0, ...servers.map((s) => s.log.length));
   const first = Math.max(1, maxLen - columns + 1);
   const indexes: number[] = [];
   for (let i = first; i <= Math.max(maxLen, first); i++) indexes.push(i);
   return (
-    <section className="panel logs" aria-label={t('logs.title')}>
-      <h2>{t('logs.title')}</h2>
+    <section className="panel logs" aria-label={t('logs.title')} data-testid="logs">
+      <div className="panel-head">
+        <h2>{t('logs.title')}</h2>
+        <span className="logs-key">
+          <span className="entry entry-committed mini" style={{ background: termColor(2), borderColor: termColor(2), color: '#fff' }}>2</span>
+          {t('legend.committed')}
+          <span className="entry entry-uncommitted mini" style={{ background: '#fff', borderColor: termColor(2), color: termColor(2) }}>2</span>
+          {t('legend.uncommitted')}
+          <span className="entry entry-uncommitted entry-conflict mini" style={{ background: '#fff', borderColor: termColor(3), color: termColor(3) }}>3</span>
+          {leader ? t('logs.conflictKey', { leader: leader.id }) : t('logs.conflictKeyNoLeader')}
+        </span>
+      </div>
       <div className="log-grid">
         <div className="log-row log-header">
           <div className="log-who">{t('logs.index')}</div>
@@ -102,19 +124,29 @@ export function LogPanel({ servers }: { servers: ServerView[] }) {
           const role = v.up ? v.role : 'crashed';
           const shown = v.log.slice(first - 1);
           return (
-            <div key={v.id} className={`log-row log-${role}`} data-testid={`log-${v.id}`} data-commit-index={v.commitIndex}>
-              <div className="log-who">
+            <div key={v.id} className={`log-row log-${role}${v.id === selected ? ' log-selected' : ''}`} data-testid={`log-${v.id}`} data-commit-index={v.commitIndex}>
+              <button type="button" className="log-who" onClick={onSelect ? () => onSelect(v.id) : undefined} title={t('logs.selectTitle', { id: v.id })}>
                 <span className="role-dot" style={{ background: roleColor(role) }} />
                 <span className="log-id">{v.id}</span>
-                <div className="log-meta">{t('logs.commitIndex', { commitIndex: v.commitIndex })}</div>
-              </div>
+                <span className="log-meta">{t('logs.commitIndex', { commitIndex: v.commitIndex })}</span>
+                <span className="log-meta">{t('logs.lastApplied', { lastApplied: v.lastApplied })}</span>
+              </button>
               <div className="log-entries">
                 {v.log.length === 0 ? (
                   <span className="log-empty">{t('logs.empty')}</span>
                 ) : (
                   shown.map((e, k) => {
                     const index = first + k;
-                    return <LogBox key={index} index={index} term={e.term} command={commandText(e.command)} committed={index <= v.commitIndex} />;
+                    return (
+                      <LogBox
+                        key={index}
+                        index={index}
+                        term={e.term}
+                        command={commandText(e.command)}
+                        committed={index <= v.commitIndex}
+                        conflict={conflictAt(v, index, e.term)}
+                      />
+                    );
                   })
                 )}
               </div>

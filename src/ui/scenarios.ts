@@ -7,7 +7,9 @@ import { parseScenario } from '../scenario/parse';
 import { ScenarioRunner } from '../scenario/runner';
 import type { Scenario } from '../scenario/types';
 import type { HistoryRecord } from '../sim/types';
+import { scenarioYaml } from '../timetravel/record';
 import { t } from './strings';
+import type { Workbench } from './workbench';
 
 const files = import.meta.glob('/scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -28,8 +30,8 @@ export function defaultScenarioName(): string {
 }
 
 export type LoadedRun =
-  | { ok: true; name: string; seed: number; scenario: Scenario; runner: ScenarioRunner }
-  | { ok: false; name: string; seed: number | null; error: string };
+  | { ok: true; name: string; seed: number; scenario: Scenario; text: string; runner: ScenarioRunner }
+  | { ok: false; name: string; seed: number | null; error: string; text?: string };
 
 /** Linearizability for `expect: { linearizable }` steps (wall-clock bounded, outside the engine). */
 function linearizable(history: HistoryRecord[]): { ok: boolean | null; detail: string } {
@@ -47,33 +49,80 @@ export function loadRun(name: string, seed: number | null): LoadedRun {
     const list = [...bundledScenarios.keys()].join(', ');
     return { ok: false, name, seed, error: list ? t('error.unknownScenario', { name, list }) : t('error.noScenarios') };
   }
+  return loadRunText(name, text, `scenarios/${name}.yaml`, seed);
+}
+
+/** Builds a run from scenario text (a bundled file or a custom cluster built in the page). */
+export function loadRunText(name: string, text: string, file: string, seed: number | null): LoadedRun {
   try {
-    const scenario = parseScenario(text, `scenarios/${name}.yaml`);
+    const scenario = parseScenario(text, file);
     const effectiveSeed = seed ?? scenario.seed;
     const runner = new ScenarioRunner(scenario, { seed: effectiveSeed, honourPauses: true, linearizable });
-    return { ok: true, name, seed: effectiveSeed, scenario, runner };
+    return { ok: true, name, seed: effectiveSeed, scenario, text, runner };
   } catch (e) {
     // ScenarioError's message is already "file:line:column: key: reason".
     const msg = e instanceof Error ? e.message : String(e);
-    return { ok: false, name, seed, error: msg.startsWith('scenarios/') ? msg : `scenarios/${name}.yaml: ${msg}` };
+    return { ok: false, name, seed, text, error: msg.startsWith(file) ? msg : `${file}: ${msg}` };
   }
+}
+
+/** The settings of a "new custom cluster" (ms of simulated time, rates 0..1). */
+export interface CustomCluster {
+  nodes: number;
+  heartbeatMs: number;
+  electionTimeoutMs: [number, number];
+  latencyMs: [number, number];
+  dropRate: number;
+  clients: number;
+  seed: number;
+}
+
+export const CUSTOM_NAME = 'custom';
+export const CUSTOM_FILE = 'custom-cluster.yaml';
+
+/** The defaults of the custom-cluster dialog, taken from a scenario's cluster when one is open. */
+export function customFrom(s: Scenario | null): CustomCluster {
+  const c = s?.cluster;
+  return {
+    nodes: c ? c.nodes.length : 5,
+    heartbeatMs: c?.heartbeatMs ?? 50,
+    electionTimeoutMs: c ? [c.electionTimeoutMs[0], c.electionTimeoutMs[1]] : [150, 300],
+    latencyMs: c ? [c.network.latencyMs[0], c.network.latencyMs[1]] : [10, 20],
+    dropRate: c?.network.dropRate ?? 0,
+    clients: s ? s.clients.length : 1,
+    seed: s?.seed ?? 1,
+  };
 }
 
 /**
- * Runs a fresh run forward to simulated time `atMs` (the address's `at`), continuing past
- * presenter pauses, as the player would if Continue were pressed at each.
+ * The YAML text of a scenario with no steps for a custom cluster. It is parsed with
+ * `parseScenario` like any file, so bad settings are reported as "file:line:column: key: reason".
  */
-export function fastForward(runner: ScenarioRunner, atMs: number): void {
-  for (let guard = 0; guard < 10_000 && runner.sim.nowMs < atMs; guard++) {
-    const before = runner.sim.nowMs;
-    runner.advance(atMs);
-    if (runner.paused) runner.resume();
-    else if (runner.sim.nowMs === before) break;
-  }
+export function customYaml(c: CustomCluster): string {
+  return scenarioYaml({
+    title: c.nodes === 1 ? t('custom.scenarioTitleOne') : t('custom.scenarioTitle', { nodes: c.nodes }),
+    description: t('custom.scenarioDescription'),
+    seed: c.seed,
+    cluster: {
+      nodes: c.nodes,
+      heartbeatMs: c.heartbeatMs,
+      electionTimeoutMs: c.electionTimeoutMs,
+      network: { latencyMs: c.latencyMs, dropRate: c.dropRate },
+    },
+    clients: Array.from({ length: Math.max(1, c.clients) }, (_, i) => `c${i + 1}`),
+    steps: [],
+  });
 }
 
-/** Processes exactly one event, continuing past a presenter pause first (the Step control). */
-export function stepOneEvent(runner: ScenarioRunner): number {
-  if (runner.paused) runner.resume();
-  return runner.advance(Infinity, 1);
+/**
+ * Runs a fresh workbench forward to simulated time `atMs` (the address's `at`), continuing past
+ * presenter pauses (each Continue is recorded), as the player would if Continue were pressed at each.
+ */
+export function fastForward(wb: Workbench, atMs: number): void {
+  for (let guard = 0; guard < 10_000 && wb.position.timeMs < atMs; guard++) {
+    const before = wb.position.timeMs;
+    wb.advance(atMs, Infinity);
+    if (wb.runner.paused) wb.resumeIfHeld();
+    else if (wb.position.timeMs === before) break;
+  }
 }
