@@ -173,6 +173,13 @@ export class TimeMachine {
     return p.head.sim.trace.slice(Math.max(0, p.traceLen - need), p.traceLen).concat(own);
   }
 
+  /** How many trace events the run at the cursor has (without copying its trace). */
+  cursorTraceLength(): number {
+    const r = this.cursorRunner;
+    const p = this.prefixOf.get(r);
+    return r.sim.trace.length + (p ? p.traceLen : 0);
+  }
+
   /** True when the cursor is behind the branch frontier (the user is looking at the past). */
   get inPast(): boolean {
     return this.cursorRunner !== this.head;
