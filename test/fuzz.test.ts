@@ -56,7 +56,7 @@ describe('unsafe switches are caught by the checkers (bounds measured; see READM
   const cases: [string, number, string[]][] = [
     ['skipUpToDateCheck', 20, ['Leader Completeness', 'State Machine Safety']],
     ['noTruncateOnConflict', 50, ['Log Matching', 'State Machine Safety', 'Leader Completeness']],
-    ['forgetVoteOnRestart', 150, ['Election Safety', 'Leader Completeness', 'State Machine Safety']],
+    ['forgetVoteOnRestart', 150, ['Term and Vote Persistence', 'Election Safety', 'Leader Completeness', 'State Machine Safety']],
     ['commitPreviousTermEntries', 100, ['Leader Completeness', 'State Machine Safety']],
   ];
   for (const [flag, bound, props] of cases) {

@@ -69,3 +69,35 @@ describe('InvariantChecker (Raft paper Figure 3)', () => {
     expect(d.violations[0].property).toBe('State Machine Safety');
   });
 });
+
+describe('InvariantChecker: persistent state and replicas', () => {
+  it('Term and Vote Persistence: currentTerm going back, or a vote changing within a term, is reported', () => {
+    const c = new InvariantChecker();
+    c.onPersistentState('S1', 2, null, 1);
+    c.onPersistentState('S1', 2, 'S2', 2);
+    c.onPersistentState('S1', 3, null, 3); // a new term frees the vote
+    expect(c.ok).toBe(true);
+    c.onPersistentState('S1', 3, 'S3', 4);
+    c.onPersistentState('S1', 3, null, 5); // forgot its vote (e.g. votedFor not persisted)
+    expect(c.violations[0]).toMatchObject({ property: 'Term and Vote Persistence', atMs: 5 });
+    const d = new InvariantChecker();
+    d.onPersistentState('S1', 4, 'S1', 1);
+    d.onPersistentState('S1', 3, null, 2);
+    expect(d.violations[0].detail).toMatch(/went back from 4 to 3/);
+  });
+
+  it('Applied In Order and Replica Agreement', () => {
+    const c = new InvariantChecker();
+    c.onAppliedState('S1', 1, 'r1', 1);
+    c.onAppliedState('S1', 2, 'r2 x=1', 2);
+    c.onAppliedState('S2', 1, 'r1', 3);
+    c.onAppliedState('S2', 2, 'r2 x=1', 4);
+    c.onRestart('S1');
+    c.onAppliedState('S1', 1, 'r1', 5);
+    expect(c.ok).toBe(true);
+    c.onAppliedState('S1', 3, 'r3', 6);
+    expect(c.violations[0].property).toBe('Applied In Order');
+    c.onAppliedState('S3', 1, 'r1 different', 7);
+    expect(c.violations[1].property).toBe('Replica Agreement');
+  });
+});

@@ -56,7 +56,8 @@ describe('scenario content', () => {
   it('figure-8-unsafe: counting old-term replicas commits x=2, which is then lost (Leader Completeness, State Machine Safety)', () => {
     const { report } = run('figure-8-unsafe.yaml');
     const props = new Set(report.invariants.violations.map((v) => v.property));
-    expect(props).toEqual(new Set(['Leader Completeness', 'State Machine Safety']));
+    expect(props.has('Leader Completeness')).toBe(true);
+    expect(props.has('State Machine Safety')).toBe(true);
     expect(report.final.nodes.find((n) => n.id === 'S5')!.kv.x).toBe('3');
     expect(report.final.nodes.find((n) => n.id === 'S2')!.kv.x).toBe('2');
   });

@@ -12,7 +12,13 @@ export type SafetyProperty =
   | 'Leader Append-Only'
   | 'Log Matching'
   | 'Leader Completeness'
-  | 'State Machine Safety';
+  | 'State Machine Safety'
+  /** currentTerm never decreases, and votedFor never changes within a term (across restarts too). */
+  | 'Term and Vote Persistence'
+  /** A server applies indexes 1, 2, 3, … with no gap or repeat (restarting from 1 after a crash). */
+  | 'Applied In Order'
+  /** Two servers at the same lastApplied hold identical KV contents and revision. */
+  | 'Replica Agreement';
 
 export interface Violation {
   property: SafetyProperty;
@@ -61,6 +67,11 @@ export class InvariantChecker {
   /** State Machine Safety: the entry applied at each index, and by whom first. */
   private applied: LogEntry[] = [];
   private appliedBy: NodeId[] = [];
+  /** Per server: last seen currentTerm and votedFor, and last applied index. */
+  private termVote = new Map<NodeId, { term: number; votedFor: NodeId | null }>();
+  private lastApplied = new Map<NodeId, number>();
+  /** The KV state (revision and contents, as text) after applying each index, by the first server to apply it. */
+  private stateAt: string[] = [];
   /** Violations already reported, to report each problem once. */
   private reported = new Set<string>();
 
@@ -201,6 +212,56 @@ export class InvariantChecker {
     }
   }
 
+  /**
+   * After every step of a server: currentTerm must not decrease and votedFor must not change
+   * within a term (both are persistent, Figure 2), restarts included.
+   */
+  onPersistentState(id: NodeId, currentTerm: number, votedFor: NodeId | null, atMs: number): void {
+    const prev = this.termVote.get(id);
+    if (prev) {
+      if (currentTerm < prev.term) {
+        this.report(`tv:${id}:t${currentTerm}`, {
+          property: 'Term and Vote Persistence', atMs, nodes: [id],
+          detail: `${id}'s currentTerm went back from ${prev.term} to ${currentTerm}`,
+        });
+      } else if (currentTerm === prev.term && prev.votedFor !== null && votedFor !== prev.votedFor) {
+        this.report(`tv:${id}:v${currentTerm}`, {
+          property: 'Term and Vote Persistence', atMs, nodes: [id],
+          detail: `${id}'s vote in term ${currentTerm} changed from ${prev.votedFor} to ${votedFor ?? 'nobody'}`,
+        });
+      }
+    }
+    if (!prev || prev.term !== currentTerm || prev.votedFor !== votedFor) this.termVote.set(id, { term: currentTerm, votedFor });
+  }
+
+  /** A server restarted: it applies from index 1 again. */
+  onRestart(id: NodeId): void {
+    this.lastApplied.set(id, 0);
+  }
+
+  /**
+   * `id` applied `index` and its KV state is now `state` (revision and contents as text): indexes
+   * must come in order, and every server at this lastApplied must hold the same state.
+   */
+  onAppliedState(id: NodeId, index: number, state: string, atMs: number): void {
+    const last = this.lastApplied.get(id) ?? 0;
+    if (index !== last + 1) {
+      this.report(`ao:${id}:${index}`, {
+        property: 'Applied In Order', atMs, nodes: [id],
+        detail: `${id} applied index ${index} right after index ${last}`,
+      });
+    }
+    this.lastApplied.set(id, index);
+    const first = this.stateAt[index];
+    if (first === undefined) this.stateAt[index] = state;
+    else if (first !== state) {
+      this.report(`ra:${index}`, {
+        property: 'Replica Agreement', atMs, nodes: [id],
+        detail: `${id}'s key-value store after applying index ${index} differs from another server's at the same index`,
+      });
+    }
+  }
+
   /** An independent copy (for checkpoints). */
   clone(): InvariantChecker {
     const c = new InvariantChecker();
@@ -215,6 +276,9 @@ export class InvariantChecker {
     c.applied = this.applied.slice();
     c.appliedBy = this.appliedBy.slice();
     c.reported = new Set(this.reported);
+    c.termVote = new Map(this.termVote);
+    c.lastApplied = new Map(this.lastApplied);
+    c.stateAt = this.stateAt.slice();
     return c;
   }
 }

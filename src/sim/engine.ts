@@ -448,6 +448,7 @@ export class Simulation {
           break; // handled by the caller that proposed
       }
     }
+    if (this.checker) this.checker.onPersistentState(s.id, s.raft.currentTerm, s.raft.votedFor, this.nowMs);
     if (this.checker && s.raft.commitIndex > commitBefore) {
       const leaders: CheckedNode[] = [];
       for (const o of this.servers.values()) if (o.up && o.raft.role === 'leader') leaders.push(this.checked(o));
@@ -464,6 +465,7 @@ export class Simulation {
   private apply(s: SimServer, index: number, entry: LogEntry): void {
     this.checker?.onApplied(s.id, index, entry, this.nowMs);
     const result = s.sm.applyCommand(entry.command);
+    if (this.checker) this.checker.onAppliedState(s.id, index, kvStateText(s.sm.store.revision, s.sm.store.entries()), this.nowMs);
     const cmd = entry.command;
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
@@ -655,6 +657,7 @@ export class Simulation {
     s.up = true;
     s.raft = this.makeRaft(id, s.raft.persistent);
     s.sm = new KvStateMachine();
+    this.checker?.onRestart(id);
     this.fault('restart', [id]);
     this.execute(s, s.raft.start(), 0);
   }
@@ -732,6 +735,13 @@ export class Simulation {
     this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText: describeOp(spec), ...(options.via ? { server: options.via } : {}) });
     return c.submit(spec, options);
   }
+}
+
+/** A server's KV state as text, to compare replicas at the same lastApplied. */
+function kvStateText(revision: number, entries: Record<string, string>): string {
+  let t = String(revision);
+  for (const k in entries) t += '\u0000' + k + '\u0001' + entries[k];
+  return t;
 }
 
 /** Draws are kept to 0.01 ms (10 µs) so times read well; still far finer than any latency. */
