@@ -26,7 +26,11 @@ import { playerMachine, type PlayerStateValue } from './playerMachine';
 import {
   bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, customFrom, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun,
 } from './scenarios';
-import { t } from './strings';
+import { LinkError, decodeLink } from '../share/link';
+import { importTrace } from '../share/traceFile';
+import { recordingYaml } from '../timetravel/record';
+import { download, replayInto, savedTrace, savedYaml, shareUrl } from './share';
+import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from './strings';
 import { TimeBar } from './TimeBar';
 import { Timeline, type TimelineApi } from './Timeline';
 import { readUrl, writeUrl } from './url';
@@ -51,6 +55,11 @@ export interface RaftsimHooks {
   branches(): { id: number; parent: number | null; label: string }[];
   inPast(): boolean;
   leader(): string | null;
+  /** The texts "Save as scenario" and "Export trace" would download now. */
+  savedYaml(): string;
+  savedTrace(): string;
+  /** The current language. */
+  lang(): string;
   /** Screen coordinates of timeline marks. */
   timeline: TimelineApi;
 }
@@ -65,7 +74,42 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string };
+type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };
+
+/** Builds a run from scenario text and plays its `replay` section, if any (then it is paused). */
+function openRecorded(name: string, text: string, file: string, seed: number | null): { opened: Opened; error: string | null } {
+  const run = loadRunText(name, text, file, seed);
+  const o = open(run, null);
+  if (o.opened.ok && o.opened.wb.scenario.replay) {
+    try {
+      replayInto(o.opened.wb, o.opened.wb.scenario.replay);
+    } catch (e) {
+      return { opened: o.opened, error: errorText(e) };
+    }
+  }
+  return o;
+}
+
+/** Opens the run a share link in the address's hash describes (null when the hash holds no link). */
+function openFromHash(hash: string): { opened: Opened; error: string | null; lang: Locale | null } | null {
+  if (!/(?:^#?|&)r=/.test(hash)) return null;
+  try {
+    const link = decodeLink(hash);
+    const lang = link.lang === 'zh' || link.lang === 'en' ? link.lang : null;
+    if (link.library !== undefined) {
+      const base = bundledScenarios.get(link.library);
+      if (base === undefined) return { ...open(loadRun(link.library, link.seed), null), lang };
+      const text = link.replay ? recordingYaml(base, link.replay) : base;
+      return { ...openRecorded(link.library, text, `scenarios/${link.library}.yaml`, link.seed), lang };
+    }
+    const yaml = link.yaml ?? '';
+    const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;
+    return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed), lang };
+  } catch (e) {
+    const reason = e instanceof LinkError ? e.reason : errorText(e);
+    return { opened: { ok: false, name: defaultScenarioName(), seed: null, error: reason, title: t('share.linkErrorTitle') }, error: null, lang: null };
+  }
+}
 
 function open(run: LoadedRun, atMs: number | null): { opened: Opened; error: string | null } {
   if (!run.ok) return { opened: { ok: false, name: run.name, seed: run.seed, error: run.error }, error: null };
@@ -95,7 +139,17 @@ function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
 
 export function App() {
   const [initial] = useState(() => readUrl(window.location.search));
-  const [first] = useState(() => open(loadRun(initial.scenario ?? defaultScenarioName(), initial.seed), initial.atMs));
+  const [fromLink] = useState(() => openFromHash(window.location.hash));
+  const [lang, setLang] = useState<Locale>(() => {
+    const l = fromLink?.lang ?? initialLocale();
+    setLocale(l);
+    return l;
+  });
+  setLocale(lang);
+  const [first] = useState(() => fromLink ?? open(loadRun(initial.scenario ?? defaultScenarioName(), initial.seed), initial.atMs));
+  const [presenter, setPresenter] = useState(() => new URLSearchParams(window.location.search).get('presenter') === '1');
+  const [embed] = useState(() => new URLSearchParams(window.location.search).get('embed') === '1');
+  const [linkText, setLinkText] = useState('');
   const [opened, setOpened] = useState<Opened>(first.opened);
   const [runError, setRunError] = useState<string | null>(first.error);
   const [, setTick] = useState(0);
@@ -106,7 +160,7 @@ export function App() {
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [clientVia, setClientVia] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
-  const [customText, setCustomText] = useState<string | null>(null);
+  const [customText, setCustomText] = useState<string | null>(() => (first.opened.ok && first.opened.wb.name === CUSTOM_NAME ? first.opened.wb.text : null));
 
   const wb = opened.ok ? opened.wb : null;
   const wbRef = useRef(wb);
@@ -143,7 +197,7 @@ export function App() {
         resume: () => nav((w) => w.resumeIfHeld()),
       },
     }),
-    { input: { speed: initial.speed, autoplay: initial.play && first.error === null } },
+    { input: { speed: initial.speed, autoplay: initial.play && first.error === null && fromLink === null } },
   );
   const player = snapshot.value as PlayerStateValue;
   const speed = snapshot.context.speed;
@@ -289,6 +343,38 @@ export function App() {
     [send],
   );
 
+  /** Opens a scenario file (.yaml, its replay is played) or an exported trace (.json). */
+  const openFile = (fileName: string, text: string) => {
+    let o: { opened: Opened; error: string | null };
+    let yaml = text;
+    let expectHash: string | null = null;
+    try {
+      let seed: number | null = null;
+      if (/\.json$/i.test(fileName)) {
+        const tf = importTrace(text, fileName);
+        yaml = recordingYaml(tf.scenario.yaml, tf.replay);
+        seed = tf.seed;
+        expectHash = tf.traceHash;
+      }
+      o = openRecorded(CUSTOM_NAME, yaml, fileName, seed);
+    } catch (e) {
+      say(t('share.fileError', { message: errorText(e) }));
+      return;
+    }
+    if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+    wbRef.current = o.opened.ok ? o.opened.wb : null;
+    runErrorRef.current = o.error;
+    setCustomText(yaml);
+    setRunError(o.error);
+    setOpened(o.opened);
+    setSelectedMessage(null);
+    setSelectedServer(null);
+    setMenu(null);
+    if (o.opened.ok && expectHash !== null && o.opened.wb.runner.sim.traceHash !== expectHash) {
+      say(t('share.fileError', { message: `${fileName}: traceHash ${o.opened.wb.runner.sim.traceHash} ≠ ${expectHash}` }));
+    }
+  };
+
   const restart = () => {
     const name = opened.ok ? opened.wb.name : opened.name;
     const seed = opened.ok ? opened.wb.seed : opened.seed;
@@ -354,6 +440,15 @@ export function App() {
       branches: () => (w()?.tm.branches ?? []).map((b) => ({ id: b.id, parent: b.parent, label: branchLabel(b) })),
       inPast: () => w()?.tm.inPast ?? false,
       leader: () => w()?.runner.sim.leader()?.id ?? null,
+      savedYaml: () => {
+        const x = w();
+        return x ? savedYaml(x) : '';
+      },
+      savedTrace: () => {
+        const x = w();
+        return x ? savedTrace(x) : '';
+      },
+      lang: () => getLocale(),
       timeline,
     };
     return () => {
@@ -361,7 +456,9 @@ export function App() {
     };
   }, [actorRef]);
 
-  const title = wb ? wb.scenario.title : t('error.title');
+  const zhText = lang === 'zh' && wb ? wb.scenario.i18n.zh : undefined;
+  const title = wb ? zhText?.title ?? wb.scenario.title : opened.ok ? t('error.title') : opened.title ?? t('error.title');
+  const description = wb ? zhText?.description ?? wb.scenario.description : '';
   useEffect(() => {
     document.title = `${title} — ${t('app.title')}`;
   }, [title]);
@@ -378,12 +475,12 @@ export function App() {
   };
 
   return (
-    <div className="app" data-player={player}>
-      <CaptionBar title={title} description={wb ? wb.scenario.description : ''} frame={frame} />
+    <div className={`app${presenter ? ' presenter' : ''}${embed ? ' embed' : ''}`} data-player={player} data-presenter={presenter ? '1' : '0'} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
+      <CaptionBar title={title} description={description} frame={frame} />
       {!wb || !frame ? (
         <main className="main main-error">
           <section className="panel error-panel" role="alert" data-testid="error-panel">
-            <h2>{t('error.title')}</h2>
+            <h2>{title}</h2>
             <pre className="error-message">{opened.ok ? '' : opened.error}</pre>
             <p>{t('error.hint')}</p>
           </section>
@@ -521,6 +618,33 @@ export function App() {
         onStopAtEnd={(value) => send({ type: 'SET_STOP_AT_END', value })}
         onCustom={() => setDialog('custom')}
         onHelp={() => setDialog('help')}
+        lang={lang}
+        onLang={(l) => {
+          setLocale(l);
+          saveLocale(l);
+          setLang(l);
+        }}
+        shareUrl={linkText}
+        onCopyLink={() => {
+          const w = wbRef.current;
+          if (!w) return;
+          const url = shareUrl(w, lang);
+          setLinkText(url);
+          const clip = navigator.clipboard?.writeText(url);
+          if (clip) clip.then(() => say(t('share.copied')), () => say(t('share.copyFailed')));
+          else say(t('share.copyFailed'));
+        }}
+        onSaveYaml={() => {
+          const w = wbRef.current;
+          if (w) download(`${w.name}-recording.yaml`, savedYaml(w), 'application/yaml');
+        }}
+        onExportTrace={() => {
+          const w = wbRef.current;
+          if (w) download(`${w.name}-trace.json`, savedTrace(w), 'application/json');
+        }}
+        onOpenFile={openFile}
+        presenter={presenter}
+        onPresenter={setPresenter}
       />
       {menu && frame && sim && (
         <Menu

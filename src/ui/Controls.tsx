@@ -1,7 +1,7 @@
 /** The control bar: play/pause, step, restart, speed, scenario, seed, and the run's clock. */
 import { useEffect, useState } from 'react';
 import type { PlayerStateValue } from './playerMachine';
-import { t } from './strings';
+import { t, type Locale } from './strings';
 import { SPEEDS, parseSeed, speedText } from './url';
 
 export interface ControlsProps {
@@ -21,7 +21,23 @@ export interface ControlsProps {
   onStopAtEnd(value: boolean): void;
   onCustom(): void;
   onHelp(): void;
+  lang: Locale;
+  onLang(lang: Locale): void;
+  /** The last copied share link ('' before the first copy). */
+  shareUrl: string;
+  onCopyLink(): void;
+  onSaveYaml(): void;
+  onExportTrace(): void;
+  onOpenFile(fileName: string, text: string): void;
+  presenter: boolean;
+  onPresenter(on: boolean): void;
 }
+
+/** Language names are written in their own language, so anyone can find theirs. */
+const LANGUAGES: { value: Locale; label: string }[] = [
+  { value: 'en', label: 'English' },
+  { value: 'zh', label: '简体中文' },
+];
 
 function playLabel(player: PlayerStateValue): string {
   if (player === 'held') return t('controls.continue');
@@ -111,9 +127,55 @@ export function Controls(p: ControlsProps) {
           <input type="checkbox" data-testid="stop-at-end" checked={p.stopAtEnd} onChange={(e) => p.onStopAtEnd(e.target.checked)} />
           {t('controls.stopAtEnd')}
         </label>
+        <label className="check" title={t('presenter.toggleTitle')}>
+          <input type="checkbox" data-testid="presenter" checked={p.presenter} onChange={(e) => p.onPresenter(e.target.checked)} />
+          {t('presenter.toggle')}
+        </label>
+        <label title={t('controls.languageTitle')}>
+          {t('controls.language')}
+          <select data-testid="language" value={p.lang} onChange={(e) => p.onLang(e.target.value === 'zh' ? 'zh' : 'en')}>
+            {LANGUAGES.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" className="btn btn-small" data-testid="open-help" onClick={p.onHelp} title={t('controls.helpTitle')}>
           ?
         </button>
+      </div>
+      <div className="control-group share-group">
+        <button type="button" className="btn" data-testid="copy-link" disabled={!p.canRun} title={t('share.copyTitle')} onClick={p.onCopyLink}>
+          {t('share.copy')}
+        </button>
+        {p.shareUrl && (
+          <input className="share-url" data-testid="share-url" aria-label={t('share.url')} readOnly value={p.shareUrl} onFocus={(e) => e.target.select()} />
+        )}
+        <button type="button" className="btn" data-testid="save-yaml" disabled={!p.canRun} title={t('share.saveYamlTitle')} onClick={p.onSaveYaml}>
+          {t('share.saveYaml')}
+        </button>
+        <button type="button" className="btn" data-testid="export-trace" disabled={!p.canRun} title={t('share.exportTraceTitle')} onClick={p.onExportTrace}>
+          {t('share.exportTrace')}
+        </button>
+        <label className="btn file-button" title={t('share.openFileTitle')}>
+          {t('share.openFile')}
+          <input
+            type="file"
+            data-testid="open-file"
+            accept=".yaml,.yml,.json"
+            className="visually-hidden-file"
+            onChange={(e) => {
+              const input = e.target;
+              const f = input.files?.[0];
+              if (!f) return;
+              void f.text().then((text) => {
+                p.onOpenFile(f.name, text);
+                input.value = '';
+              });
+            }}
+          />
+        </label>
       </div>
     </footer>
   );

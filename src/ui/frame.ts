@@ -2,6 +2,7 @@
  * A frame: a plain-data snapshot of the run at the time-machine cursor that the components draw.
  * Built fresh on each render; reading only, never changing the simulation.
  */
+import { getLocale } from './strings';
 import type { Simulation } from '../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../sim/types';
 import type { Position } from '../timetravel/timeMachine';
@@ -135,7 +136,7 @@ function lastCaption(trace: TraceEvent[], cursorLen: number): string | null {
   for (let k = c.at.length - 1; k >= 0; k--) {
     if (c.at[k] < cursorLen) {
       const e = trace[c.at[k]];
-      return e.kind === 'caption' ? e.text : null;
+      return e.kind === 'caption' ? (getLocale() === 'zh' && e.zh ? e.zh : e.text) : null;
     }
   }
   return null;
