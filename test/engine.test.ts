@@ -222,3 +222,40 @@ describe('clients', () => {
     expect(lin.record!.response).toMatchObject({ ok: false, error: 'notLeader' });
   });
 });
+
+describe('pause and resume a server', () => {
+  it('a paused server keeps its state and handles nothing; on resume it takes the held messages and timers', () => {
+    const sim = new Simulation(base());
+    sim.runUntil(1000);
+    const leader = sim.leader()!.id;
+    const follower = sim.serverIds.find((id) => id !== leader)!;
+    const before = sim.view(follower);
+    sim.pauseServer(follower);
+    sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { via: leader, retry: true, withinMs: 3000 });
+    sim.runUntil(1400);
+    const during = sim.view(follower);
+    expect(during.up).toBe(true);
+    expect(during.log.length).toBe(before.log.length); // nothing handled while paused
+    expect(sim.server(follower).held.length).toBeGreaterThan(0);
+    expect(sim.view(leader).kv.kvs.x.value).toBe('1'); // the other four still commit
+    sim.resumeServer(follower);
+    expect(sim.server(follower).held).toEqual([]);
+    sim.runUntil(1800);
+    expect(sim.view(follower).kv.kvs.x.value).toBe('1');
+    expect(sim.checker!.violations).toEqual([]);
+  });
+
+  it('pausing the leader long enough lets the others elect a new one; on resume it steps down', () => {
+    const sim = new Simulation(base());
+    sim.runUntil(1000);
+    const old = sim.leader()!.id;
+    const term = sim.server(old).raft.currentTerm;
+    sim.pauseServer(old);
+    sim.runUntil(2000);
+    expect(sim.leader()!.raft.currentTerm).toBeGreaterThan(term);
+    sim.resumeServer(old);
+    sim.runUntil(2500);
+    expect(sim.server(old).raft.role).toBe('follower');
+    expect(sim.checker!.violations).toEqual([]);
+  });
+});

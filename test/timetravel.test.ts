@@ -103,3 +103,19 @@ describe('TimeMachine', () => {
     expect(tm.actions()).toEqual([]);
   });
 });
+
+describe('TimeMachine: pause and resume a server', () => {
+  it('replays pause/resume actions exactly when travelling back over them', () => {
+    const tm = new TimeMachine(fresh(), { checkpointEveryEvents: 30 });
+    tm.advance(700);
+    tm.act({ kind: 'pauseServer', node: 'S2' });
+    tm.advance(1300);
+    tm.act({ kind: 'resumeServer', node: 'S2' });
+    tm.advance(2000);
+    const end = state(tm.runner);
+    tm.seekTime(900);
+    expect(tm.runner.sim.server('S2').paused).toBe(true);
+    tm.advance(2000);
+    expect(state(tm.runner)).toBe(end);
+  });
+});

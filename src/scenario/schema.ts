@@ -428,7 +428,7 @@ const nodeRef = { type: 'string', pattern: NAME_PATTERN };
 const linkSettings = { type: 'object', additionalProperties: false, properties: networkProps() };
 /** One recorded user action (src/timetravel/timeMachine.ts UserAction), by its `kind`. */
 const actionSchemas = (): JsonSchema[] => [
-  ...['crash', 'restart', 'timeout', 'isolate', 'reconnect'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'node'], properties: { kind: { const: k }, node: nodeRef } })),
+  ...['crash', 'restart', 'timeout', 'isolate', 'reconnect', 'pauseServer', 'resumeServer'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'node'], properties: { kind: { const: k }, node: nodeRef } })),
   { type: 'object', additionalProperties: false, required: ['kind', 'groups'], properties: { kind: { const: 'partition' }, groups: { type: 'array', items: { type: 'array', items: nodeRef } } } },
   ...['cut', 'restoreLink'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'from', 'to', 'both'], properties: { kind: { const: k }, from: nodeRef, to: nodeRef, both: { type: 'boolean' } } })),
   { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'heal' } } },

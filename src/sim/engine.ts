@@ -10,7 +10,7 @@ import { InvariantChecker, type CheckedNode } from '../check/invariants';
 import { KvStateMachine } from '../kv/store';
 import type { Command, KvOp } from '../kv/types';
 import { RaftNode } from '../raft/node';
-import { SAFE, type LogEntry, type NodeId, type PersistentState, type RaftEffect, type RaftInput, type UnsafeFlags } from '../raft/types';
+import { SAFE, type LogEntry, type NodeId, type PersistentState, type RaftEffect, type RaftInput, type RaftMessage, type UnsafeFlags } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
 import { TraceHasher } from './hash';
 import { EventHeap, type Scheduled } from './heap';
@@ -73,6 +73,10 @@ export class SimServer {
   /** Time of the election-timer event in the queue (it may be earlier than the deadline; see resetElectionTimer). */
   electionEventMs: number | null = null;
   pending = new Map<string, PendingRequest>();
+  /** Paused by the user: alive, but processing nothing; messages and fired timers wait for resume. */
+  paused = false;
+  held: MessageRecord[] = [];
+  heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
   constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
     this.raft = raft;
   }
@@ -88,6 +92,9 @@ export class SimServer {
     c.electionArmedMs = this.electionArmedMs;
     c.electionEventMs = this.electionEventMs;
     c.pending = new Map([...this.pending].map(([k, p]) => [k, { ...p }]));
+    c.paused = this.paused;
+    c.heldTimers = this.heldTimers.slice();
+    c.held = this.held.slice(); // re-pointed to the clone's records by Simulation.clone
     return c;
   }
 }
@@ -181,6 +188,7 @@ export class Simulation {
       map.records.set(r, copy);
       c.inFlight.add(copy);
     }
+    for (const s of c.servers.values()) s.held = s.held.map((r) => map.records.get(r) ?? r);
     c.messages = this.keepTrace ? this.messages.map((r) => map.records.get(r) ?? r) : [];
     c.trace = this.trace.slice();
     c.history = this.history.slice();
@@ -356,12 +364,20 @@ export class Simulation {
         const s = this.servers.get(e.node)!;
         s.electionDeadlineMs = null;
         s.electionEventMs = null;
+        if (s.paused) {
+          s.heldTimers.push('electionTimeout');
+          return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
+        }
         this.hasher.str('et').str(e.node).num(e.atMs);
         this.stepServer(s, { type: 'electionTimeout' });
         return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       }
       case 'heartbeatTimer': {
         const s = this.servers.get(e.node)!;
+        if (s.paused) {
+          s.heldTimers.push('heartbeatTimeout');
+          return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
+        }
         this.stepServer(s, { type: 'heartbeatTimeout' });
         return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
       }
@@ -538,6 +554,19 @@ export class Simulation {
     const s = this.servers.get(m.to)!;
     if (!this.network.isUp(m.from, m.to)) return this.drop(rec, 'partition');
     if (!s.up) return this.drop(rec, 'crashed');
+    if (s.paused) {
+      // Arrived, but the paused server reads it only when resumed.
+      this.inFlight.add(rec);
+      s.held.push(rec);
+      this.hasher.str('h').num(rec.id);
+      return;
+    }
+    this.receive(s, rec);
+  }
+
+  /** A server takes in a delivered message. */
+  private receive(s: SimServer, rec: MessageRecord): void {
+    const m = rec.msg as RaftMessage | ClientRequest;
     rec.status = 'delivered';
     this.stats.messagesDelivered++;
     this.hasher.str('d').num(rec.id);
@@ -643,6 +672,15 @@ export class Simulation {
     s.electionArmedMs = null;
     s.electionEventMs = null;
     s.pending.clear();
+    s.paused = false;
+    s.heldTimers = [];
+    for (const r of s.held) {
+      this.inFlight.delete(r);
+      r.status = 'dropped';
+      r.dropReason = 'crashed';
+      this.stats.messagesDropped++;
+    }
+    s.held = [];
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
     this.fault('crash', [id]);
   }
@@ -660,6 +698,34 @@ export class Simulation {
     this.checker?.onRestart(id);
     this.fault('restart', [id]);
     this.execute(s, s.raft.start(), 0);
+  }
+
+  /**
+   * Pauses a live server (as if its process were stopped, not crashed): it keeps all its state but
+   * handles nothing; messages that arrive and timers that fire wait until `resumeServer`.
+   */
+  pauseServer(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.up || s.paused) return;
+    s.paused = true;
+    this.fault('pause', [id]);
+  }
+
+  /** Resumes a paused server: it handles the timers that fired and the messages that arrived, in order. */
+  resumeServer(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.paused) return;
+    s.paused = false;
+    this.fault('resume', [id]);
+    const timers = s.heldTimers;
+    const held = s.held;
+    s.heldTimers = [];
+    s.held = [];
+    for (const t of timers) if (s.up && !s.paused) this.stepServer(s, { type: t });
+    for (const r of held) {
+      this.inFlight.delete(r);
+      if (s.up) this.receive(s, r);
+    }
   }
 
   /** Fires a server's election timer now (a follower or candidate starts an election; a leader ignores it). */

@@ -19,7 +19,7 @@ import type { LinkSettings, MessageRecord, TraceEvent } from '../sim/types';
 
 /** Something a user does to the cluster (the workbench's direct manipulation). */
 export type UserAction =
-  | { kind: 'crash' | 'restart' | 'timeout' | 'isolate' | 'reconnect'; node: NodeId }
+  | { kind: 'crash' | 'restart' | 'timeout' | 'isolate' | 'reconnect' | 'pauseServer' | 'resumeServer'; node: NodeId }
   | { kind: 'partition'; groups: NodeId[][] }
   | { kind: 'cut' | 'restoreLink'; from: NodeId; to: NodeId; both: boolean }
   | { kind: 'heal' }
@@ -79,6 +79,8 @@ export function applyAction(runner: ScenarioRunner, a: UserAction): void {
     case 'timeout': return sim.forceTimeout(a.node);
     case 'isolate': return sim.isolate(a.node);
     case 'reconnect': return sim.reconnect(a.node);
+    case 'pauseServer': return sim.pauseServer(a.node);
+    case 'resumeServer': return sim.resumeServer(a.node);
     case 'partition': return sim.partition(a.groups);
     case 'cut': return sim.cut(a.from, a.to, a.both);
     case 'restoreLink': return sim.restoreLink(a.from, a.to, a.both);

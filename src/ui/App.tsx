@@ -651,6 +651,7 @@ export function App() {
           target={menu}
           up={(id) => frame.servers.find((s) => s.id === id)?.up ?? false}
           isolated={isolated}
+          paused={(id: string) => !!sim?.servers.get(id)?.paused}
           cut={(a, b) => cutSet.has(`${a}>${b}`)}
           linkSettings={(a, b) => sim.network.linkSettings(a, b)}
           inPast={frame.inPast}

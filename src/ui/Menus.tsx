@@ -55,6 +55,8 @@ export interface MenuProps {
   /** Whether the server is up (server menus). */
   up: (id: string) => boolean;
   isolated: (id: string) => boolean;
+  /** Whether a server is paused (alive, handling nothing). */
+  paused: (id: string) => boolean;
   cut: (from: string, to: string) => boolean;
   linkSettings: (from: string, to: string) => LinkSettings;
   inPast: boolean;
@@ -131,6 +133,15 @@ export function Menu(p: MenuProps) {
         <Item testId="menu-client" onClick={() => { p.onClientVia(tg.id); p.onClose(); }}>
           {t('menu.clientVia', { id: tg.id })}
         </Item>
+        {up && (p.paused(tg.id) ? (
+          <Item testId="menu-resume-server" onClick={() => done({ kind: 'resumeServer', node: tg.id })}>
+            {t('menu.resumeServer')}
+          </Item>
+        ) : (
+          <Item testId="menu-pause-server" onClick={() => done({ kind: 'pauseServer', node: tg.id })}>
+            {t('menu.pauseServer')}
+          </Item>
+        ))}
         {p.isolated(tg.id) ? (
           <Item testId="menu-reconnect" onClick={() => done({ kind: 'reconnect', node: tg.id })}>
             {t('menu.reconnect')}

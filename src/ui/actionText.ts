@@ -10,6 +10,8 @@ export function actionText(a: UserAction): string {
     case 'timeout': return t('action.timeout', { node: a.node });
     case 'isolate': return t('action.isolate', { node: a.node });
     case 'reconnect': return t('action.reconnect', { node: a.node });
+    case 'pauseServer': return t('action.pauseServer', { node: a.node });
+    case 'resumeServer': return t('action.resumeServer', { node: a.node });
     case 'partition': return t('action.partition', { groups: a.groups.map((g) => `[${g.join(', ')}]`).join(' ') });
     case 'cut': return t(a.both ? 'action.cutBoth' : 'action.cutOne', { from: a.from, to: a.to });
     case 'restoreLink': return t(a.both ? 'action.restoreBoth' : 'action.restoreOne', { from: a.from, to: a.to });

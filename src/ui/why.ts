@@ -70,6 +70,8 @@ function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
     case 'timeout': return t('why.fault.timeout', { node });
     case 'isolate': return t('why.fault.isolate', { node });
     case 'reconnect': return t('why.fault.reconnect', { node });
+    case 'pause': return t('why.fault.pause', { node });
+    case 'resume': return t('why.fault.resume', { node });
     case 'partition': return t('why.fault.partition', { groups: detail });
     case 'heal': return t('why.fault.heal');
     case 'cut': return t(detail === 'both ways' ? 'why.fault.cutBoth' : 'why.fault.cutOne', { from: node, to: other });
