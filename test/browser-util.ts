@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -77,4 +78,49 @@ export async function serverStates(page: Page): Promise<{ servers: Record<string
 /** Waits until the page has processed exactly `n` events (the time machine's cursor). */
 export async function waitEvents(page: Page, n: number, timeout = 20_000): Promise<void> {
   await page.waitForFunction((k) => window.__raftsim?.events() === k, n, { timeout });
+}
+
+/**
+ * Whether a suite's browser tests can run. Without Chromium they are skipped with a printed notice,
+ * except under CI, where a missing browser is an error (CI must run them).
+ * @throws Error under CI when Chromium is missing
+ */
+export function requireChromium(suite: string): boolean {
+  if (chromiumAvailable()) return true;
+  if (process.env.CI) throw new Error(`${suite}: ${CHROMIUM_PATH} does not exist; install Chromium (apt-get install chromium) — CI must run these tests`);
+  console.warn(`${suite} skipped: ${CHROMIUM_PATH} does not exist (install Chromium with apt-get install chromium to run them)`);
+  return false;
+}
+
+/** The app and browser of a describe block, set up in beforeAll and closed in afterAll. */
+export interface AppHarness {
+  browser: Browser;
+  baseUrl: string;
+  /** Opens `/<query>`; waits for the servers to be drawn unless `waitForServers` was false. */
+  open(query: string): Promise<{ page: Page; errors: string[] }>;
+}
+
+/** Starts the app (Vite, in-process) and Chromium for the enclosing describe block. */
+export function useApp(opts: { waitForServers?: boolean; waitMs?: number } = {}): AppHarness {
+  let server: ViteDevServer | undefined;
+  const app = {
+    browser: undefined as unknown as Browser,
+    baseUrl: '',
+    async open(query: string) {
+      const r = await openPage(app.browser, `${app.baseUrl}/${query}`);
+      if (opts.waitForServers ?? true) await r.page.waitForSelector('[data-node-id]', { timeout: opts.waitMs ?? 20_000 });
+      return r;
+    },
+  };
+  beforeAll(async () => {
+    const started = await startApp();
+    server = started.server;
+    app.baseUrl = started.baseUrl;
+    app.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await server?.close();
+  });
+  return app;
 }

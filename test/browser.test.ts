@@ -4,42 +4,20 @@
  * (`CI` set), where a missing browser is a failure.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
-import { CHROMIUM_PATH, chromiumAvailable, eventCount, launchChromium, openPage, ROOT, simTime, startApp } from './browser-util';
+import { eventCount, requireChromium, ROOT, simTime, useApp } from './browser-util';
 
 const WAIT_MS = 20_000;
 
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.CI) {
-    throw new Error(`browser tests: ${CHROMIUM_PATH} does not exist; install Chromium (apt-get install chromium) — CI must run these tests`);
-  }
-  console.warn(`browser tests skipped: ${CHROMIUM_PATH} does not exist (install Chromium with apt-get install chromium to run them)`);
-}
+const haveChromium = requireChromium('browser tests');
 
 describe.skipIf(!haveChromium)('the live page in Chromium', () => {
-  let server: ViteDevServer;
-  let baseUrl: string;
-  let browser: Browser;
+  const app = useApp({ waitForServers: false });
+  const open = app.open;
 
-  beforeAll(async () => {
-    ({ server, baseUrl } = await startApp());
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(query: string): Promise<{ page: Page; errors: string[] }> {
-    const r = await openPage(browser, `${baseUrl}/${query}`);
-    return r;
-  }
 
   it('plays basic-election live: a leader appears and simulated time moves on', async () => {
     const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1');
@@ -105,13 +83,13 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
   });
 
   it('a scenario with a parse error shows file:line:column: key: reason', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Serve a broken basic-election.yaml in place of the bundled one.
     const broken = 'title: Broken\nsteps:\n  - say: hello\n  - crash: [S1, nobody]\n';
     await page.route(/\/scenarios\/basic-election\.yaml\?/, (route) =>
       route.fulfill({ status: 200, contentType: 'text/javascript', body: `export default ${JSON.stringify(broken)};` }),
     );
-    await page.goto(`${baseUrl}/?scenario=basic-election`);
+    await page.goto(`${app.baseUrl}/?scenario=basic-election`);
     const panel = page.getByTestId('error-panel');
     await panel.waitFor({ state: 'visible', timeout: WAIT_MS });
     const text = (await panel.textContent()) ?? '';
@@ -141,7 +119,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
   });
 
   it('holds at a presenter pause until Continue is pressed', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const held = [
       'title: Held',
       'steps:',
@@ -152,7 +130,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
     await page.route(/\/scenarios\/basic-election\.yaml\?/, (route) =>
       route.fulfill({ status: 200, contentType: 'text/javascript', body: `export default ${JSON.stringify(held)};` }),
     );
-    await page.goto(`${baseUrl}/?scenario=basic-election&speed=1`);
+    await page.goto(`${app.baseUrl}/?scenario=basic-election&speed=1`);
     await page.waitForFunction(() => window.__raftsim?.player() === 'held', undefined, { timeout: WAIT_MS });
     expect(await page.getByTestId('caption').textContent()).toBe('First caption.');
     expect(await page.getByTestId('step-status').getAttribute('data-step-status')).toBe('held');

@@ -2,17 +2,12 @@
  * The classroom features in Chromium: languages, share links, saving and opening recordings, and
  * presenter mode. Same launch rules as the other browser tests.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, openPage, startApp, waitEvents } from './browser-util';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, requireChromium, useApp, waitEvents } from './browser-util';
 
 const WAIT_MS = 20_000;
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`classroom browser tests: ${CHROMIUM_PATH} does not exist — CI must run these tests`);
-  console.warn(`classroom browser tests skipped: ${CHROMIUM_PATH} does not exist`);
-}
+const haveChromium = requireChromium('classroom browser tests');
 
 /** The visible labels of every control: buttons, labels (own text only) and selected options. */
 async function controlLabels(page: Page): Promise<string[]> {
@@ -40,25 +35,9 @@ async function controlLabels(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
-  let server: ViteDevServer;
-  let baseUrl: string;
-  let browser: Browser;
+  const app = useApp({ waitForServers: true });
+  const open = app.open;
 
-  beforeAll(async () => {
-    ({ server, baseUrl } = await startApp());
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(query: string): Promise<{ page: Page; errors: string[] }> {
-    const r = await openPage(browser, `${baseUrl}/${query}`);
-    await r.page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
-    return r;
-  }
 
   it('switching to Chinese changes every control label, and the choice is remembered', async () => {
     const { page, errors } = await open('?scenario=basic-election&seed=1&at=900&play=0');
@@ -94,9 +73,9 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
   });
 
   it('a first visit follows navigator.language', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await app.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/?scenario=basic-election&seed=1&play=0`);
+    await page.goto(`${app.baseUrl}/?scenario=basic-election&seed=1&play=0`);
     await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     expect(await page.evaluate(() => window.__raftsim!.lang())).toBe('zh');
     await context.close();
@@ -116,7 +95,7 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
     const url = await page.getByTestId('share-url').inputValue();
     expect(url).toContain('#r=');
 
-    const other = await openPage(browser, url);
+    const other = await openPage(app.browser, url);
     await other.page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     await waitEvents(other.page, pos.events);
     expect(await other.page.evaluate(() => window.__raftsim!.position())).toEqual(pos);
@@ -125,7 +104,7 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
     expect(other.errors).toEqual([]);
     await other.page.close();
 
-    const cut = await openPage(browser, url.slice(0, url.length - 25));
+    const cut = await openPage(app.browser, url.slice(0, url.length - 25));
     const panel = cut.page.getByTestId('error-panel');
     await panel.waitFor({ state: 'visible', timeout: WAIT_MS });
     expect(await panel.textContent()).toMatch(/damaged or was cut short/);

@@ -10,13 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, ROOT } from './browser-util';
+import { launchChromium, requireChromium, ROOT } from './browser-util';
 
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`browser tests: ${CHROMIUM_PATH} does not exist; CI must run these tests`);
-  console.warn(`CSP browser test skipped: ${CHROMIUM_PATH} does not exist (apt-get install chromium)`);
-}
+const haveChromium = requireChromium('CSP browser test');
 
 describe.skipIf(!haveChromium)('the built app under its Content-Security-Policy', () => {
   let server: PreviewServer;

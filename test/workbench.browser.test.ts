@@ -4,41 +4,18 @@
  * and keyboard help. Same launch rules as browser.test.ts: without /usr/bin/chromium the tests are
  * skipped with a notice, except under CI, where a missing browser is a failure.
  */
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, openPage, serverStates, startApp, waitEvents } from './browser-util';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { requireChromium, serverStates, useApp, waitEvents } from './browser-util';
 
 const WAIT_MS = 20_000;
 
-const haveChromium = chromiumAvailable();
-if (!haveChromium) {
-  if (process.env.CI) {
-    throw new Error(`workbench browser tests: ${CHROMIUM_PATH} does not exist; install Chromium (apt-get install chromium) — CI must run these tests`);
-  }
-  console.warn(`workbench browser tests skipped: ${CHROMIUM_PATH} does not exist (install Chromium with apt-get install chromium to run them)`);
-}
+const haveChromium = requireChromium('workbench browser tests');
 
 describe.skipIf(!haveChromium)('the teaching workbench in Chromium', () => {
-  let server: ViteDevServer;
-  let baseUrl: string;
-  let browser: Browser;
+  const app = useApp({ waitForServers: true });
+  const open = app.open;
 
-  beforeAll(async () => {
-    ({ server, baseUrl } = await startApp());
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(query: string): Promise<{ page: Page; errors: string[] }> {
-    const r = await openPage(browser, `${baseUrl}/${query}`);
-    await r.page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
-    return r;
-  }
 
   it('stepping back N events and forward N again gives exactly the same server states', async () => {
     const { page, errors } = await open('?scenario=basic-election&seed=1&at=900&play=0');
@@ -175,7 +152,7 @@ describe.skipIf(!haveChromium)('the teaching workbench in Chromium', () => {
   });
 
   it('requests no animation frames while paused (near-zero CPU), and does while playing', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(() => {
       const w = window as unknown as { __frames: number };
       w.__frames = 0;
@@ -185,7 +162,7 @@ describe.skipIf(!haveChromium)('the teaching workbench in Chromium', () => {
         return raf(cb);
       };
     });
-    await page.goto(`${baseUrl}/?scenario=basic-election&seed=1&at=800&play=0`);
+    await page.goto(`${app.baseUrl}/?scenario=basic-election&seed=1&at=800&play=0`);
     await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     const frames = () => page.evaluate(() => (window as unknown as { __frames: number }).__frames);
     await page.waitForTimeout(300);
