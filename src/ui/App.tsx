@@ -15,11 +15,13 @@ import type { ClientOpSpec } from '../sim/client';
 import type { UserAction } from '../timetravel/timeMachine';
 import { CaptionBar } from './CaptionBar';
 import { ClusterView } from './ClusterView';
+import { ClusterExportButtons } from './ExportButtons';
 import { Controls } from './Controls';
 import { ClientPanel, CustomClusterDialog, HelpOverlay, PartitionDialog } from './Dialogs';
 import { EventFeed } from './EventFeed';
 import { buildFrame, type Frame } from './frame';
 import { branchLabel, Inspector, type InspectorTab } from './Inspector';
+import { LibraryPage } from './LibraryPage';
 import { LogPanel } from './LogPanel';
 import { Menu, type MenuTarget } from './Menus';
 import { playerMachine, type PlayerStateValue } from './playerMachine';
@@ -32,7 +34,11 @@ import { recordingYaml } from '../timetravel/record';
 import { download, replayInto, savedTrace, savedYaml, shareUrl } from './share';
 import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from './strings';
 import { TimeBar } from './TimeBar';
+import { ScenarioEditor } from './ScenarioEditor';
 import { Timeline, type TimelineApi } from './Timeline';
+import {
+  blankScenarioYaml, loadUserScenarios, newUserScenario, saveUserScenarios, type UserScenario,
+} from './userScenarios';
 import { readUrl, writeUrl } from './url';
 import { Workbench, type JumpKind } from './workbench';
 
@@ -124,7 +130,16 @@ function open(run: LoadedRun, atMs: number | null): { opened: Opened; error: str
   return { opened: { ok: true, wb }, error: null };
 }
 
-type DialogKind = 'partition' | 'client' | 'custom' | 'help';
+type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor';
+
+/** localStorage, or null where the browser refuses it (privacy settings, sandboxed iframes). */
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 /** The default groups of the partition helper: the leader and the servers after it form the minority. */
 function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
@@ -157,9 +172,14 @@ export function App() {
   const [selectedMessage, setSelectedMessage] = useState<number | null>(null);
   const [tab, setTab] = useState<InspectorTab>('server');
   const [menu, setMenu] = useState<MenuTarget | null>(null);
-  const [dialog, setDialog] = useState<DialogKind | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(() => (new URLSearchParams(window.location.search).get('library') === '1' ? 'library' : null));
+  const [stored] = useState(() => loadUserScenarios(browserStorage()));
+  const [userScenarios, setUserScenarios] = useState<UserScenario[]>(stored.scenarios);
+  const [editing, setEditing] = useState<string | null>(() => stored.scenarios[0]?.id ?? null);
+  const [storageProblem, setStorageProblem] = useState<string | null>(stored.problem);
   const [clientVia, setClientVia] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
+  const [customFile, setCustomFile] = useState(CUSTOM_FILE);
   const [customText, setCustomText] = useState<string | null>(() => (first.opened.ok && first.opened.wb.name === CUSTOM_NAME ? first.opened.wb.text : null));
 
   const wb = opened.ok ? opened.wb : null;
@@ -327,8 +347,8 @@ export function App() {
 
   /** Rebuilds the run from time 0 (restart, another scenario, another seed, a custom cluster). */
   const rebuild = useCallback(
-    (name: string, seed: number | null, text: string | null = null) => {
-      const run = name === CUSTOM_NAME && text !== null ? loadRunText(CUSTOM_NAME, text, CUSTOM_FILE, seed) : loadRun(name, seed);
+    (name: string, seed: number | null, text: string | null = null, file: string = CUSTOM_FILE) => {
+      const run = name === CUSTOM_NAME && text !== null ? loadRunText(CUSTOM_NAME, text, file, seed) : loadRun(name, seed);
       const o = open(run, null);
       wbRef.current = o.opened.ok ? o.opened.wb : null;
       runErrorRef.current = null;
@@ -365,6 +385,7 @@ export function App() {
     wbRef.current = o.opened.ok ? o.opened.wb : null;
     runErrorRef.current = o.error;
     setCustomText(yaml);
+    setCustomFile(fileName);
     setRunError(o.error);
     setOpened(o.opened);
     setSelectedMessage(null);
@@ -375,10 +396,40 @@ export function App() {
     }
   };
 
+  // ---- the user's scenarios (editor and library) -------------------------------------------
+
+  /** Stores the list in browser storage; a refusal is shown, and the list stays in the page. */
+  const storeUserScenarios = useCallback((list: UserScenario[]) => {
+    setUserScenarios(list);
+    setStorageProblem(saveUserScenarios(browserStorage(), list));
+  }, []);
+  const userRef = useRef(userScenarios);
+  userRef.current = userScenarios;
+  const storeOne = useCallback(
+    (s: UserScenario) => storeUserScenarios(userRef.current.map((x) => (x.id === s.id ? s : x))),
+    [storeUserScenarios],
+  );
+  const addUserScenario = (base: string, text: string) => {
+    const r = newUserScenario(userRef.current, base, text);
+    storeUserScenarios([...userRef.current, r.scenario]);
+    setEditing(r.scenario.id);
+    setPresenter(false);
+    setDialog('editor');
+  };
+  const runUserScenario = (s: UserScenario, present: boolean) => {
+    if (!s.valid) return;
+    if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+    setCustomText(s.valid);
+    setCustomFile(s.file);
+    rebuild(CUSTOM_NAME, null, s.valid, s.file);
+    setPresenter(present);
+    setDialog(null);
+  };
+
   const restart = () => {
     const name = opened.ok ? opened.wb.name : opened.name;
     const seed = opened.ok ? opened.wb.seed : opened.seed;
-    rebuild(name, seed, name === CUSTOM_NAME ? customText : null);
+    rebuild(name, seed, name === CUSTOM_NAME ? customText : null, customFile);
   };
 
   // Keyboard shortcuts (not while typing in a field, and only "?" and Esc while a dialog is open).
@@ -388,7 +439,7 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
-      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      if (target && (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable)) return;
       // A focused button already answers Space itself.
       if (target?.tagName === 'BUTTON' && e.key === ' ') return;
       const k = keyState.current;
@@ -476,7 +527,20 @@ export function App() {
 
   return (
     <div className={`app${presenter ? ' presenter' : ''}${embed ? ' embed' : ''}`} data-player={player} data-presenter={presenter ? '1' : '0'} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
-      <CaptionBar title={title} description={description} frame={frame} />
+      <CaptionBar
+        title={title}
+        description={description}
+        frame={frame}
+        chapters={wb ? wb.chapters() : []}
+        currentChapter={wb ? wb.currentChapter() : -1}
+        canRun={canRun}
+        onChapter={(k) => {
+          if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
+          nav((w) => {
+            if (!w.goToChapter(k)) say(t('chapters.notReached', { n: k + 1 }));
+          });
+        }}
+      />
       {!wb || !frame ? (
         <main className="main main-error">
           <section className="panel error-panel" role="alert" data-testid="error-panel">
@@ -499,6 +563,7 @@ export function App() {
               <button type="button" className="btn btn-small" data-testid="heal" disabled={!canRun} onClick={() => act({ kind: 'heal' })} title={t('controls.healTitle')}>
                 {t('controls.heal')}
               </button>
+              <ClusterExportButtons scenario={wb.name} simTimeMs={frame.position.timeMs} />
             </div>
             {runError && (
               <section className="error-panel inline-error" role="alert" data-testid="error-panel">
@@ -611,13 +676,15 @@ export function App() {
           writeUrl(n, o.ok ? o.wb.seed : null, speed);
         }}
         onSeed={(s) => {
-          rebuild(name, s, name === CUSTOM_NAME ? customText : null);
+          rebuild(name, s, name === CUSTOM_NAME ? customText : null, customFile);
           if (name !== CUSTOM_NAME) writeUrl(name, s, speed);
         }}
         stopAtEnd={stopAtEnd}
         onStopAtEnd={(value) => send({ type: 'SET_STOP_AT_END', value })}
         onCustom={() => setDialog('custom')}
         onHelp={() => setDialog('help')}
+        onLibrary={() => setDialog('library')}
+        onEditor={() => setDialog('editor')}
         lang={lang}
         onLang={(l) => {
           setLocale(l);
@@ -698,12 +765,54 @@ export function App() {
           initial={customFrom(wb?.scenario ?? null)}
           onCreate={(text) => {
             setCustomText(text);
+            setCustomFile(CUSTOM_FILE);
             rebuild(CUSTOM_NAME, null, text);
           }}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === 'library' && (
+        <LibraryPage
+          userScenarios={userScenarios}
+          current={name}
+          onOpen={(n, present) => {
+            const o = rebuild(n, null);
+            writeUrl(n, o.ok ? o.wb.seed : null, speed);
+            setPresenter(present);
+            setDialog(null);
+          }}
+          onOpenUser={runUserScenario}
+          onEditCopy={(n) => addUserScenario(n, bundledScenarios.get(n) ?? '')}
+          onEditUser={(id) => {
+            setEditing(id);
+            setPresenter(false);
+            setDialog('editor');
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'editor' && !presenter && (
+        <ScenarioEditor
+          scenarios={userScenarios}
+          selectedId={editing}
+          onSelect={setEditing}
+          onStore={storeOne}
+          onNew={(from) => {
+            const w = wbRef.current;
+            if (from === 'run' && w) addUserScenario(w.name === CUSTOM_NAME ? customFile : w.name, w.text);
+            else addUserScenario(t('editor.blankFile'), blankScenarioYaml(t('editor.blankTitle'), t('editor.blankSay')));
+          }}
+          onDelete={(id) => {
+            const rest = userRef.current.filter((s) => s.id !== id);
+            storeUserScenarios(rest);
+            setEditing(rest[0]?.id ?? null);
+          }}
+          onRun={(s) => runUserScenario(s, false)}
+          storageProblem={storageProblem}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {notice && (
         <div className="notice" role="status" data-testid="notice" key={notice.n}>
           {notice.text}

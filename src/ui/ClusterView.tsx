@@ -110,6 +110,7 @@ function Links({ servers, places, cutLinks, onLinkClick }: { servers: string[]; 
             key={`hit-${key}`}
             className="link-hit"
             data-testid={`link-${a}-${b}`}
+            data-export-omit=""
             x1={pa.x}
             y1={pa.y}
             x2={pb.x}

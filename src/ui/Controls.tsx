@@ -21,6 +21,10 @@ export interface ControlsProps {
   onStopAtEnd(value: boolean): void;
   onCustom(): void;
   onHelp(): void;
+  /** Opens the library page. */
+  onLibrary(): void;
+  /** Opens the scenario editor (not offered in presenter mode). */
+  onEditor(): void;
   lang: Locale;
   onLang(lang: Locale): void;
   /** The last copied share link ('' before the first copy). */
@@ -103,6 +107,14 @@ export function Controls(p: ControlsProps) {
             ))}
           </select>
         </label>
+        <button type="button" className="btn" data-testid="open-library" onClick={p.onLibrary} title={t('library.openTitle')}>
+          {t('library.button')}
+        </button>
+        {!p.presenter && (
+          <button type="button" className="btn" data-testid="open-editor" onClick={p.onEditor} title={t('editor.openTitle')}>
+            {t('editor.button')}
+          </button>
+        )}
         <button type="button" className="btn" data-testid="open-custom" onClick={p.onCustom} title={t('controls.customTitle')}>
           {t('controls.custom')}
         </button>

@@ -12,7 +12,11 @@ import { t } from './strings';
 import { timeText } from './why';
 import type { IssuedOp, IssuedState } from './workbench';
 
-function Dialog({ title, onClose, children, testId, wide }: { title: string; onClose(): void; children: ReactNode; testId: string; wide?: boolean }) {
+/**
+ * A modal dialog: a title, a close button, Escape and a click on the backdrop close it. `size`
+ * 'wide' is for tables, 'full' for pages such as the library and the scenario editor.
+ */
+export function Dialog({ title, onClose, children, testId, wide, size }: { title: string; onClose(): void; children: ReactNode; testId: string; wide?: boolean; size?: 'wide' | 'full' }) {
   const ref = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -30,7 +34,7 @@ function Dialog({ title, onClose, children, testId, wide }: { title: string; onC
   }, []);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={wide ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+      <div ref={ref} className={size === 'full' ? 'dialog full' : wide || size === 'wide' ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
         <div className="dialog-head">
           <h2>{title}</h2>
           <button type="button" className="btn btn-small" onClick={onClose} aria-label={t('dialog.close')} data-testid={`${testId}-close`}>

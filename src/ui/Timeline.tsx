@@ -11,6 +11,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Mutable
 import type { NodeId } from '../raft/types';
 import type { MessageRecord } from '../sim/types';
 import { messageColor, roleColor, type DrawnRole } from './colors';
+import { ExportButtons } from './ExportButtons';
+import { timelinePngBlob, timelineSvg, type LaneLabel, type TimelineFigure } from './exportImage';
 import { messageDetail, type Frame } from './frame';
 import { t } from './strings';
 import { clearPointOn, draw, geometry, nearestArrow, nearestMarker, type DrawResult, type Geometry } from './timelineDraw';
@@ -251,6 +253,21 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
     onSeek(marker ? marker.atMs : Math.max(0, d.x.invert(px)));
   };
 
+  /** The timeline as drawn now (zoom, size, selection), with its lane labels, for the export buttons. */
+  const figure = (): TimelineFigure => {
+    const d = lastDraw.current;
+    if (!d) throw new Error('the timeline has not been drawn yet');
+    const { frame: f, selectedMessage: sel, selectedServer: selServer, showHeartbeats: hb } = live.current;
+    return {
+      draw: {
+        x: d.x, geo: d.geo, model, cursorMs: f.position.timeMs, frontierMs: f.frontier.timeMs, servers: model.servers, clients: model.clients,
+        hover: null, pair: null, selected: sel, hoverMarker: null, selectedServer: selServer, showHeartbeats: hb,
+      },
+      labels: laneLabels(f, d.geo, model.servers, model.clients, selServer),
+      labelWidthPx: LABEL_W,
+    };
+  };
+
   // Pressing Play brings the view back to the cursor.
   useEffect(() => {
     if (playing && !followRef.current) toFollow(true);
@@ -317,6 +334,7 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
         >
           {t('timeline.follow')}
         </button>
+        <ExportButtons view="timeline" scenario={wb.name} simTimeMs={frame.position.timeMs} svg={() => timelineSvg(figure())} png={() => timelinePngBlob(figure())} />
       </div>
       <div className="timeline-body">
         <div className="lane-labels" style={{ width: LABEL_W, height: geo.height }}>
@@ -368,6 +386,21 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
       <TimelineLegend />
     </section>
   );
+}
+
+/** The lane labels shown left of the canvas (events lane, servers with role and term, clients), as data for exports. */
+function laneLabels(frame: Frame, geo: Geometry, servers: NodeId[], clients: string[], selectedServer: NodeId | null): LaneLabel[] {
+  const labels: LaneLabel[] = [{ kind: 'events', y: geo.eventsY, text: t('timeline.eventsLane') }];
+  for (const id of servers) {
+    const v = frame.servers.find((s) => s.id === id);
+    const role: DrawnRole = v ? (v.up ? v.role : 'crashed') : 'follower';
+    labels.push({
+      kind: 'server', y: geo.laneY.get(id)!, text: id, detail: v ? t('timeline.laneTerm', { term: v.currentTerm }) : undefined,
+      dotColor: roleColor(role), selected: id === selectedServer,
+    });
+  }
+  for (const c of clients) labels.push({ kind: 'client', y: geo.laneY.get(c)!, text: t('timeline.clientLane', { id: c }) });
+  return labels;
 }
 
 function TimelineLegend() {

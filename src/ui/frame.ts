@@ -7,7 +7,7 @@ import type { Simulation } from '../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../sim/types';
 import type { Position } from '../timetravel/timeMachine';
 import { whyLine, type WhyTone } from './why';
-import type { Workbench } from './workbench';
+import { captionPositions, type Workbench } from './workbench';
 
 /** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
 export const MESSAGE_KINDS = [
@@ -123,19 +123,11 @@ function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: number):
   return out;
 }
 
-/** Indexes of caption events per trace array, extended as the trace grows. */
-const captionIndex = new WeakMap<TraceEvent[], { scanned: number; at: number[] }>();
-
 function lastCaption(trace: TraceEvent[], cursorLen: number): string | null {
-  let c = captionIndex.get(trace);
-  if (!c) {
-    c = { scanned: 0, at: [] };
-    captionIndex.set(trace, c);
-  }
-  for (; c.scanned < trace.length; c.scanned++) if (trace[c.scanned].kind === 'caption') c.at.push(c.scanned);
-  for (let k = c.at.length - 1; k >= 0; k--) {
-    if (c.at[k] < cursorLen) {
-      const e = trace[c.at[k]];
+  const at = captionPositions(trace);
+  for (let k = at.length - 1; k >= 0; k--) {
+    if (at[k] < cursorLen) {
+      const e = trace[at[k]];
       return e.kind === 'caption' ? (getLocale() === 'zh' && e.zh ? e.zh : e.text) : null;
     }
   }

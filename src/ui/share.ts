@@ -58,9 +58,12 @@ export function replayInto(wb: Workbench, replay: Replay): void {
   wb.tm.advance(replay.until.atMs, replay.until.events - wb.position.events);
 }
 
-/** Downloads `text` as a file (a Blob behind a temporary link). */
-export function download(fileName: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+/**
+ * Downloads `data` as a file named `fileName` (through a temporary blob: link). Text is wrapped in a
+ * Blob of type `mime`; a Blob is downloaded as it is (`mime` is then ignored).
+ */
+export function download(fileName: string, data: string | Blob, mime = 'application/octet-stream'): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type: mime }) : data);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

@@ -10,6 +10,18 @@ import type { MessageKind } from './frame';
 import { t } from './strings';
 import { isResponse, messageKind, type Marker, type TimelineModel } from './timelineModel';
 
+/**
+ * The part of the canvas 2D API the timeline is drawn with. A real canvas context has all of it, and
+ * so does svgcanvas's `Context` (see exportImage.ts), which turns the same calls into SVG: keep the
+ * drawing code to these members so the on-screen canvas, the PNG and the SVG export stay one picture.
+ */
+export type DrawContext = Pick<
+  CanvasRenderingContext2D,
+  | 'beginPath' | 'moveTo' | 'lineTo' | 'closePath' | 'arc' | 'roundRect' | 'fill' | 'stroke'
+  | 'fillRect' | 'clearRect' | 'fillText' | 'measureText' | 'setLineDash'
+  | 'fillStyle' | 'strokeStyle' | 'lineWidth' | 'lineCap' | 'globalAlpha' | 'font' | 'textAlign' | 'textBaseline'
+>;
+
 export const AXIS_H = 24;
 export const EVENTS_H = 24;
 /** Beyond this many arrows in view, heartbeats are left out (they are most of them). */
@@ -79,7 +91,7 @@ export function arrowEnds(r: MessageRecord, x: d3.ScaleLinear<number, number>, g
   return [x(r.sendMs), y1, x(r.deliverMs), y2];
 }
 
-function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, size: number): void {
+function arrowHead(ctx: DrawContext, x1: number, y1: number, x2: number, y2: number, size: number): void {
   const a = Math.atan2(y2 - y1, x2 - x1);
   ctx.moveTo(x2, y2);
   ctx.lineTo(x2 - size * Math.cos(a - 0.45), y2 - size * Math.sin(a - 0.45));
@@ -88,7 +100,7 @@ function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: nu
 }
 
 /** An open "V" arrowhead (responses). */
-function openHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, size: number): void {
+function openHead(ctx: DrawContext, x1: number, y1: number, x2: number, y2: number, size: number): void {
   const a = Math.atan2(y2 - y1, x2 - x1);
   ctx.moveTo(x2 - size * Math.cos(a - 0.5), y2 - size * Math.sin(a - 0.5));
   ctx.lineTo(x2, y2);
@@ -99,14 +111,14 @@ const KIND_INDEX: Record<MessageKind, number> = {
   RequestVote: 0, RequestVoteResponse: 1, AppendEntries: 2, Heartbeat: 3, AppendEntriesResponse: 4, ClientRequest: 5, ClientResponse: 6,
 };
 
-function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number): void {
+function cross(ctx: DrawContext, x: number, y: number, r: number): void {
   ctx.moveTo(x - r, y - r);
   ctx.lineTo(x + r, y + r);
   ctx.moveTo(x - r, y + r);
   ctx.lineTo(x + r, y - r);
 }
 
-function star(ctx: CanvasRenderingContext2D, x: number, y: number, r: number): void {
+function star(ctx: DrawContext, x: number, y: number, r: number): void {
   for (let i = 0; i < 10; i++) {
     const rad = i % 2 === 0 ? r : r * 0.45;
     const a = -Math.PI / 2 + (i * Math.PI) / 5;
@@ -129,7 +141,7 @@ interface Style {
   inFlight: boolean;
 }
 
-export function draw(ctx: CanvasRenderingContext2D, o: DrawOptions): DrawResult {
+export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
   const { x, geo, model } = o;
   const W = geo.width;
   const H = geo.height;
@@ -415,7 +427,7 @@ function markerPoint(m: Marker, o: DrawOptions, bandH: number): [number, number]
   return [px, y];
 }
 
-function drawMarker(ctx: CanvasRenderingContext2D, m: Marker, o: DrawOptions, bandH: number, hovered: boolean): void {
+function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, hovered: boolean): void {
   const [px, py] = markerPoint(m, o, bandH);
   const s = hovered ? 1.5 : 1;
   ctx.globalAlpha = m.atMs > o.cursorMs ? 0.35 : 1;

@@ -32,6 +32,39 @@ export function isJumpTarget(e: TraceEvent, kind: JumpKind): boolean {
   }
 }
 
+/** Indexes of caption events per trace array, extended as the trace grows (traces only grow). */
+const captionIndex = new WeakMap<TraceEvent[], { scanned: number; at: number[] }>();
+
+/** The positions of the caption events in `trace`, in order (cached per trace array). */
+export function captionPositions(trace: TraceEvent[]): number[] {
+  let c = captionIndex.get(trace);
+  if (!c) {
+    c = { scanned: 0, at: [] };
+    captionIndex.set(trace, c);
+  }
+  for (; c.scanned < trace.length; c.scanned++) if (trace[c.scanned].kind === 'caption') c.at.push(c.scanned);
+  return c.at;
+}
+
+/**
+ * One chapter of a lesson: a `say` step. Steps run in order, so chapter k's caption is the k-th
+ * caption event of the run.
+ */
+export interface Chapter {
+  /** 0-based chapter number. */
+  index: number;
+  /** The `say` step's line in the scenario file. */
+  line: number;
+  text: string;
+  zh?: string;
+  /** Simulated time its caption appeared on this branch, or null when the run has not got there yet. */
+  atMs: number | null;
+}
+
+/** How far "go to chapter" may run the simulation forward, at most (simulated ms and events). */
+const CHAPTER_SEARCH_MS = 600_000;
+const CHAPTER_SEARCH_EVENTS = 2_000_000;
+
 /** A client operation issued from the client panel, and where. */
 export interface IssuedOp {
   id: number;
@@ -190,6 +223,64 @@ export class Workbench {
         }
       }
       if (this.tm.head.paused || (n === 0 && this.tm.head.sim.nextEventMs() === Infinity)) break;
+    }
+    this.tm.seek(from);
+    return false;
+  }
+
+  /** The scenario's chapters (its `say` steps), with the time each was reached on this branch. */
+  chapters(): Chapter[] {
+    const trace = this.tm.head.sim.trace;
+    const at = captionPositions(trace);
+    let k = 0;
+    const out: Chapter[] = [];
+    for (const s of this.scenario.steps) {
+      if (s.kind !== 'say') continue;
+      out.push({ index: k, line: s.line, text: s.text, ...(s.zh !== undefined ? { zh: s.zh } : {}), atMs: k < at.length ? trace[at[k]].atMs : null });
+      k++;
+    }
+    return out;
+  }
+
+  /** The chapter the cursor is in (the last caption shown), or -1 before the first. */
+  currentChapter(): number {
+    const at = captionPositions(this.tm.head.sim.trace);
+    const L = this.cursorTraceLength();
+    let k = -1;
+    while (k + 1 < at.length && at[k + 1] < L) k++;
+    return k;
+  }
+
+  /**
+   * Moves the cursor to where chapter `k`'s caption appears. A chapter not reached yet is computed
+   * forward from the frontier, continuing past presenter pauses as Continue would (each recorded).
+   * @returns false when the run ends (or the search bound is hit) before chapter `k`
+   */
+  goToChapter(k: number): boolean {
+    const known = () => {
+      const trace = this.tm.head.sim.trace;
+      const at = captionPositions(trace);
+      return k < at.length ? trace[at[k]].atMs : null;
+    };
+    const hit = known();
+    if (hit !== null) {
+      this.tm.seekTime(hit);
+      return true;
+    }
+    const from = this.tm.position;
+    if (this.tm.inPast) this.tm.seekTime(Infinity);
+    const startMs = this.tm.head.sim.nowMs;
+    let events = 0;
+    while (this.tm.head.sim.nowMs < startMs + CHAPTER_SEARCH_MS && events < CHAPTER_SEARCH_EVENTS) {
+      if (this.tm.head.paused) this.resumeIfHeld();
+      const n = this.tm.advance(this.tm.head.sim.nowMs + 250, 20_000);
+      events += n;
+      const found = known();
+      if (found !== null) {
+        this.tm.seekTime(found);
+        return true;
+      }
+      if (this.tm.head.finished || (n === 0 && !this.tm.head.paused && this.tm.head.sim.nextEventMs() === Infinity)) break;
     }
     this.tm.seek(from);
     return false;
