@@ -42,8 +42,8 @@ describe.skipIf(!haveChromium)('the built app under its Content-Security-Policy'
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
   });
 
-  it('runs a scenario with no CSP violation', async () => {
-    const page = await browser.newPage();
+  it('runs a scenario, opens the editor and exports a PNG with no CSP violation', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
     const problems: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
@@ -54,6 +54,17 @@ describe.skipIf(!haveChromium)('the built app under its Content-Security-Policy'
     });
     await page.goto(`${baseUrl}/?scenario=leader-crash&seed=3&speed=1`);
     await page.waitForSelector('[data-role="leader"]', { timeout: 20_000 });
+    // The editor (a separate chunk with CodeMirror) loads and shows an inline error; the cluster
+    // view exports through an <img> of a blob: URL.
+    await page.getByTestId('open-editor').click();
+    await page.getByTestId('editor-new-blank').click();
+    await page.getByTestId('editor-text').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\nbogus: 1\n');
+    await page.getByTestId('inline-error').first().waitFor({ timeout: 20_000 });
+    await page.getByTestId('editor-close').click();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-cluster-png').click()]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
     const violations = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);

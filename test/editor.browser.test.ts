@@ -142,6 +142,10 @@ describe.skipIf(!haveChromium)('editor, library and chapters in Chromium', () =>
     await page.waitForFunction(() => document.title.includes('第一次'), undefined, { timeout: WAIT_MS });
     expect(await page.locator('.app').getAttribute('data-presenter')).toBe('1');
     expect(await page.getByTestId('open-editor').count()).toBe(0);
+    // Presenting from a click also fills the screen; leaving presenter mode leaves full screen.
+    await page.waitForFunction(() => document.fullscreenElement === document.documentElement, undefined, { timeout: WAIT_MS });
+    await page.getByTestId('presenter').uncheck();
+    await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: WAIT_MS });
     await page.evaluate(() => localStorage.removeItem('raftsim.lang'));
     expect(errors).toEqual([]);
   });

@@ -10,7 +10,7 @@
  * through `tm.act` (acting in the past starts a new branch).
  */
 import { useMachine } from '@xstate/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import type { ClientOpSpec } from '../sim/client';
 import type { UserAction } from '../timetravel/timeMachine';
 import { CaptionBar } from './CaptionBar';
@@ -34,7 +34,6 @@ import { recordingYaml } from '../timetravel/record';
 import { download, replayInto, savedTrace, savedYaml, shareUrl } from './share';
 import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from './strings';
 import { TimeBar } from './TimeBar';
-import { ScenarioEditor } from './ScenarioEditor';
 import { Timeline, type TimelineApi } from './Timeline';
 import {
   blankScenarioYaml, loadUserScenarios, newUserScenario, saveUserScenarios, type UserScenario,
@@ -130,6 +129,16 @@ function open(run: LoadedRun, atMs: number | null): { opened: Opened; error: str
   return { opened: { ok: true, wb }, error: null };
 }
 
+/** Asks for full screen; a refusal (no user gesture, or an iframe without permission) leaves the page as it is. */
+function requestFullScreen(): void {
+  const el = document.documentElement;
+  if (document.fullscreenElement || typeof el.requestFullscreen !== 'function') return;
+  el.requestFullscreen().catch(() => undefined);
+}
+
+/** The editor (with CodeMirror) loads the first time it is opened, keeping the first page light. */
+const ScenarioEditor = lazy(() => import('./ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
+
 type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor';
 
 /** localStorage, or null where the browser refuses it (privacy settings, sandboxed iframes). */
@@ -162,7 +171,17 @@ export function App() {
   });
   setLocale(lang);
   const [first] = useState(() => fromLink ?? open(loadRun(initial.scenario ?? defaultScenarioName(), initial.seed), initial.atMs));
-  const [presenter, setPresenter] = useState(() => new URLSearchParams(window.location.search).get('presenter') === '1');
+  const [presenter, setPresenterState] = useState(() => new URLSearchParams(window.location.search).get('presenter') === '1');
+  const [fullScreen, setFullScreen] = useState(false);
+  /**
+   * Turns presenter mode on or off; on also asks for full screen (allowed only from a click or
+   * key press, so `?presenter=1` shows a "Full screen" button instead), off leaves full screen.
+   */
+  const setPresenter = useCallback((on: boolean) => {
+    setPresenterState(on);
+    if (on) requestFullScreen();
+    else if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+  }, []);
   const [embed] = useState(() => new URLSearchParams(window.location.search).get('embed') === '1');
   const [linkText, setLinkText] = useState('');
   const [opened, setOpened] = useState<Opened>(first.opened);
@@ -267,6 +286,13 @@ export function App() {
     document.addEventListener('visibilitychange', onVisibility);
     return () => document.removeEventListener('visibilitychange', onVisibility);
   }, [actorRef]);
+
+  // Whether the page is full screen (the browser's Esc leaves it; presenter mode stays on).
+  useEffect(() => {
+    const onChange = () => setFullScreen(document.fullscreenElement !== null);
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
 
   // Notices fade out by themselves.
   useEffect(() => {
@@ -711,6 +737,8 @@ export function App() {
         }}
         onOpenFile={openFile}
         presenter={presenter}
+        fullScreen={fullScreen}
+        onFullScreen={(on) => (on ? requestFullScreen() : void document.exitFullscreen().catch(() => undefined))}
         onPresenter={setPresenter}
       />
       {menu && frame && sim && (
@@ -793,25 +821,27 @@ export function App() {
         />
       )}
       {dialog === 'editor' && !presenter && (
-        <ScenarioEditor
-          scenarios={userScenarios}
-          selectedId={editing}
-          onSelect={setEditing}
-          onStore={storeOne}
-          onNew={(from) => {
-            const w = wbRef.current;
-            if (from === 'run' && w) addUserScenario(w.name === CUSTOM_NAME ? customFile : w.name, w.text);
-            else addUserScenario(t('editor.blankFile'), blankScenarioYaml(t('editor.blankTitle'), t('editor.blankSay')));
-          }}
-          onDelete={(id) => {
-            const rest = userRef.current.filter((s) => s.id !== id);
-            storeUserScenarios(rest);
-            setEditing(rest[0]?.id ?? null);
-          }}
-          onRun={(s) => runUserScenario(s, false)}
-          storageProblem={storageProblem}
-          onClose={() => setDialog(null)}
-        />
+        <Suspense fallback={<div className="notice" role="status">{t('editor.loading')}</div>}>
+          <ScenarioEditor
+            scenarios={userScenarios}
+            selectedId={editing}
+            onSelect={setEditing}
+            onStore={storeOne}
+            onNew={(from) => {
+              const w = wbRef.current;
+              if (from === 'run' && w) addUserScenario(w.name === CUSTOM_NAME ? customFile : w.name, w.text);
+              else addUserScenario(t('editor.blankFile'), blankScenarioYaml(t('editor.blankTitle'), t('editor.blankSay')));
+            }}
+            onDelete={(id) => {
+              const rest = userRef.current.filter((s) => s.id !== id);
+              storeUserScenarios(rest);
+              setEditing(rest[0]?.id ?? null);
+            }}
+            onRun={(s) => runUserScenario(s, false)}
+            storageProblem={storageProblem}
+            onClose={() => setDialog(null)}
+          />
+        </Suspense>
       )}
       {notice && (
         <div className="notice" role="status" data-testid="notice" key={notice.n}>

@@ -35,6 +35,9 @@ export interface ControlsProps {
   onOpenFile(fileName: string, text: string): void;
   presenter: boolean;
   onPresenter(on: boolean): void;
+  /** Whether the page is full screen now. */
+  fullScreen: boolean;
+  onFullScreen(on: boolean): void;
 }
 
 /** Language names are written in their own language, so anyone can find theirs. */
@@ -143,6 +146,11 @@ export function Controls(p: ControlsProps) {
           <input type="checkbox" data-testid="presenter" checked={p.presenter} onChange={(e) => p.onPresenter(e.target.checked)} />
           {t('presenter.toggle')}
         </label>
+        {p.presenter && (
+          <button type="button" className="btn btn-small" data-testid="full-screen" aria-pressed={p.fullScreen} onClick={() => p.onFullScreen(!p.fullScreen)} title={t('presenter.fullScreenTitle')}>
+            {p.fullScreen ? t('presenter.exitFullScreen') : t('presenter.fullScreen')}
+          </button>
+        )}
         <label title={t('controls.languageTitle')}>
           {t('controls.language')}
           <select data-testid="language" value={p.lang} onChange={(e) => p.onLang(e.target.value === 'zh' ? 'zh' : 'en')}>

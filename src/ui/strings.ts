@@ -44,6 +44,7 @@ export const en = {
 
   // Scenario editor
   'editor.button': 'Editor…',
+  'editor.loading': 'Loading the editor…',
   'editor.openTitle': 'Write your own scenarios in YAML; they are kept in this browser',
   'editor.title': 'Scenario editor',
   'editor.listLabel': 'Your scenarios',
@@ -530,6 +531,9 @@ export const en = {
   'share.openFileTitle': 'Open a scenario file (.yaml) or an exported trace (.json)',
   'share.fileError': 'The file could not be opened: {message}',
   'presenter.toggle': 'Presenter mode',
+  'presenter.fullScreen': 'Full screen',
+  'presenter.exitFullScreen': 'Leave full screen',
+  'presenter.fullScreenTitle': 'Fill the whole screen with the lesson (Esc leaves full screen)',
   'presenter.toggleTitle': 'Large type, high contrast, timeline and inspectors hidden',
   'export.svg': 'SVG',
   'export.png': 'PNG',
@@ -584,6 +588,7 @@ export const zh: Record<StringId, string> = {
 
   // Scenario editor
   'editor.button': '编辑器…',
+  'editor.loading': '正在加载编辑器…',
   'editor.openTitle': '用 YAML 编写你自己的场景；它们保存在这个浏览器中',
   'editor.title': '场景编辑器',
   'editor.listLabel': '你的场景',
@@ -1040,6 +1045,9 @@ export const zh: Record<StringId, string> = {
   'share.openFileTitle': '打开场景文件（.yaml）或导出的轨迹（.json）',
   'share.fileError': '无法打开文件：{message}',
   'presenter.toggle': '演示模式',
+  'presenter.fullScreen': '全屏',
+  'presenter.exitFullScreen': '退出全屏',
+  'presenter.fullScreenTitle': '让课程占满整个屏幕（按 Esc 退出全屏）',
   'presenter.toggleTitle': '大字体、高对比度，隐藏时间线和检查器',
   'export.svg': 'SVG',
   'export.png': 'PNG',
