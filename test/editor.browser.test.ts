@@ -99,6 +99,23 @@ describe.skipIf(!haveChromium)('editor, library and chapters in Chromium', () =>
     expect(errors).toEqual([]);
   });
 
+  it('in Chinese the editor explains errors in Chinese, keeping the key as written', async () => {
+    const { page, errors } = await app.open('?scenario=leader-crash&play=0');
+    await page.getByTestId('language').selectOption('zh');
+    await page.getByTestId('open-editor').click();
+    await page.getByTestId('editor-new-blank').click();
+    await waitStatus(page, 0);
+    await page.getByTestId('editor-text').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('seeed: 3\n');
+    await waitStatus(page, 1);
+    const text = (await page.getByTestId('inline-error').first().textContent()) ?? '';
+    expect(text).toMatch(/^第 \d+ 行，第 1 列，seeed：未知的键 "seeed"（应为以下之一：.*）；你是不是想写 "seed"？$/);
+    expect(await page.getByTestId('editor-status').textContent()).toContain('1 处错误');
+    await page.evaluate(() => localStorage.removeItem('raftsim.lang'));
+    expect(errors).toEqual([]);
+  });
+
   it('the library lists every lesson with title, summary and concepts, filters by concept, and opens one', async () => {
     const { page, errors } = await app.open('?library=1&play=0');
     await page.getByTestId('library').waitFor({ timeout: WAIT_MS });

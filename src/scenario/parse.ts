@@ -8,6 +8,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { validate } from './validator.generated.js';
+import { formatParam, formatReason, reason, type Reason, type ReasonId, type ReasonParam } from './reasons';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import {
   DEFAULTS,
@@ -35,6 +36,11 @@ type Dict = Record<string, any>;
 type Seg = string | number;
 type Where = 'key' | 'value';
 
+/** A ScenarioError whose English reason is formatted from `why` (kept on the error for translation). */
+function scenarioError(file: string, line: number, column: number, key: string, why: Reason): ScenarioError {
+  return new ScenarioError(file, line, column, key, formatReason(why), why);
+}
+
 /** Parse and validate a scenario; throws the first ScenarioError (in document order). */
 export function parseScenario(text: string, file: string): Scenario {
   const { scenario, errors } = validateScenario(text, file);
@@ -46,8 +52,7 @@ export function parseScenario(text: string, file: string): Scenario {
 export function validateScenario(text: string, file: string): { scenario?: Scenario; errors: ScenarioError[] } {
   const bytes = utf8Length(text);
   if (bytes > LIMITS.maxBytes) {
-    const reason = `file is too large: ${bytes} bytes (the limit is ${LIMITS.maxBytes} bytes)`;
-    return { errors: [new ScenarioError(file, 1, 1, '', reason)] };
+    return { errors: [scenarioError(file, 1, 1, '', reason('fileTooLarge', { bytes, limit: LIMITS.maxBytes }))] };
   }
 
   const lineCounter = new LineCounter();
@@ -66,15 +71,12 @@ export function validateScenario(text: string, file: string): { scenario?: Scena
   const yamlErrors: ScenarioError[] = [];
   for (const e of doc.errors) {
     const { line, col } = at(e.pos[0]);
-    yamlErrors.push(new ScenarioError(file, line, col, '', `invalid YAML: ${e.message}`));
+    yamlErrors.push(scenarioError(file, line, col, '', reason('invalidYaml', { message: e.message })));
   }
   for (const w of doc.warnings) {
     const { line, col } = at(w.pos[0]);
-    const reason =
-      w.code === 'TAG_RESOLVE_FAILED'
-        ? `YAML tags are not allowed here (${w.message}); a scenario file is plain data`
-        : `invalid YAML: ${w.message}`;
-    yamlErrors.push(new ScenarioError(file, line, col, '', reason));
+    const why = reason(w.code === 'TAG_RESOLVE_FAILED' ? 'yamlTag' : 'invalidYaml', { message: w.message });
+    yamlErrors.push(scenarioError(file, line, col, '', why));
   }
   if (yamlErrors.length > 0) return { errors: sortErrors(yamlErrors) };
 
@@ -84,10 +86,8 @@ export function validateScenario(text: string, file: string): { scenario?: Scena
   } catch (e) {
     const pos = firstAliasOffset(doc);
     const { line, col } = at(pos);
-    const reason =
-      `aliases expand too much (${e instanceof Error ? e.message : String(e)}); ` +
-      `at most ${LIMITS.maxAliasCount} alias expansions are allowed`;
-    return { errors: [new ScenarioError(file, line, col, '', reason)] };
+    const why = reason('aliases', { message: e instanceof Error ? e.message : String(e), limit: LIMITS.maxAliasCount });
+    return { errors: [scenarioError(file, line, col, '', why)] };
   }
 
   const ctx = new Ctx(file, doc, lineCounter, data);
@@ -114,13 +114,13 @@ class Ctx {
   ) {}
 
   /** Record an error at a path; `where` picks the key or the value node (missing nodes fall back to the parent). */
-  error(segs: Seg[], where: Where, reason: string, keySegs: Seg[] = segs): void {
+  error(segs: Seg[], where: Where, why: Reason, keySegs: Seg[] = segs): void {
     const { line, col } = this.position(segs, where);
     const key = formatPath(keySegs);
     const id = `${line}:${col}:${key}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
-    this.errors.push(new ScenarioError(this.file, line, col, key, reason));
+    this.errors.push(scenarioError(this.file, line, col, key, why));
   }
 
   /** The YAML node at a data path: its value node and, if it is a mapping entry, its key node. */
@@ -323,7 +323,7 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
-      ctx.error(segs, 'value', `missing required key "${missing}"`, [...segs, missing]);
+      ctx.error(segs, 'value', reason('missingKey', { key: missing }), [...segs, missing]);
       return;
     }
     case 'maxProperties':
@@ -331,25 +331,21 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
       const allowed = Object.keys((parent.properties ?? {}) as JsonSchema);
       const present = isDict(value) ? Object.keys(value) : [];
       if (e.keyword === 'minProperties') {
-        const reason =
-          parent.maxProperties === 1
-            ? `a step needs one step key (one of: ${allowed.join(', ')})`
-            : `must have at least one of: ${allowed.join(', ')}`;
-        ctx.error(segs, 'value', reason);
+        ctx.error(segs, 'value', reason(parent.maxProperties === 1 ? 'needStepKey' : 'needOneOf', { allowed: allowed.join(', ') }));
         return;
       }
       // Only steps have maxProperties: exactly one step key per item.
       const known = present.filter((k) => allowed.includes(k));
       if (known.length < present.length) return; // the unknown key is reported on its own
       const second = present[1];
-      ctx.error([...segs, second], 'key', `a step has exactly one step key, but this one has ${present.join(', ')} (start a new "- " item for each step)`, segs);
+      ctx.error([...segs, second], 'key', reason('twoStepKeys', { present: present.join(', ') }), segs);
       return;
     }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
       const [first, later] = [Math.min(i, j), Math.max(i, j)];
       const item = Array.isArray(value) ? value[later] : undefined;
-      ctx.error([...segs, later], 'value', `${show(item)} is listed twice (also at [${first}])`);
+      ctx.error([...segs, later], 'value', reason('listedTwice', { item: show(item), first }));
       return;
     }
     case 'maxItems':
@@ -360,11 +356,9 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
       if (noun) {
         const limit = (e.params as { limit: number }).limit;
         const count = Array.isArray(value) ? value.length : Number(value);
-        const reason =
-          e.keyword === 'maxItems' || e.keyword === 'maximum'
-            ? `too many ${noun}s: ${count} (at most ${limit})`
-            : `needs at least ${limit} ${noun}${limit === 1 ? '' : 's'}`;
-        ctx.error(segs, 'value', reason);
+        const many = e.keyword === 'maxItems' || e.keyword === 'maximum';
+        const things = reason(`${noun}s.${!many && limit === 1 ? 'one' : 'other'}` as ReasonId);
+        ctx.error(segs, 'value', many ? reason('tooMany', { things, count, limit }) : reason('needsAtLeast', { limit, things }));
         return;
       }
       ctx.error(segs, 'value', mustBe(parent, value, e.keyword));
@@ -375,12 +369,11 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
       const branches = ((parent.oneOf ?? []) as JsonSchema[]).map(
         (b) => ((b.properties as JsonSchema)[tag] as JsonSchema).const as string,
       );
-      const choices = branches.map((b) => `"${b}"`).join(' or ');
       if (kind === 'tag' && isDict(value) && !(tag in value)) {
-        ctx.error(segs, 'value', `missing required key "${tag}" (${tag}: ${branches.join(' or ')})`, [...segs, tag]);
+        ctx.error(segs, 'value', reason('missingTag', { key: tag, choices: { list: branches, join: 'or' } }), [...segs, tag]);
       } else {
         const v = isDict(value) ? value[tag] : undefined;
-        ctx.error([...segs, tag], 'value', `must be ${choices}${got(v)}`);
+        ctx.error([...segs, tag], 'value', reason('mustBe', { expected: { list: branches.map((b) => `"${b}"`), join: 'or' }, got: show(v) }));
       }
       return;
     }
@@ -391,62 +384,59 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
 }
 
 /** "must be <what the schema expects> (got <value>)". */
-function mustBe(schema: JsonSchema, value: unknown, keyword: string): string {
+function mustBe(schema: JsonSchema, value: unknown, keyword: string): Reason {
+  const expected = describe(schema);
   if (keyword === 'not' && typeof value === 'string' && (RESERVED_WORDS as readonly string[]).includes(value)) {
-    return `"${value}" is a reserved word (${RESERVED_WORDS.join(', ')}) and cannot be used here; expected ${describe(schema)}`;
+    return reason('reservedWord', { value, words: RESERVED_WORDS.join(', '), expected });
   }
-  let hint = '';
-  if (describe(schema).includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
-    hint = '; put it in quotes to make it text';
-  }
-  return `must be ${describe(schema)}${got(value)}${hint}`;
+  const wantsText = formatParam(expected).includes('string');
+  const quote = wantsText && (typeof value === 'number' || typeof value === 'boolean');
+  return reason(quote ? 'mustBeQuote' : 'mustBe', { expected, got: show(value) });
 }
 
-function got(value: unknown): string {
-  return ` (got ${show(value)})`;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+/** A value as error messages show it: quoted text, a number, or what kind of thing it is. */
+function show(value: unknown): ReasonParam {
+  if (value === undefined) return reason('nothing');
+  if (value === null) return reason('emptyValue');
+  if (Array.isArray(value)) return reason('aList');
+  if (typeof value === 'object') return reason('aMapping');
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   return String(value);
 }
 
 /** A phrase for what a schema accepts ("a number between 0 and 1", "one of: follower, candidate, leader"). */
-function describe(s: JsonSchema): string {
-  if (typeof s['x-expected'] === 'string') return s['x-expected'];
+function describe(s: JsonSchema): ReasonParam {
+  if (typeof s['x-expected'] === 'string') return { phrase: s['x-expected'] };
   if ('const' in s) return JSON.stringify(s.const);
-  if (Array.isArray(s.enum)) return `one of: ${s.enum.join(', ')}`;
+  if (Array.isArray(s.enum)) return reason('oneOf', { items: s.enum.join(', ') });
   const type = s.type;
   if (type === 'number' || type === 'integer') {
-    const noun = type === 'integer' ? 'a whole number' : 'a number';
+    const whole = type === 'integer';
     const lo = s.minimum as number | undefined;
     const xlo = s.exclusiveMinimum as number | undefined;
     const hi = s.maximum as number | undefined;
     const xhi = s.exclusiveMaximum as number | undefined;
-    if (lo !== undefined && hi !== undefined) return `${noun} between ${lo} and ${hi}`;
+    if (lo !== undefined && hi !== undefined) return reason(whole ? 'wholeNumberBetween' : 'numberBetween', { lo, hi });
     const parts: string[] = [];
     if (lo !== undefined) parts.push(`>= ${lo}`);
     if (xlo !== undefined) parts.push(`> ${xlo}`);
     if (hi !== undefined) parts.push(`<= ${hi}`);
     if (xhi !== undefined) parts.push(`< ${xhi}`);
-    return parts.length ? `${noun} ${parts.join(' and ')}` : noun;
+    if (parts.length === 0) return reason(whole ? 'aWholeNumber' : 'aNumber');
+    return reason(whole ? 'wholeNumberBounds' : 'numberBounds', { bounds: { list: parts, join: 'and' } });
   }
-  if (type === 'string') return 'a string';
-  if (type === 'boolean') return 'true or false';
-  if (type === 'array') return 'a list';
-  if (type === 'object') return 'a mapping';
-  return 'valid';
+  if (type === 'string') return reason('aString');
+  if (type === 'boolean') return reason('trueOrFalse');
+  if (type === 'array') return reason('aList');
+  if (type === 'object') return reason('aMapping');
+  return reason('valid');
 }
 
-function unknownKey(key: string, allowed: string[]): string {
+function unknownKey(key: string, allowed: string[]): Reason {
   const limit = Math.min(2, Math.max(1, Math.floor(key.length / 3)));
   const close = allowed.filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= limit);
-  const suggestion = close.length > 0 ? `; did you mean "${close[0]}"?` : '';
-  return `unknown key "${key}" (expected one of: ${allowed.join(', ')})${suggestion}`;
+  if (close.length > 0) return reason('unknownKeySuggest', { key, allowed: allowed.join(', '), suggestion: close[0] });
+  return reason('unknownKey', { key, allowed: allowed.join(', ') });
 }
 
 function editDistance(a: string, b: string): number {
@@ -503,7 +493,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
   /** Check that `v` (at `segs`) names a server, or is one of the allowed words. */
   const server = (segs: Seg[], v: unknown, allowed: string[] = [], where: Where = 'value') => {
     if (typeof v !== 'string' || allowed.includes(v) || !isValidName(v) || !servers) return;
-    if (!servers.includes(v)) ctx.error(segs, where, `unknown server "${v}" (servers are ${servers.join(', ')})`);
+    if (!servers.includes(v)) ctx.error(segs, where, reason('unknownServer', { name: v, servers: servers.join(', ') }));
   };
   const serverList = (segs: Seg[], v: unknown, allowed: string[] = []) => {
     if (Array.isArray(v)) v.forEach((x, i) => server([...segs, i], x, allowed));
@@ -511,16 +501,16 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
   };
   const client = (segs: Seg[], v: unknown) => {
     if (typeof v !== 'string' || !isValidName(v) || !clients) return;
-    if (!clients.includes(v)) ctx.error(segs, 'value', `unknown client "${v}" (clients are ${clients.join(', ')})`);
+    if (!clients.includes(v)) ctx.error(segs, 'value', reason('unknownClient', { name: v, clients: clients.join(', ') }));
   };
   const count = (segs: Seg[], v: unknown) => {
     if (servers && typeof v === 'number' && v > servers.length) {
-      ctx.error(segs, 'value', `must be at most ${servers.length} (the cluster has ${servers.length} servers)`);
+      ctx.error(segs, 'value', reason('atMostServers', { n: servers.length }));
     }
   };
   const latency = (segs: Seg[], v: unknown) => {
     if (isPair(v) && v[0] >= 0 && v[1] >= 0 && v[0] > v[1]) {
-      ctx.error(segs, 'value', `the minimum (${v[0]}) must not be above the maximum (${v[1]})`);
+      ctx.error(segs, 'value', reason('minAboveMax', { min: v[0], max: v[1] }));
     }
   };
 
@@ -535,7 +525,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       if (Array.isArray(d.groups)) d.groups.forEach((g: unknown, gi: number) => serverList(at('groups', gi), g));
       if ('client' in d) client(at('client'), d.client);
       if (typeof a.events === 'number' && typeof a.atMs === 'number') {
-        if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', 'recorded actions must be in order of position (events and atMs never decrease)');
+        if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', reason('actionsOrder'));
         prev = { events: a.events, atMs: a.atMs };
       }
     });
@@ -552,7 +542,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       else if (isDict(v) && typeof v.withinMs === 'number' && !v.async) totalMs += v.withinMs;
     });
     if (totalMs > LIMITS.maxSimulatedMs) {
-      ctx.error(['steps'], 'value', `the steps could run for ${totalMs} ms of simulated time; runs are limited to ${LIMITS.maxSimulatedMs} ms (24 hours)`);
+      ctx.error(['steps'], 'value', reason('tooLong', { totalMs, limitMs: LIMITS.maxSimulatedMs }));
     }
   }
 
@@ -560,7 +550,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
   if (Array.isArray(data.clients) && servers) {
     data.clients.forEach((c: unknown, i: number) => {
       if (typeof c === 'string' && servers.includes(c)) {
-        ctx.error(['clients', i], 'value', `"${c}" is a server name; client names must differ from server names`);
+        ctx.error(['clients', i], 'value', reason('clientIsServer', { name: c }));
       }
     });
   }
@@ -570,16 +560,15 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
   const etGiven = et !== undefined;
   const election = etGiven ? et : DEFAULTS.electionTimeoutMs;
   if (etGiven && isPair(et) && et[0] > 0 && et[1] > 0 && et[0] >= et[1]) {
-    ctx.error(['cluster', 'electionTimeoutMs'], 'value', `the minimum (${et[0]}) must be less than the maximum (${et[1]})`);
+    ctx.error(['cluster', 'electionTimeoutMs'], 'value', reason('timeoutOrder', { min: et[0], max: et[1] }));
   }
   const hb = cluster.heartbeatMs;
   const heartbeat = hb === undefined ? DEFAULTS.heartbeatMs : hb;
   if (isPair(election) && election[0] > 0 && isPositive(heartbeat) && heartbeat >= election[0]) {
     if (hb !== undefined) {
-      const what = etGiven ? `${election[0]} ms` : `${election[0]} ms, the default`;
-      ctx.error(['cluster', 'heartbeatMs'], 'value', `must be less than the election timeout minimum (${what})`);
+      ctx.error(['cluster', 'heartbeatMs'], 'value', reason(etGiven ? 'heartbeatBelow' : 'heartbeatBelowDefault', { min: election[0] }));
     } else {
-      ctx.error(['cluster', 'electionTimeoutMs'], 'value', `the minimum (${election[0]}) must be greater than heartbeatMs (${heartbeat} ms, the default)`);
+      ctx.error(['cluster', 'electionTimeoutMs'], 'value', reason('timeoutAboveHeartbeat', { min: election[0], heartbeat }));
     }
   }
   if (isDict(cluster.network)) latency(['cluster', 'network', 'latencyMs'], cluster.network.latencyMs);
@@ -599,9 +588,9 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
         if (!Number.isInteger(t) || t < 1) return;
         const segs: Seg[] = typeof entry === 'number' ? [...base, 'log', i] : [...base, 'log', i, 'term'];
         if (t < prev) {
-          ctx.error(segs, 'value', `log terms must not decrease: entry ${i + 1} has term ${t} after an entry of term ${prev}`);
+          ctx.error(segs, 'value', reason('logTermsDecrease', { entry: i + 1, term: t, prev }));
         } else if (term !== undefined && t > term) {
-          ctx.error(segs, 'value', `entry ${i + 1} has term ${t}, above ${name}'s term (${term})`);
+          ctx.error(segs, 'value', reason('entryAboveTerm', { entry: i + 1, term: t, name, current: term }));
         }
         prev = Math.max(prev, t);
       });
@@ -621,8 +610,8 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
     switch (kind) {
       case 'say':
         if (isDict(v)) {
-          if ('text' in v && 'en' in v) ctx.error(at('en'), 'key', 'give either text or en (en is another name for text), not both');
-          else if (!('text' in v) && !('en' in v)) ctx.error(base, 'value', 'missing required key "text" (or its other name "en")', at('text'));
+          if ('text' in v && 'en' in v) ctx.error(at('en'), 'key', reason('textAndEn'));
+          else if (!('text' in v) && !('en' in v)) ctx.error(base, 'value', reason('missingText'), at('text'));
         }
         break;
       case 'wait':
@@ -651,7 +640,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
               if (typeof s !== 'string') return;
               const other = groupOf.get(s);
               if (other !== undefined && other !== g) {
-                ctx.error(at(g, j), 'value', `"${s}" is already in group ${other + 1}; a server may be in at most one group`);
+                ctx.error(at(g, j), 'value', reason('twoGroups', { name: s, group: other + 1 }));
               } else groupOf.set(s, g);
             });
           });
@@ -661,7 +650,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
         if (isDict(v)) {
           server(at('from'), v.from);
           server(at('to'), v.to);
-          if (typeof v.from === 'string' && v.from === v.to) ctx.error(at('to'), 'value', `must differ from "from" (both are "${v.to}")`);
+          if (typeof v.from === 'string' && v.from === v.to) ctx.error(at('to'), 'value', reason('mustDiffer', { value: v.to }));
         }
         break;
       case 'network':
@@ -676,10 +665,10 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
           server(at('via'), v.via);
           if (kind === 'get' && isDict(v.expect)) {
             if (v.prefix === true && 'value' in v.expect) {
-              ctx.error(at('expect', 'value'), 'key', 'a prefix get returns several keys: check them with "values" (a mapping)');
+              ctx.error(at('expect', 'value'), 'key', reason('prefixValue'));
             }
             if (v.prefix !== true && 'values' in v.expect) {
-              ctx.error(at('expect', 'values'), 'key', '"values" is for prefix gets (prefix: true); use "value" for a single key');
+              ctx.error(at('expect', 'values'), 'key', reason('valuesNotPrefix'));
             }
           }
         }

@@ -2,6 +2,7 @@
  * The typed form of a scenario file (scenarios/*.yaml) after parsing and validation.
  * The YAML contract is documented in docs/scenarios.md. All durations are ms of simulated time.
  */
+import type { Reason } from './reasons';
 
 /** Network settings; rates are probabilities in [0, 1]. */
 export interface NetworkConfig {
@@ -158,6 +159,8 @@ export class ScenarioError extends Error {
     readonly column: number,
     readonly key: string,
     readonly reason: string,
+    /** The reason as data, for showing it in another language (null: only the English text exists). */
+    readonly why: Reason | null = null,
   ) {
     super(`${file}:${line}:${column}: ${key ? key + ': ' : ''}${reason}`);
     this.name = 'ScenarioError';

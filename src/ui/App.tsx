@@ -18,6 +18,7 @@ import { ClusterView } from './ClusterView';
 import { ClusterExportButtons } from './ExportButtons';
 import { Controls } from './Controls';
 import { ClientPanel, CustomClusterDialog, HelpOverlay, PartitionDialog } from './Dialogs';
+import { errorText } from './errorText';
 import { EventFeed } from './EventFeed';
 import { buildFrame, type Frame } from './frame';
 import { branchLabel, Inspector, type InspectorTab } from './Inspector';
@@ -73,10 +74,6 @@ declare global {
   interface Window {
     __raftsim?: RaftsimHooks;
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };

@@ -8,6 +8,7 @@ import type { ClientOpSpec } from '../sim/client';
 import type { HistoryRecord } from '../sim/types';
 import { CUSTOM_FILE, customYaml, type CustomCluster } from './scenarios';
 import { parseScenario } from '../scenario/parse';
+import { errorText } from './errorText';
 import { t } from './strings';
 import { timeText } from './why';
 import type { IssuedOp, IssuedState } from './workbench';
@@ -301,7 +302,7 @@ export function CustomClusterDialog({ initial, onCreate, onClose }: { initial: C
     try {
       parseScenario(text, CUSTOM_FILE);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorText(e));
       return;
     }
     onCreate(text, cluster);

@@ -15,6 +15,7 @@ import { Decoration, EditorView, WidgetType, highlightActiveLine, keymap, lineNu
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ScenarioError } from '../scenario/types';
 import { Dialog } from './Dialogs';
+import { reasonText } from './errorText';
 import { t } from './strings';
 import { applyEdit, type UserScenario } from './userScenarios';
 
@@ -31,7 +32,8 @@ interface Placed {
 
 /** The text of an error as the editor shows it (line, column, key and what was expected). */
 export function errorLine(e: ScenarioError): string {
-  return e.key ? t('editor.errorWithKey', { line: e.line, column: e.column, key: e.key, reason: e.reason }) : t('editor.error', { line: e.line, column: e.column, reason: e.reason });
+  const reason = reasonText(e);
+  return e.key ? t('editor.errorWithKey', { line: e.line, column: e.column, key: e.key, reason }) : t('editor.error', { line: e.line, column: e.column, reason });
 }
 
 /** Places 1-based line/column errors in a document; the range covers the word at the column. */

@@ -8,6 +8,7 @@ import { ScenarioRunner } from '../scenario/runner';
 import type { Scenario } from '../scenario/types';
 import type { HistoryRecord } from '../sim/types';
 import { scenarioYaml } from '../timetravel/record';
+import { errorText } from './errorText';
 import { t } from './strings';
 import type { Workbench } from './workbench';
 
@@ -60,8 +61,8 @@ export function loadRunText(name: string, text: string, file: string, seed: numb
     const runner = new ScenarioRunner(scenario, { seed: effectiveSeed, honourPauses: true, linearizable });
     return { ok: true, name, seed: effectiveSeed, scenario, text, runner };
   } catch (e) {
-    // ScenarioError's message is already "file:line:column: key: reason".
-    const msg = e instanceof Error ? e.message : String(e);
+    // A ScenarioError reads "file:line:column: key: reason" (the reason in the page's language).
+    const msg = errorText(e);
     return { ok: false, name, seed, text, error: msg.startsWith(file) ? msg : `${file}: ${msg}` };
   }
 }

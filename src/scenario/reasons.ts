@@ -1,0 +1,117 @@
+/**
+ * Why a scenario is invalid, as data: a message id with parameters, so the app can show a
+ * scenario error in the reader's language. The English templates here are the CLI's words; the
+ * app's other dictionaries give the same ids (see `src/ui/reasonsZh.ts`).
+ *
+ * A parameter may itself be a message (e.g. what a key expects), a phrase from the schema's
+ * `x-expected` (kept in English in the schema and translated by whole phrase), or a list joined
+ * with the language's "or" / "and" / comma.
+ */
+
+/** A parameter of a reason. */
+export type ReasonParam = string | number | Reason | { phrase: string } | { list: ReasonParam[]; join: 'or' | 'and' | 'comma' };
+
+/** One reason: a template id and its parameters. */
+export interface Reason {
+  id: ReasonId;
+  params?: Record<string, ReasonParam>;
+}
+
+/** The English templates, with {named} placeholders. */
+export const REASONS_EN = {
+  fileTooLarge: 'file is too large: {bytes} bytes (the limit is {limit} bytes)',
+  invalidYaml: 'invalid YAML: {message}',
+  yamlTag: 'YAML tags are not allowed here ({message}); a scenario file is plain data',
+  aliases: 'aliases expand too much ({message}); at most {limit} alias expansions are allowed',
+  unknownKey: 'unknown key "{key}" (expected one of: {allowed})',
+  unknownKeySuggest: 'unknown key "{key}" (expected one of: {allowed}); did you mean "{suggestion}"?',
+  missingKey: 'missing required key "{key}"',
+  missingTag: 'missing required key "{key}" ({key}: {choices})',
+  needStepKey: 'a step needs one step key (one of: {allowed})',
+  needOneOf: 'must have at least one of: {allowed}',
+  twoStepKeys: 'a step has exactly one step key, but this one has {present} (start a new "- " item for each step)',
+  listedTwice: '{item} is listed twice (also at [{first}])',
+  tooMany: 'too many {things}: {count} (at most {limit})',
+  needsAtLeast: 'needs at least {limit} {things}',
+  mustBe: 'must be {expected} (got {got})',
+  mustBeQuote: 'must be {expected} (got {got}); put it in quotes to make it text',
+  reservedWord: '"{value}" is a reserved word ({words}) and cannot be used here; expected {expected}',
+  unknownServer: 'unknown server "{name}" (servers are {servers})',
+  unknownClient: 'unknown client "{name}" (clients are {clients})',
+  atMostServers: 'must be at most {n} (the cluster has {n} servers)',
+  minAboveMax: 'the minimum ({min}) must not be above the maximum ({max})',
+  actionsOrder: 'recorded actions must be in order of position (events and atMs never decrease)',
+  tooLong: 'the steps could run for {totalMs} ms of simulated time; runs are limited to {limitMs} ms (24 hours)',
+  clientIsServer: '"{name}" is a server name; client names must differ from server names',
+  timeoutOrder: 'the minimum ({min}) must be less than the maximum ({max})',
+  heartbeatBelow: 'must be less than the election timeout minimum ({min} ms)',
+  heartbeatBelowDefault: 'must be less than the election timeout minimum ({min} ms, the default)',
+  timeoutAboveHeartbeat: 'the minimum ({min}) must be greater than heartbeatMs ({heartbeat} ms, the default)',
+  logTermsDecrease: 'log terms must not decrease: entry {entry} has term {term} after an entry of term {prev}',
+  entryAboveTerm: "entry {entry} has term {term}, above {name}'s term ({current})",
+  textAndEn: 'give either text or en (en is another name for text), not both',
+  missingText: 'missing required key "text" (or its other name "en")',
+  twoGroups: '"{name}" is already in group {group}; a server may be in at most one group',
+  mustDiffer: 'must differ from "from" (both are "{value}")',
+  prefixValue: 'a prefix get returns several keys: check them with "values" (a mapping)',
+  valuesNotPrefix: '"values" is for prefix gets (prefix: true); use "value" for a single key',
+  // What a value must be (generic schema words).
+  oneOf: 'one of: {items}',
+  numberBetween: 'a number between {lo} and {hi}',
+  wholeNumberBetween: 'a whole number between {lo} and {hi}',
+  numberBounds: 'a number {bounds}',
+  wholeNumberBounds: 'a whole number {bounds}',
+  aNumber: 'a number',
+  aWholeNumber: 'a whole number',
+  aString: 'a string',
+  trueOrFalse: 'true or false',
+  aList: 'a list',
+  aMapping: 'a mapping',
+  valid: 'valid',
+  // Shown values.
+  nothing: 'nothing',
+  emptyValue: 'an empty value',
+  // Counted things.
+  'servers.one': 'server',
+  'servers.other': 'servers',
+  'clients.one': 'client',
+  'clients.other': 'clients',
+  'steps.one': 'step',
+  'steps.other': 'steps',
+  // List joins.
+  'join.or': ' or ',
+  'join.and': ' and ',
+  'join.comma': ', ',
+} as const;
+
+export type ReasonId = keyof typeof REASONS_EN;
+
+/** Templates for one language, and its translations of the schema's `x-expected` phrases. */
+export interface ReasonLanguage {
+  templates: Record<ReasonId, string>;
+  /** The schema's English phrase → this language's (missing ones stay English). */
+  phrases?: Record<string, string>;
+}
+
+const ENGLISH: ReasonLanguage = { templates: REASONS_EN };
+
+/** Makes a reason (a shorthand for the object literal). */
+export function reason(id: ReasonId, params?: Record<string, ReasonParam>): Reason {
+  return params ? { id, params } : { id };
+}
+
+/** The text of one parameter (a phrase, a list, a nested reason) in a language. */
+export function formatParam(p: ReasonParam, lang: ReasonLanguage = ENGLISH): string {
+  if (typeof p === 'string') return p;
+  if (typeof p === 'number') return String(p);
+  if ('phrase' in p) return lang.phrases?.[p.phrase] ?? p.phrase;
+  if ('list' in p) return p.list.map((x) => formatParam(x, lang)).join(lang.templates[`join.${p.join}`]);
+  return formatReason(p, lang);
+}
+
+/** The text of a reason in a language (English by default: the words the CLI prints). */
+export function formatReason(r: Reason, lang: ReasonLanguage = ENGLISH): string {
+  const template = lang.templates[r.id] ?? REASONS_EN[r.id];
+  const params = r.params ?? {};
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? formatParam(params[k], lang) : m));
+}

@@ -1,0 +1,98 @@
+/**
+ * Scenario errors in Chinese: every reason id and every schema phrase has a translation, and the
+ * errors of many broken scenarios read as Chinese with their names and keys kept as written.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateScenario } from '../src/scenario/parse';
+import { REASONS_EN, formatReason, type ReasonId } from '../src/scenario/reasons';
+import { scenarioSchema } from '../src/scenario/schema';
+import { REASONS_ZH } from '../src/ui/reasonsZh';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+/** Every `x-expected` phrase in the schema. */
+function schemaPhrases(): string[] {
+  const out = new Set<string>();
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      for (const [k, v] of Object.entries(x)) {
+        if (k === 'x-expected' && typeof v === 'string') out.add(v);
+        walk(v);
+      }
+    }
+  };
+  walk(scenarioSchema);
+  return [...out];
+}
+
+/** Broken versions of the library's scenarios: each line's value or key changed in a few ways. */
+function brokenScenarios(): { file: string; text: string }[] {
+  const muts: ((l: string) => string)[] = [
+    (l) => l.replace(/: .*$/, ': true'),
+    (l) => l.replace(/: .*$/, ': [1, 2]'),
+    (l) => l.replace(/: .*$/, ': -5'),
+    (l) => l.replace(/^(\s*-?\s*)(\w+)/, '$1$2x'),
+    (l) => l.replace(/S1/g, 'S9'),
+  ];
+  const out: { file: string; text: string }[] = [];
+  for (const file of readdirSync(new URL('../scenarios', import.meta.url)).filter((f) => f.endsWith('.yaml')).slice(0, 6)) {
+    const lines = readFileSync(new URL(`../scenarios/${file}`, import.meta.url), 'utf8').split('\n');
+    lines.forEach((_, i) => {
+      for (const m of muts) {
+        const c = [...lines];
+        c[i] = m(c[i]);
+        out.push({ file, text: c.join('\n') });
+      }
+    });
+  }
+  return out;
+}
+
+describe('scenario errors in Chinese', () => {
+  it('every reason has a Chinese template with the same placeholders', () => {
+    for (const id of Object.keys(REASONS_EN) as ReasonId[]) {
+      expect(REASONS_ZH.templates[id], id).toBeTruthy();
+      expect(placeholders(REASONS_ZH.templates[id]), id).toEqual(placeholders(REASONS_EN[id]));
+    }
+  });
+
+  it('every phrase the schema uses in "must be …" has a Chinese translation', () => {
+    const missing = schemaPhrases().filter((p) => !(p in (REASONS_ZH.phrases ?? {})));
+    expect(missing).toEqual([]);
+  });
+
+  it('an unknown key, a wrong value and too many servers read as Chinese, names kept', () => {
+    const base = readFileSync(new URL('../scenarios/leader-crash.yaml', import.meta.url), 'utf8');
+    const [unknown] = validateScenario(base.replace(/^seed:/m, 'seeed:'), 'a.yaml').errors;
+    expect(formatReason(unknown.why!, REASONS_ZH)).toBe(
+      '未知的键 "seeed"（应为以下之一：title, description, i18n, summary, concepts, seed, cluster, clients, replay, steps）；你是不是想写 "seed"？',
+    );
+    const [nodes] = validateScenario(base.replace(/nodes: \d+/, 'nodes: fivee'), 'a.yaml').errors;
+    expect(formatReason(nodes.why!, REASONS_ZH)).toBe('应为 1 到 9 之间的数目，或由 1 到 9 个服务器名字组成的列表（实际为 "fivee"）');
+    const [many] = validateScenario(base.replace(/nodes: \d+/, 'nodes: [A, B, C, D, E, F, G, H, I, J]'), 'a.yaml').errors;
+    expect(formatReason(many.why!, REASONS_ZH)).toBe('服务器太多：10 个（最多 9 个）');
+    // The English text is the same reason formatted with the English templates.
+    expect(formatReason(many.why!)).toBe(many.reason);
+  });
+
+  it('the errors of many broken scenarios all read as Chinese, with every placeholder filled', () => {
+    const cases = brokenScenarios();
+    let seen = 0;
+    const ids = new Set<string>();
+    for (const { file, text } of cases) {
+      for (const e of validateScenario(text, file).errors) {
+        seen++;
+        expect(e.why, e.message).not.toBeNull();
+        ids.add(e.why!.id);
+        const zh = formatReason(e.why!, REASONS_ZH);
+        expect(zh, e.message).toMatch(/[\u4e00-\u9fff]/);
+        expect(zh, e.message).not.toMatch(/\{\w+\}/);
+        expect(formatReason(e.why!), e.message).toBe(e.reason);
+      }
+    }
+    expect(seen).toBeGreaterThan(500);
+    expect(ids.size).toBeGreaterThan(8);
+  });
+});
