@@ -181,6 +181,52 @@ describe.skipIf(!haveChromium)('the teaching workbench in Chromium', () => {
     await page.close();
   });
 
+  it('pausing a follower from its menu marks it on the ring; it falls behind, and catches up when resumed', async () => {
+    const { page, errors } = await open('?scenario=basic-election&seed=1&at=900&play=0');
+    const leader = (await page.locator('[data-role="leader"]').getAttribute('data-node-id'))!;
+    const follower = (await page.locator('[data-role="follower"]').first().getAttribute('data-node-id'))!;
+    const node = page.locator(`[data-node-id="${follower}"]`);
+    await node.click();
+    await page.getByTestId('menu-pause-server').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-node-id="${id}"]`)?.getAttribute('data-paused') === '1', follower, { timeout: WAIT_MS });
+    expect(await node.locator('.pause-badge').count()).toBe(1);
+    expect(await node.locator('.server-role').textContent()).toBe('follower, paused');
+    // A client write commits on the others while the paused follower's log stays as it was.
+    const logBefore = Number(await node.getAttribute('data-log-length'));
+    await page.evaluate(() => window.__raftsim!.position());
+    await page.getByTestId('open-client').click();
+    await page.getByTestId('client-send').click();
+    await page.getByTestId('client-panel-close').click();
+    await page.getByTestId('speed').selectOption({ label: '1x' });
+    await page.getByTestId('play-pause').click();
+    await page.waitForFunction(
+      ([l, n]) => Number(document.querySelector(`[data-node-id="${l}"]`)?.getAttribute('data-log-length')) > n,
+      [leader, logBefore] as const,
+      { timeout: WAIT_MS },
+    );
+    await page.waitForTimeout(300);
+    expect(Number(await node.getAttribute('data-log-length'))).toBe(logBefore);
+    expect(await node.getAttribute('data-role')).toBe('follower');
+    // Resumed, it handles what waited and catches up with the leader's log.
+    await page.getByTestId('play-pause').click();
+    await page.waitForFunction(() => window.__raftsim!.player() === 'paused', undefined, { timeout: WAIT_MS });
+    await node.click();
+    await page.getByTestId('menu-resume-server').click();
+    expect(await node.getAttribute('data-paused')).toBe('0');
+    expect(await node.locator('.pause-badge').count()).toBe(0);
+    await page.getByTestId('play-pause').click();
+    await page.waitForFunction(
+      ([f, l]) => {
+        const len = (id: string) => document.querySelector(`[data-node-id="${id}"]`)?.getAttribute('data-log-length');
+        return len(f) === len(l);
+      },
+      [follower, leader] as const,
+      { timeout: WAIT_MS },
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('"?" opens the keyboard help, Escape closes it', async () => {
     const { page, errors } = await open('?scenario=basic-election&seed=1&play=0');
     await page.keyboard.press('?');

@@ -333,7 +333,7 @@ export class Simulation {
     const s = this.server(id);
     const r = s.raft;
     return {
-      id, up: s.up, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
+      id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
       commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
       nextIndex: { ...r.volatile.nextIndex }, matchIndex: { ...r.volatile.matchIndex },

@@ -72,6 +72,8 @@ export interface LinkSettings {
 export interface ServerView {
   id: NodeId;
   up: boolean;
+  /** Paused by the user: alive and keeping its state, but handling nothing until resumed. */
+  paused: boolean;
   role: Role;
   currentTerm: number;
   votedFor: NodeId | null;

@@ -206,6 +206,7 @@ function Server({ v, place, nowMs, clusterSize, selected, onClick }: { v: Server
       data-commit-index={v.commitIndex}
       data-voted-for={v.votedFor ?? ''}
       data-log-length={v.log.length}
+      data-paused={v.paused ? '1' : '0'}
       onClick={onClick ? (e) => onClick(e.clientX, e.clientY) : undefined}
     >
       <title>{t('server.title', { id: v.id, role: t(`server.role.${role}`), term: v.currentTerm, commitIndex: v.commitIndex })}</title>
@@ -234,8 +235,16 @@ function Server({ v, place, nowMs, clusterSize, selected, onClick }: { v: Server
         {t('server.term', { term: v.currentTerm })}
       </text>
       <text className="server-role" y={NODE_R + 28}>
-        {t(`server.role.${role}`)}
+        {v.paused ? t('server.rolePaused', { role: t(`server.role.${role}`) }) : t(`server.role.${role}`)}
       </text>
+      {v.paused && (
+        <g className="pause-badge" transform={`translate(${NODE_R * 0.72},${-NODE_R * 0.72})`}>
+          <title>{t('server.pausedTitle', { id: v.id })}</title>
+          <circle r={11} />
+          <rect x={-5} y={-6} width={3.5} height={12} rx={1} />
+          <rect x={1.5} y={-6} width={3.5} height={12} rx={1} />
+        </g>
+      )}
       {role === 'candidate' && (
         <g className="votes" transform={`translate(0,${NODE_R + 40})`}>
           <title>{t('server.votes', { votes, needed })}</title>

@@ -13,6 +13,8 @@ export const en = {
   'description.less': 'Show less',
   'caption.none': 'The scenario has not said anything yet.',
   'caption.label': 'Narration',
+  'server.rolePaused': '{role}, paused',
+  'server.pausedTitle': '{id} is paused: it keeps its state; messages and timers wait until it is resumed',
 
   // Chapters (the captions of a lesson)
   'chapters.title': 'Jump to a caption of this lesson',
@@ -557,6 +559,8 @@ export const zh: Record<StringId, string> = {
   'description.less': '收起',
   'caption.none': '场景还没有说明任何内容。',
   'caption.label': '旁白',
+  'server.rolePaused': '{role}（已暂停）',
+  'server.pausedTitle': '{id} 已暂停：它保留自己的状态；消息和计时器会等到它恢复后再处理',
 
   // Chapters (the captions of a lesson)
   'chapters.title': '跳到本课的某一条旁白',
