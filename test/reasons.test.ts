@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../src/scenario/parse';
 import { REASONS_EN, formatReason, type ReasonId } from '../src/scenario/reasons';
+import { ScenarioRunner } from '../src/scenario/runner';
 import { scenarioSchema } from '../src/scenario/schema';
+import { parseScenario } from '../src/scenario/parse';
 import { REASONS_ZH } from '../src/ui/reasonsZh';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -94,5 +96,25 @@ describe('scenario errors in Chinese', () => {
     }
     expect(seen).toBeGreaterThan(500);
     expect(ids.size).toBeGreaterThan(8);
+  });
+
+  it('a failed step says why in Chinese too: failed checks, a timed-out wait, a client expect', () => {
+    const run = (steps: string) => {
+      const text = `title: t\nseed: 1\ncluster: { nodes: 3 }\nclients: [c1]\nsteps:\n${steps}`;
+      const r = new ScenarioRunner(parseScenario(text, 't.yaml'), { seed: 1 });
+      r.runToEnd();
+      const f = r.failure!;
+      expect(f.why).toBeDefined();
+      expect(formatReason(f.why!)).toBe(f.message);
+      // The trace's step event carries the same reason (the event feed shows it).
+      const ev = r.sim.trace.find((e) => e.kind === 'step' && !e.ok);
+      expect(ev && ev.kind === 'step' ? ev.why : undefined).toEqual(f.why);
+      return formatReason(f.why!, REASONS_ZH);
+    };
+    expect(run('  - wait: { for: leader, withinMs: 2000 }\n  - expect: { leader: none, term: { S1: 7 } }\n')).toMatch(
+      /^预期没有领导者，但 S\d 是任期 1 的领导者；预期 S1 处于任期 7，但它处于任期 1$/,
+    );
+    expect(run('  - crash: [S1, S2]\n  - wait: { for: leader, withinMs: 500 }\n')).toBe('超时：到 500 ms 时仍未满足“S1, S2, S3 中有一个领导者”');
+    expect(run('  - put: { key: x, value: "1", expect: { result: fail } }\n')).toBe('put x → ok：预期结果为 fail，实际为 ok');
   });
 });

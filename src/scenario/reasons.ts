@@ -9,7 +9,7 @@
  */
 
 /** A parameter of a reason. */
-export type ReasonParam = string | number | Reason | { phrase: string } | { list: ReasonParam[]; join: 'or' | 'and' | 'comma' };
+export type ReasonParam = string | number | Reason | { phrase: string } | { list: ReasonParam[]; join: 'or' | 'and' | 'comma' | 'semicolon' };
 
 /** One reason: a template id and its parameters. */
 export interface Reason {
@@ -78,10 +78,47 @@ export const REASONS_EN = {
   'clients.other': 'clients',
   'steps.one': 'step',
   'steps.other': 'steps',
+  // Why a step failed (the runner).
+  runCap: 'the run reached the simulated-time cap of {maxMs} ms',
+  waitTimedOut: 'timed out: not {what} by {time}',
+  waitLeader: 'a leader among {servers}',
+  waitCommit: 'index {index} committed on {nodes} servers',
+  noLeaderToActOn: 'there is no leader to act on',
+  clientProblems: '{summary}: {problems}',
+  asyncProblems: 'async {op} {key}: {problems}',
+  asyncNotReturned: 'async operation had not returned when the run ended, so its expect could not be checked',
+  checks: '{problems}',
+  expectNoLeader: 'expected no leader, but {id} leads term {term}',
+  expectSomeLeader: 'expected a leader, but there is none',
+  expectLeader: 'expected leader {want}, but it is {id} (term {term})',
+  expectLeaderNobody: 'expected leader {want}, but it is nobody',
+  expectRole: 'expected {id} to be {role}, but it is {actual}',
+  expectTerm: 'expected {id} at term {term}, but it is at term {actual}',
+  expectCommitted: 'expected index {index} committed on {need} servers, but only {have} have it',
+  expectNotCommitted: 'expected index {index} not committed, but {servers} have commitIndex ≥ {index}',
+  expectLog: "expected {id}'s log terms [{want}], but they are [{actual}]",
+  expectKv: 'expected {key}={want} on {id}, but it is {got}',
+  expectKvCrashed: 'expected {key}={want} on {id}, but it is {got} (crashed)',
+  invariantViolated: 'invariant violated: {property} at {time}: {detail}',
+  expectViolation: 'expected a {property} violation, but the checker saw {seen}',
+  expectViolationNone: 'expected a {property} violation, but the checker saw none',
+  noLinearizabilityChecker: 'no linearizability checker was given to this run',
+  expectLinearizable: 'expected the history to be linearizable: {detail}',
+  expectNotLinearizable: 'expected the history not to be linearizable: {detail}',
+  expectResult: 'expected result {want}, got {got}',
+  expectReply: 'expected a reply, got {got}',
+  expectValue: 'expected value {want}, got {got}',
+  expectValues: 'expected values {want}, got {got}',
+  expectDeleted: 'expected {want} deleted, got {got}',
+  casUnknownSucceed: 'expected the cas to succeed, but its outcome is unknown',
+  casUnknownFail: 'expected the cas to fail, but its outcome is unknown',
+  casFailed: 'expected the cas to succeed, but it failed',
+  casSucceeded: 'expected the cas to fail, but it succeeded',
   // List joins.
   'join.or': ' or ',
   'join.and': ' and ',
   'join.comma': ', ',
+  'join.semicolon': '; ',
 } as const;
 
 export type ReasonId = keyof typeof REASONS_EN;

@@ -8,6 +8,7 @@ import type { LogEntry, NodeId, PersistentState } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
 import { Simulation, type CloneMap, type SimServer } from '../sim/engine';
 import type { HistoryRecord } from '../sim/types';
+import { formatReason, reason, type Reason } from './reasons';
 import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
 
 /** The outcome of one step. `ok` is null for a step that has not finished (or never ran). */
@@ -19,6 +20,8 @@ export interface StepResult {
   /** Simulated time when the step finished (or failed). */
   atMs: number;
   message: string;
+  /** Why the step failed, as data (for showing it in another language); absent when it passed. */
+  why?: Reason;
 }
 
 export interface RunnerOptions {
@@ -37,7 +40,7 @@ type WaitCond = { for: 'leader'; among: NodeId[] } | { for: 'commit'; index: num
 
 type Active =
   | { type: 'run'; endMs: number }
-  | { type: 'wait'; deadlineMs: number; cond: WaitCond; describe: string }
+  | { type: 'wait'; deadlineMs: number; cond: WaitCond; describe: string; what: Reason }
   | { type: 'client'; handle: ClientOpHandle }
   | { type: 'pause' };
 
@@ -177,7 +180,7 @@ export class ScenarioRunner {
   /** Runs every step headless. `maxMs` caps simulated time (a safety net; a wait has its own limit). */
   runToEnd(maxMs = 24 * 3600 * 1000): void {
     this.advance(maxMs, Infinity, false);
-    if (!this.finished) this.failHere(`the run reached the simulated-time cap of ${maxMs} ms`);
+    if (!this.finished) this.failHere(reason('runCap', { maxMs }));
     this.finalizeAsync();
   }
 
@@ -194,13 +197,16 @@ export class ScenarioRunner {
     return this.results[this.stepIndex];
   }
 
-  private complete(ok: boolean, message: string): void {
+  /** Ends the current step: `outcome` is its message, or for a failure the reason as data. */
+  private complete(ok: boolean, outcome: string | Reason): void {
     const r = this.result();
+    const message = typeof outcome === 'string' ? outcome : formatReason(outcome);
     r.ok = ok;
     r.atMs = this.sim.nowMs;
     r.message = message;
+    if (typeof outcome !== 'string') r.why = outcome;
     const step = this.scenario.steps[this.stepIndex];
-    this.sim.stepOutcome(step.index, step.line, ok, message);
+    this.sim.stepOutcome(step.index, step.line, ok, message, typeof outcome === 'string' ? undefined : outcome);
     this.active = null;
     if (!ok) {
       this.failure = r;
@@ -211,7 +217,7 @@ export class ScenarioRunner {
     if (this.stepIndex >= this.scenario.steps.length) this.finished = true;
   }
 
-  private failHere(why: string): void {
+  private failHere(why: Reason): void {
     if (this.stepIndex >= this.scenario.steps.length) {
       this.finished = true;
       return;
@@ -231,7 +237,7 @@ export class ScenarioRunner {
     if (a.type === 'run') this.complete(true, `ran to ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'wait') {
       if (this.holds(a.cond)) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
-      else this.complete(false, `timed out: not ${a.describe} by ${fmtMs(this.sim.nowMs)}`);
+      else this.complete(false, reason('waitTimedOut', { what: a.what, time: fmtMs(this.sim.nowMs) }));
     }
   }
 
@@ -243,7 +249,7 @@ export class ScenarioRunner {
 
   private resolveOrFail(ref: string): NodeId | null {
     const id = this.resolve(ref);
-    if (id === null) this.complete(false, 'there is no leader to act on');
+    if (id === null) this.complete(false, reason('noLeaderToActOn'));
     return id;
   }
 
@@ -278,10 +284,12 @@ export class ScenarioRunner {
         const deadlineMs = sim.nowMs + step.withinMs;
         if (step.for === 'leader') {
           const among = step.among ?? sim.serverIds;
-          this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among }, describe: `a leader among ${among.join(', ')}` };
+          const what = reason('waitLeader', { servers: among.join(', ') });
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among }, describe: formatReason(what), what };
         } else {
           const need = step.nodes ?? majority(sim.serverIds.length);
-          this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need }, describe: `index ${step.logIndex} committed on ${need} servers` };
+          const what = reason('waitCommit', { index: step.logIndex, nodes: need });
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need }, describe: formatReason(what), what };
         }
         if (this.holds(this.active.cond)) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
         return;
@@ -350,7 +358,7 @@ export class ScenarioRunner {
         const failures = this.checkExpect(step.checks);
         if (failures.length === 0 && step.checks.invariants && step.checks.invariants !== 'ok') this.violationsExpected = true;
         if (failures.length === 0 && step.checks.linearizable === false) this.nonLinearizableExpected = true;
-        return this.complete(failures.length === 0, failures.length ? failures.join('; ') : 'all checks hold');
+        return this.complete(failures.length === 0, failures.length ? reason('checks', { problems: { list: failures, join: 'semicolon' } }) : 'all checks hold');
       }
     }
   }
@@ -360,7 +368,7 @@ export class ScenarioRunner {
     const expect = (step as { expect?: ClientExpect }).expect;
     const problems = expect ? checkClientExpect(rec, expect) : [];
     const summary = `${rec.op} ${rec.key} → ${rec.result}${rec.op === 'get' && rec.result === 'ok' && !rec.prefix ? ` ${JSON.stringify(rec.value)}` : ''}`;
-    this.complete(problems.length === 0, problems.length ? `${summary}: ${problems.join('; ')}` : summary);
+    this.complete(problems.length === 0, problems.length ? reason('clientProblems', { summary, problems: { list: problems, join: 'semicolon' } }) : summary);
   }
 
   private checkAsync(): void {
@@ -374,7 +382,8 @@ export class ScenarioRunner {
         const r = this.results[step.index];
         r.ok = false;
         r.atMs = this.sim.nowMs;
-        r.message = `async ${handle.spec.op} ${handle.spec.key}: ${problems.join('; ')}`;
+        r.why = reason('asyncProblems', { op: handle.spec.op, key: handle.spec.key, problems: { list: problems, join: 'semicolon' } });
+        r.message = formatReason(r.why);
         this.failure = r;
         this.finished = true;
         this.active = null;
@@ -387,7 +396,8 @@ export class ScenarioRunner {
       if (this.failure) break;
       const r = this.results[step.index];
       r.ok = false;
-      r.message = 'async operation had not returned when the run ended, so its expect could not be checked';
+      r.why = reason('asyncNotReturned');
+      r.message = formatReason(r.why);
       this.failure = r;
     }
     this.asyncChecks = [];
@@ -417,36 +427,36 @@ export class ScenarioRunner {
   }
 
   /** Every check of an `expect` step; returns what does not hold (empty when all hold). */
-  checkExpect(c: ExpectChecks): string[] {
+  checkExpect(c: ExpectChecks): Reason[] {
     const sim = this.sim;
-    const out: string[] = [];
+    const out: Reason[] = [];
     if (c.leader !== undefined) {
       const l = sim.leader();
-      if (c.leader === 'none') { if (l) out.push(`expected no leader, but ${l.id} leads term ${l.raft.currentTerm}`); }
-      else if (c.leader === 'any') { if (!l) out.push('expected a leader, but there is none'); }
-      else if (l?.id !== c.leader) out.push(`expected leader ${c.leader}, but it is ${l ? `${l.id} (term ${l.raft.currentTerm})` : 'nobody'}`);
+      if (c.leader === 'none') { if (l) out.push(reason('expectNoLeader', { id: l.id, term: l.raft.currentTerm })); }
+      else if (c.leader === 'any') { if (!l) out.push(reason('expectSomeLeader')); }
+      else if (l?.id !== c.leader) out.push(l ? reason('expectLeader', { want: c.leader, id: l.id, term: l.raft.currentTerm }) : reason('expectLeaderNobody', { want: c.leader }));
     }
     for (const [id, role] of Object.entries(c.role ?? {})) {
       const s = sim.server(id);
       const actual = s.up ? s.raft.role : 'crashed';
-      if (actual !== role) out.push(`expected ${id} to be ${role}, but it is ${actual}`);
+      if (actual !== role) out.push(reason('expectRole', { id, role, actual }));
     }
     for (const [id, term] of Object.entries(c.term ?? {})) {
       const t = sim.server(id).raft.currentTerm;
-      if (t !== term) out.push(`expected ${id} at term ${term}, but it is at term ${t}`);
+      if (t !== term) out.push(reason('expectTerm', { id, term, actual: t }));
     }
     if (c.committed) {
       const need = c.committed.nodes ?? majority(sim.serverIds.length);
       const have = this.countCommitted(c.committed.index);
-      if (have < need) out.push(`expected index ${c.committed.index} committed on ${need} servers, but only ${have} have it`);
+      if (have < need) out.push(reason('expectCommitted', { index: c.committed.index, need, have }));
     }
     if (c.notCommitted) {
       const have = [...sim.servers.values()].filter((s) => s.up && s.raft.commitIndex >= c.notCommitted!.index).map((s) => s.id);
-      if (have.length) out.push(`expected index ${c.notCommitted.index} not committed, but ${have.join(', ')} have commitIndex ≥ ${c.notCommitted.index}`);
+      if (have.length) out.push(reason('expectNotCommitted', { index: c.notCommitted.index, servers: have.join(', ') }));
     }
     for (const [id, terms] of Object.entries(c.log ?? {})) {
       const actual = sim.server(id).raft.log.map((e) => e.term);
-      if (actual.join(',') !== terms.join(',')) out.push(`expected ${id}'s log terms [${terms.join(', ')}], but they are [${actual.join(', ')}]`);
+      if (actual.join(',') !== terms.join(',')) out.push(reason('expectLog', { id, want: terms.join(', '), actual: actual.join(', ') }));
     }
     if (c.kv) {
       const on = c.on === 'all' ? sim.serverIds : c.on ?? sim.serverIds.filter((id) => sim.server(id).up);
@@ -455,22 +465,24 @@ export class ScenarioRunner {
         const entries = s.up ? s.sm.store.entries() : {};
         for (const [key, want] of Object.entries(c.kv)) {
           const got = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
-          if (got !== want) out.push(`expected ${key}=${JSON.stringify(want)} on ${id}, but it is ${JSON.stringify(got)}${s.up ? '' : ' (crashed)'}`);
+          if (got !== want) out.push(reason(s.up ? 'expectKv' : 'expectKvCrashed', { key, want: JSON.stringify(want), id, got: JSON.stringify(got) }));
         }
       }
     }
     if (c.invariants === 'ok' && sim.checker && !sim.checker.ok) {
       const v = sim.checker.violations[0];
-      out.push(`invariant violated: ${v.property} at ${fmtMs(v.atMs)}: ${v.detail}`);
+      out.push(reason('invariantViolated', { property: v.property, time: fmtMs(v.atMs), detail: v.detail }));
     } else if (c.invariants && c.invariants !== 'ok') {
       const seen = new Set(sim.checker?.violations.map((v) => v.property) ?? []);
-      for (const p of c.invariants.violated) if (!seen.has(p as never)) out.push(`expected a ${p} violation, but the checker saw ${seen.size ? [...seen].join(', ') : 'none'}`);
+      for (const p of c.invariants.violated) {
+        if (!seen.has(p as never)) out.push(seen.size ? reason('expectViolation', { property: p, seen: [...seen].join(', ') }) : reason('expectViolationNone', { property: p }));
+      }
     }
     if (c.linearizable !== undefined) {
-      if (!this.opts.linearizable) out.push('no linearizability checker was given to this run');
+      if (!this.opts.linearizable) out.push(reason('noLinearizabilityChecker'));
       else {
         const r = this.opts.linearizable(sim.historyWithPending());
-        if (r.ok !== c.linearizable) out.push(`expected the history ${c.linearizable ? '' : 'not '}to be linearizable: ${r.detail}`);
+        if (r.ok !== c.linearizable) out.push(reason(c.linearizable ? 'expectLinearizable' : 'expectNotLinearizable', { detail: r.detail }));
       }
     }
     return out;
@@ -497,25 +509,25 @@ function specOf(step: Step): ClientOpSpec {
 }
 
 /** Checks a client reply against an inline `expect`; returns what does not hold. */
-export function checkClientExpect(rec: HistoryRecord, e: ClientExpect): string[] {
-  const out: string[] = [];
-  if (e.result !== undefined && rec.result !== e.result) out.push(`expected result ${e.result}, got ${rec.result}`);
+export function checkClientExpect(rec: HistoryRecord, e: ClientExpect): Reason[] {
+  const out: Reason[] = [];
+  if (e.result !== undefined && rec.result !== e.result) out.push(reason('expectResult', { want: e.result, got: rec.result }));
   const needsOk = e.value !== undefined || e.values !== undefined || e.deleted !== undefined;
-  if (needsOk && rec.result !== 'ok') out.push(`expected a reply, got ${rec.result}`);
+  if (needsOk && rec.result !== 'ok') out.push(reason('expectReply', { got: rec.result }));
   const resp = rec.response as { op?: string; kvs?: { key: string; value: string }[]; deleted?: number; succeeded?: boolean } | undefined;
-  if (rec.result === 'ok' && e.value !== undefined && rec.value !== e.value) out.push(`expected value ${JSON.stringify(e.value)}, got ${JSON.stringify(rec.value)}`);
+  if (rec.result === 'ok' && e.value !== undefined && rec.value !== e.value) out.push(reason('expectValue', { want: JSON.stringify(e.value), got: JSON.stringify(rec.value) }));
   if (rec.result === 'ok' && e.values !== undefined) {
     const got: Record<string, string> = {};
     for (const kv of resp?.kvs ?? []) got[kv.key] = kv.value;
     if (JSON.stringify(got) !== JSON.stringify(Object.fromEntries(Object.entries(e.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))) {
-      out.push(`expected values ${JSON.stringify(e.values)}, got ${JSON.stringify(got)}`);
+      out.push(reason('expectValues', { want: JSON.stringify(e.values), got: JSON.stringify(got) }));
     }
   }
-  if (rec.result === 'ok' && e.deleted !== undefined && resp?.deleted !== e.deleted) out.push(`expected ${e.deleted} deleted, got ${resp?.deleted}`);
+  if (rec.result === 'ok' && e.deleted !== undefined && resp?.deleted !== e.deleted) out.push(reason('expectDeleted', { want: e.deleted, got: String(resp?.deleted) }));
   if (e.succeeded !== undefined) {
     const succeeded = rec.op === 'cas' ? rec.result === 'ok' : undefined;
-    if (rec.result === 'unknown') out.push(`expected the cas to ${e.succeeded ? 'succeed' : 'fail'}, but its outcome is unknown`);
-    else if (succeeded !== e.succeeded) out.push(`expected the cas to ${e.succeeded ? 'succeed' : 'fail'}, but it ${succeeded ? 'succeeded' : 'failed'}`);
+    if (rec.result === 'unknown') out.push(reason(e.succeeded ? 'casUnknownSucceed' : 'casUnknownFail'));
+    else if (succeeded !== e.succeeded) out.push(reason(e.succeeded ? 'casFailed' : 'casSucceeded'));
   }
   return out;
 }

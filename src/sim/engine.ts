@@ -6,6 +6,7 @@
  * The loop: pop the earliest event (ties by insertion order), hand it to a node or client, carry
  * out the effects the node returns (send messages, arm timers, apply committed entries).
  */
+import type { Reason } from '../scenario/reasons';
 import { InvariantChecker, type CheckedNode } from '../check/invariants';
 import { KvStateMachine } from '../kv/store';
 import type { Command, KvOp } from '../kv/types';
@@ -653,9 +654,9 @@ export class Simulation {
   }
 
   /** Records a scenario step's outcome in the trace. */
-  stepOutcome(index: number, line: number, ok: boolean, message: string): void {
+  stepOutcome(index: number, line: number, ok: boolean, message: string, why?: Reason): void {
     this.hasher.str('step').num(index).str(ok ? '1' : '0');
-    this.emit({ atMs: this.nowMs, kind: 'step', index, line, ok, message });
+    this.emit({ atMs: this.nowMs, kind: 'step', index, line, ok, message, ...(why ? { why } : {}) });
   }
 
   /**

@@ -2,6 +2,7 @@
  * Types shared by the engine, the scenario runner, the CLI and the UI.
  * Every time is in ms of simulated time since the start of the run.
  */
+import type { Reason } from '../scenario/reasons';
 import type { KvOp, KvResult, KvSnapshot } from '../kv/types';
 import type { LogEntry, NodeId, RaftMessage, RaftNote, Role } from '../raft/types';
 
@@ -58,7 +59,7 @@ export type TraceEvent =
   | { atMs: number; kind: 'fault'; action: string; nodes: NodeId[]; detail?: string }
   | { atMs: number; kind: 'client'; phase: 'invoke' | 'return'; client: string; opText: string; result?: string; server?: NodeId }
   | { atMs: number; kind: 'caption'; text: string; zh?: string }
-  | { atMs: number; kind: 'step'; index: number; line: number; ok: boolean; message: string }
+  | { atMs: number; kind: 'step'; index: number; line: number; ok: boolean; message: string; why?: Reason }
   | { atMs: number; kind: 'invariant'; property: string; detail: string };
 
 /** Per-link network settings (ms of simulated time, probabilities in [0, 1]). */

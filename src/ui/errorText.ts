@@ -2,15 +2,19 @@
  * Error texts in the page's language. A scenario error keeps its reason as data (see
  * src/scenario/reasons.ts), so it is shown in Chinese too; other errors show their message.
  */
-import { formatReason } from '../scenario/reasons';
+import { formatReason, type Reason } from '../scenario/reasons';
 import { ScenarioError } from '../scenario/types';
 import { REASONS_ZH } from './reasonsZh';
 import { getLocale } from './strings';
 
+/** A reason (a scenario error's, a failed step's) in the current language. */
+export function localReason(why: Reason): string {
+  return getLocale() === 'zh' ? formatReason(why, REASONS_ZH) : formatReason(why);
+}
+
 /** Why a scenario is invalid, in the current language (English where no translation exists). */
 export function reasonText(e: ScenarioError): string {
-  if (!e.why) return e.reason;
-  return getLocale() === 'zh' ? formatReason(e.why, REASONS_ZH) : formatReason(e.why);
+  return e.why ? localReason(e.why) : e.reason;
 }
 
 /** "file:line:column: key: reason" with the reason in the current language; other errors: their message. */

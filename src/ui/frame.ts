@@ -2,6 +2,7 @@
  * A frame: a plain-data snapshot of the run at the time-machine cursor that the components draw.
  * Built fresh on each render; reading only, never changing the simulation.
  */
+import { localReason } from './errorText';
 import { getLocale } from './strings';
 import type { Simulation } from '../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../sim/types';
@@ -162,7 +163,7 @@ export function buildFrame(wb: Workbench): Frame {
   let step: StepStatus;
   if (runner.failure) {
     const f = runner.failure;
-    step = { kind: 'failed', n: f.index + 1, stepKind: f.kind, line: f.line, message: f.message };
+    step = { kind: 'failed', n: f.index + 1, stepKind: f.kind, line: f.line, message: f.why ? localReason(f.why) : f.message };
   } else if (steps.length === 0) {
     step = { kind: 'empty' };
   } else if (runner.finished) {

@@ -3,6 +3,7 @@
  * vote granted or refused, AppendEntries rejected, commitIndex advance and step-down. Used by the
  * why feed and the timeline's tooltips. Role events are not worded: the notes around them say more.
  */
+import { localReason } from './errorText';
 import type { RaftNote } from '../raft/types';
 import { fmtMs } from '../scenario/runner';
 import type { TraceEvent } from '../sim/types';
@@ -102,7 +103,7 @@ export function whyLine(e: TraceEvent, clusterSize: number): WhyLine | null {
     case 'caption':
       return { text: t('why.caption', { text: e.text }), tone: 'caption' };
     case 'step':
-      return e.ok ? null : { text: t('why.stepFailed', { n: e.index + 1, line: e.line, message: e.message }), tone: 'error' };
+      return e.ok ? null : { text: t('why.stepFailed', { n: e.index + 1, line: e.line, message: e.why ? localReason(e.why) : e.message }), tone: 'error' };
     case 'invariant':
       return { text: t('why.invariant', { property: e.property, detail: e.detail }), tone: 'error' };
   }
