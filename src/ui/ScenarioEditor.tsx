@@ -114,6 +114,8 @@ function editorState(text: string, onText: (text: string) => void): EditorState 
       lintGutter(),
       inlineErrors,
       EditorState.tabSize.of(2),
+      // Long captions wrap, and so do the inline error messages under them.
+      EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': t('editor.textLabel'), 'data-testid': 'editor-text' }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onText(u.state.doc.toString());
@@ -210,8 +212,8 @@ export function ScenarioEditor(p: ScenarioEditorProps) {
     : errors.length === 0
       ? t('editor.valid')
       : selected.valid
-        ? t('editor.invalidKept', { n: errors.length })
-        : t('editor.invalidNever', { n: errors.length });
+        ? t(errors.length === 1 ? 'editor.invalidKeptOne' : 'editor.invalidKept', { n: errors.length })
+        : t(errors.length === 1 ? 'editor.invalidNeverOne' : 'editor.invalidNever', { n: errors.length });
 
   return (
     <Dialog title={t('editor.title')} onClose={p.onClose} testId="editor" size="full">
