@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseHistoryJson, type HistoryEntry } from '../src/check/history';
 import { checkLinearizability, type LinearizabilityResult } from '../src/check/linearizability';
+import { generateRegisterHistory } from '../src/check/registerHistory';
+import { RandomStream } from '../src/sim/rng';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers to write histories: [invokeMs, returnMs]; returnMs null = unknown outcome.
@@ -29,18 +31,6 @@ const cas = (client: string, key: string, from: string | null, to: string, span:
 });
 
 const check = (h: HistoryEntry[]): LinearizabilityResult => checkLinearizability(h, { timeLimitMs: 30_000 });
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Apply a register operation to `state`; undefined when it is illegal there. */
 function apply(e: HistoryEntry, state: string | null): { state: string | null } | undefined {
@@ -102,70 +92,6 @@ function bruteForce(h: HistoryEntry[]): boolean {
     if (rec(required.concat(optional.filter((_, i) => mask & (1 << i))), null)) return true;
   }
   return false;
-}
-
-/**
- * History of a correct register: each operation takes effect at one instant between its invoke
- * and its return (an unknown one maybe not at all), applied in that order to a real map.
- */
-function simulateRegister(o: {
-  seed: number;
-  clients: number;
-  keys: number;
-  operations: number;
-  unknownRate: number;
-  latencyMs: number;
-}): HistoryEntry[] {
-  const rnd = prng(o.seed);
-  const int = (n: number): number => Math.floor(rnd() * n);
-  const clock = new Array<number>(o.clients).fill(0);
-  const gens: { e: HistoryEntry; at: number; effect: boolean }[] = [];
-  const written: string[][] = Array.from({ length: o.keys }, () => []);
-  for (let i = 0; i < o.operations; i++) {
-    let c = 0;
-    for (let j = 1; j < o.clients; j++) if (clock[j] < clock[c]) c = j;
-    const invokeMs = clock[c] + int(6);
-    const at = invokeMs + int(o.latencyMs + 1);
-    const returnMs = at + int(o.latencyMs + 1);
-    clock[c] = returnMs + 1;
-    const k = int(o.keys);
-    const key = `k${k}`;
-    const client = `c${c + 1}`;
-    const r = rnd();
-    let e: HistoryEntry;
-    if (r < 0.45) e = { client, op: 'get', key, invokeMs, returnMs, result: 'ok' };
-    else if (r < 0.8) {
-      e = { client, op: 'put', key, value: `${client}-${i}`, invokeMs, returnMs, result: 'ok' };
-      written[k].push(`${client}-${i}`);
-    } else if (r < 0.88) e = { client, op: 'delete', key, invokeMs, returnMs, result: 'ok' };
-    else {
-      const w = written[k];
-      const from = w.length === 0 || rnd() < 0.15 ? null : w[w.length - 1 - int(Math.min(3, w.length))];
-      e = { client, op: 'cas', key, from, to: `${client}-${i}`, invokeMs, returnMs, result: 'ok' };
-      written[k].push(`${client}-${i}`);
-    }
-    let effect = true;
-    if (rnd() < o.unknownRate) {
-      e.result = 'unknown';
-      e.returnMs = null;
-      effect = rnd() < 0.5;
-    }
-    gens.push({ e, at, effect });
-  }
-  const order = gens.map((_, i) => i).sort((x, y) => gens[x].at - gens[y].at || x - y);
-  const state = new Map<string, string>();
-  for (const i of order) {
-    const { e, effect } = gens[i];
-    if (!effect) continue;
-    const cur = state.get(e.key) ?? null;
-    if (e.op === 'get') {
-      if (e.result === 'ok') e.value = cur;
-    } else if (e.op === 'put') state.set(e.key, e.value as string);
-    else if (e.op === 'delete') state.delete(e.key);
-    else if (cur === e.from) state.set(e.key, e.to as string);
-    else if (e.result === 'ok') e.result = 'fail';
-  }
-  return gens.map((g) => g.e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +357,8 @@ describe('checkLinearizability: keys are independent', () => {
 
 describe('checkLinearizability: agrees with a brute-force checker on small random histories', () => {
   it('matches on 3000 random single-key histories (with unknowns, cas, deletes, ties)', () => {
-    const rnd = prng(20240601);
+    const stream = new RandomStream(20240601, 'brute-force');
+    const rnd = (): number => stream.next();
     const int = (n: number): number => Math.floor(rnd() * n);
     const vals = ['a', 'b', 'c'];
     let illegal = 0;
@@ -488,7 +415,7 @@ describe('checkLinearizability: agrees with a brute-force checker on small rando
 });
 
 describe('checkLinearizability: large generated histories', () => {
-  const history = simulateRegister({ seed: 7, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, latencyMs: 20 });
+  const history = generateRegisterHistory({ seed: 7, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, thinkMs: 5, latencyMs: 20 });
 
   it('a 10,000-operation history of a correct register is linearizable', () => {
     expect(history.filter((e) => e.result === 'unknown').length).toBeGreaterThan(100);
@@ -527,7 +454,7 @@ describe('checkLinearizability: large generated histories', () => {
   });
 
   it('a history with 20 clients on one key and long overlapping operations is linearizable', () => {
-    const h = simulateRegister({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, latencyMs: 100 });
+    const h = generateRegisterHistory({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, thinkMs: 5, latencyMs: 100 });
     expect(checkLinearizability(h).result).toBe('linearizable');
   });
 });
@@ -545,7 +472,7 @@ describe('checkLinearizability: time limit', () => {
   });
 
   it('yields unknown when the clock jumps during a long search', () => {
-    const h = simulateRegister({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0, latencyMs: 100 });
+    const h = generateRegisterHistory({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0, thinkMs: 5, latencyMs: 100 });
     let calls = 0;
     const r = checkLinearizability(h, { timeLimitMs: 1000, now: () => (++calls <= 2 ? 0 : 1e9) });
     expect(calls).toBeGreaterThan(2); // the search itself looked at the clock

@@ -40,7 +40,7 @@ type WaitCond = { for: 'leader'; among: NodeId[] } | { for: 'commit'; index: num
 
 type Active =
   | { type: 'run'; endMs: number }
-  | { type: 'wait'; deadlineMs: number; cond: WaitCond; describe: string; what: Reason }
+  | { type: 'wait'; deadlineMs: number; cond: WaitCond }
   | { type: 'client'; handle: ClientOpHandle }
   | { type: 'pause' };
 
@@ -228,7 +228,7 @@ export class ScenarioRunner {
   private check(): void {
     const a = this.active;
     if (!a) return;
-    if (a.type === 'wait' && this.holds(a.cond)) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
+    if (a.type === 'wait' && this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'client' && a.handle.done) this.finishClient(a.handle, this.scenario.steps[this.stepIndex]);
   }
 
@@ -236,8 +236,8 @@ export class ScenarioRunner {
     const a = this.active!;
     if (a.type === 'run') this.complete(true, `ran to ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'wait') {
-      if (this.holds(a.cond)) this.complete(true, `${a.describe} at ${fmtMs(this.sim.nowMs)}`);
-      else this.complete(false, reason('waitTimedOut', { what: a.what, time: fmtMs(this.sim.nowMs) }));
+      if (this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
+      else this.complete(false, reason('waitTimedOut', { what: waitWhat(a.cond), time: fmtMs(this.sim.nowMs) }));
     }
   }
 
@@ -284,14 +284,12 @@ export class ScenarioRunner {
         const deadlineMs = sim.nowMs + step.withinMs;
         if (step.for === 'leader') {
           const among = step.among ?? sim.serverIds;
-          const what = reason('waitLeader', { servers: among.join(', ') });
-          this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among }, describe: formatReason(what), what };
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among } };
         } else {
           const need = step.nodes ?? majority(sim.serverIds.length);
-          const what = reason('waitCommit', { index: step.logIndex, nodes: need });
-          this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need }, describe: formatReason(what), what };
+          this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need } };
         }
-        if (this.holds(this.active.cond)) this.complete(true, `${this.active.describe} at ${fmtMs(sim.nowMs)}`);
+        if (this.holds(this.active.cond)) this.complete(true, `${formatReason(waitWhat(this.active.cond))} at ${fmtMs(sim.nowMs)}`);
         return;
       }
       case 'crash': {
@@ -487,6 +485,11 @@ export class ScenarioRunner {
     }
     return out;
   }
+}
+
+/** What a wait step waits for, in words ("a leader among S1, S2", "index 3 committed on 3 servers"). */
+function waitWhat(c: WaitCond): Reason {
+  return c.for === 'leader' ? reason('waitLeader', { servers: c.among.join(', ') }) : reason('waitCommit', { index: c.index, nodes: c.nodes });
 }
 
 function majority(n: number): number {

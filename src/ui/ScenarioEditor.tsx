@@ -12,7 +12,7 @@ import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField, type Text } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, highlightActiveLine, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ScenarioError } from '../scenario/types';
 import { Dialog } from './Dialogs';
 import { reasonText } from './errorText';
@@ -152,17 +152,14 @@ export function ScenarioEditor(p: ScenarioEditorProps) {
   latest.current = { selected, onStore: p.onStore };
   const timer = useRef<number | null>(null);
 
-  const validate = useMemo(
-    () => (text: string) => {
-      const cur = latest.current.selected;
-      if (!cur) return;
-      const r = applyEdit(cur, text);
-      latest.current.onStore(r.scenario);
-      setErrors(r.errors);
-      if (view.current) showErrors(view.current, r.errors);
-    },
-    [],
-  );
+  const validate = useCallback((text: string) => {
+    const cur = latest.current.selected;
+    if (!cur) return;
+    const r = applyEdit(cur, text);
+    latest.current.onStore(r.scenario);
+    setErrors(r.errors);
+    if (view.current) showErrors(view.current, r.errors);
+  }, []);
 
   // One CodeMirror view per opened scenario; switching scenarios replaces its state.
   const selectedId = selected?.id ?? null;

@@ -51,6 +51,15 @@ export type PlayerEvent =
   | { type: 'SET_SPEED'; speed: number }
   | { type: 'SET_STOP_AT_END'; value: boolean };
 
+/** What every stopped state (paused, held at a presenter pause, ended) answers alike. */
+const STOPPED_ON = {
+  PLAY: { target: 'playing', actions: 'resume' },
+  TOGGLE: { target: 'playing', actions: 'resume' },
+  STEP: { target: 'stepping', actions: 'stepOne' },
+  STEP_BACK: { target: 'stepping', actions: 'stepBack' },
+  SCRUB_START: 'scrubbing',
+} as const;
+
 export const playerMachine = setup({
   types: {
     context: {} as PlayerContext,
@@ -109,24 +118,10 @@ export const playerMachine = setup({
       },
     },
     held: {
-      on: {
-        PLAY: { target: 'playing', actions: 'resume' },
-        TOGGLE: { target: 'playing', actions: 'resume' },
-        STEP: { target: 'stepping', actions: 'stepOne' },
-        STEP_BACK: { target: 'stepping', actions: 'stepBack' },
-        PAUSE: 'paused',
-        RESTARTED: 'playing',
-        SCRUB_START: 'scrubbing',
-      },
+      on: { ...STOPPED_ON, PAUSE: 'paused', RESTARTED: 'playing' },
     },
     paused: {
-      on: {
-        PLAY: { target: 'playing', actions: 'resume' },
-        TOGGLE: { target: 'playing', actions: 'resume' },
-        STEP: { target: 'stepping', actions: 'stepOne' },
-        STEP_BACK: { target: 'stepping', actions: 'stepBack' },
-        SCRUB_START: 'scrubbing',
-      },
+      on: STOPPED_ON,
     },
     stepping: {
       always: 'paused',
@@ -138,15 +133,7 @@ export const playerMachine = setup({
       },
     },
     ended: {
-      on: {
-        PLAY: { target: 'playing', actions: 'resume' },
-        TOGGLE: { target: 'playing', actions: 'resume' },
-        STEP: { target: 'stepping', actions: 'stepOne' },
-        STEP_BACK: { target: 'stepping', actions: 'stepBack' },
-        SCRUB_START: 'scrubbing',
-        PAUSE: 'paused',
-        RESTARTED: 'playing',
-      },
+      on: { ...STOPPED_ON, PAUSE: 'paused', RESTARTED: 'playing' },
     },
   },
 });

@@ -427,6 +427,15 @@ function markerPoint(m: Marker, o: DrawOptions, bandH: number): [number, number]
   return [px, y];
 }
 
+/** Fills a closed polygon (the path stays current, so the caller may stroke it too). */
+function polygon(ctx: DrawContext, fill: string, points: [number, number][]): void {
+  ctx.fillStyle = fill;
+  ctx.beginPath();
+  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  ctx.closePath();
+  ctx.fill();
+}
+
 function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, hovered: boolean): void {
   const [px, py] = markerPoint(m, o, bandH);
   const s = hovered ? 1.5 : 1;
@@ -442,16 +451,9 @@ function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, 
       ctx.stroke();
       break;
     case 'commit':
-      ctx.fillStyle = '#0b7285';
       ctx.strokeStyle = '#ffffff';
       ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(px, py - 6 * s);
-      ctx.lineTo(px + 5 * s, py);
-      ctx.lineTo(px, py + 6 * s);
-      ctx.lineTo(px - 5 * s, py);
-      ctx.closePath();
-      ctx.fill();
+      polygon(ctx, '#0b7285', [[px, py - 6 * s], [px + 5 * s, py], [px, py + 6 * s], [px - 5 * s, py]]);
       ctx.stroke();
       break;
     case 'crash':
@@ -474,24 +476,12 @@ function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, 
       ctx.arc(px, py, 7 * s, 0, 2 * Math.PI);
       ctx.fill();
       ctx.stroke();
-      ctx.fillStyle = '#2f9e44';
-      ctx.beginPath();
-      ctx.moveTo(px - 2.5 * s, py - 4 * s);
-      ctx.lineTo(px + 4 * s, py);
-      ctx.lineTo(px - 2.5 * s, py + 4 * s);
-      ctx.closePath();
-      ctx.fill();
+      polygon(ctx, '#2f9e44', [[px - 2.5 * s, py - 4 * s], [px + 4 * s, py], [px - 2.5 * s, py + 4 * s]]);
       break;
     case 'fault':
-      ctx.fillStyle = '#e8590c';
       ctx.strokeStyle = '#ffffff';
       ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(px, py - 7 * s);
-      ctx.lineTo(px + 7 * s, py + 6 * s);
-      ctx.lineTo(px - 7 * s, py + 6 * s);
-      ctx.closePath();
-      ctx.fill();
+      polygon(ctx, '#e8590c', [[px, py - 7 * s], [px + 7 * s, py + 6 * s], [px - 7 * s, py + 6 * s]]);
       ctx.stroke();
       ctx.fillStyle = '#ffffff';
       ctx.font = '700 9px system-ui, sans-serif';

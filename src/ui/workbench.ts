@@ -10,7 +10,7 @@
  */
 import type { NodeId } from '../raft/types';
 import type { ScenarioRunner } from '../scenario/runner';
-import type { Scenario } from '../scenario/types';
+import type { Scenario, Step } from '../scenario/types';
 import type { ClientOpSpec } from '../sim/client';
 import type { HistoryRecord, TraceEvent } from '../sim/types';
 import { TimeMachine, type Position, type UserAction } from '../timetravel/timeMachine';
@@ -90,6 +90,8 @@ export class Workbench {
   readonly timeline = new TimelineModel();
   issued: IssuedOp[] = [];
   private nextIssued = 1;
+  /** The scenario's `say` steps, in order (chapter k is the k-th). */
+  private readonly says: Extract<Step, { kind: 'say' }>[];
   /** For a restored (seeked) run: how many head trace events precede its own trace. */
   private traceBase = new WeakMap<ScenarioRunner, number>();
 
@@ -105,6 +107,7 @@ export class Workbench {
     runner: ScenarioRunner,
   ) {
     this.tm = new TimeMachine(runner, { checkpointEveryEvents: CHECKPOINT_EVERY_EVENTS });
+    this.says = scenario.steps.filter((s): s is Extract<Step, { kind: 'say' }> => s.kind === 'say');
   }
 
   get runner(): ScenarioRunner {
@@ -204,25 +207,42 @@ export class Workbench {
         return true;
       }
     }
-    // Nothing ahead on this branch yet: compute forward from the frontier until one happens
-    // (if none does, the cursor goes back to where it was; the computed stretch is kept).
+    // Nothing ahead on this branch yet: compute forward until one happens (a presenter pause stops the search).
+    let scanned = trace.length;
+    return this.searchForward({
+      maxMs: JUMP_SEARCH_MS,
+      maxEvents: JUMP_SEARCH_EVENTS,
+      throughPauses: false,
+      found: () => {
+        const tr = this.tm.head.sim.trace;
+        for (; scanned < tr.length; scanned++) if (isJumpTarget(tr[scanned], kind)) return tr[scanned].atMs;
+        return null;
+      },
+    });
+  }
+
+  /**
+   * Computes the branch forward from its frontier (bounded by `maxMs` of simulated time and
+   * `maxEvents`) until `found` gives a time, and moves the cursor there. Presenter pauses stop the
+   * search, or with `throughPauses` are continued (each Continue recorded); `hopeless` ends it early.
+   * If nothing is found the cursor goes back to where it was; the computed stretch is kept.
+   */
+  private searchForward(o: { found: () => number | null; maxMs: number; maxEvents: number; throughPauses: boolean; hopeless?: () => boolean }): boolean {
     const from = this.tm.position;
     if (this.tm.inPast) this.tm.seekTime(Infinity);
     const head = this.tm.head;
     const startMs = head.sim.nowMs;
-    let scanned = head.sim.trace.length;
     let events = 0;
-    while (head.sim.nowMs < startMs + JUMP_SEARCH_MS && events < JUMP_SEARCH_EVENTS) {
+    while (head.sim.nowMs < startMs + o.maxMs && events < o.maxEvents) {
+      if (o.throughPauses) this.resumeIfHeld();
       const n = this.tm.advance(head.sim.nowMs + 250, 20_000);
       events += n;
-      const tr = this.tm.head.sim.trace;
-      for (; scanned < tr.length; scanned++) {
-        if (isJumpTarget(tr[scanned], kind)) {
-          this.tm.seekTime(tr[scanned].atMs);
-          return true;
-        }
+      const at = o.found();
+      if (at !== null) {
+        this.tm.seekTime(at);
+        return true;
       }
-      if (this.tm.head.paused || (n === 0 && this.tm.head.sim.nextEventMs() === Infinity)) break;
+      if ((head.paused && !o.throughPauses) || (n === 0 && !head.paused && head.sim.nextEventMs() === Infinity) || o.hopeless?.()) break;
     }
     this.tm.seek(from);
     return false;
@@ -232,14 +252,7 @@ export class Workbench {
   chapters(): Chapter[] {
     const trace = this.tm.head.sim.trace;
     const at = captionPositions(trace);
-    let k = 0;
-    const out: Chapter[] = [];
-    for (const s of this.scenario.steps) {
-      if (s.kind !== 'say') continue;
-      out.push({ index: k, line: s.line, text: s.text, ...(s.zh !== undefined ? { zh: s.zh } : {}), atMs: k < at.length ? trace[at[k]].atMs : null });
-      k++;
-    }
-    return out;
+    return this.says.map((s, k) => ({ index: k, line: s.line, text: s.text, ...(s.zh !== undefined ? { zh: s.zh } : {}), atMs: k < at.length ? trace[at[k]].atMs : null }));
   }
 
   /** The chapter the cursor is in (the last caption shown), or -1 before the first. */
@@ -267,23 +280,10 @@ export class Workbench {
       this.tm.seekTime(hit);
       return true;
     }
-    const from = this.tm.position;
-    if (this.tm.inPast) this.tm.seekTime(Infinity);
-    const startMs = this.tm.head.sim.nowMs;
-    let events = 0;
-    while (this.tm.head.sim.nowMs < startMs + CHAPTER_SEARCH_MS && events < CHAPTER_SEARCH_EVENTS) {
-      if (this.tm.head.paused) this.resumeIfHeld();
-      const n = this.tm.advance(this.tm.head.sim.nowMs + 250, 20_000);
-      events += n;
-      const found = known();
-      if (found !== null) {
-        this.tm.seekTime(found);
-        return true;
-      }
-      if (this.tm.head.finished || (n === 0 && !this.tm.head.paused && this.tm.head.sim.nextEventMs() === Infinity)) break;
-    }
-    this.tm.seek(from);
-    return false;
+    // Captions come from steps: once the steps are over, no chapter is still to come.
+    const stepsOver = () => this.tm.head.finished;
+    if (stepsOver()) return false;
+    return this.searchForward({ found: known, maxMs: CHAPTER_SEARCH_MS, maxEvents: CHAPTER_SEARCH_EVENTS, throughPauses: true, hopeless: stepsOver });
   }
 
   /**
