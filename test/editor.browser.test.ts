@@ -81,7 +81,8 @@ describe.skipIf(!haveChromium)('editor, library and chapters in Chromium', () =>
     await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     await page.getByTestId('open-editor').click();
     await waitStatus(page, 1);
-    expect(await page.locator('.cm-line', { hasText: /^sede:/ }).count()).toBe(1);
+    // CodeMirror draws the lines once it has measured its viewport: wait for it.
+    await expect.poll(() => page.locator('.cm-line', { hasText: /^sede:/ }).count(), { timeout: WAIT_MS }).toBe(1);
     await page.getByTestId('inline-error').first().waitFor({ timeout: WAIT_MS });
 
     // Run opens the last valid version: the run's title is the valid edit's.
