@@ -8,6 +8,14 @@
  * with the language's "or" / "and" / comma.
  */
 
+// The engine keeps a failed step's reason in its trace without importing this module: register
+// the type in its slot (see SimTypeRegistry in src/sim/types.ts).
+declare module '../sim/types' {
+  interface SimTypeRegistry {
+    stepReason: Reason;
+  }
+}
+
 /** A parameter of a reason. */
 export type ReasonParam = string | number | Reason | { phrase: string } | { list: ReasonParam[]; join: 'or' | 'and' | 'comma' | 'semicolon' };
 
