@@ -9,6 +9,7 @@
 import type { ErrorObject } from 'ajv';
 import { validate } from './validator.generated.js';
 import { formatParam, formatReason, reason, type Reason, type ReasonId, type ReasonParam } from './reasons';
+import { VERBS, verbOf, type VerbName } from '../sim/verbs';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import {
   DEFAULTS,
@@ -521,9 +522,14 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       if (!isDict(a) || !isDict(a.do)) return;
       const at = (...k: Seg[]) => ['replay', 'actions', i, 'do', ...k];
       const d = a.do;
-      for (const k of ['node', 'from', 'to', 'via']) if (k in d) server(at(k), d[k]);
-      if (Array.isArray(d.groups)) d.groups.forEach((g: unknown, gi: number) => serverList(at('groups', gi), g));
-      if ('client' in d) client(at('client'), d.client);
+      // The verbs table says which arguments name servers and clients.
+      if (typeof d.kind !== 'string' || !Object.prototype.hasOwnProperty.call(VERBS, d.kind)) return;
+      for (const [k, arg] of Object.entries(verbOf(d.kind as VerbName).args)) {
+        if (!(k in d)) continue;
+        if (arg.type === 'server') server(at(k), d[k]);
+        else if (arg.type === 'client') client(at(k), d[k]);
+        else if (arg.type === 'serverGroups' && Array.isArray(d[k])) (d[k] as unknown[]).forEach((g, gi) => serverList(at(k, gi), g));
+      }
       if (typeof a.events === 'number' && typeof a.atMs === 'number') {
         if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', reason('actionsOrder'));
         prev = { events: a.events, atMs: a.atMs };
