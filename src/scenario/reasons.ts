@@ -92,6 +92,7 @@ export const REASONS_EN = {
   waitLeader: 'a leader among {servers}',
   waitCommit: 'index {index} committed on {nodes} servers',
   noLeaderToActOn: 'there is no leader to act on',
+  messageNotInFlight: 'message #{id} is not in flight at {time}',
   clientProblems: '{summary}: {problems}',
   asyncProblems: 'async {op} {key}: {problems}',
   asyncNotReturned: 'async operation had not returned when the run ended, so its expect could not be checked',

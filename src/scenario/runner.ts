@@ -10,7 +10,7 @@ import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
 import { Simulation, type CloneMap } from '../sim/engine';
 import type { SimServer } from '../sim/host';
 import type { HistoryRecord } from '../sim/types';
-import { applyVerb, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
+import { applyVerb, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
 import { formatReason, reason, type Reason } from './reasons';
 import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
 
@@ -356,6 +356,22 @@ export class ScenarioRunner {
       case 'heal':
         this.act({ kind: 'heal' });
         return this.complete(true, 'healed every link');
+      case 'do': {
+        // Scenario-only concerns: "leader" names the live leader; a message must be in flight now.
+        const action: Record<string, unknown> = { ...step.action };
+        for (const [k, arg] of Object.entries(verbOf(step.action.kind).args)) {
+          if (arg.type === 'server' && action[k] === 'leader') {
+            const id = this.resolveOrFail('leader');
+            if (id === null) return;
+            action[k] = id;
+          }
+          if (arg.type === 'messageId' && ![...sim.inFlight].some((r) => r.id === action[k] && r.status === 'inFlight')) {
+            return this.complete(false, reason('messageNotInFlight', { id: action[k] as number, time: fmtMs(sim.nowMs) }));
+          }
+        }
+        this.act(action as UserAction);
+        return this.complete(true, verbLabel(action as UserAction));
+      }
       case 'network':
         this.act({ kind: 'network', settings: step.settings });
         return this.complete(true, `network now ${JSON.stringify(sim.network.settings)}`);

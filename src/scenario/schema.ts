@@ -16,7 +16,7 @@
  * cut.from != cut.to, `say` has text or en (not both), and wait/expect `nodes` <= cluster size.
  */
 
-import { VERB_NAMES, verbOf, type VerbArgType } from '../sim/verbs';
+import { VERB_NAMES, verbOf, type VerbArgType, type VerbName } from '../sim/verbs';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -42,7 +42,7 @@ export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
 /** The step keys, in the order error messages list them. */
 export const STEP_KEYS = [
   'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
-  'cut', 'heal', 'network', 'put', 'get', 'delete', 'cas', 'expect',
+  'cut', 'heal', 'network', 'do', 'put', 'get', 'delete', 'cas', 'expect',
 ] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
@@ -354,6 +354,12 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   },
   heal: { const: 'all', 'x-expected': '"all"' },
   network: { type: 'object', additionalProperties: false, minProperties: 1, properties: networkProps() },
+  do: {
+    type: 'object',
+    description: 'Any verb of the app, in the recorded-action form, e.g. { kind: pauseServer, node: S2 } or { kind: link, from: S1, to: S2, settings: { latencyMs: [80, 120] } }; a server may be "leader". Not the presenter\'s continue.',
+    discriminator: { propertyName: 'kind' },
+    oneOf: stepActionSchemas(),
+  },
   put: clientStep('put'),
   get: clientStep('get'),
   delete: clientStep('delete'),
@@ -453,6 +459,12 @@ const actionSchemas = (): JsonSchema[] => VERB_NAMES.map((kind) => {
   for (const [name, a] of args) properties[name] = verbArgSchema(a.type);
   return { type: 'object', additionalProperties: false, required: ['kind', ...args.filter(([, a]) => !a.optional).map(([name]) => name)], properties };
 });
+
+/** The verbs a `do` step may use: every verb but the presenter's continue (a scenario holds at a `pause` step instead). */
+export const STEP_VERBS: readonly VerbName[] = VERB_NAMES.filter((k) => k !== 'resume');
+
+/** The `do` step's branches: the recorded-action schema of each verb of STEP_VERBS. */
+const stepActionSchemas = (): JsonSchema[] => actionSchemas().filter((s) => STEP_VERBS.includes((s.properties as { kind: { const: VerbName } }).kind.const));
 
 /**
  * `replay`: actions a user took in the app, each at the exact position it was taken, and where the
