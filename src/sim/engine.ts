@@ -300,6 +300,7 @@ export class Simulation implements SimKernel {
     }
   }
 
+  /** Events in the queue, stale ones included. */
   get pendingEvents(): number {
     return this.queue.size;
   }
@@ -319,6 +320,7 @@ export class Simulation implements SimKernel {
     return this.host.view(id);
   }
 
+  /** A view of every server, in cluster order. */
   views(): ServerView[] {
     return this.serverIds.map((id) => this.view(id));
   }

@@ -56,7 +56,6 @@ export interface MessageRecord {
  * merging, the "Register" pattern): the scenario layer adds `stepReason: Reason` in
  * src/scenario/reasons.ts. The engine only stores such values and passes them on.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface SimTypeRegistry {}
 
 /**
