@@ -9,7 +9,8 @@
  *   memory       heap per simulated hour of a 5-server run with the whole trace kept
  */
 import { runFuzz } from '../src/fuzz/fuzz';
-import { Simulation } from '../src/sim/engine';
+import { checkedSimulation } from '../src/check/invariants';
+import type { Simulation } from '../src/sim/engine';
 import { runLinearizabilityBench } from './linearizability';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
@@ -25,7 +26,7 @@ function emit(o: Record<string, unknown>): void {
 /** A 5-server cluster with `clients` clients each writing again as soon as its last write returns. */
 function loadedCluster(checkInvariants: boolean, keepTrace: boolean, clients = 4): Simulation {
   const names = Array.from({ length: clients }, (_, i) => `c${i + 1}`);
-  const sim = new Simulation({
+  const sim = checkedSimulation({
     seed: 1, servers: ['S1', 'S2', 'S3', 'S4', 'S5'], clients: names, heartbeatMs: 50,
     electionTimeoutMs: [150, 300], clientTimeoutMs: 500,
     network: { latencyMs: [1, 5], dropRate: 0, duplicateRate: 0 }, checkInvariants, keepTrace,
@@ -74,7 +75,7 @@ function benchMemory(): void {
   const simSeconds = quick ? 600 : 3600;
   gc?.();
   const before = process.memoryUsage().heapUsed;
-  const sim = new Simulation({
+  const sim = checkedSimulation({
     seed: 1, servers: ['S1', 'S2', 'S3', 'S4', 'S5'], clients: ['c1'], heartbeatMs: 50,
     electionTimeoutMs: [150, 300], clientTimeoutMs: 500, network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 },
   });

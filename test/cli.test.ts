@@ -29,7 +29,7 @@ describe('raftsim run', () => {
     expect(doc.steps[0]).toEqual(expect.objectContaining({ index: 0, line: expect.any(Number), kind: 'say', ok: true, atMs: 0 }));
     expect(doc.final.nodes[0]).toEqual(expect.objectContaining({ id: 'S1', up: true, role: expect.any(String), term: expect.any(Number), commitIndex: expect.any(Number), lastApplied: expect.any(Number), revision: expect.any(Number) }));
     expect(doc.final.nodes[0].log[0]).toEqual({ index: 1, term: expect.any(Number), command: 'noop' });
-    expect(doc.history[0]).toEqual(expect.objectContaining({ client: 'c1', op: 'put', key: 'x', value: '1', result: 'ok', invokeMs: expect.any(Number), returnMs: expect.any(Number) }));
+    expect(doc.history[0]).toEqual(expect.objectContaining({ client: 'c1', op: 'put', key: 'x', value: '1', result: 'ok', invokeMs: expect.any(Number), invokeOrder: expect.any(Number), returnMs: expect.any(Number), returnOrder: expect.any(Number) }));
     expect(doc.stats).toEqual(expect.objectContaining({ events: expect.any(Number), messagesSent: expect.any(Number), messagesDelivered: expect.any(Number), messagesDropped: expect.any(Number), electionsStarted: expect.any(Number), wallMs: expect.any(Number) }));
     expect(doc.traceHash).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventHeap } from '../src/sim/heap';
-import { Simulation, type SimConfig } from '../src/sim/engine';
+import { checkedSimulation } from '../src/check/invariants';
+import type { Simulation, SimConfig } from '../src/sim/engine';
 import type { MessageRecord } from '../src/sim/types';
 
 const base = (over: Partial<SimConfig> = {}): SimConfig => ({
@@ -14,7 +15,7 @@ const base = (over: Partial<SimConfig> = {}): SimConfig => ({
 });
 
 function runWithLoad(seed: number, over: Partial<SimConfig> = {}): Simulation {
-  const sim = new Simulation(base({ seed, ...over }));
+  const sim = checkedSimulation(base({ seed, ...over }));
   sim.runUntil(600);
   for (let i = 0; i < 5; i++) sim.submit('c1', { op: 'put', key: `k${i % 2}`, value: String(i) }, { retry: true, withinMs: 3000 });
   sim.runUntil(1500);
@@ -58,7 +59,7 @@ describe('determinism', () => {
 
 describe('network', () => {
   it('every message gets a one-way latency within latencyMs and a send and delivery time', () => {
-    const sim = new Simulation(base({ network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 } }));
+    const sim = checkedSimulation(base({ network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 } }));
     sim.runUntil(1000);
     expect(sim.messages.length).toBeGreaterThan(50);
     for (const r of sim.messages.filter((m) => m.status === 'delivered')) {
@@ -68,7 +69,7 @@ describe('network', () => {
   });
 
   it('dropRate loses messages (recorded with reason "loss") and duplicateRate makes extra copies', () => {
-    const sim = new Simulation(base({ network: { latencyMs: [10, 20], dropRate: 0.2, duplicateRate: 0.2 } }));
+    const sim = checkedSimulation(base({ network: { latencyMs: [10, 20], dropRate: 0.2, duplicateRate: 0.2 } }));
     sim.runUntil(3000);
     const lost = sim.messages.filter((m) => m.dropReason === 'loss');
     const dups = sim.messages.filter((m) => m.duplicateOf !== undefined);
@@ -80,7 +81,7 @@ describe('network', () => {
   });
 
   it('a message crossing a link cut while it was in flight is dropped at delivery time with reason "partition"', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     const leader = sim.leader()!.id;
     sim.runUntil(sim.nowMs + 0.001); // let nothing special happen
@@ -96,7 +97,7 @@ describe('network', () => {
   });
 
   it('partition keeps only in-group links; unnamed servers are alone; heal restores all', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.partition([['S1', 'S2'], ['S3', 'S4']]);
     const up = (a: string, b: string) => sim.network.isUp(a, b);
     expect([up('S1', 'S2'), up('S2', 'S1'), up('S3', 'S4')]).toEqual([true, true, true]);
@@ -106,7 +107,7 @@ describe('network', () => {
   });
 
   it('cut is one-way unless both; reconnect restores links to servers that are not isolated', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.cut('S1', 'S2', false);
     expect([sim.network.isUp('S1', 'S2'), sim.network.isUp('S2', 'S1')]).toEqual([false, true]);
     sim.isolate('S3');
@@ -117,7 +118,7 @@ describe('network', () => {
   });
 
   it('a message arriving at a crashed server is dropped with reason "crashed"', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     sim.crash('S2');
     sim.runUntil(1200);
@@ -129,7 +130,7 @@ describe('network', () => {
 
 describe('crash and restart', () => {
   it('a crash keeps currentTerm, votedFor and log; a restart rebuilds the state machine by re-applying the log', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(600);
     sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { retry: true, withinMs: 3000 });
     sim.runUntil(1500);
@@ -149,7 +150,7 @@ describe('crash and restart', () => {
   });
 
   it('forceTimeout makes a follower start an election now', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     const follower = sim.serverIds.find((id) => sim.server(id).raft.role === 'follower')!;
     const term = sim.server(follower).raft.currentTerm;
@@ -161,7 +162,7 @@ describe('crash and restart', () => {
 
 describe('clients', () => {
   it('a client follows the leader hint and records invoke/return times and the result', () => {
-    const sim = new Simulation(base({ clients: ['c1', 'c2'] }));
+    const sim = checkedSimulation(base({ clients: ['c1', 'c2'] }));
     sim.runUntil(1000);
     const h = sim.submit('c2', { op: 'put', key: 'x', value: 'v' }, { retry: true, withinMs: 3000 });
     sim.runUntil(2000);
@@ -171,7 +172,7 @@ describe('clients', () => {
   });
 
   it('operations given to a busy client queue behind it', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     const a = sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { retry: true, withinMs: 3000 });
     const b = sim.submit('c1', { op: 'get', key: 'x' }, { retry: true, withinMs: 3000 });
@@ -181,7 +182,7 @@ describe('clients', () => {
   });
 
   it('a write retried after a lost reply is applied once (clientId, seq dedup, Raft thesis §6.3)', () => {
-    const sim = new Simulation(base({ clientTimeoutMs: 100 }));
+    const sim = checkedSimulation(base({ clientTimeoutMs: 100 }));
     sim.runUntil(1000);
     const leader = sim.leader()!.id;
     // Drop replies to the client so it retries the same seq.
@@ -202,7 +203,7 @@ describe('clients', () => {
   });
 
   it('a serializable get answers from the contacted server without the log and may be stale', () => {
-    const sim = new Simulation(base({ clients: ['c1', 'c2'] }));
+    const sim = checkedSimulation(base({ clients: ['c1', 'c2'] }));
     sim.runUntil(1000);
     const leader = sim.leader()!.id;
     const stale = sim.serverIds.find((id) => id !== leader)!;
@@ -225,7 +226,7 @@ describe('clients', () => {
 
 describe('pause and resume a server', () => {
   it('a paused server keeps its state and handles nothing; on resume it takes the held messages and timers', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     const leader = sim.leader()!.id;
     const follower = sim.serverIds.find((id) => id !== leader)!;
@@ -246,7 +247,7 @@ describe('pause and resume a server', () => {
   });
 
   it('pausing the leader long enough lets the others elect a new one; on resume it steps down', () => {
-    const sim = new Simulation(base());
+    const sim = checkedSimulation(base());
     sim.runUntil(1000);
     const old = sim.leader()!.id;
     const term = sim.server(old).raft.currentTerm;

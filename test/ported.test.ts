@@ -13,7 +13,8 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { linearizableHook } from '../src/check/hook';
 import type { ClientOpHandle, ClientOpSpec, ClientRunOptions } from '../src/sim/client';
-import { Simulation, type SimConfig, type SimServer } from '../src/sim/engine';
+import { checkedSimulation } from '../src/check/invariants';
+import type { Simulation, SimConfig, SimServer } from '../src/sim/engine';
 import type { MessageRecord } from '../src/sim/types';
 import type { LogEntry, NodeId } from '../src/raft/types';
 
@@ -22,7 +23,7 @@ const FIVE = ['S1', 'S2', 'S3', 'S4', 'S5'];
 const FIGURE8_SEEDS = [901, 902, 903];
 
 function cluster(seed: number, over: Partial<SimConfig> = {}): Simulation {
-  return new Simulation({
+  return checkedSimulation({
     seed, servers: FIVE, clients: ['c1', 'c2', 'c3'], heartbeatMs: 50, electionTimeoutMs: [150, 300], clientTimeoutMs: 500,
     network: { latencyMs: [5, 15], dropRate: 0, duplicateRate: 0 }, ...over,
   });

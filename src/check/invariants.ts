@@ -1,11 +1,15 @@
 /**
  * The five safety properties of the Raft paper's Figure 3, checked incrementally as a run goes:
  * Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety.
- * The engine calls the hooks after each step of a server; a violation names the property, the
- * time (ms of simulated time), the servers and what went wrong.
+ * It is an observer of the engine (src/sim/observer.ts): the engine's host calls the hooks after
+ * each step of a server; a violation names the property, the time (ms of simulated time), the
+ * servers and what went wrong. Whoever builds a Simulation attaches it (`checkedSimulation`, or the
+ * scenario runner's `simulationFor`).
  */
 import type { Command } from '../kv/types';
-import type { LogEntry, NodeId, Role } from '../raft/types';
+import type { LogEntry, NodeId } from '../raft/types';
+import { Simulation, type SimConfig } from '../sim/engine';
+import type { ObservedNode, SimChecker } from '../sim/observer';
 
 export type SafetyProperty =
   | 'Election Safety'
@@ -27,14 +31,8 @@ export interface Violation {
   detail: string;
 }
 
-/** What the checker reads of a server. */
-export interface CheckedNode {
-  id: NodeId;
-  role: Role;
-  currentTerm: number;
-  log: readonly LogEntry[];
-  commitIndex: number;
-}
+/** What the checker reads of a server (the engine's ObservedNode). */
+export type CheckedNode = ObservedNode;
 
 function sameCommand(a: Command, b: Command): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -44,7 +42,7 @@ function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a === b || (a.term === b.term && sameCommand(a.command, b.command));
 }
 
-export class InvariantChecker {
+export class InvariantChecker implements SimChecker {
   readonly violations: Violation[] = [];
   /** Election Safety: the one leader of each term. */
   private leaderOfTerm = new Map<number, NodeId>();
@@ -281,4 +279,17 @@ export class InvariantChecker {
     c.stateAt = this.stateAt.slice();
     return c;
   }
+}
+
+/** A SimConfig plus whether to check the invariants as the run goes (default true). */
+export type CheckedSimConfig = SimConfig & { checkInvariants?: boolean };
+
+/**
+ * Builds a Simulation with an InvariantChecker attached from time 0 (`sim.checker`), unless
+ * `checkInvariants` is false: the default every caller (CLI, fuzzer, tests, UI, bench) relies on.
+ * @throws Error as `new Simulation` does for a bad cluster
+ */
+export function checkedSimulation(config: CheckedSimConfig): Simulation {
+  const { checkInvariants, ...rest } = config;
+  return new Simulation(rest, { checker: checkInvariants === false ? null : new InvariantChecker() });
 }

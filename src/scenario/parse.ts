@@ -9,12 +9,14 @@
 import type { ErrorObject } from 'ajv';
 import { validate } from './validator.generated.js';
 import { formatParam, formatReason, reason, type Reason, type ReasonId, type ReasonParam } from './reasons';
+import { VERBS, verbOf, type UserAction, type VerbName } from '../sim/verbs';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import {
   DEFAULTS,
   LIMITS,
   NAME_PATTERN,
   RESERVED_WORDS,
+  STEP_VERBS,
   scenarioSchema,
   type JsonSchema,
 } from './schema';
@@ -514,6 +516,23 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
     }
   };
 
+  // Partition groups: known servers, each in at most one group.
+  const groups = (segs: Seg[], v: unknown) => {
+    if (!Array.isArray(v)) return;
+    const groupOf = new Map<string, number>();
+    v.forEach((group: unknown, g: number) => {
+      if (!Array.isArray(group)) return;
+      group.forEach((s: unknown, j: number) => {
+        server([...segs, g, j], s);
+        if (typeof s !== 'string') return;
+        const other = groupOf.get(s);
+        if (other !== undefined && other !== g) {
+          ctx.error([...segs, g, j], 'value', reason('twoGroups', { name: s, group: other + 1 }));
+        } else groupOf.set(s, g);
+      });
+    });
+  };
+
   // Recorded actions name servers and clients of this cluster, in order of position.
   if (isDict(data.replay) && Array.isArray(data.replay.actions)) {
     let prev = { events: 0, atMs: 0 };
@@ -521,9 +540,14 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       if (!isDict(a) || !isDict(a.do)) return;
       const at = (...k: Seg[]) => ['replay', 'actions', i, 'do', ...k];
       const d = a.do;
-      for (const k of ['node', 'from', 'to', 'via']) if (k in d) server(at(k), d[k]);
-      if (Array.isArray(d.groups)) d.groups.forEach((g: unknown, gi: number) => serverList(at('groups', gi), g));
-      if ('client' in d) client(at('client'), d.client);
+      // The verbs table says which arguments name servers and clients.
+      if (typeof d.kind !== 'string' || !Object.prototype.hasOwnProperty.call(VERBS, d.kind)) return;
+      for (const [k, arg] of Object.entries(verbOf(d.kind as VerbName).args)) {
+        if (!(k in d)) continue;
+        if (arg.type === 'server') server(at(k), d[k]);
+        else if (arg.type === 'client') client(at(k), d[k]);
+        else if (arg.type === 'serverGroups' && Array.isArray(d[k])) (d[k] as unknown[]).forEach((g, gi) => serverList(at(k, gi), g));
+      }
       if (typeof a.events === 'number' && typeof a.atMs === 'number') {
         if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', reason('actionsOrder'));
         prev = { events: a.events, atMs: a.atMs };
@@ -538,6 +562,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       if (!isDict(st)) return;
       const [k] = Object.keys(st);
       const v = st[k];
+      if (k === 'do') return; // a do step never waits
       if (k === 'run' && typeof v === 'number') totalMs += v;
       else if (isDict(v) && typeof v.withinMs === 'number' && !v.async) totalMs += v.withinMs;
     });
@@ -631,20 +656,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
         serverList(base, v, ['all']);
         break;
       case 'partition':
-        if (Array.isArray(v)) {
-          const groupOf = new Map<string, number>();
-          v.forEach((group: unknown, g: number) => {
-            if (!Array.isArray(group)) return;
-            group.forEach((s: unknown, j: number) => {
-              server(at(g, j), s);
-              if (typeof s !== 'string') return;
-              const other = groupOf.get(s);
-              if (other !== undefined && other !== g) {
-                ctx.error(at(g, j), 'value', reason('twoGroups', { name: s, group: other + 1 }));
-              } else groupOf.set(s, g);
-            });
-          });
-        }
+        groups(base, v);
         break;
       case 'cut':
         if (isDict(v)) {
@@ -653,6 +665,22 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
           if (typeof v.from === 'string' && v.from === v.to) ctx.error(at('to'), 'value', reason('mustDiffer', { value: v.to }));
         }
         break;
+      case 'do': {
+        // The verbs table says which arguments name servers (here "leader" too), clients, groups, settings.
+        if (!isDict(v) || typeof v.kind !== 'string' || !(STEP_VERBS as string[]).includes(v.kind)) break;
+        const args = verbOf(v.kind as VerbName).args;
+        for (const [k, arg] of Object.entries(args)) {
+          if (!(k in v)) continue;
+          if (arg.type === 'server') server(at(k), v[k], ['leader']);
+          else if (arg.type === 'client') client(at(k), v[k]);
+          else if (arg.type === 'serverGroups') groups(at(k), v[k]);
+          else if ((arg.type === 'linkSettings' || arg.type === 'linkSettingsOrNull') && isDict(v[k])) latency(at(k, 'latencyMs'), v[k].latencyMs);
+        }
+        if (args.from?.type === 'server' && args.to?.type === 'server' && typeof v.from === 'string' && v.from === v.to) {
+          ctx.error(at('to'), 'value', reason('mustDiffer', { value: v.to }));
+        }
+        break;
+      }
       case 'network':
         if (isDict(v)) latency(at('latencyMs'), v.latencyMs);
         break;
@@ -791,6 +819,8 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       return { kind: 'cut', from: v.from, to: v.to, both: v.both ?? false };
     case 'heal':
       return { kind: 'heal' };
+    case 'do':
+      return { kind: 'do', action: JSON.parse(JSON.stringify(v)) as UserAction };
     case 'network': {
       const settings: Partial<NetworkConfig> = {};
       if (v.latencyMs !== undefined) settings.latencyMs = [v.latencyMs[0], v.latencyMs[1]];

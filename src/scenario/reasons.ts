@@ -8,6 +8,14 @@
  * with the language's "or" / "and" / comma.
  */
 
+// The engine keeps a failed step's reason in its trace without importing this module: register
+// the type in its slot (see SimTypeRegistry in src/sim/types.ts).
+declare module '../sim/types' {
+  interface SimTypeRegistry {
+    stepReason: Reason;
+  }
+}
+
 /** A parameter of a reason. */
 export type ReasonParam = string | number | Reason | { phrase: string } | { list: ReasonParam[]; join: 'or' | 'and' | 'comma' | 'semicolon' };
 
@@ -84,6 +92,7 @@ export const REASONS_EN = {
   waitLeader: 'a leader among {servers}',
   waitCommit: 'index {index} committed on {nodes} servers',
   noLeaderToActOn: 'there is no leader to act on',
+  messageNotInFlight: 'message #{id} is not in flight at {time}',
   clientProblems: '{summary}: {problems}',
   asyncProblems: 'async {op} {key}: {problems}',
   asyncNotReturned: 'async operation had not returned when the run ended, so its expect could not be checked',

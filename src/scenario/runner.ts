@@ -4,10 +4,13 @@
  * simulated time pass. The runner is incremental (`advance`) so the UI can play it at any speed,
  * and `runToEnd` runs it headless for the CLI and tests.
  */
+import { InvariantChecker } from '../check/invariants';
 import type { LogEntry, NodeId, PersistentState } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
-import { Simulation, type CloneMap, type SimServer } from '../sim/engine';
+import { Simulation, type CloneMap } from '../sim/engine';
+import type { SimServer } from '../sim/host';
 import type { HistoryRecord } from '../sim/types';
+import { applyVerb, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
 import { formatReason, reason, type Reason } from './reasons';
 import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
 
@@ -27,6 +30,7 @@ export interface StepResult {
 export interface RunnerOptions {
   /** Overrides the scenario's seed (the CLI's --seed). */
   seed?: number;
+  /** Attach the invariant checker (src/check/invariants.ts) from time 0; default true. */
   checkInvariants?: boolean;
   keepTrace?: boolean;
   /** Hold at `pause` steps (and `say` with pause) until `resume()`; headless runs don't. */
@@ -53,7 +57,10 @@ export function initialLog(log: Scenario['cluster']['initial'][string]['log']): 
   );
 }
 
-/** Builds the simulation a scenario describes (at time 0, before any step). */
+/**
+ * Builds the simulation a scenario describes (at time 0, before any step), with the invariant
+ * checker attached as `sim.checker` unless `checkInvariants` is false.
+ */
 export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
   const c = scenario.cluster;
   const initial: Record<NodeId, PersistentState> = {};
@@ -62,6 +69,7 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
   }
   const unsafe: Record<string, boolean> = {};
   for (const u of c.unsafe) unsafe[u] = true;
+  const checker = opts.checkInvariants === false ? null : new InvariantChecker();
   return new Simulation({
     seed: opts.seed ?? scenario.seed,
     servers: c.nodes,
@@ -73,9 +81,8 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     initial,
     unsafe,
     leaderNoop: c.leaderNoop,
-    checkInvariants: opts.checkInvariants,
     keepTrace: opts.keepTrace,
-  });
+  }, { checker });
 }
 
 export class ScenarioRunner {
@@ -127,6 +134,20 @@ export class ScenarioRunner {
 
   get currentStep(): Step | undefined {
     return this.scenario.steps[this.stepIndex];
+  }
+
+  /** What verbs act on in this run: its engine, and its pause (see `resume`). */
+  private get verbTarget(): VerbTarget {
+    return { sim: this.sim, continueAtPause: () => this.resume() };
+  }
+
+  /**
+   * Does something to the cluster now: one verb of src/sim/verbs.ts (a user's action, a recorded
+   * one on replay, or what a scenario step resolved to).
+   * @throws Error for an unknown server, client or message
+   */
+  act<A extends UserAction>(a: A): VerbResult<A['kind']> {
+    return applyVerb(this.verbTarget, a);
   }
 
   /** Lets the run go on past a pause. */
@@ -300,50 +321,66 @@ export class ScenarioRunner {
           if (id === null) return;
           ids.push(id);
         }
-        for (const id of ids) sim.crash(id);
+        for (const id of ids) this.act({ kind: 'crash', node: id });
         return this.complete(true, `crashed ${ids.join(', ')}`);
       }
       case 'restart': {
         const ids = step.targets === 'all' ? sim.serverIds.filter((id) => !sim.server(id).up) : step.targets;
-        for (const id of ids) sim.restart(id);
+        for (const id of ids) this.act({ kind: 'restart', node: id });
         return this.complete(true, ids.length ? `restarted ${ids.join(', ')}` : 'no crashed server to restart');
       }
       case 'timeout': {
         const id = this.resolveOrFail(step.target);
         if (id === null) return;
-        sim.forceTimeout(id);
+        this.act({ kind: 'timeout', node: id });
         return this.complete(true, `forced an election timeout on ${id}`);
       }
       case 'partition':
-        sim.partition(step.groups);
+        this.act({ kind: 'partition', groups: step.groups });
         return this.complete(true, `partitioned into ${step.groups.map((g) => `[${g.join(', ')}]`).join(' ')}`);
       case 'isolate': {
         const id = this.resolveOrFail(step.target);
         if (id === null) return;
-        sim.isolate(id);
+        this.act({ kind: 'isolate', node: id });
         return this.complete(true, `isolated ${id}`);
       }
       case 'reconnect': {
         const id = this.resolveOrFail(step.target);
         if (id === null) return;
-        sim.reconnect(id);
+        this.act({ kind: 'reconnect', node: id });
         return this.complete(true, `reconnected ${id}`);
       }
       case 'cut':
-        sim.cut(step.from, step.to, step.both);
+        this.act({ kind: 'cut', from: step.from, to: step.to, both: step.both });
         return this.complete(true, `cut ${step.from} → ${step.to}${step.both ? ' both ways' : ''}`);
       case 'heal':
-        sim.heal();
+        this.act({ kind: 'heal' });
         return this.complete(true, 'healed every link');
+      case 'do': {
+        // Scenario-only concerns: "leader" names the live leader; a message must be in flight now.
+        const action: Record<string, unknown> = { ...step.action };
+        for (const [k, arg] of Object.entries(verbOf(step.action.kind).args)) {
+          if (arg.type === 'server' && action[k] === 'leader') {
+            const id = this.resolveOrFail('leader');
+            if (id === null) return;
+            action[k] = id;
+          }
+          if (arg.type === 'messageId' && ![...sim.inFlight].some((r) => r.id === action[k] && r.status === 'inFlight')) {
+            return this.complete(false, reason('messageNotInFlight', { id: action[k] as number, time: fmtMs(sim.nowMs) }));
+          }
+        }
+        this.act(action as UserAction);
+        return this.complete(true, verbLabel(action as UserAction));
+      }
       case 'network':
-        sim.setNetwork(step.settings);
+        this.act({ kind: 'network', settings: step.settings });
         return this.complete(true, `network now ${JSON.stringify(sim.network.settings)}`);
       case 'put':
       case 'get':
       case 'delete':
       case 'cas': {
         const spec = specOf(step);
-        const handle = sim.submit(step.client, spec, { via: step.via, retry: step.retry, withinMs: step.withinMs });
+        const handle = this.act({ kind: 'client', client: step.client, spec, via: step.via, retry: step.retry, withinMs: step.withinMs });
         if (step.async) {
           if (step.expect) this.asyncChecks.push({ handle, step });
           return this.complete(true, `sent ${spec.op} ${spec.key} (not waiting)`);

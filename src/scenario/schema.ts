@@ -16,6 +16,8 @@
  * cut.from != cut.to, `say` has text or en (not both), and wait/expect `nodes` <= cluster size.
  */
 
+import { VERB_NAMES, verbOf, type VerbArgType, type VerbName } from '../sim/verbs';
+
 export type JsonSchema = { [keyword: string]: unknown };
 
 /** Limits enforced on every scenario file. */
@@ -40,7 +42,7 @@ export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
 /** The step keys, in the order error messages list them. */
 export const STEP_KEYS = [
   'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
-  'cut', 'heal', 'network', 'put', 'get', 'delete', 'cas', 'expect',
+  'cut', 'heal', 'network', 'do', 'put', 'get', 'delete', 'cas', 'expect',
 ] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
@@ -352,6 +354,12 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   },
   heal: { const: 'all', 'x-expected': '"all"' },
   network: { type: 'object', additionalProperties: false, minProperties: 1, properties: networkProps() },
+  do: {
+    type: 'object',
+    description: 'Any verb of the app, in the recorded-action form, e.g. { kind: pauseServer, node: S2 } or { kind: link, from: S1, to: S2, settings: { latencyMs: [80, 120] } }; a server may be "leader". Not the presenter\'s continue.',
+    discriminator: { propertyName: 'kind' },
+    oneOf: stepActionSchemas(),
+  },
   put: clientStep('put'),
   get: clientStep('get'),
   delete: clientStep('delete'),
@@ -426,28 +434,37 @@ const position = (): JsonSchema => ({
 const str = { type: 'string' };
 const nodeRef = { type: 'string', pattern: NAME_PATTERN };
 const linkSettings = { type: 'object', additionalProperties: false, properties: networkProps() };
-/** One recorded user action (src/timetravel/timeMachine.ts UserAction), by its `kind`. */
-const actionSchemas = (): JsonSchema[] => [
-  ...['crash', 'restart', 'timeout', 'isolate', 'reconnect', 'pauseServer', 'resumeServer'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'node'], properties: { kind: { const: k }, node: nodeRef } })),
-  { type: 'object', additionalProperties: false, required: ['kind', 'groups'], properties: { kind: { const: 'partition' }, groups: { type: 'array', items: { type: 'array', items: nodeRef } } } },
-  ...['cut', 'restoreLink'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'from', 'to', 'both'], properties: { kind: { const: k }, from: nodeRef, to: nodeRef, both: { type: 'boolean' } } })),
-  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'heal' } } },
-  { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'resume' } } },
-  { type: 'object', additionalProperties: false, required: ['kind', 'settings'], properties: { kind: { const: 'network' }, settings: linkSettings } },
-  { type: 'object', additionalProperties: false, required: ['kind', 'from', 'to', 'settings'], properties: { kind: { const: 'link' }, from: nodeRef, to: nodeRef, settings: { oneOf: [linkSettings, { type: 'null' }] } } },
-  {
-    type: 'object', additionalProperties: false, required: ['kind', 'client', 'spec'],
-    properties: {
-      kind: { const: 'client' }, client: nodeRef, via: nodeRef, retry: { type: 'boolean' }, withinMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 },
-      spec: {
-        type: 'object', additionalProperties: false, required: ['op', 'key'],
-        properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, from: { oneOf: [str, { type: 'null' }] }, to: str },
-      },
-    },
-  },
-  ...['dropMessage', 'duplicateMessage'].map((k) => ({ type: 'object', additionalProperties: false, required: ['kind', 'id'], properties: { kind: { const: k }, id: { type: 'integer', minimum: 1 } } })),
-  { type: 'object', additionalProperties: false, required: ['kind', 'id', 'byMs'], properties: { kind: { const: 'delayMessage' }, id: { type: 'integer', minimum: 1 }, byMs: { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 } } },
-];
+
+/** The JSON Schema of each kind of verb argument (src/sim/verbs.ts VerbArgTypes). */
+const verbArgSchema = (t: VerbArgType): JsonSchema => {
+  switch (t) {
+    case 'server': case 'client': return nodeRef;
+    case 'serverGroups': return { type: 'array', items: { type: 'array', items: nodeRef } };
+    case 'boolean': return { type: 'boolean' };
+    case 'linkSettings': return linkSettings;
+    case 'linkSettingsOrNull': return { oneOf: [linkSettings, { type: 'null' }] };
+    case 'durationMs': return { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 };
+    case 'messageId': return { type: 'integer', minimum: 1 };
+    case 'clientOp': return {
+      type: 'object', additionalProperties: false, required: ['op', 'key'],
+      properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, from: { oneOf: [str, { type: 'null' }] }, to: str },
+    };
+  }
+};
+
+/** One recorded user action (a UserAction of src/sim/verbs.ts), by its `kind`: derived from the verbs table. */
+const actionSchemas = (): JsonSchema[] => VERB_NAMES.map((kind) => {
+  const args = Object.entries(verbOf(kind).args);
+  const properties: JsonSchema = { kind: { const: kind } };
+  for (const [name, a] of args) properties[name] = verbArgSchema(a.type);
+  return { type: 'object', additionalProperties: false, required: ['kind', ...args.filter(([, a]) => !a.optional).map(([name]) => name)], properties };
+});
+
+/** The verbs a `do` step may use: every verb but the presenter's continue (a scenario holds at a `pause` step instead). */
+export const STEP_VERBS: readonly VerbName[] = VERB_NAMES.filter((k) => k !== 'resume');
+
+/** The `do` step's branches: the recorded-action schema of each verb of STEP_VERBS. */
+const stepActionSchemas = (): JsonSchema[] => actionSchemas().filter((s) => STEP_VERBS.includes((s.properties as { kind: { const: VerbName } }).kind.const));
 
 /**
  * `replay`: actions a user took in the app, each at the exact position it was taken, and where the

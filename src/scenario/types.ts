@@ -2,6 +2,7 @@
  * The typed form of a scenario file (scenarios/*.yaml) after parsing and validation.
  * The YAML contract is documented in docs/scenarios.md. All durations are ms of simulated time.
  */
+import type { UserAction } from '../sim/verbs';
 import type { Reason } from './reasons';
 
 /** Network settings; rates are probabilities in [0, 1]. */
@@ -86,6 +87,8 @@ export type StepBody =
   | { kind: 'cut'; from: string; to: string; both: boolean }
   | { kind: 'heal' }
   | { kind: 'network'; settings: Partial<NetworkConfig> }
+  /** Any verb but the presenter's continue, as a recorded action; a server argument may be "leader". */
+  | { kind: 'do'; action: UserAction }
   | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)

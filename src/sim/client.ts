@@ -38,6 +38,8 @@ export interface ClientHost {
   sendRequest(client: string, to: NodeId, seq: number, op: KvOp, serializable: boolean): void;
   /** Schedules this client's timer; the engine calls `onTimer(gen)` when it fires. */
   schedule(client: string, atMs: number, gen: number): void;
+  /** The next value of the run's history order counter (see HistoryRecord.invokeOrder). */
+  nextOrder(): number;
   onReturn(handle: ClientOpHandle): void;
 }
 
@@ -84,6 +86,8 @@ export class SimClient {
   current: ClientOpHandle | null = null;
   readonly queue: ClientOpHandle[] = [];
   private invokeMs = 0;
+  /** The history order of the current operation's invoke. */
+  private invokeOrder = 0;
   private deadlineMs = 0;
   private attemptTarget: NodeId | null = null;
   /** Timer generation: a timer event with another generation is stale. */
@@ -121,6 +125,7 @@ export class SimClient {
     this.suspects.clear();
     this.refusedBy.clear();
     this.invokeMs = this.host.nowMs();
+    this.invokeOrder = this.host.nextOrder();
     this.deadlineMs = this.invokeMs + h.options.withinMs;
     this.sendAttempt(h.options.via ?? this.leaderGuess);
   }
@@ -215,9 +220,13 @@ export class SimClient {
     return this.current ? this.recordFor(this.current, 'unknown', undefined) : null;
   }
 
+  /**
+   * The operation returned (or gave up: "unknown"). Its record takes the next history order, and
+   * the next queued operation starts after it, in the same event, with a later order.
+   */
   private finish(result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined): void {
     const h = this.current!;
-    h.record = this.recordFor(h, result, response);
+    h.record = this.recordFor(h, result, response, result === 'unknown' ? undefined : this.host.nextOrder());
     h.done = true;
     this.current = null;
     this.gen++;
@@ -225,15 +234,10 @@ export class SimClient {
     this.startNext();
   }
 
-  private recordFor(h: ClientOpHandle, result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined): HistoryRecord {
-    const rec: HistoryRecord = {
-      client: this.name,
-      op: h.spec.op,
-      key: h.spec.key,
-      invokeMs: this.invokeMs,
-      returnMs: result === 'unknown' ? null : this.host.nowMs(),
-      result,
-    };
+  private recordFor(h: ClientOpHandle, result: HistoryRecord['result'], response: KvResult | ClientResponse | undefined, returnOrder?: number): HistoryRecord {
+    const rec: HistoryRecord = returnOrder === undefined
+      ? { client: this.name, op: h.spec.op, key: h.spec.key, invokeMs: this.invokeMs, invokeOrder: this.invokeOrder, returnMs: result === 'unknown' ? null : this.host.nowMs(), result }
+      : { client: this.name, op: h.spec.op, key: h.spec.key, invokeMs: this.invokeMs, invokeOrder: this.invokeOrder, returnMs: result === 'unknown' ? null : this.host.nowMs(), returnOrder, result };
     const s = h.spec;
     if (s.op === 'put') rec.value = s.value;
     if (s.op === 'cas') { rec.from = s.from; rec.to = s.to; }
@@ -266,6 +270,7 @@ export class SimClient {
     c.current = this.current ? copy(this.current) : null;
     c.queue.push(...this.queue.map(copy));
     c.invokeMs = this.invokeMs;
+    c.invokeOrder = this.invokeOrder;
     c.deadlineMs = this.deadlineMs;
     c.attemptTarget = this.attemptTarget;
     c.gen = this.gen;

@@ -1,25 +1,30 @@
 /**
- * The deterministic simulation engine: one discrete-event loop that owns simulated time, all
- * randomness (seeded sub-streams), the network, faults and the simulated clients, and drives pure
- * Raft nodes. Same configuration + same seed + same commands ⇒ same trace and `traceHash`.
+ * The deterministic simulation engine: one discrete-event loop that owns simulated time, the
+ * event queue, the run's trace hash and its observers, and drives the modules that do the work:
+ * the transport (transport.ts: sending, delivery, loss, duplication, delay, link state), the host
+ * (host.ts: a node's effects, timers, apply, replies, crash and restart) and the simulated clients
+ * (client.ts). Same configuration + same seed + same commands ⇒ same trace and `traceHash`.
  *
- * The loop: pop the earliest event (ties by insertion order), hand it to a node or client, carry
- * out the effects the node returns (send messages, arm timers, apply committed entries).
+ * The loop: pop the earliest event (ties by insertion order), hand it to the transport, the host
+ * or a client. The verbs (crash, isolate, a client's put, ...) are methods here that delegate to
+ * the module that carries them out; verbs.ts names them once for scenario steps, UI and replay.
+ *
+ * The engine imports nothing above src/sim: checkers and the trace subscribe as observers
+ * (observer.ts); the scenario runner attaches the invariant checker (src/scenario/runner.ts).
  */
-import type { Reason } from '../scenario/reasons';
-import { InvariantChecker, type CheckedNode } from '../check/invariants';
-import { KvStateMachine } from '../kv/store';
-import type { Command, KvOp } from '../kv/types';
-import { RaftNode } from '../raft/node';
-import { SAFE, type LogEntry, type NodeId, type PersistentState, type RaftEffect, type RaftInput, type RaftMessage, type UnsafeFlags } from '../raft/types';
+import type { LogEntry, NodeId, PersistentState, UnsafeFlags } from '../raft/types';
+import { SAFE } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
 import { TraceHasher } from './hash';
-import { EventHeap, type Scheduled } from './heap';
-import { Network } from './network';
-import { RandomStream } from './rng';
-import type {
-  ClientRequest, ClientResponse, DropReason, HistoryRecord, LinkSettings, MessageRecord, ServerView, SimMessage, SimStats, TraceEvent,
-} from './types';
+import { EventHeap } from './heap';
+import { Host, type SimServer } from './host';
+import type { SimEvent, SimKernel } from './kernel';
+import type { Network } from './network';
+import { TraceLog, type SimChecker, type SimObserver } from './observer';
+import { Transport } from './transport';
+import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ServerView, SimStats, StepReason, TraceEvent } from './types';
+
+export { SimServer } from './host';
 
 /** Everything needed to build a cluster. Times in ms of simulated time. */
 export interface SimConfig {
@@ -36,18 +41,17 @@ export interface SimConfig {
   unsafe?: Partial<UnsafeFlags>;
   /** A new leader appends a no-op of its term (Raft paper §8); default true. */
   leaderNoop?: boolean;
-  /** Check the Figure 3 safety properties as the run goes (default true). */
-  checkInvariants?: boolean;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
   keepTrace?: boolean;
 }
 
-type SimEvent = Scheduled & (
-  | { type: 'deliver'; rec: MessageRecord }
-  | { type: 'electionTimer'; node: NodeId; gen: number }
-  | { type: 'heartbeatTimer'; node: NodeId; gen: number }
-  | { type: 'clientTimer'; client: string; gen: number }
-);
+/** Who watches the run from time 0 (observers must see the initial logs, so they are given at construction). */
+export interface SimOptions {
+  /** The run's checker (`Simulation.checker`), attached first; null or absent: none. */
+  checker?: SimChecker | null;
+  /** Further observers, attached in order after the checker and before the trace. */
+  observers?: SimObserver[];
+}
 
 /** Kinds of events, as the UI's "step one event" shows them. */
 export type ProcessedEvent =
@@ -55,94 +59,46 @@ export type ProcessedEvent =
   | { kind: 'electionTimeout' | 'heartbeat'; atMs: number; node: NodeId }
   | { kind: 'clientTimer'; atMs: number; client: string };
 
-/** A client request a server has proposed and will answer when the entry is applied. */
-interface PendingRequest {
-  clientId: string;
-  seq: number;
-  index: number;
-}
-
-/** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
-export class SimServer {
-  up = true;
-  raft: RaftNode;
-  sm = new KvStateMachine();
-  electionGen = 0;
-  heartbeatGen = 0;
-  electionDeadlineMs: number | null = null;
-  electionArmedMs: number | null = null;
-  /** Time of the election-timer event in the queue (it may be earlier than the deadline; see resetElectionTimer). */
-  electionEventMs: number | null = null;
-  pending = new Map<string, PendingRequest>();
-  /** Paused by the user: alive, but processing nothing; messages and fired timers wait for resume. */
-  paused = false;
-  held: MessageRecord[] = [];
-  heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
-  constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
-    this.raft = raft;
-  }
-
-  /** An independent copy (Raft node, state machine, timers, randomness). */
-  clone(): SimServer {
-    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
-    c.up = this.up;
-    c.sm = this.sm.clone();
-    c.electionGen = this.electionGen;
-    c.heartbeatGen = this.heartbeatGen;
-    c.electionDeadlineMs = this.electionDeadlineMs;
-    c.electionArmedMs = this.electionArmedMs;
-    c.electionEventMs = this.electionEventMs;
-    c.pending = new Map([...this.pending].map(([k, p]) => [k, { ...p }]));
-    c.paused = this.paused;
-    c.heldTimers = this.heldTimers.slice();
-    c.held = this.held.slice(); // re-pointed to the clone's records by Simulation.clone
-    return c;
-  }
-}
-
 /** Maps objects of a simulation to their copies in a clone (client operations, messages). */
 export interface CloneMap {
   handles: Map<ClientOpHandle, ClientOpHandle>;
   records: Map<MessageRecord, MessageRecord>;
 }
 
-const MSG_CODES: Record<SimMessage['type'], string> = {
-  RequestVote: 'RV', RequestVoteResponse: 'RVR', AppendEntries: 'AE', AppendEntriesResponse: 'AER',
-  ClientRequest: 'CQ', ClientResponse: 'CR',
-};
-
-export class Simulation {
+export class Simulation implements SimKernel {
   readonly config: SimConfig;
   readonly unsafe: UnsafeFlags;
   nowMs = 0;
-  servers = new Map<NodeId, SimServer>();
   readonly serverIds: NodeId[];
   clients = new Map<string, SimClient>();
-  network: Network;
-  /** Every message sent, in send order (when keepTrace). */
-  messages: MessageRecord[] = [];
-  /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
-  inFlight = new Set<MessageRecord>();
-  /** Protocol and fault events, in order (when keepTrace). */
-  trace: TraceEvent[] = [];
   /** Every client operation that returned or gave up, in return order. */
   history: HistoryRecord[] = [];
-  checker: InvariantChecker | null;
+  /** The run's checker (an observer), or null: what `expect: { invariants }`, reports and the UI read. */
+  checker: SimChecker | null;
   stats: SimStats = { events: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, electionsStarted: 0, leadersElected: 0 };
+  /** For the modules the engine drives (SimKernel): the run's trace hash. */
+  hasher = new TraceHasher();
+  /** For the modules (SimKernel): the attached observers, checker first, trace last. */
+  observers: SimObserver[] = [];
+  /** For the modules (SimKernel): whether any observer takes trace events. */
+  tracing = false;
+  /** Called when a client operation returns or gives up (a driver's hook, e.g. the benchmark's load); not copied by clone. */
+  onClientReturn: ((h: ClientOpHandle) => void) | null = null;
+  private transport: Transport;
+  private host: Host;
+  private traceLog: TraceLog;
   private queue = new EventHeap<SimEvent>();
-  private hasher = new TraceHasher();
-  private netRng: RandomStream;
-  private nextMsgId = 1;
   private keepTrace: boolean;
   private clientHost: ClientHost;
-  /** Called for every trace event (the UI's live feed); optional. */
-  onTrace: ((e: TraceEvent) => void) | null = null;
+  /** The history order counter (see HistoryRecord.invokeOrder); not hashed. */
+  private order = 0;
 
   /**
-   * Builds the cluster at time 0 and arms every server's election timer.
+   * Builds the cluster at time 0 and arms every server's election timer. Observers given in
+   * `options` see everything from time 0 (the initial logs included).
    * @throws Error for an empty cluster, duplicate names, or an election range with min >= max
    */
-  constructor(config: SimConfig) {
+  constructor(config: SimConfig, options: SimOptions = {}) {
     if (config.servers.length < 1) throw new Error('a cluster needs at least one server');
     if (new Set(config.servers).size !== config.servers.length) throw new Error('server names must be distinct');
     if (!(config.electionTimeoutMs[0] < config.electionTimeoutMs[1])) throw new Error('electionTimeoutMs needs min < max');
@@ -150,73 +106,63 @@ export class Simulation {
     this.unsafe = { ...SAFE, ...(config.unsafe ?? {}) };
     this.serverIds = config.servers.slice();
     this.keepTrace = config.keepTrace ?? true;
-    this.checker = config.checkInvariants === false ? null : new InvariantChecker();
-    this.network = new Network(this.serverIds, config.network);
-    this.netRng = new RandomStream(config.seed, 'network');
+    this.checker = options.checker ?? null;
+    if (this.checker) this.observers.push(this.checker);
+    this.observers.push(...(options.observers ?? []));
+    this.traceLog = new TraceLog();
+    if (this.keepTrace) this.observers.push(this.traceLog);
+    this.tracing = this.observers.some((o) => o.onTrace);
+    this.transport = new Transport(this, this.deliveryTarget(), this.serverIds, config.network, config.seed, this.keepTrace);
     this.hasher.num(config.seed).str(this.serverIds.join(','));
-    for (const id of this.serverIds) {
-      const initial = config.initial?.[id];
-      const raft = this.makeRaft(id, initial);
-      const s = new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`));
-      this.servers.set(id, s);
-    }
+    this.host = new Host(this, this.transport, {
+      seed: config.seed, servers: this.serverIds, heartbeatMs: config.heartbeatMs, electionTimeoutMs: config.electionTimeoutMs,
+      initial: config.initial, unsafe: this.unsafe, leaderNoop: config.leaderNoop,
+    });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {
       this.clients.set(c, new SimClient(c, this.clientHost, config.clientTimeoutMs, config.heartbeatMs));
     }
-    for (const id of this.serverIds) {
-      const s = this.servers.get(id)!;
-      if (this.checker && s.raft.log.length) this.checker.onAppended(this.checked(s), 1, 0);
-      this.execute(s, s.raft.start(), 0);
-    }
+    this.host.start();
   }
 
   /**
    * An independent copy of the whole simulation at this instant (for checkpoints and branches):
    * running both forward with the same commands gives the same trace. Delivered and dropped message
    * records, trace events and history records are immutable and shared; in-flight records, servers,
-   * clients, queue, network, randomness and checker are copied. `map` receives old → new client
-   * operations and in-flight messages so callers can re-point their own references.
+   * clients, queue, network, randomness and observers (checker and trace included) are copied.
+   * `map` receives old → new client operations and in-flight messages so callers can re-point
+   * their own references.
    */
   clone(map: CloneMap = { handles: new Map(), records: new Map() }): Simulation {
     const c = Object.create(Simulation.prototype) as Simulation;
     const w = c as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(this)) w[k] = v;
-    c.servers = new Map([...this.servers].map(([id, s]) => [id, s.clone()]));
-    c.inFlight = new Set();
-    for (const r of this.inFlight) {
-      const copy = { ...r };
-      map.records.set(r, copy);
-      c.inFlight.add(copy);
-    }
-    for (const s of c.servers.values()) s.held = s.held.map((r) => map.records.get(r) ?? r);
-    c.messages = this.keepTrace ? this.messages.map((r) => map.records.get(r) ?? r) : [];
-    c.trace = this.trace.slice();
+    c.observers = this.observers.map((o) => o.clone());
+    const at = (o: SimObserver | null) => (o ? c.observers[this.observers.indexOf(o)] : null);
+    c.checker = at(this.checker) as SimChecker | null;
+    w.traceLog = (at(this.traceLog) as TraceLog | null) ?? new TraceLog();
     c.history = this.history.slice();
-    c.checker = this.checker ? this.checker.clone() : null;
     c.stats = { ...this.stats };
-    c.network = this.network.clone();
-    w.hasher = this.hasher.clone();
-    w.netRng = this.netRng.clone();
+    c.hasher = this.hasher.clone();
+    w.transport = this.transport.clone(c, c.deliveryTarget(), map.records);
+    w.host = this.host.clone(c, c.transport, map.records);
     const q = this.queue.save();
     const queue = new EventHeap<SimEvent>();
     queue.restore({ items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)), nextSeq: q.nextSeq });
     w.queue = queue;
     w.clientHost = c.makeClientHost();
     c.clients = new Map();
-    for (const [name, cl] of this.clients) c.clients.set(name, cl.cloneWith(c.clientHost_(), map.handles));
-    c.onTrace = null;
+    for (const [name, cl] of this.clients) c.clients.set(name, cl.cloneWith(c.clientHost, map.handles));
     c.onClientReturn = null;
     return c;
   }
 
-  /** The client host of this simulation (for clones). */
-  private clientHost_(): ClientHost {
-    return this.clientHost;
-  }
-
-  private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
-    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: this.config.heartbeatMs, leaderNoop: this.config.leaderNoop, unsafe: this.unsafe }, persistent);
+  /** Where messages that crossed the network go: answers to the clients, the rest to the host. */
+  private deliveryTarget() {
+    return {
+      toClient: (m: ClientResponse) => this.clients.get(m.to)?.onResponse(m),
+      toServer: (rec: MessageRecord) => this.host.arrive(rec),
+    };
   }
 
   private makeClientHost(): ClientHost {
@@ -225,9 +171,10 @@ export class Simulation {
       servers: () => this.serverIds,
       sendRequest: (client, to, seq, op, serializable) => {
         const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
-        this.send(m);
+        this.transport.send(m);
       },
       schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs, seq: 0 }),
+      nextOrder: () => this.nextOrder(),
       onReturn: (h) => {
         const rec = h.record!;
         this.history.push(rec);
@@ -236,6 +183,69 @@ export class Simulation {
         this.onClientReturn?.(h);
       },
     };
+  }
+
+  // ---- the kernel (what the modules use) -------------------------------------------------
+
+  /** Queues an event (SimKernel). */
+  schedule(e: SimEvent): void {
+    this.queue.push(e);
+  }
+
+  /** Records a trace event: every observer's onTrace (SimKernel). */
+  emit(e: TraceEvent): void {
+    for (const o of this.observers) o.onTrace?.(e);
+  }
+
+  /** Records a fault or user action in the hash and the trace (SimKernel). */
+  fault(action: string, nodes: NodeId[], detail?: string): void {
+    this.hasher.str('f').str(action).str(nodes.join(',')).str(detail ?? '').num(this.nowMs);
+    this.emit({ atMs: this.nowMs, kind: 'fault', action, nodes, ...(detail ? { detail } : {}) });
+  }
+
+  /** The next history order (SimKernel): increases at every client invoke and return. */
+  nextOrder(): number {
+    return ++this.order;
+  }
+
+  // ---- queries ---------------------------------------------------------------------------
+
+  /** The run's trace hash so far (hex). */
+  get traceHash(): string {
+    return this.hasher.hex();
+  }
+
+  /** Protocol and fault events, in order (when keepTrace; empty otherwise). */
+  get trace(): TraceEvent[] {
+    return this.traceLog.events;
+  }
+
+  set trace(events: TraceEvent[]) {
+    this.traceLog.events = events;
+  }
+
+  /** Every message sent, in send order (when keepTrace). */
+  get messages(): MessageRecord[] {
+    return this.transport.messages;
+  }
+
+  set messages(records: MessageRecord[]) {
+    this.transport.messages = records;
+  }
+
+  /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
+  get inFlight(): Set<MessageRecord> {
+    return this.transport.inFlight;
+  }
+
+  /** The network's link state and settings (read it; change it through the verbs). */
+  get network(): Network {
+    return this.transport.network;
+  }
+
+  /** The servers by name (read them; change them through the verbs). */
+  get servers(): Map<NodeId, SimServer> {
+    return this.host.servers;
   }
 
   /**
@@ -251,16 +261,6 @@ export class Simulation {
     return out;
   }
 
-  /** Called when a client operation returns or gives up (the scenario runner listens). */
-  onClientReturn: ((h: ClientOpHandle) => void) | null = null;
-
-  // ---- queries ---------------------------------------------------------------------------
-
-  /** The run's trace hash so far (hex). */
-  get traceHash(): string {
-    return this.hasher.hex();
-  }
-
   /** Time of the next event that will do something, or Infinity. */
   nextEventMs(): number {
     this.dropStale();
@@ -274,15 +274,9 @@ export class Simulation {
    */
   private isStale(e: SimEvent): boolean {
     switch (e.type) {
-      case 'deliver': return e.rec.status !== 'inFlight' || e.atMs !== e.rec.deliverMs;
-      case 'electionTimer': {
-        const s = this.servers.get(e.node)!;
-        return !s.up || e.gen !== s.electionGen;
-      }
-      case 'heartbeatTimer': {
-        const s = this.servers.get(e.node)!;
-        return !s.up || e.gen !== s.heartbeatGen;
-      }
+      case 'deliver': return this.transport.isStale(e);
+      case 'electionTimer':
+      case 'heartbeatTimer': return this.host.isStale(e);
       case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
     }
   }
@@ -297,52 +291,36 @@ export class Simulation {
         this.queue.pop();
         continue;
       }
-      if (e.type === 'electionTimer') {
-        const s = this.servers.get(e.node)!;
-        if (s.electionDeadlineMs !== null && e.atMs < s.electionDeadlineMs) {
-          this.queue.pop();
-          s.electionEventMs = s.electionDeadlineMs;
-          this.queue.push({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs, seq: 0 });
-          continue;
-        }
+      if (e.type === 'electionTimer' && this.host.firesEarly(e)) {
+        this.queue.pop();
+        this.host.requeueElectionTimer(e.node);
+        continue;
       }
       return;
     }
   }
 
+  /** Events in the queue, stale ones included. */
   get pendingEvents(): number {
     return this.queue.size;
   }
 
   /** The live server in role leader with the highest term, or null (what a step's `leader` means). */
   leader(): SimServer | null {
-    let best: SimServer | null = null;
-    for (const s of this.servers.values()) {
-      if (s.up && s.raft.role === 'leader' && (!best || s.raft.currentTerm > best.raft.currentTerm)) best = s;
-    }
-    return best;
+    return this.host.leader();
   }
 
+  /** @throws Error naming the cluster's servers if `id` is not one of them */
   server(id: NodeId): SimServer {
-    const s = this.servers.get(id);
-    if (!s) throw new Error(`unknown server "${id}" (servers are ${this.serverIds.join(', ')})`);
-    return s;
+    return this.host.server(id);
   }
 
   /** A plain-data view of a server (copies; safe to keep). */
   view(id: NodeId): ServerView {
-    const s = this.server(id);
-    const r = s.raft;
-    return {
-      id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
-      commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
-      log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
-      nextIndex: { ...r.volatile.nextIndex }, matchIndex: { ...r.volatile.matchIndex },
-      electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
-      kv: s.sm.store.snapshot(),
-    };
+    return this.host.view(id);
   }
 
+  /** A view of every server, in cluster order. */
   views(): ServerView[] {
     return this.serverIds.map((id) => this.view(id));
   }
@@ -359,33 +337,17 @@ export class Simulation {
     this.stats.events++;
     switch (e.type) {
       case 'deliver':
-        this.deliver(e.rec);
+        this.transport.deliver(e.rec);
         return { kind: 'deliver', atMs: e.atMs, record: e.rec };
-      case 'electionTimer': {
-        const s = this.servers.get(e.node)!;
-        s.electionDeadlineMs = null;
-        s.electionEventMs = null;
-        if (s.paused) {
-          s.heldTimers.push('electionTimeout');
-          return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
-        }
-        this.hasher.str('et').str(e.node).num(e.atMs);
-        this.stepServer(s, { type: 'electionTimeout' });
+      case 'electionTimer':
+        this.host.timerFired(e);
         return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
-      }
-      case 'heartbeatTimer': {
-        const s = this.servers.get(e.node)!;
-        if (s.paused) {
-          s.heldTimers.push('heartbeatTimeout');
-          return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
-        }
-        this.stepServer(s, { type: 'heartbeatTimeout' });
+      case 'heartbeatTimer':
+        this.host.timerFired(e);
         return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
-      }
-      case 'clientTimer': {
+      case 'clientTimer':
         this.clients.get(e.client)!.onTimer(e.gen);
         return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
-      }
     }
   }
 
@@ -400,252 +362,7 @@ export class Simulation {
     if (t > this.nowMs) this.nowMs = t;
   }
 
-  private stepServer(s: SimServer, input: RaftInput): RaftEffect[] {
-    const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step(input);
-    this.execute(s, effects, commitBefore);
-    return effects;
-  }
-
-  /** Carries out a node's effects, in order; `commitBefore` is its commitIndex before the step. */
-  private execute(s: SimServer, effects: RaftEffect[], commitBefore: number): void {
-    for (const fx of effects) {
-      switch (fx.type) {
-        case 'send':
-          this.send(fx.msg);
-          break;
-        case 'resetElectionTimer': {
-          // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
-          // moves it lazily: a new event only when the deadline comes earlier than the queued one;
-          // a queued event that fires before the deadline is re-queued at the deadline.
-          const [min, max] = this.config.electionTimeoutMs;
-          const t = this.nowMs + quantize(s.electionRng.between(min, max));
-          s.electionArmedMs = this.nowMs;
-          s.electionDeadlineMs = t;
-          if (s.electionEventMs === null || t < s.electionEventMs) {
-            s.electionGen++;
-            s.electionEventMs = t;
-            this.queue.push({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
-          }
-          break;
-        }
-        case 'stopElectionTimer':
-          s.electionGen++;
-          s.electionDeadlineMs = null;
-          s.electionArmedMs = null;
-          s.electionEventMs = null;
-          break;
-        case 'setHeartbeatTimer':
-          s.heartbeatGen++;
-          this.queue.push({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: this.nowMs + fx.delayMs, seq: 0 });
-          break;
-        case 'stopHeartbeatTimer':
-          s.heartbeatGen++;
-          break;
-        case 'apply':
-          this.apply(s, fx.index, fx.entry);
-          break;
-        case 'roleChanged':
-          this.hasher.str('role').str(s.id).str(fx.to).num(fx.term);
-          if (fx.to === 'candidate') this.stats.electionsStarted++;
-          if (fx.to === 'leader') this.stats.leadersElected++;
-          this.emit({ atMs: this.nowMs, kind: 'role', node: s.id, from: fx.from, to: fx.to, term: fx.term });
-          if (this.checker) this.checker.onRoleChanged(this.checked(s), this.nowMs);
-          break;
-        case 'logChanged':
-          if (this.checker) this.checker.onLogChanged(this.checked(s), fx.fromIndex, commitBefore, this.nowMs);
-          break;
-        case 'appended':
-          if (this.checker) this.checker.onAppended(this.checked(s), fx.fromIndex, this.nowMs);
-          break;
-        case 'note':
-          if (this.keepTrace || this.onTrace) this.emit({ atMs: this.nowMs, kind: 'note', node: s.id, note: fx.note });
-          break;
-        case 'proposeResult':
-          break; // handled by the caller that proposed
-      }
-    }
-    if (this.checker) this.checker.onPersistentState(s.id, s.raft.currentTerm, s.raft.votedFor, this.nowMs);
-    if (this.checker && s.raft.commitIndex > commitBefore) {
-      const leaders: CheckedNode[] = [];
-      for (const o of this.servers.values()) if (o.up && o.raft.role === 'leader') leaders.push(this.checked(o));
-      this.checker.onCommitted(this.checked(s), commitBefore, leaders, this.nowMs);
-    }
-  }
-
-  private checked(s: SimServer): CheckedNode {
-    const r = s.raft;
-    return { id: s.id, role: r.role, currentTerm: r.currentTerm, log: r.log, commitIndex: r.commitIndex };
-  }
-
-  /** Applies a committed entry to the server's state machine and answers the client waiting on it. */
-  private apply(s: SimServer, index: number, entry: LogEntry): void {
-    this.checker?.onApplied(s.id, index, entry, this.nowMs);
-    const result = s.sm.applyCommand(entry.command);
-    if (this.checker) this.checker.onAppliedState(s.id, index, kvStateText(s.sm.store.revision, s.sm.store.entries()), this.nowMs);
-    const cmd = entry.command;
-    if (cmd.type === 'kv') {
-      const p = s.pending.get(cmd.clientId);
-      if (p && p.seq === cmd.seq) {
-        s.pending.delete(cmd.clientId);
-        this.reply(s.id, cmd.clientId, cmd.seq, { ok: true, result: result! });
-        return;
-      }
-    }
-    // A request proposed at this index whose entry was replaced by another leader's: not committed.
-    for (const [clientId, p] of s.pending) {
-      if (p.index === index) {
-        s.pending.delete(clientId);
-        this.reply(s.id, clientId, p.seq, { ok: false, error: 'overwritten', leaderHint: s.raft.leaderId });
-      }
-    }
-  }
-
-  private reply(from: NodeId, clientId: string, seq: number, body: Pick<ClientResponse, 'ok' | 'result' | 'leaderHint' | 'error'>): void {
-    const m: ClientResponse = { type: 'ClientResponse', from, to: clientId, term: 0, clientId, seq, ...body };
-    this.send(m);
-  }
-
-  // ---- network ---------------------------------------------------------------------------
-
-  /** Sends a message: draws its latency, loss and duplication from the network stream. */
-  private send(msg: SimMessage): void {
-    const settings = this.network.linkSettings(msg.from, msg.to);
-    this.stats.messagesSent++;
-    this.enqueueCopy(msg, settings, undefined);
-    if (this.netRng.chance(settings.duplicateRate)) {
-      this.stats.messagesSent++;
-      this.enqueueCopy(msg, settings, this.nextMsgId - 1);
-    }
-  }
-
-  private enqueueCopy(msg: SimMessage, settings: LinkSettings, duplicateOf: number | undefined): void {
-    const latency = quantize(this.netRng.between(settings.latencyMs[0], settings.latencyMs[1]));
-    const lost = this.netRng.chance(settings.dropRate);
-    const rec: MessageRecord = { id: this.nextMsgId++, msg, sendMs: this.nowMs, deliverMs: this.nowMs + latency, status: 'inFlight' };
-    if (duplicateOf !== undefined) rec.duplicateOf = duplicateOf;
-    if (lost) rec.dropReason = 'loss';
-    this.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
-    if (this.keepTrace) this.messages.push(rec);
-    this.inFlight.add(rec);
-    this.queue.push({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
-  }
-
-  private drop(rec: MessageRecord, reason: DropReason): void {
-    this.inFlight.delete(rec);
-    rec.status = 'dropped';
-    rec.dropReason = reason;
-    rec.deliverMs = this.nowMs;
-    this.stats.messagesDropped++;
-    this.hasher.str('x').num(rec.id).str(reason);
-  }
-
-  private deliver(rec: MessageRecord): void {
-    if (rec.status !== 'inFlight') return; // dropped by hand while in flight
-    const m = rec.msg;
-    if (rec.dropReason !== 'loss') this.inFlight.delete(rec);
-    if (rec.dropReason === 'loss') return this.drop(rec, 'loss');
-    if (m.type === 'ClientResponse') {
-      rec.status = 'delivered';
-      this.stats.messagesDelivered++;
-      this.hasher.str('d').num(rec.id);
-      this.clients.get(m.to)?.onResponse(m);
-      return;
-    }
-    const s = this.servers.get(m.to)!;
-    if (!this.network.isUp(m.from, m.to)) return this.drop(rec, 'partition');
-    if (!s.up) return this.drop(rec, 'crashed');
-    if (s.paused) {
-      // Arrived, but the paused server reads it only when resumed.
-      this.inFlight.add(rec);
-      s.held.push(rec);
-      this.hasher.str('h').num(rec.id);
-      return;
-    }
-    this.receive(s, rec);
-  }
-
-  /** A server takes in a delivered message. */
-  private receive(s: SimServer, rec: MessageRecord): void {
-    const m = rec.msg as RaftMessage | ClientRequest;
-    rec.status = 'delivered';
-    this.stats.messagesDelivered++;
-    this.hasher.str('d').num(rec.id);
-    if (m.type === 'ClientRequest') this.onClientRequest(s, m);
-    else this.stepServer(s, { type: 'message', msg: m });
-  }
-
-  /**
-   * A client request reaches a server. Serializable gets are answered from this server's applied
-   * state at once (possibly stale); everything else is proposed to Raft (linearizable gets too)
-   * and answered when applied, or refused with the leader this server knows.
-   */
-  private onClientRequest(s: SimServer, m: ClientRequest): void {
-    if (m.serializable && m.op.op === 'get') {
-      this.reply(s.id, m.clientId, m.seq, { ok: true, result: s.sm.store.apply(m.op) });
-      return;
-    }
-    const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };
-    const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step({ type: 'propose', command });
-    for (const fx of effects) {
-      if (fx.type !== 'proposeResult') continue;
-      if (fx.accepted) s.pending.set(m.clientId, { clientId: m.clientId, seq: m.seq, index: fx.index });
-      else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
-    }
-    this.execute(s, effects, commitBefore);
-  }
-
-  /**
-   * Drops a message that is still in flight (the UI's "drop it").
-   * @throws Error if no message with that id is in flight
-   */
-  dropInFlight(id: number): void {
-    const rec = this.findInFlight(id);
-    this.drop(rec, 'manual');
-    this.fault('drop message', [rec.msg.from, rec.msg.to], `#${id}`);
-  }
-
-  private findInFlight(id: number): MessageRecord {
-    for (const r of this.inFlight) if (r.id === id && r.status === 'inFlight') return r;
-    throw new Error(`message ${id} is not in flight`);
-  }
-
-  /**
-   * Sends another copy of a message that is in flight, with a fresh latency (the UI's "duplicate it").
-   * @throws Error if no message with that id is in flight
-   */
-  duplicateInFlight(id: number): void {
-    const rec = this.findInFlight(id);
-    const settings = this.network.linkSettings(rec.msg.from, rec.msg.to);
-    this.stats.messagesSent++;
-    this.enqueueCopy(rec.msg, { ...settings, dropRate: 0 }, rec.id);
-    this.fault('duplicate message', [rec.msg.from, rec.msg.to], `#${id}`);
-  }
-
-  /**
-   * Delays a message in flight by `byMs` ms of simulated time (the UI's "delay it").
-   * @throws Error if no message with that id is in flight, or byMs is not a positive number
-   */
-  delayInFlight(id: number, byMs: number): void {
-    if (!(byMs > 0)) throw new Error(`delay must be a positive number of ms, got ${byMs}`);
-    const rec = this.findInFlight(id);
-    rec.deliverMs += byMs;
-    this.queue.push({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
-    this.fault('delay message', [rec.msg.from, rec.msg.to], `#${id} by ${byMs} ms`);
-  }
-
-  // ---- faults and commands ---------------------------------------------------------------
-
-  private emit(e: TraceEvent): void {
-    if (this.keepTrace) this.trace.push(e);
-    this.onTrace?.(e);
-  }
-
-  private fault(action: string, nodes: NodeId[], detail?: string): void {
-    this.hasher.str('f').str(action).str(nodes.join(',')).str(detail ?? '').num(this.nowMs);
-    this.emit({ atMs: this.nowMs, kind: 'fault', action, nodes, ...(detail ? { detail } : {}) });
-  }
+  // ---- captions and step outcomes (the scenario runner's records) -----------------------
 
   /** Records a caption in the trace (scenario `say`). */
   caption(text: string, zh?: string): void {
@@ -653,141 +370,92 @@ export class Simulation {
     this.emit({ atMs: this.nowMs, kind: 'caption', text, ...(zh ? { zh } : {}) });
   }
 
-  /** Records a scenario step's outcome in the trace. */
-  stepOutcome(index: number, line: number, ok: boolean, message: string, why?: Reason): void {
+  /** Records a scenario step's outcome in the trace; `why` is the failure's reason as data. */
+  stepOutcome(index: number, line: number, ok: boolean, message: string, why?: StepReason): void {
     this.hasher.str('step').num(index).str(ok ? '1' : '0');
     this.emit({ atMs: this.nowMs, kind: 'step', index, line, ok, message, ...(why ? { why } : {}) });
   }
 
-  /**
-   * Crashes a server: its volatile state, timers, state machine and pending client requests are
-   * lost; its persistent state (currentTerm, votedFor, log) stays as if on disk. No-op if down.
-   */
+  // ---- the verbs' primitives (named once in verbs.ts) ------------------------------------
+
+  /** Crashes a server (see Host.crash). No-op if down. @throws Error for an unknown server */
   crash(id: NodeId): void {
-    const s = this.server(id);
-    if (!s.up) return;
-    s.up = false;
-    s.electionGen++;
-    s.heartbeatGen++;
-    s.electionDeadlineMs = null;
-    s.electionArmedMs = null;
-    s.electionEventMs = null;
-    s.pending.clear();
-    s.paused = false;
-    s.heldTimers = [];
-    for (const r of s.held) {
-      this.inFlight.delete(r);
-      r.status = 'dropped';
-      r.dropReason = 'crashed';
-      this.stats.messagesDropped++;
-    }
-    s.held = [];
-    s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
-    this.fault('crash', [id]);
+    this.host.crash(id);
   }
 
-  /**
-   * Restarts a crashed server from its persistent state: a follower with commitIndex 0 whose
-   * state machine is rebuilt by re-applying entries as it learns they are committed. No-op if up.
-   */
+  /** Restarts a crashed server from its persistent state (see Host.restart). No-op if up. @throws Error for an unknown server */
   restart(id: NodeId): void {
-    const s = this.server(id);
-    if (s.up) return;
-    s.up = true;
-    s.raft = this.makeRaft(id, s.raft.persistent);
-    s.sm = new KvStateMachine();
-    this.checker?.onRestart(id);
-    this.fault('restart', [id]);
-    this.execute(s, s.raft.start(), 0);
+    this.host.restart(id);
   }
 
-  /**
-   * Pauses a live server (as if its process were stopped, not crashed): it keeps all its state but
-   * handles nothing; messages that arrive and timers that fire wait until `resumeServer`.
-   */
+  /** Pauses a live server: it keeps its state but handles nothing until resumed. @throws Error for an unknown server */
   pauseServer(id: NodeId): void {
-    const s = this.server(id);
-    if (!s.up || s.paused) return;
-    s.paused = true;
-    this.fault('pause', [id]);
+    this.host.pause(id);
   }
 
-  /** Resumes a paused server: it handles the timers that fired and the messages that arrived, in order. */
+  /** Resumes a paused server: it handles what waited, in order. @throws Error for an unknown server */
   resumeServer(id: NodeId): void {
-    const s = this.server(id);
-    if (!s.paused) return;
-    s.paused = false;
-    this.fault('resume', [id]);
-    const timers = s.heldTimers;
-    const held = s.held;
-    s.heldTimers = [];
-    s.held = [];
-    for (const t of timers) if (s.up && !s.paused) this.stepServer(s, { type: t });
-    for (const r of held) {
-      this.inFlight.delete(r);
-      if (s.up) this.receive(s, r);
-    }
+    this.host.resume(id);
   }
 
-  /** Fires a server's election timer now (a follower or candidate starts an election; a leader ignores it). */
+  /** Fires a server's election timer now. @throws Error for an unknown server */
   forceTimeout(id: NodeId): void {
-    const s = this.server(id);
-    if (!s.up) return;
-    this.fault('timeout', [id]);
-    s.electionDeadlineMs = null;
-    this.stepServer(s, { type: 'electionTimeout' });
+    this.host.forceTimeout(id);
   }
 
-  /** Only links inside each group stay up; servers in no group are alone. */
+  /** Only links inside each group stay up; servers in no group are alone. @throws Error for an unknown or repeated server */
   partition(groups: NodeId[][]): void {
-    this.network.partition(groups);
-    this.fault('partition', groups.flat(), groups.map((g) => `[${g.join(', ')}]`).join(' '));
+    this.transport.partition(groups);
   }
 
+  /** Cuts every link of a server. @throws Error for an unknown server */
   isolate(id: NodeId): void {
-    this.server(id);
-    this.network.isolate(id);
-    this.fault('isolate', [id]);
+    this.transport.isolate(id);
   }
 
+  /** Restores a server's links to every server that is not isolated. @throws Error for an unknown server */
   reconnect(id: NodeId): void {
-    this.server(id);
-    this.network.reconnect(id);
-    this.fault('reconnect', [id]);
+    this.transport.reconnect(id);
   }
 
+  /** Cuts the link from `from` to `to` (and back when `both`). @throws Error for an unknown server */
   cut(from: NodeId, to: NodeId, both: boolean): void {
-    this.server(from);
-    this.server(to);
-    this.network.cut(from, to, both);
-    this.fault('cut', [from, to], both ? 'both ways' : 'one way');
+    this.transport.cut(from, to, both);
   }
 
+  /** Restores every link and clears isolation. */
   heal(): void {
-    this.network.heal();
-    this.fault('heal', []);
+    this.transport.heal();
   }
 
-  /** Restores the link from `from` to `to` (and back when `both`). */
+  /** Restores the link from `from` to `to` (and back when `both`). @throws Error for an unknown server */
   restoreLink(from: NodeId, to: NodeId, both: boolean): void {
-    this.server(from);
-    this.server(to);
-    this.network.restore(from, to, both);
-    this.fault('restore link', [from, to], both ? 'both ways' : 'one way');
+    this.transport.restoreLink(from, to, both);
   }
 
-  /** Per-link latency, loss and duplication on one direction; null goes back to the network's. */
+  /** Per-link latency, loss and duplication on one direction; null goes back to the network's. @throws Error for an unknown server */
   setLink(from: NodeId, to: NodeId, settings: Partial<LinkSettings> | null): void {
-    this.server(from);
-    this.server(to);
-    this.network.setLink(from, to, settings ?? undefined);
-    this.fault('link settings', [from, to], settings ? JSON.stringify(settings) : 'default');
+    this.transport.setLink(from, to, settings);
   }
 
   /** Changes the network-wide latency, loss or duplication from now on. */
   setNetwork(p: Partial<LinkSettings>): void {
-    this.network.update(p);
-    this.fault('network', [], JSON.stringify(p));
+    this.transport.setNetwork(p);
+  }
+
+  /** Drops a message in flight. @throws Error if no message with that id is in flight */
+  dropInFlight(id: number): void {
+    this.transport.dropInFlight(id);
+  }
+
+  /** Sends another copy of a message in flight. @throws Error if no message with that id is in flight */
+  duplicateInFlight(id: number): void {
+    this.transport.duplicateInFlight(id);
+  }
+
+  /** Delays a message in flight by `byMs` ms. @throws Error if none with that id is in flight, or byMs <= 0 */
+  delayInFlight(id: number, byMs: number): void {
+    this.transport.delayInFlight(id, byMs);
   }
 
   /**
@@ -804,18 +472,6 @@ export class Simulation {
   }
 }
 
-/** A server's KV state as text, to compare replicas at the same lastApplied. */
-function kvStateText(revision: number, entries: Record<string, string>): string {
-  let t = String(revision);
-  for (const k in entries) t += '\u0000' + k + '\u0001' + entries[k];
-  return t;
-}
-
-/** Draws are kept to 0.01 ms (10 µs) so times read well; still far finer than any latency. */
-function quantize(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
 function resultText(r: HistoryRecord): string {
   if (r.result !== 'ok') return r.result;
   if (r.op === 'get') return r.prefix ? 'ok' : `ok ${r.value === null ? '(absent)' : JSON.stringify(r.value)}`;
@@ -827,4 +483,4 @@ export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEn
   return { currentTerm: term, votedFor, log };
 }
 
-export type { KvOp };
+export type { KvOp } from '../kv/types';

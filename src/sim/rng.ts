@@ -39,3 +39,8 @@ export class RandomStream {
     return r;
   }
 }
+
+/** Random draws of time are kept to 0.01 ms (10 µs) so times read well; still far finer than any latency. */
+export function quantizeMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -2,7 +2,6 @@
  * Types shared by the engine, the scenario runner, the CLI and the UI.
  * Every time is in ms of simulated time since the start of the run.
  */
-import type { Reason } from '../scenario/reasons';
 import type { KvOp, KvResult, KvSnapshot } from '../kv/types';
 import type { LogEntry, NodeId, RaftMessage, RaftNote, Role } from '../raft/types';
 
@@ -52,6 +51,19 @@ export interface MessageRecord {
   duplicateOf?: number;
 }
 
+/**
+ * Type slots a higher layer fills in for the engine without the engine importing it (declaration
+ * merging, the "Register" pattern): the scenario layer adds `stepReason: Reason` in
+ * src/scenario/reasons.ts. The engine only stores such values and passes them on.
+ */
+export interface SimTypeRegistry {}
+
+/**
+ * Why a scenario step failed, as data (a message id and its parameters): the scenario layer's
+ * `Reason` once it has registered it in SimTypeRegistry, otherwise any object with an id.
+ */
+export type StepReason = SimTypeRegistry extends { stepReason: infer R } ? R : { id: string; params?: Record<string, unknown> };
+
 /** Kinds of trace events (for the readable timeline, the event feed and the UI's markers). */
 export type TraceEvent =
   | { atMs: number; kind: 'role'; node: NodeId; from: Role; to: Role; term: number }
@@ -59,7 +71,7 @@ export type TraceEvent =
   | { atMs: number; kind: 'fault'; action: string; nodes: NodeId[]; detail?: string }
   | { atMs: number; kind: 'client'; phase: 'invoke' | 'return'; client: string; opText: string; result?: string; server?: NodeId }
   | { atMs: number; kind: 'caption'; text: string; zh?: string }
-  | { atMs: number; kind: 'step'; index: number; line: number; ok: boolean; message: string; why?: Reason }
+  | { atMs: number; kind: 'step'; index: number; line: number; ok: boolean; message: string; why?: StepReason }
   | { atMs: number; kind: 'invariant'; property: string; detail: string };
 
 /** Per-link network settings (ms of simulated time, probabilities in [0, 1]). */
@@ -103,7 +115,15 @@ export interface HistoryRecord {
   prefix?: boolean;
   serializable?: boolean;
   invokeMs: number;
+  /**
+   * The engine's history order at the invoke: one per-run counter that increases at every invoke
+   * and every return, so `a.returnOrder < b.invokeOrder` exactly when a returned before b was
+   * invoked, even within one ms and one event. Not part of the traceHash.
+   */
+  invokeOrder: number;
   returnMs: number | null;
+  /** The history order at the return (see invokeOrder); absent when the outcome is unknown. */
+  returnOrder?: number;
   result: 'ok' | 'fail' | 'unknown';
   response?: unknown;
 }

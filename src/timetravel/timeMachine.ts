@@ -13,24 +13,14 @@
  * the fork, then these actions" and replays exactly.
  */
 import type { ScenarioRunner } from '../scenario/runner';
-import type { NodeId } from '../raft/types';
-import type { ClientOpSpec } from '../sim/client';
-import type { LinkSettings, MessageRecord, TraceEvent } from '../sim/types';
+import type { MessageRecord, TraceEvent } from '../sim/types';
+import { verbLabel, type UserAction } from '../sim/verbs';
 
-/** Something a user does to the cluster (the workbench's direct manipulation). */
-export type UserAction =
-  | { kind: 'crash' | 'restart' | 'timeout' | 'isolate' | 'reconnect' | 'pauseServer' | 'resumeServer'; node: NodeId }
-  | { kind: 'partition'; groups: NodeId[][] }
-  | { kind: 'cut' | 'restoreLink'; from: NodeId; to: NodeId; both: boolean }
-  | { kind: 'heal' }
-  /** The presenter pressed Continue at a pause. */
-  | { kind: 'resume' }
-  | { kind: 'network'; settings: Partial<LinkSettings> }
-  /** Per-link latency and loss (null clears the override). */
-  | { kind: 'link'; from: NodeId; to: NodeId; settings: Partial<LinkSettings> | null }
-  | { kind: 'client'; client: string; spec: ClientOpSpec; via?: NodeId; retry?: boolean; withinMs?: number }
-  | { kind: 'dropMessage' | 'duplicateMessage'; id: number }
-  | { kind: 'delayMessage'; id: number; byMs: number };
+/**
+ * Something a user does to the cluster (the workbench's direct manipulation): one use of a verb of
+ * src/sim/verbs.ts, `{ kind, ...arguments }`, the shape recorded in `replay:` and share links.
+ */
+export type { UserAction } from '../sim/verbs';
 
 /** A position in a run: events processed so far and the simulated time. */
 export interface Position {
@@ -70,47 +60,14 @@ export interface TimeMachineOptions {
   checkpointEveryEvents?: number;
 }
 
-/** Applies a user action to a run now. @throws Error for an unknown server, client or message */
+/** Applies a user action to a run now (through the verbs table). @throws Error for an unknown server, client or message */
 export function applyAction(runner: ScenarioRunner, a: UserAction): void {
-  const sim = runner.sim;
-  switch (a.kind) {
-    case 'crash': return sim.crash(a.node);
-    case 'restart': return sim.restart(a.node);
-    case 'timeout': return sim.forceTimeout(a.node);
-    case 'isolate': return sim.isolate(a.node);
-    case 'reconnect': return sim.reconnect(a.node);
-    case 'pauseServer': return sim.pauseServer(a.node);
-    case 'resumeServer': return sim.resumeServer(a.node);
-    case 'partition': return sim.partition(a.groups);
-    case 'cut': return sim.cut(a.from, a.to, a.both);
-    case 'restoreLink': return sim.restoreLink(a.from, a.to, a.both);
-    case 'heal': return sim.heal();
-    case 'resume': return runner.resume();
-    case 'network': return sim.setNetwork(a.settings);
-    case 'link': return sim.setLink(a.from, a.to, a.settings);
-    case 'client':
-      sim.submit(a.client, a.spec, { via: a.via, retry: a.retry ?? true, withinMs: a.withinMs ?? 5000 });
-      return;
-    case 'dropMessage': return sim.dropInFlight(a.id);
-    case 'duplicateMessage': return sim.duplicateInFlight(a.id);
-    case 'delayMessage': return sim.delayInFlight(a.id, a.byMs);
-  }
+  runner.act(a);
 }
 
-/** Short English label of an action (the UI translates its own). */
+/** Short English label of an action (the UI translates its own): the verb's label. */
 export function describeAction(a: UserAction): string {
-  switch (a.kind) {
-    case 'partition': return `partition ${a.groups.map((g) => `[${g.join(', ')}]`).join(' ')}`;
-    case 'cut': case 'restoreLink': return `${a.kind} ${a.from} → ${a.to}${a.both ? ' both ways' : ''}`;
-    case 'heal': return 'heal';
-    case 'resume': return 'continue';
-    case 'network': return `network ${JSON.stringify(a.settings)}`;
-    case 'link': return `link ${a.from} → ${a.to} ${JSON.stringify(a.settings)}`;
-    case 'client': return `${a.client}: ${a.spec.op} ${a.spec.key}${a.via ? ` via ${a.via}` : ''}`;
-    case 'dropMessage': case 'duplicateMessage': return `${a.kind === 'dropMessage' ? 'drop' : 'duplicate'} message #${a.id}`;
-    case 'delayMessage': return `delay message #${a.id} by ${a.byMs} ms`;
-    default: return `${a.kind} ${a.node}`;
-  }
+  return verbLabel(a);
 }
 
 const pos = (r: ScenarioRunner): Position => ({ events: r.sim.stats.events, timeMs: r.sim.nowMs });

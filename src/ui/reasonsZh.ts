@@ -68,6 +68,7 @@ const templates: Record<ReasonId, string> = {
   waitLeader: '{servers} 中有一个领导者',
   waitCommit: '索引 {index} 已在 {nodes} 台服务器上提交',
   noLeaderToActOn: '没有可以操作的领导者',
+  messageNotInFlight: '消息 #{id} 在 {time} 时不在传输中',
   clientProblems: '{summary}：{problems}',
   asyncProblems: '异步 {op} {key}：{problems}',
   asyncNotReturned: '运行结束时异步操作还没有返回，所以无法检查它的 expect',

@@ -1,0 +1,473 @@
+/**
+ * The host: what runs a Raft node as a server. It carries out the effects a node's `step` returns
+ * (send messages, arm and stop the election and heartbeat timers, apply committed entries to the
+ * server's KV state machine, answer the client waiting on an entry once it is applied), takes in
+ * client requests, fires timers, and keeps each server's bookkeeping across crash, restart, pause
+ * and resume. It tells the observers what the node did (role changes, log changes, commits,
+ * applies, persistent state) and mixes its decisions into the trace hash.
+ *
+ * "Respond after applied" (Raft paper §5.3 / Figure 2 "Rules for Servers", thesis §6.3) lives in
+ * one place: `apply`.
+ */
+import { KvStateMachine } from '../kv/store';
+import type { Command } from '../kv/types';
+import { RaftNode } from '../raft/node';
+import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
+import type { SimEvent, SimKernel } from './kernel';
+import type { ObservedNode } from './observer';
+import { RandomStream, quantizeMs } from './rng';
+import type { Transport } from './transport';
+import type { ClientRequest, ClientResponse, MessageRecord, ServerView } from './types';
+
+/** What the host needs to build and run the cluster's nodes. Times in ms of simulated time. */
+export interface HostConfig {
+  seed: number;
+  servers: NodeId[];
+  heartbeatMs: number;
+  /** Election timeouts are drawn from [min, max) (Raft paper §5.2). */
+  electionTimeoutMs: [number, number];
+  /** Persistent state at time 0, per server. */
+  initial?: Record<NodeId, PersistentState>;
+  unsafe: UnsafeFlags;
+  leaderNoop?: boolean;
+}
+
+/** A client request a server has proposed and will answer when the entry is applied. */
+interface PendingRequest {
+  clientId: string;
+  seq: number;
+  /** The log index the request was proposed at. */
+  index: number;
+}
+
+/** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
+export class SimServer {
+  up = true;
+  raft: RaftNode;
+  sm = new KvStateMachine();
+  electionGen = 0;
+  heartbeatGen = 0;
+  electionDeadlineMs: number | null = null;
+  electionArmedMs: number | null = null;
+  /** Time of the election-timer event in the queue (it may be earlier than the deadline; see resetElectionTimer). */
+  electionEventMs: number | null = null;
+  /** Client requests proposed here, by client, waiting for their entry to be applied. */
+  pending = new Map<string, PendingRequest>();
+  /** Paused by the user: alive, but processing nothing; messages and fired timers wait for resume. */
+  paused = false;
+  held: MessageRecord[] = [];
+  heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
+  constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
+    this.raft = raft;
+  }
+
+  /** An independent copy (Raft node, state machine, timers, randomness). */
+  clone(): SimServer {
+    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
+    c.up = this.up;
+    c.sm = this.sm.clone();
+    c.electionGen = this.electionGen;
+    c.heartbeatGen = this.heartbeatGen;
+    c.electionDeadlineMs = this.electionDeadlineMs;
+    c.electionArmedMs = this.electionArmedMs;
+    c.electionEventMs = this.electionEventMs;
+    c.pending = new Map([...this.pending].map(([k, p]) => [k, { ...p }]));
+    c.paused = this.paused;
+    c.heldTimers = this.heldTimers.slice();
+    c.held = this.held.slice(); // re-pointed to the clone's records by Host.clone
+    return c;
+  }
+}
+
+export class Host {
+  readonly servers = new Map<NodeId, SimServer>();
+  readonly serverIds: NodeId[];
+
+  /** Builds every server's Raft node (from `initial` where given); nothing runs until `start`. */
+  constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
+    this.serverIds = config.servers.slice();
+    for (const id of this.serverIds) {
+      const raft = this.makeRaft(id, config.initial?.[id]);
+      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
+    }
+  }
+
+  /** Time 0: observers see every initial log, then every node starts (arms its election timer). */
+  start(): void {
+    for (const id of this.serverIds) {
+      const s = this.servers.get(id)!;
+      if (this.k.observers.length && s.raft.log.length) {
+        const n = observed(s);
+        for (const o of this.k.observers) o.onAppended?.(n, 1, 0);
+      }
+      this.execute(s, s.raft.start(), 0);
+    }
+  }
+
+  private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
+    const c = this.config;
+    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe }, persistent);
+  }
+
+  // ---- queries ---------------------------------------------------------------------------
+
+  /** @throws Error naming the cluster's servers if `id` is not one of them */
+  server(id: NodeId): SimServer {
+    const s = this.servers.get(id);
+    if (!s) throw new Error(`unknown server "${id}" (servers are ${this.serverIds.join(', ')})`);
+    return s;
+  }
+
+  /** The live server in role leader with the highest term, or null. */
+  leader(): SimServer | null {
+    let best: SimServer | null = null;
+    for (const s of this.servers.values()) {
+      if (s.up && s.raft.role === 'leader' && (!best || s.raft.currentTerm > best.raft.currentTerm)) best = s;
+    }
+    return best;
+  }
+
+  /** A plain-data view of a server (copies; safe to keep). @throws Error for an unknown server */
+  view(id: NodeId): ServerView {
+    const s = this.server(id);
+    const r = s.raft;
+    return {
+      id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
+      commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
+      log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
+      nextIndex: { ...r.volatile.nextIndex }, matchIndex: { ...r.volatile.matchIndex },
+      electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
+      kv: s.sm.store.snapshot(),
+    };
+  }
+
+  // ---- timers ----------------------------------------------------------------------------
+
+  /** Whether a queued timer no longer does anything: re-armed, stopped, or its server crashed. */
+  isStale(e: Extract<SimEvent, { type: 'electionTimer' | 'heartbeatTimer' }>): boolean {
+    const s = this.servers.get(e.node)!;
+    return !s.up || e.gen !== (e.type === 'electionTimer' ? s.electionGen : s.heartbeatGen);
+  }
+
+  /**
+   * Whether a queued election timer comes up before its server's (since extended) deadline; if so
+   * the caller takes it off the queue and calls `requeueElectionTimer`.
+   */
+  firesEarly(e: Extract<SimEvent, { type: 'electionTimer' }>): boolean {
+    const s = this.servers.get(e.node)!;
+    return s.electionDeadlineMs !== null && e.atMs < s.electionDeadlineMs;
+  }
+
+  /** Queues the server's election timer again, at its deadline. */
+  requeueElectionTimer(id: NodeId): void {
+    const s = this.servers.get(id)!;
+    s.electionEventMs = s.electionDeadlineMs;
+    this.k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs!, seq: 0 });
+  }
+
+  /** A (live) timer fired: the node steps on it, or a paused server keeps it for when it resumes. */
+  timerFired(e: Extract<SimEvent, { type: 'electionTimer' | 'heartbeatTimer' }>): void {
+    const s = this.servers.get(e.node)!;
+    if (e.type === 'electionTimer') {
+      s.electionDeadlineMs = null;
+      s.electionEventMs = null;
+      if (s.paused) {
+        s.heldTimers.push('electionTimeout');
+        return;
+      }
+      this.k.hasher.str('et').str(e.node).num(e.atMs);
+      this.step(s, { type: 'electionTimeout' });
+      return;
+    }
+    if (s.paused) {
+      s.heldTimers.push('heartbeatTimeout');
+      return;
+    }
+    this.step(s, { type: 'heartbeatTimeout' });
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  /** A message crossed the network to its server: dropped if the server is down, held if paused, else taken in. */
+  arrive(rec: MessageRecord): void {
+    const s = this.servers.get(rec.msg.to)!;
+    if (!s.up) return this.transport.drop(rec, 'crashed');
+    if (s.paused) {
+      s.held.push(rec);
+      this.transport.hold(rec);
+      return;
+    }
+    this.receive(s, rec);
+  }
+
+  /** A server takes in a delivered message. */
+  private receive(s: SimServer, rec: MessageRecord): void {
+    const m = rec.msg as RaftMessage | ClientRequest;
+    this.transport.markDelivered(rec);
+    if (m.type === 'ClientRequest') this.onClientRequest(s, m);
+    else this.step(s, { type: 'message', msg: m });
+  }
+
+  /**
+   * A client request reaches a server. Serializable gets are answered from this server's applied
+   * state at once (possibly stale); everything else is proposed to Raft (linearizable gets too)
+   * and answered when applied (see `apply`), or refused with the leader this server knows.
+   */
+  private onClientRequest(s: SimServer, m: ClientRequest): void {
+    if (m.serializable && m.op.op === 'get') {
+      this.reply(s.id, m.clientId, m.seq, { ok: true, result: s.sm.store.apply(m.op) });
+      return;
+    }
+    const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };
+    const commitBefore = s.raft.commitIndex;
+    const effects = s.raft.step({ type: 'propose', command });
+    for (const fx of effects) {
+      if (fx.type !== 'proposeResult') continue;
+      if (fx.accepted) s.pending.set(m.clientId, { clientId: m.clientId, seq: m.seq, index: fx.index });
+      else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
+    }
+    this.execute(s, effects, commitBefore);
+  }
+
+  private reply(from: NodeId, clientId: string, seq: number, body: Pick<ClientResponse, 'ok' | 'result' | 'leaderHint' | 'error'>): void {
+    const m: ClientResponse = { type: 'ClientResponse', from, to: clientId, term: 0, clientId, seq, ...body };
+    this.transport.send(m);
+  }
+
+  // ---- effects ---------------------------------------------------------------------------
+
+  /** The node steps on `input`; the host carries out what it returns. */
+  private step(s: SimServer, input: RaftInput): RaftEffect[] {
+    const commitBefore = s.raft.commitIndex;
+    const effects = s.raft.step(input);
+    this.execute(s, effects, commitBefore);
+    return effects;
+  }
+
+  /** Carries out a node's effects, in order; `commitBefore` is its commitIndex before the step. */
+  private execute(s: SimServer, effects: RaftEffect[], commitBefore: number): void {
+    const k = this.k;
+    const obs = k.observers;
+    for (const fx of effects) {
+      switch (fx.type) {
+        case 'send':
+          this.transport.send(fx.msg);
+          break;
+        case 'resetElectionTimer': {
+          // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
+          // moves it lazily: a new event only when the deadline comes earlier than the queued one;
+          // a queued event that fires before the deadline is re-queued at the deadline.
+          const [min, max] = this.config.electionTimeoutMs;
+          const t = k.nowMs + quantizeMs(s.electionRng.between(min, max));
+          s.electionArmedMs = k.nowMs;
+          s.electionDeadlineMs = t;
+          if (s.electionEventMs === null || t < s.electionEventMs) {
+            s.electionGen++;
+            s.electionEventMs = t;
+            k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
+          }
+          break;
+        }
+        case 'stopElectionTimer':
+          s.electionGen++;
+          s.electionDeadlineMs = null;
+          s.electionArmedMs = null;
+          s.electionEventMs = null;
+          break;
+        case 'setHeartbeatTimer':
+          s.heartbeatGen++;
+          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs, seq: 0 });
+          break;
+        case 'stopHeartbeatTimer':
+          s.heartbeatGen++;
+          break;
+        case 'apply':
+          this.apply(s, fx.index, fx.entry);
+          break;
+        case 'roleChanged':
+          k.hasher.str('role').str(s.id).str(fx.to).num(fx.term);
+          if (fx.to === 'candidate') k.stats.electionsStarted++;
+          if (fx.to === 'leader') k.stats.leadersElected++;
+          k.emit({ atMs: k.nowMs, kind: 'role', node: s.id, from: fx.from, to: fx.to, term: fx.term });
+          if (obs.length) {
+            const n = observed(s);
+            for (const o of obs) o.onRoleChanged?.(n, k.nowMs);
+          }
+          break;
+        case 'logChanged':
+          if (obs.length) {
+            const n = observed(s);
+            for (const o of obs) o.onLogChanged?.(n, fx.fromIndex, commitBefore, k.nowMs);
+          }
+          break;
+        case 'appended':
+          if (obs.length) {
+            const n = observed(s);
+            for (const o of obs) o.onAppended?.(n, fx.fromIndex, k.nowMs);
+          }
+          break;
+        case 'note':
+          if (k.tracing) k.emit({ atMs: k.nowMs, kind: 'note', node: s.id, note: fx.note });
+          break;
+        case 'proposeResult':
+          break; // handled by the caller that proposed
+      }
+    }
+    if (obs.length === 0) return;
+    for (const o of obs) o.onPersistentState?.(s.id, s.raft.currentTerm, s.raft.votedFor, k.nowMs);
+    if (s.raft.commitIndex > commitBefore) {
+      const leaders: ObservedNode[] = [];
+      for (const l of this.servers.values()) if (l.up && l.raft.role === 'leader') leaders.push(observed(l));
+      const n = observed(s);
+      for (const o of obs) o.onCommitted?.(n, commitBefore, leaders, k.nowMs);
+    }
+  }
+
+  /**
+   * Applies a committed entry to the server's state machine and answers the client waiting on it:
+   * the one place a client's write is acknowledged, and only after it is applied (Raft paper §8,
+   * thesis §6.3). A request this server proposed at `index` whose entry was replaced by another
+   * leader's (it lost leadership before commit) is answered "overwritten": it was not committed.
+   */
+  private apply(s: SimServer, index: number, entry: LogEntry): void {
+    const k = this.k;
+    const obs = k.observers;
+    for (const o of obs) o.onApplied?.(s.id, index, entry, k.nowMs);
+    const result = s.sm.applyCommand(entry.command);
+    if (obs.length) {
+      let state: string | null = null;
+      for (const o of obs) {
+        if (!o.onAppliedState) continue;
+        state ??= kvStateText(s.sm.store.revision, s.sm.store.entries());
+        o.onAppliedState(s.id, index, state, k.nowMs);
+      }
+    }
+    const cmd = entry.command;
+    if (cmd.type === 'kv') {
+      const p = s.pending.get(cmd.clientId);
+      if (p && p.seq === cmd.seq) {
+        s.pending.delete(cmd.clientId);
+        this.reply(s.id, cmd.clientId, cmd.seq, { ok: true, result: result! });
+        return;
+      }
+    }
+    for (const [clientId, p] of s.pending) {
+      if (p.index === index) {
+        s.pending.delete(clientId);
+        this.reply(s.id, clientId, p.seq, { ok: false, error: 'overwritten', leaderHint: s.raft.leaderId });
+      }
+    }
+  }
+
+  // ---- crash, restart, pause, resume, timeout --------------------------------------------
+
+  /**
+   * Crashes a server: its volatile state, timers, state machine, pending client requests and held
+   * messages are lost; its persistent state (currentTerm, votedFor, log) stays as if on disk.
+   * No-op if it is down. @throws Error for an unknown server
+   */
+  crash(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.up) return;
+    s.up = false;
+    s.electionGen++;
+    s.heartbeatGen++;
+    s.electionDeadlineMs = null;
+    s.electionArmedMs = null;
+    s.electionEventMs = null;
+    s.pending.clear();
+    s.paused = false;
+    s.heldTimers = [];
+    for (const r of s.held) {
+      this.transport.release(r);
+      r.status = 'dropped';
+      r.dropReason = 'crashed';
+      this.k.stats.messagesDropped++;
+    }
+    s.held = [];
+    s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
+    this.k.fault('crash', [id]);
+  }
+
+  /**
+   * Restarts a crashed server from its persistent state: a follower with commitIndex 0 whose
+   * state machine is rebuilt by re-applying entries as it learns they are committed. No-op if up.
+   * @throws Error for an unknown server
+   */
+  restart(id: NodeId): void {
+    const s = this.server(id);
+    if (s.up) return;
+    s.up = true;
+    s.raft = this.makeRaft(id, s.raft.persistent);
+    s.sm = new KvStateMachine();
+    for (const o of this.k.observers) o.onRestart?.(id);
+    this.k.fault('restart', [id]);
+    this.execute(s, s.raft.start(), 0);
+  }
+
+  /**
+   * Pauses a live server (as if its process were stopped, not crashed): it keeps all its state but
+   * handles nothing; messages that arrive and timers that fire wait until `resume`.
+   * @throws Error for an unknown server
+   */
+  pause(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.up || s.paused) return;
+    s.paused = true;
+    this.k.fault('pause', [id]);
+  }
+
+  /** Resumes a paused server: it handles the timers that fired and the messages that arrived, in order. @throws Error for an unknown server */
+  resume(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.paused) return;
+    s.paused = false;
+    this.k.fault('resume', [id]);
+    const timers = s.heldTimers;
+    const held = s.held;
+    s.heldTimers = [];
+    s.held = [];
+    for (const t of timers) if (s.up && !s.paused) this.step(s, { type: t });
+    for (const r of held) {
+      this.transport.release(r);
+      if (s.up) this.receive(s, r);
+    }
+  }
+
+  /** Fires a server's election timer now (a follower or candidate starts an election; a leader ignores it). @throws Error for an unknown server */
+  forceTimeout(id: NodeId): void {
+    const s = this.server(id);
+    if (!s.up) return;
+    this.k.fault('timeout', [id]);
+    s.electionDeadlineMs = null;
+    this.step(s, { type: 'electionTimeout' });
+  }
+
+  // ---- copies ----------------------------------------------------------------------------
+
+  /** A copy bound to another engine and transport; held messages are re-pointed through `records`. */
+  clone(k: SimKernel, transport: Transport, records: Map<MessageRecord, MessageRecord>): Host {
+    const c = Object.create(Host.prototype) as Host;
+    const w = c as unknown as { k: SimKernel; transport: Transport; config: HostConfig; servers: Map<NodeId, SimServer>; serverIds: NodeId[] };
+    w.k = k;
+    w.transport = transport;
+    w.config = this.config;
+    w.serverIds = this.serverIds;
+    w.servers = new Map([...this.servers].map(([id, s]) => [id, s.clone()]));
+    for (const s of c.servers.values()) s.held = s.held.map((r) => records.get(r) ?? r);
+    return c;
+  }
+}
+
+/** What observers read of a server. */
+function observed(s: SimServer): ObservedNode {
+  const r = s.raft;
+  return { id: s.id, role: r.role, currentTerm: r.currentTerm, log: r.log, commitIndex: r.commitIndex };
+}
+
+/** A server's KV state as text, to compare replicas at the same lastApplied. */
+function kvStateText(revision: number, entries: Record<string, string>): string {
+  let t = String(revision);
+  for (const k in entries) t += '\u0000' + k + '\u0001' + entries[k];
+  return t;
+}
