@@ -40,8 +40,9 @@ function vote(from: string, term: number, granted = true, to = 'S1'): RequestVot
 function ae(from: string, term: number, prevLogIndex: number, prevLogTerm: number, entries: LogEntry[], leaderCommit = 0, to = 'S1'): AppendEntries {
   return { type: 'AppendEntries', from, to, term, leaderId: from, prevLogIndex, prevLogTerm, entries, leaderCommit };
 }
-function aeOk(from: string, term: number, matchIndex: number, to = 'S1'): AppendEntriesResponse {
-  return { type: 'AppendEntriesResponse', from, to, term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0 };
+/** A successful AppendEntriesResponse; `prevLogIndex` defaults to matchIndex − 1 (an AppendEntries of one entry). */
+function aeOk(from: string, term: number, matchIndex: number, to = 'S1', prevLogIndex = Math.max(0, matchIndex - 1)): AppendEntriesResponse {
+  return { type: 'AppendEntriesResponse', from, to, term, success: true, matchIndex, prevLogIndex, conflictTerm: 0, conflictIndex: 0 };
 }
 
 /** Makes S1 leader of `term` (the term after the one given in persistent state) with votes from S2, S3. */
@@ -214,8 +215,8 @@ describe('§5.3 log replication', () => {
     const aes = sentOf(fx, 'AppendEntries');
     expect(aes.map((m) => m.to)).toEqual(['S2', 'S3', 'S4', 'S5']);
     for (const m of aes) expect(m).toMatchObject({ prevLogIndex: 1, prevLogTerm: 1, entries: [noop(2)] });
-    expect(n.volatile.nextIndex).toEqual({ S2: 2, S3: 2, S4: 2, S5: 2 });
-    expect(n.volatile.matchIndex).toEqual({ S2: 0, S3: 0, S4: 0, S5: 0 });
+    expect(n.replicationView().nextIndex).toEqual({ S2: 2, S3: 2, S4: 2, S5: 2 });
+    expect(n.replicationView().matchIndex).toEqual({ S2: 0, S3: 0, S4: 0, S5: 0 });
   });
 
   it('TestLeaderSendsHeartbeats: every heartbeatMs the leader sends AppendEntries to each follower and re-arms the timer', () => {

@@ -32,10 +32,14 @@ export interface SimConfig {
   clientTimeoutMs: number;
   network: LinkSettings;
   /** Persistent state at time 0, per server (to set up the paper's figures). */
-  initial?: Record<NodeId, PersistentState>;
+  initial?: Record<NodeId, PersistentState<Command>>;
   unsafe?: Partial<UnsafeFlags>;
   /** A new leader appends a no-op of its term (Raft paper §8); default true. */
   leaderNoop?: boolean;
+  /** Most entries per AppendEntries (RaftConfig.maxEntriesPerAppend; default 64). */
+  maxEntriesPerAppend?: number;
+  /** Most unacknowledged AppendEntries per follower in replicate (RaftConfig.maxInflightMsgs; default 8). */
+  maxInflightMsgs?: number;
   /** Check the Figure 3 safety properties as the run goes (default true). */
   checkInvariants?: boolean;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
@@ -65,7 +69,7 @@ interface PendingRequest {
 /** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
 export class SimServer {
   up = true;
-  raft: RaftNode;
+  raft: RaftNode<Command>;
   sm = new KvStateMachine();
   electionGen = 0;
   heartbeatGen = 0;
@@ -78,7 +82,7 @@ export class SimServer {
   paused = false;
   held: MessageRecord[] = [];
   heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
-  constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
+  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
     this.raft = raft;
   }
 
@@ -215,8 +219,12 @@ export class Simulation {
     return this.clientHost;
   }
 
-  private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
-    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: this.config.heartbeatMs, leaderNoop: this.config.leaderNoop, unsafe: this.unsafe }, persistent);
+  private makeRaft(id: NodeId, persistent?: PersistentState<Command>): RaftNode<Command> {
+    const c = this.config;
+    return new RaftNode<Command>({
+      id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: this.unsafe,
+      maxEntriesPerAppend: c.maxEntriesPerAppend, maxInflightMsgs: c.maxInflightMsgs,
+    }, persistent);
   }
 
   private makeClientHost(): ClientHost {
@@ -337,7 +345,7 @@ export class Simulation {
       id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
       commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
-      nextIndex: { ...r.volatile.nextIndex }, matchIndex: { ...r.volatile.matchIndex },
+      ...r.replicationView(),
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
       kv: s.sm.store.snapshot(),
     };
@@ -400,7 +408,7 @@ export class Simulation {
     if (t > this.nowMs) this.nowMs = t;
   }
 
-  private stepServer(s: SimServer, input: RaftInput): RaftEffect[] {
+  private stepServer(s: SimServer, input: RaftInput<Command>): RaftEffect<Command>[] {
     const commitBefore = s.raft.commitIndex;
     const effects = s.raft.step(input);
     this.execute(s, effects, commitBefore);
@@ -408,7 +416,7 @@ export class Simulation {
   }
 
   /** Carries out a node's effects, in order; `commitBefore` is its commitIndex before the step. */
-  private execute(s: SimServer, effects: RaftEffect[], commitBefore: number): void {
+  private execute(s: SimServer, effects: RaftEffect<Command>[], commitBefore: number): void {
     for (const fx of effects) {
       switch (fx.type) {
         case 'send':
@@ -479,7 +487,7 @@ export class Simulation {
   }
 
   /** Applies a committed entry to the server's state machine and answers the client waiting on it. */
-  private apply(s: SimServer, index: number, entry: LogEntry): void {
+  private apply(s: SimServer, index: number, entry: LogEntry<Command>): void {
     this.checker?.onApplied(s.id, index, entry, this.nowMs);
     const result = s.sm.applyCommand(entry.command);
     if (this.checker) this.checker.onAppliedState(s.id, index, kvStateText(s.sm.store.revision, s.sm.store.entries()), this.nowMs);
@@ -567,7 +575,7 @@ export class Simulation {
 
   /** A server takes in a delivered message. */
   private receive(s: SimServer, rec: MessageRecord): void {
-    const m = rec.msg as RaftMessage | ClientRequest;
+    const m = rec.msg as RaftMessage<Command> | ClientRequest;
     rec.status = 'delivered';
     this.stats.messagesDelivered++;
     this.hasher.str('d').num(rec.id);
@@ -823,7 +831,7 @@ function resultText(r: HistoryRecord): string {
 }
 
 /** Builds persistent state from terms/commands (for tests and `initial`). */
-export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEntry[]): PersistentState {
+export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEntry<Command>[]): PersistentState<Command> {
   return { currentTerm: term, votedFor, log };
 }
 
