@@ -25,6 +25,8 @@ import { raftAssert } from './assert';
 import { Progress } from './progress';
 import { nextRole } from './roleMachine';
 import {
+  DEFAULT_MAX_ENTRIES_PER_APPEND,
+  DEFAULT_MAX_INFLIGHT_MSGS,
   NOOP,
   SAFE,
   answersHeartbeat,
@@ -108,8 +110,6 @@ export interface ReplicationView {
   progress: ProgressView[];
 }
 
-const DEFAULT_MAX_ENTRIES = 64;
-const DEFAULT_MAX_INFLIGHT = 8;
 /**
  * Heartbeat responses from a follower in replicate, with entries in flight and none acknowledged in
  * between, after which the entries are presumed lost and the follower is probed again. etcd raft
@@ -172,8 +172,8 @@ export class RaftNode<C = unknown> {
     this.servers = config.servers.slice();
     this.peers = this.servers.filter((s) => s !== config.id);
     this.heartbeatMs = config.heartbeatMs;
-    this.maxEntries = positiveInteger(config.maxEntriesPerAppend, DEFAULT_MAX_ENTRIES, 'maxEntriesPerAppend');
-    this.maxInflight = positiveInteger(config.maxInflightMsgs, DEFAULT_MAX_INFLIGHT, 'maxInflightMsgs');
+    this.maxEntries = positiveInteger(config.maxEntriesPerAppend, DEFAULT_MAX_ENTRIES_PER_APPEND, 'maxEntriesPerAppend');
+    this.maxInflight = positiveInteger(config.maxInflightMsgs, DEFAULT_MAX_INFLIGHT_MSGS, 'maxInflightMsgs');
     this.unsafe = config.unsafe ?? SAFE;
     this.leaderNoop = config.leaderNoop ?? true;
     this.persistent = persistent

@@ -56,6 +56,14 @@ export interface UnsafeFlags {
   noTruncateOnConflict: boolean;
 }
 
+/** Default of RaftConfig.maxEntriesPerAppend: most entries one AppendEntries carries. */
+export const DEFAULT_MAX_ENTRIES_PER_APPEND = 64;
+/**
+ * Default of RaftConfig.maxInflightMsgs: most unacknowledged AppendEntries per follower in
+ * replicate (etcd raft Config.MaxInflightMsgs; etcd's server uses 512, a small cap keeps the picture readable).
+ */
+export const DEFAULT_MAX_INFLIGHT_MSGS = 8;
+
 /** Every unsafe switch off: the protocol as the paper gives it. */
 export const SAFE: UnsafeFlags = Object.freeze({
   commitPreviousTermEntries: false,

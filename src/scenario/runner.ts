@@ -74,6 +74,8 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     initial,
     unsafe,
     leaderNoop: c.leaderNoop,
+    maxEntriesPerAppend: c.maxEntriesPerAppend,
+    maxInflightMsgs: c.maxInflightMsgs,
     checkInvariants: opts.checkInvariants,
     keepTrace: opts.keepTrace,
   });
