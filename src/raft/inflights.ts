@@ -8,6 +8,7 @@
 import { raftAssert } from './assert';
 import type { NodeId } from './types';
 
+/** The AppendEntries in flight to one follower, by the last index each carries (etcd raft tracker.Inflights). */
 export class Inflights {
   /** Last index of each AppendEntries in flight, increasing. At most `size` long, so a plain array. */
   private indexes: number[] = [];

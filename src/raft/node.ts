@@ -149,9 +149,12 @@ function positiveInteger(value: number | undefined, fallback: number, key: strin
 export class RaftNode<C = unknown> {
   readonly id: NodeId;
   readonly servers: NodeId[];
+  /** Every server but this one, in cluster order. */
   readonly peers: NodeId[];
   readonly heartbeatMs: number;
+  /** RaftConfig.maxEntriesPerAppend with its default filled in. */
   readonly maxEntries: number;
+  /** RaftConfig.maxInflightMsgs with its default filled in. */
   readonly maxInflight: number;
   readonly unsafe: UnsafeFlags;
   readonly leaderNoop: boolean;
@@ -185,12 +188,19 @@ export class RaftNode<C = unknown> {
 
   // ---- read-only views -------------------------------------------------------------------
 
+  /** The server's role (Figure 4). */
   get role(): Role { return this.volatile.role; }
+  /** Latest term the server has seen (Figure 2, persistent). */
   get currentTerm(): number { return this.persistent.currentTerm; }
+  /** The candidate that received this server's vote in currentTerm, or null (Figure 2, persistent). */
   get votedFor(): NodeId | null { return this.persistent.votedFor; }
+  /** Index of the highest log entry known to be committed (Figure 2, volatile). */
   get commitIndex(): number { return this.volatile.commitIndex; }
+  /** Index of the highest log entry applied to the state machine (Figure 2, volatile). */
   get lastApplied(): number { return this.volatile.lastApplied; }
+  /** The leader of currentTerm this server knows of, if any (used to redirect clients, §8). */
   get leaderId(): NodeId | null { return this.volatile.leaderId; }
+  /** The log (Figure 2, persistent); read-only for callers. */
   get log(): readonly LogEntry<C>[] { return this.persistent.log; }
   /** Index of the last log entry (0 when the log is empty). */
   get lastLogIndex(): number { return this.persistent.log.length; }

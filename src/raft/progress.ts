@@ -17,6 +17,7 @@ import { raftAssert } from './assert';
 import { Inflights } from './inflights';
 import type { NodeId, ProgressState, ProgressView } from './types';
 
+/** A leader's view of one follower: nextIndex, matchIndex and flow control (etcd raft tracker.Progress). */
 export class Progress {
   state: ProgressState = 'probe';
   /** Highest index known to be replicated on the follower (Figure 2 matchIndex; etcd Match). */
