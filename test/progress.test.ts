@@ -392,6 +392,7 @@ describe('the replication view (the inspector) and notes', () => {
   it('servers named like object properties (toString, constructor) are tracked like any other (issue 11 #1)', () => {
     const names = ['toString', 'constructor', 'hasOwnProperty'];
     const n = new RaftNode({ id: 'toString', servers: names, heartbeatMs: 50 });
+    expect(n.replicationView().nextIndex['constructor']).toBeUndefined(); // not Object's constructor
     n.step({ type: 'electionTimeout' });
     n.step(msg({ ...vote('constructor', 1), to: 'toString' }));
     expect(n.role).toBe('leader');

@@ -223,8 +223,9 @@ export class RaftNode<C = unknown> {
    * inspector shows; empty unless leader). Fresh objects, safe to keep.
    */
   replicationView(): ReplicationView {
-    const nextIndex: Record<NodeId, number> = {};
-    const matchIndex: Record<NodeId, number> = {};
+    // Null-prototype records: a server named `constructor` or `toString` reads as absent, not as a function.
+    const nextIndex: Record<NodeId, number> = Object.create(null);
+    const matchIndex: Record<NodeId, number> = Object.create(null);
     const progress: ProgressView[] = [];
     for (const peer of this.peers) {
       const pr = this.volatile.progress.get(peer);
