@@ -7,11 +7,14 @@
  *   fuzz         1,000 seeds x 30 s simulated, all checks on, 2 workers (target < 60 s)
  *   linearizability  a 10,000-operation history and a 200-operation worst case (target < 1 s)
  *   memory       heap per simulated hour of a 5-server run with the whole trace kept
+ *   replication  sends per entry per follower and messages per committed write at one write per
+ *                10 ms and per 100 ms (target at 10 ms: <= 1.1 and <= 13)
  */
 import { runFuzz } from '../src/fuzz/fuzz';
 import { checkedSimulation } from '../src/check/invariants';
 import type { Simulation } from '../src/sim/engine';
 import { runLinearizabilityBench } from './linearizability';
+import { measureEfficiency } from './replication';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
 import { TimeMachine } from '../src/timetravel/timeMachine';
@@ -134,7 +137,21 @@ function benchTimeTravel(): void {
   });
 }
 
+/** Sends per entry per follower and messages per committed write (issue 10 target: ≤ 1.1 and ≤ 13 at one write per 10 ms). */
+function benchReplication(): void {
+  for (const writeEveryMs of [10, 100]) {
+    const e = measureEfficiency(writeEveryMs, quick ? 5000 : 20_000);
+    emit({
+      bench: 'replication', servers: 5, writeEveryMs, committed: e.committed, messages: e.messages,
+      sendsPerEntryPerFollower: Number(e.sendsPerEntryPerFollower.toFixed(3)),
+      messagesPerCommittedWrite: Number(e.messagesPerCommittedWrite.toFixed(2)),
+      target: writeEveryMs === 10 ? { sendsPerEntryPerFollower: 1.1, messagesPerCommittedWrite: 13 } : undefined,
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  if (!only || only === 'replication') benchReplication();
   if (!only || only === 'timeTravel') benchTimeTravel();
   if (!only || only === 'deliveries') {
     benchDeliveries(false);

@@ -10,6 +10,12 @@ import type { LogEntry, NodeId } from '../src/raft/types';
 import { Simulation, type SimConfig } from '../src/sim/engine';
 import type { SimObserver } from '../src/sim/observer';
 import type { ClientResponse, MessageRecord } from '../src/sim/types';
+import type { Command } from '../src/kv/types';
+
+/** A client's KV command (not the leader's no-op). */
+function isKv(c: unknown): c is Extract<Command, { type: 'kv' }> {
+  return (c as Command).type === 'kv';
+}
 
 const config = (over: Partial<SimConfig> = {}): SimConfig => ({
   seed: 1, servers: ['S1', 'S2', 'S3'], clients: ['c1', 'c2'], heartbeatMs: 50,
@@ -49,7 +55,7 @@ describe('respond after applied (host.apply)', () => {
     const h = sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { retry: true, withinMs: 3000 });
     sim.runUntil(2000);
     expect(h.record?.result).toBe('ok');
-    const mine = applied.find((a) => a.id === leader && a.entry.command.type === 'kv' && a.entry.command.clientId === 'c1' && a.entry.command.seq === h.seq)!;
+    const mine = applied.find((a) => a.id === leader && isKv(a.entry.command) && a.entry.command.clientId === 'c1' && a.entry.command.seq === h.seq)!;
     expect(mine).toBeDefined();
     const oks = responsesTo(sim, 'c1').filter((r) => r.m.ok && r.m.seq === h.seq);
     expect(oks.length).toBe(1);
@@ -83,7 +89,7 @@ describe('respond after applied (host.apply)', () => {
     expect(over.map((r) => r.m.from)).toEqual([old]);
     // It came right after the old leader applied the other leader's entry at that index.
     const replaced = applied.find((a) => a.id === old && a.index === proposedAt)!;
-    expect(replaced.entry.command.type === 'kv' && replaced.entry.command.clientId === 'c1').toBe(false);
+    expect(isKv(replaced.entry.command) && replaced.entry.command.clientId === 'c1').toBe(false);
     expect(over[0].at).toBeGreaterThanOrEqual(replaced.messagesBefore);
     expect(over[0].rec.sendMs).toBe(replaced.atMs);
     expect(sim.view(old).kv.kvs.x.value).toBe('kept');

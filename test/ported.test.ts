@@ -16,6 +16,7 @@ import type { ClientOpHandle, ClientOpSpec, ClientRunOptions } from '../src/sim/
 import { checkedSimulation } from '../src/check/invariants';
 import type { Simulation, SimConfig, SimServer } from '../src/sim/engine';
 import type { MessageRecord } from '../src/sim/types';
+import type { Command } from '../src/kv/types';
 import type { LogEntry, NodeId } from '../src/raft/types';
 
 const THREE = ['S1', 'S2', 'S3'];
@@ -95,7 +96,7 @@ function call(sim: Simulation, client: string, spec: ClientOpSpec, opts: ClientR
 
 const entryText = (e: LogEntry): string => `${e.term}:${JSON.stringify(e.command)}`;
 const logText = (sim: Simulation, id: NodeId): string[] => sim.server(id).raft.log.map(entryText);
-const putValue = (e: LogEntry): string | null =>
+const putValue = (e: LogEntry<Command>): string | null =>
   (e.command.type === 'kv' && e.command.op.op === 'put' ? e.command.op.value : null);
 /** 1-based index of the put of `value` in `id`'s log, or 0. */
 const indexOfPut = (sim: Simulation, id: NodeId, value: string): number =>

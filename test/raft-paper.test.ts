@@ -4,6 +4,7 @@
  * raft_paper_test.go.
  */
 import { describe, expect, it } from 'vitest';
+import { RaftAssertionError } from '../src/raft/assert';
 import { RaftNode } from '../src/raft/node';
 import { nextRole } from '../src/raft/roleMachine';
 import type {
@@ -40,8 +41,9 @@ function vote(from: string, term: number, granted = true, to = 'S1'): RequestVot
 function ae(from: string, term: number, prevLogIndex: number, prevLogTerm: number, entries: LogEntry[], leaderCommit = 0, to = 'S1'): AppendEntries {
   return { type: 'AppendEntries', from, to, term, leaderId: from, prevLogIndex, prevLogTerm, entries, leaderCommit };
 }
-function aeOk(from: string, term: number, matchIndex: number, to = 'S1'): AppendEntriesResponse {
-  return { type: 'AppendEntriesResponse', from, to, term, success: true, matchIndex, conflictTerm: 0, conflictIndex: 0 };
+/** A successful AppendEntriesResponse; `prevLogIndex` defaults to matchIndex − 1 (an AppendEntries of one entry). */
+function aeOk(from: string, term: number, matchIndex: number, to = 'S1', prevLogIndex = Math.max(0, matchIndex - 1)): AppendEntriesResponse {
+  return { type: 'AppendEntriesResponse', from, to, term, success: true, matchIndex, prevLogIndex, conflictTerm: 0, conflictIndex: 0 };
 }
 
 /** Makes S1 leader of `term` (the term after the one given in persistent state) with votes from S2, S3. */
@@ -214,8 +216,8 @@ describe('§5.3 log replication', () => {
     const aes = sentOf(fx, 'AppendEntries');
     expect(aes.map((m) => m.to)).toEqual(['S2', 'S3', 'S4', 'S5']);
     for (const m of aes) expect(m).toMatchObject({ prevLogIndex: 1, prevLogTerm: 1, entries: [noop(2)] });
-    expect(n.volatile.nextIndex).toEqual({ S2: 2, S3: 2, S4: 2, S5: 2 });
-    expect(n.volatile.matchIndex).toEqual({ S2: 0, S3: 0, S4: 0, S5: 0 });
+    expect(n.replicationView().nextIndex).toEqual({ S2: 2, S3: 2, S4: 2, S5: 2 });
+    expect(n.replicationView().matchIndex).toEqual({ S2: 0, S3: 0, S4: 0, S5: 0 });
   });
 
   it('TestLeaderSendsHeartbeats: every heartbeatMs the leader sends AppendEntries to each follower and re-arms the timer', () => {
@@ -287,6 +289,111 @@ describe('§5.3 log replication', () => {
     expect(f.log.map((e) => e.term)).toEqual([1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8]);
     // One entry at a time would take 8 rejections; by term it takes 3 (terms 3, 2, then the match).
     expect(rounds).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('Figure 2, Leaders: nextIndex and matchIndex', () => {
+  it('TestLeaderStartReplication: a client command is appended to the leader\'s log in its term and sent at once to every follower that has room', () => {
+    const l = leader();
+    for (const p of ['S2', 'S3', 'S4', 'S5']) l.step(msg(aeOk(p, 1, 1)));
+    const fx = l.step({ type: 'propose', command: { type: 'kv', clientId: 'c1', seq: 1, op: { op: 'put', key: 'x', value: '1' } } });
+    expect(l.log.map((e) => e.term)).toEqual([1, 1]);
+    expect(fx).toContainEqual({ type: 'appended', fromIndex: 2, count: 1 });
+    const aes = sentOf(fx, 'AppendEntries');
+    expect(aes.map((m) => m.to)).toEqual(['S2', 'S3', 'S4', 'S5']);
+    for (const m of aes) expect(m).toMatchObject({ term: 1, prevLogIndex: 1, prevLogTerm: 1, entries: [l.log[1]], leaderCommit: 1 });
+  });
+
+  it('TestLeaderUpdatesNextIndexAndMatchIndexOnSuccess: "If successful: update nextIndex and matchIndex for follower"', () => {
+    const l = leader();
+    expect(l.replicationView().matchIndex.S2).toBe(0);
+    l.step(msg(aeOk('S2', 1, 1)));
+    expect([l.replicationView().nextIndex.S2, l.replicationView().matchIndex.S2]).toEqual([2, 1]);
+    l.step({ type: 'propose', command: { type: 'noop' } });
+    l.step({ type: 'propose', command: { type: 'noop' } });
+    l.step(msg(aeOk('S2', 1, 3, 'S1', 2)));
+    expect([l.replicationView().nextIndex.S2, l.replicationView().matchIndex.S2]).toEqual([4, 3]);
+    // An older acknowledgement arriving late never lowers them.
+    l.step(msg(aeOk('S2', 1, 2)));
+    expect([l.replicationView().nextIndex.S2, l.replicationView().matchIndex.S2]).toEqual([4, 3]);
+  });
+
+  it('TestLeaderDecrementsNextIndexOnRejection: "If AppendEntries fails because of log inconsistency: decrement nextIndex and retry", skipping by the follower\'s hints', () => {
+    const l = leader({ currentTerm: 3, log: terms(1, 1, 2, 3, 3) }); // term 4, no-op at 6
+    const f = node('S2', { currentTerm: 3, log: terms(1, 1, 1, 1) });
+    const probe = sentOf(l.step({ type: 'heartbeatTimeout' }), 'AppendEntries').find((m) => m.to === 'S2')!;
+    expect(probe.prevLogIndex).toBe(0); // a heartbeat sits at matchIndex 0 and is accepted
+    // The no-op's probe (prevLogIndex 5) is rejected: S2's log ends at 4.
+    const r1 = sentOf(f.step(msg(ae('S1', 4, 5, 3, [noop(4)]))), 'AppendEntriesResponse')[0];
+    expect(r1).toMatchObject({ success: false, prevLogIndex: 5, conflictIndex: 5, conflictTerm: 0 });
+    const retry = sentOf(l.step(msg(r1)), 'AppendEntries').find((m) => m.to === 'S2')!;
+    expect(retry).toMatchObject({ prevLogIndex: 4, prevLogTerm: 3 });
+    expect(l.replicationView().nextIndex.S2).toBe(5);
+    // Index 4 is term 1 on S2, term 3 on the leader: the hint names term 1, which the leader has up to index 2.
+    const r2 = sentOf(f.step(msg(retry)), 'AppendEntriesResponse')[0];
+    expect(r2).toMatchObject({ success: false, conflictTerm: 1, conflictIndex: 1 });
+    const retry2 = sentOf(l.step(msg(r2)), 'AppendEntries').find((m) => m.to === 'S2')!;
+    expect(retry2).toMatchObject({ prevLogIndex: 2, prevLogTerm: 1 });
+    expect(retry2.entries.map((e) => e.term)).toEqual([2, 3, 3, 4]);
+    const r3 = sentOf(f.step(msg(retry2)), 'AppendEntriesResponse')[0];
+    expect(r3).toMatchObject({ success: true, matchIndex: 6 });
+    l.step(msg(r3));
+    expect([l.replicationView().nextIndex.S2, l.replicationView().matchIndex.S2]).toEqual([7, 6]);
+    expect(f.log.map((e) => e.term)).toEqual([1, 1, 2, 3, 3, 4]);
+  });
+
+  it('TestLeaderIgnoresStaleResponses: responses from an earlier term change nothing (§5.1)', () => {
+    const l = leader({ currentTerm: 2 }); // term 3
+    const fx = l.step(msg(aeOk('S2', 2, 1)));
+    expect(fx).toEqual([]);
+    expect(l.replicationView().matchIndex.S2).toBe(0);
+  });
+});
+
+describe('Figure 2, Followers: the election timer', () => {
+  it('TestFollowerResetsElectionTimerOnAppendEntries: AppendEntries from the current leader, heartbeats included, resets the timer; a stale one does not', () => {
+    const n = node('S1', { currentTerm: 2 });
+    expect(n.step(msg(ae('S2', 2, 0, 0, [])))).toContainEqual({ type: 'resetElectionTimer' });
+    expect(n.step(msg(ae('S2', 2, 0, 0, [noop(2)])))).toContainEqual({ type: 'resetElectionTimer' });
+    expect(n.step(msg(ae('S3', 1, 0, 0, [])))).not.toContainEqual({ type: 'resetElectionTimer' });
+    // A rejected AppendEntries still comes from the current leader: the timer is reset (the paper's rule).
+    expect(n.step(msg(ae('S2', 2, 9, 2, [noop(2)])))).toContainEqual({ type: 'resetElectionTimer' });
+  });
+
+  it('TestLeaderIgnoresElectionTimeout: a leader stays leader when its election timer fires', () => {
+    const l = leader();
+    expect(l.step({ type: 'electionTimeout' })).toEqual([]);
+    expect([l.role, l.currentTerm]).toEqual(['leader', 1]);
+  });
+});
+
+describe('internal assertions (src/raft/assert.ts)', () => {
+  it('a corrupted node throws a RaftAssertionError naming the broken rule', () => {
+    const a = node('S1', { currentTerm: 1, log: terms(1) });
+    a.volatile.commitIndex = 5; // beyond the log
+    expect(() => a.step({ type: 'heartbeatTimeout' })).toThrow(RaftAssertionError);
+    expect(() => a.step({ type: 'heartbeatTimeout' })).toThrow(/commitWithinLog/);
+    const b = node('S1', { currentTerm: 1, log: terms(1) });
+    b.volatile.lastApplied = 1; // applied without being committed
+    expect(() => b.step({ type: 'heartbeatTimeout' })).toThrow(/appliedWithinCommit/);
+  });
+
+  it('unsafe switches break protocol rules, not internal ones: a follower losing a committed entry keeps running, for the checker to report', () => {
+    const f = node('S1', { currentTerm: 2, log: terms(1, 1, 2) });
+    f.step(msg(ae('S2', 2, 3, 2, [], 3)));
+    expect(f.commitIndex).toBe(3);
+    // A leader of term 3 without that entry (only possible with a broken rule, e.g. skipUpToDateCheck) overwrites it.
+    expect(() => f.step(msg(ae('S3', 3, 1, 1, [noop(3)])))).not.toThrow();
+    expect(f.log.map((e) => e.term)).toEqual([1, 3]);
+    expect(f.volatile.committedEntryRemoved).toBe(true);
+  });
+
+  it('a leader ignores an AppendEntries of its own term (a second leader only exists once Election Safety is broken): it never overwrites its log', () => {
+    const l = leader({ currentTerm: 0, log: [] });
+    const before = l.log.slice();
+    expect(l.step(msg(ae('S2', 1, 0, 0, [put(1, 'x', 'other')])))).toEqual([]);
+    expect(l.log).toEqual(before);
+    expect(l.role).toBe('leader');
   });
 });
 

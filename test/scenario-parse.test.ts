@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, validateScenario } from '../src/scenario/parse';
 import { scenarioSchema } from '../src/scenario/schema';
+import { ScenarioRunner } from '../src/scenario/runner';
 import { ScenarioError, type Scenario } from '../src/scenario/types';
 
 const FILE = 'scenarios/t.yaml';
@@ -97,6 +98,8 @@ describe('parseScenario: valid documents', () => {
           S2: { term: 3, votedFor: null, log: [{ term: 1 }, { term: 3, put: ['x', '7'] }] },
         },
         leaderNoop: true,
+        maxEntriesPerAppend: 64,
+        maxInflightMsgs: 8,
         unsafe: ['skipUpToDateCheck'],
       },
       clients: ['c1', 'c2'],
@@ -164,11 +167,21 @@ describe('parseScenario: valid documents', () => {
         network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 },
         initial: {},
         leaderNoop: true,
+        maxEntriesPerAppend: 64,
+        maxInflightMsgs: 8,
         unsafe: [],
       },
       clients: ['c1'],
       steps: [],
     });
+  });
+
+  it('reads cluster.maxEntriesPerAppend and cluster.maxInflightMsgs, and the run uses them', () => {
+    const s = parseScenario(lines('title: T', 'cluster: { maxEntriesPerAppend: 3, maxInflightMsgs: 2 }', 'steps: []'), FILE);
+    expect([s.cluster.maxEntriesPerAppend, s.cluster.maxInflightMsgs]).toEqual([3, 2]);
+    const sim = new ScenarioRunner(s).sim;
+    const raft = sim.server('S1').raft;
+    expect([raft.maxEntries, raft.maxInflight]).toEqual([3, 2]);
   });
 
   it('names servers S1..Sn when nodes is a count, and keeps the given names when it is a list', () => {
@@ -254,6 +267,15 @@ describe('parseScenario: errors point at the right line, column and key', () => 
     const e = errorOf(lines('title: T', 'cluster:', '  network:', '    dropRate: 1.5', 'steps: []'));
     expect(where(e)).toEqual({ line: 4, column: 15, key: 'cluster.network.dropRate' });
     expect(e.reason).toContain('must be a number between 0 and 1');
+  });
+
+  it('flow-control limits must be whole numbers from 1: at the value', () => {
+    const e = errorOf(lines('title: T', 'cluster:', '  maxInflightMsgs: 0', 'steps: []'));
+    expect(where(e)).toEqual({ line: 3, column: 20, key: 'cluster.maxInflightMsgs' });
+    expect(e.reason).toContain('must be a whole number from 1 to 10000');
+    const f = errorOf(lines('title: T', 'cluster:', '  maxEntriesPerAppend: 2.5', 'steps: []'));
+    expect(where(f)).toEqual({ line: 3, column: 24, key: 'cluster.maxEntriesPerAppend' });
+    expect(f.reason).toContain('must be a whole number from 1 to 10000');
   });
 
   it('unknown server name in a step: at the name, listing the servers', () => {

@@ -6,7 +6,6 @@
  * servers and what went wrong. Whoever builds a Simulation attaches it (`checkedSimulation`, or the
  * scenario runner's `simulationFor`).
  */
-import type { Command } from '../kv/types';
 import type { LogEntry, NodeId } from '../raft/types';
 import { Simulation, type SimConfig } from '../sim/engine';
 import type { ObservedNode, SimChecker } from '../sim/observer';
@@ -34,7 +33,7 @@ export interface Violation {
 /** What the checker reads of a server (the engine's ObservedNode). */
 export type CheckedNode = ObservedNode;
 
-function sameCommand(a: Command, b: Command): boolean {
+function sameCommand(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 

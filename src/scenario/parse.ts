@@ -749,6 +749,8 @@ function build(ctx: Ctx, d: Dict): Scenario {
     network,
     initial,
     leaderNoop: c.leaderNoop ?? true,
+    maxEntriesPerAppend: c.maxEntriesPerAppend ?? DEFAULTS.maxEntriesPerAppend,
+    maxInflightMsgs: c.maxInflightMsgs ?? DEFAULTS.maxInflightMsgs,
     unsafe: [...((c.unsafe ?? []) as string[])],
   };
   const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];

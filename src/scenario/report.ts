@@ -83,6 +83,7 @@ function noteText(node: string, n: RaftNote): string | null {
       : `${node} steps down: ${n.from} is leader of term ${n.term}`;
     case 'commitAdvanced': return n.replicas > 0 ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)` : null;
     case 'appendRejected': return null;
+    case 'progressChanged': return null;
   }
 }
 

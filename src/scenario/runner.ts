@@ -5,6 +5,7 @@
  * and `runToEnd` runs it headless for the CLI and tests.
  */
 import { InvariantChecker } from '../check/invariants';
+import type { Command } from '../kv/types';
 import type { LogEntry, NodeId, PersistentState } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
 import { Simulation, type CloneMap } from '../sim/engine';
@@ -49,7 +50,7 @@ type Active =
   | { type: 'pause' };
 
 /** Turns a scenario's `initial` entries into log entries; equal (index, term) pairs get equal commands. */
-export function initialLog(log: Scenario['cluster']['initial'][string]['log']): LogEntry[] {
+export function initialLog(log: Scenario['cluster']['initial'][string]['log']): LogEntry<Command>[] {
   return log.map((e, i) =>
     e.put
       ? { term: e.term, command: { type: 'kv', clientId: `initial@${i + 1}.${e.term}`, seq: 1, op: { op: 'put', key: e.put[0], value: e.put[1] } } }
@@ -63,7 +64,7 @@ export function initialLog(log: Scenario['cluster']['initial'][string]['log']): 
  */
 export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
   const c = scenario.cluster;
-  const initial: Record<NodeId, PersistentState> = {};
+  const initial: Record<NodeId, PersistentState<Command>> = {};
   for (const [id, st] of Object.entries(c.initial)) {
     initial[id] = { currentTerm: st.term, votedFor: st.votedFor, log: initialLog(st.log) };
   }
@@ -81,6 +82,8 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     initial,
     unsafe,
     leaderNoop: c.leaderNoop,
+    maxEntriesPerAppend: c.maxEntriesPerAppend,
+    maxInflightMsgs: c.maxInflightMsgs,
     keepTrace: opts.keepTrace,
   }, { checker });
 }

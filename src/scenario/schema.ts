@@ -15,6 +15,7 @@
  * logs have non-decreasing terms no higher than the server's term, partition groups don't overlap,
  * cut.from != cut.to, `say` has text or en (not both), and wait/expect `nodes` <= cluster size.
  */
+import { DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_MAX_INFLIGHT_MSGS } from '../raft/types';
 
 import { VERB_NAMES, verbOf, type VerbArgType, type VerbName } from '../sim/verbs';
 
@@ -32,6 +33,8 @@ export const LIMITS = {
   maxSimulatedMs: 24 * 3600 * 1000,
   /** Most recorded actions in `replay`. */
   maxReplayActions: 10_000,
+  /** Largest cluster.maxEntriesPerAppend and cluster.maxInflightMsgs. */
+  maxFlowControl: 10_000,
 } as const;
 
 /** Server and client names. */
@@ -64,6 +67,8 @@ export const DEFAULTS = {
   duplicateRate: 0,
   clients: ['c1'],
   withinMs: 5000,
+  maxEntriesPerAppend: DEFAULT_MAX_ENTRIES_PER_APPEND,
+  maxInflightMsgs: DEFAULT_MAX_INFLIGHT_MSGS,
 } as const;
 
 const NAME_RULE = 'a letter followed by up to 15 letters, digits, "_" or "-"';
@@ -185,6 +190,20 @@ const cluster = (): JsonSchema => ({
       description: 'Persistent state at time 0, per server name.',
       propertyNames: serverName(),
       additionalProperties: initialServer(),
+    },
+    maxEntriesPerAppend: {
+      type: 'integer',
+      minimum: 1,
+      maximum: LIMITS.maxFlowControl,
+      'x-expected': `a whole number from 1 to ${LIMITS.maxFlowControl}`,
+      description: `Most entries one AppendEntries carries (default ${DEFAULTS.maxEntriesPerAppend}).`,
+    },
+    maxInflightMsgs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: LIMITS.maxFlowControl,
+      'x-expected': `a whole number from 1 to ${LIMITS.maxFlowControl}`,
+      description: `Most AppendEntries a leader keeps unacknowledged to one follower while replicating (default ${DEFAULTS.maxInflightMsgs}; etcd raft MaxInflightMsgs).`,
     },
     leaderNoop: {
       type: 'boolean',

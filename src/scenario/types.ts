@@ -35,6 +35,10 @@ export interface ClusterConfig {
   initial: Record<string, InitialServerState>;
   /** A new leader appends a no-op entry of its term (Raft paper §8); default true. */
   leaderNoop: boolean;
+  /** Most entries one AppendEntries carries (default 64). */
+  maxEntriesPerAppend: number;
+  /** Most AppendEntries a leader keeps unacknowledged to one follower in replicate (default 8; etcd raft MaxInflightMsgs). */
+  maxInflightMsgs: number;
   /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */
   unsafe: string[];
 }

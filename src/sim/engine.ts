@@ -12,6 +12,7 @@
  * The engine imports nothing above src/sim: checkers and the trace subscribe as observers
  * (observer.ts); the scenario runner attaches the invariant checker (src/scenario/runner.ts).
  */
+import type { Command } from '../kv/types';
 import type { LogEntry, NodeId, PersistentState, UnsafeFlags } from '../raft/types';
 import { SAFE } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
@@ -37,10 +38,14 @@ export interface SimConfig {
   clientTimeoutMs: number;
   network: LinkSettings;
   /** Persistent state at time 0, per server (to set up the paper's figures). */
-  initial?: Record<NodeId, PersistentState>;
+  initial?: Record<NodeId, PersistentState<Command>>;
   unsafe?: Partial<UnsafeFlags>;
   /** A new leader appends a no-op of its term (Raft paper §8); default true. */
   leaderNoop?: boolean;
+  /** Most entries per AppendEntries (RaftConfig.maxEntriesPerAppend; default 64). */
+  maxEntriesPerAppend?: number;
+  /** Most unacknowledged AppendEntries per follower in replicate (RaftConfig.maxInflightMsgs; default 8). */
+  maxInflightMsgs?: number;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
   keepTrace?: boolean;
 }
@@ -117,6 +122,7 @@ export class Simulation implements SimKernel {
     this.host = new Host(this, this.transport, {
       seed: config.seed, servers: this.serverIds, heartbeatMs: config.heartbeatMs, electionTimeoutMs: config.electionTimeoutMs,
       initial: config.initial, unsafe: this.unsafe, leaderNoop: config.leaderNoop,
+      maxEntriesPerAppend: config.maxEntriesPerAppend, maxInflightMsgs: config.maxInflightMsgs,
     });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {
@@ -479,7 +485,7 @@ function resultText(r: HistoryRecord): string {
 }
 
 /** Builds persistent state from terms/commands (for tests and `initial`). */
-export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEntry[]): PersistentState {
+export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEntry<Command>[]): PersistentState<Command> {
   return { currentTerm: term, votedFor, log };
 }
 

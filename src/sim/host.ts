@@ -27,9 +27,11 @@ export interface HostConfig {
   /** Election timeouts are drawn from [min, max) (Raft paper §5.2). */
   electionTimeoutMs: [number, number];
   /** Persistent state at time 0, per server. */
-  initial?: Record<NodeId, PersistentState>;
+  initial?: Record<NodeId, PersistentState<Command>>;
   unsafe: UnsafeFlags;
   leaderNoop?: boolean;
+  maxEntriesPerAppend?: number;
+  maxInflightMsgs?: number;
 }
 
 /** A client request a server has proposed and will answer when the entry is applied. */
@@ -43,7 +45,7 @@ interface PendingRequest {
 /** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
 export class SimServer {
   up = true;
-  raft: RaftNode;
+  raft: RaftNode<Command>;
   sm = new KvStateMachine();
   electionGen = 0;
   heartbeatGen = 0;
@@ -57,7 +59,7 @@ export class SimServer {
   paused = false;
   held: MessageRecord[] = [];
   heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
-  constructor(readonly id: NodeId, raft: RaftNode, readonly electionRng: RandomStream) {
+  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
     this.raft = raft;
   }
 
@@ -104,9 +106,12 @@ export class Host {
     }
   }
 
-  private makeRaft(id: NodeId, persistent?: PersistentState): RaftNode {
+  private makeRaft(id: NodeId, persistent?: PersistentState<Command>): RaftNode<Command> {
     const c = this.config;
-    return new RaftNode({ id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe }, persistent);
+    return new RaftNode<Command>({
+      id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe,
+      maxEntriesPerAppend: c.maxEntriesPerAppend, maxInflightMsgs: c.maxInflightMsgs,
+    }, persistent);
   }
 
   // ---- queries ---------------------------------------------------------------------------
@@ -135,7 +140,7 @@ export class Host {
       id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
       commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
-      nextIndex: { ...r.volatile.nextIndex }, matchIndex: { ...r.volatile.matchIndex },
+      ...r.replicationView(),
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
       kv: s.sm.store.snapshot(),
     };
@@ -202,7 +207,7 @@ export class Host {
 
   /** A server takes in a delivered message. */
   private receive(s: SimServer, rec: MessageRecord): void {
-    const m = rec.msg as RaftMessage | ClientRequest;
+    const m = rec.msg as RaftMessage<Command> | ClientRequest;
     this.transport.markDelivered(rec);
     if (m.type === 'ClientRequest') this.onClientRequest(s, m);
     else this.step(s, { type: 'message', msg: m });
@@ -237,7 +242,7 @@ export class Host {
   // ---- effects ---------------------------------------------------------------------------
 
   /** The node steps on `input`; the host carries out what it returns. */
-  private step(s: SimServer, input: RaftInput): RaftEffect[] {
+  private step(s: SimServer, input: RaftInput<Command>): RaftEffect<Command>[] {
     const commitBefore = s.raft.commitIndex;
     const effects = s.raft.step(input);
     this.execute(s, effects, commitBefore);
@@ -245,7 +250,7 @@ export class Host {
   }
 
   /** Carries out a node's effects, in order; `commitBefore` is its commitIndex before the step. */
-  private execute(s: SimServer, effects: RaftEffect[], commitBefore: number): void {
+  private execute(s: SimServer, effects: RaftEffect<Command>[], commitBefore: number): void {
     const k = this.k;
     const obs = k.observers;
     for (const fx of effects) {
@@ -329,7 +334,7 @@ export class Host {
    * thesis §6.3). A request this server proposed at `index` whose entry was replaced by another
    * leader's (it lost leadership before commit) is answered "overwritten": it was not committed.
    */
-  private apply(s: SimServer, index: number, entry: LogEntry): void {
+  private apply(s: SimServer, index: number, entry: LogEntry<Command>): void {
     const k = this.k;
     const obs = k.observers;
     for (const o of obs) o.onApplied?.(s.id, index, entry, k.nowMs);

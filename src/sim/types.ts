@@ -2,8 +2,8 @@
  * Types shared by the engine, the scenario runner, the CLI and the UI.
  * Every time is in ms of simulated time since the start of the run.
  */
-import type { KvOp, KvResult, KvSnapshot } from '../kv/types';
-import type { LogEntry, NodeId, RaftMessage, RaftNote, Role } from '../raft/types';
+import type { Command, KvOp, KvResult, KvSnapshot } from '../kv/types';
+import type { LogEntry, NodeId, ProgressView, RaftMessage, RaftNote, Role } from '../raft/types';
 
 /** A client's request to a server (Raft thesis §6.3: it carries clientId and a sequence number). */
 export interface ClientRequest {
@@ -33,7 +33,7 @@ export interface ClientResponse {
   error?: 'notLeader' | 'overwritten';
 }
 
-export type SimMessage = RaftMessage | ClientRequest | ClientResponse;
+export type SimMessage = RaftMessage<Command> | ClientRequest | ClientResponse;
 
 /** Why a message did not arrive. */
 export type DropReason = 'loss' | 'partition' | 'crashed' | 'manual';
@@ -93,10 +93,12 @@ export interface ServerView {
   commitIndex: number;
   lastApplied: number;
   leaderId: NodeId | null;
-  log: LogEntry[];
+  log: LogEntry<Command>[];
   votesGranted: NodeId[];
   nextIndex: Record<NodeId, number>;
   matchIndex: Record<NodeId, number>;
+  /** A leader's Progress of each follower, in server order (etcd raft tracker.Progress); empty unless leader. */
+  progress: ProgressView[];
   /** When the election timer fires next, or null if not armed. */
   electionDeadlineMs: number | null;
   /** When the current election timer was armed (for drawing the timer arc). */

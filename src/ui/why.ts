@@ -58,6 +58,7 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
       return n.cause === 'higherTerm'
         ? { text: t('why.steppedDown.higherTerm', { node, from: n.from, term: n.term }), tone: 'role' }
         : { text: t('why.steppedDown.leaderDiscovered', { node, from: n.from, term: n.term }), tone: 'role' };
+    case 'progressChanged': return null; // not worded yet (issue 10, classroom side)
   }
 }
 
