@@ -47,6 +47,7 @@ const RESULTS: ReadonlySet<string> = new Set(['ok', 'fail', 'unknown']);
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
   let s: string;
   try {
     s = JSON.stringify(v) ?? String(v);
@@ -114,14 +115,13 @@ function validateEntry(raw: unknown, where: string): HistoryEntry {
   const invokeOrder = get('invokeOrder');
   if (invokeOrder !== undefined && !isOrder(invokeOrder)) bad('invokeOrder', 'a finite number >= 0 when present');
   const returnOrder = get('returnOrder');
-  const after = invokeOrder === undefined ? '' : ` > invokeOrder (${invokeOrder as number})`;
   if (returnOrder !== undefined) {
+    const want = invokeOrder === undefined ? 'a finite number >= 0' : `a finite number > invokeOrder (${invokeOrder as number})`;
+    const okOrder = isOrder(returnOrder) && (invokeOrder === undefined || (returnOrder as number) > (invokeOrder as number));
     if (result === 'unknown') {
-      if (returnOrder !== null && (!isOrder(returnOrder) || (invokeOrder !== undefined && (returnOrder as number) <= (invokeOrder as number)))) {
-        bad('returnOrder', `null, absent or a finite number >= 0${after} for an unknown outcome`);
-      }
-    } else if (!isOrder(returnOrder) || (invokeOrder !== undefined && (returnOrder as number) <= (invokeOrder as number))) {
-      bad('returnOrder', `a finite number >= 0${after} when result is "${result as string}", or absent`);
+      if (returnOrder !== null && !okOrder) bad('returnOrder', `null, absent or ${want} for an unknown outcome`);
+    } else if (!okOrder) {
+      bad('returnOrder', `${want} when result is "${result as string}", or absent`);
     }
   }
 

@@ -953,8 +953,11 @@ class TimeHeap {
   }
 }
 
-/** The summary of the operations `set` (indices into `k.entries`). */
-function writeSummary(k: KeyOps, set: readonly number[]): WriteSummary {
+/**
+ * The summary of the operations `set` (indices into `k.entries`); with `plain`, of its writes
+ * with result ok only (those that certainly took effect).
+ */
+function writeSummary(k: KeyOps, set: readonly number[], plain: boolean): WriteSummary {
   const w: WriteSummary = {
     firstByValue: new Map(),
     first1: Infinity,
@@ -975,7 +978,8 @@ function writeSummary(k: KeyOps, set: readonly number[]): WriteSummary {
   const casFrom = new Map<string | null, number[]>();
   for (const i of set) {
     const e = k.entries[i];
-    if (e.prefix || e.result === 'fail' || (e.op !== 'put' && e.op !== 'delete' && e.op !== 'cas')) continue;
+    if (e.prefix || e.result === 'fail' || (plain && e.result !== 'ok')) continue;
+    if (e.op !== 'put' && e.op !== 'delete' && e.op !== 'cas') continue;
     if (e.result === 'ok' && k.ret[i] < w.firstOkReturn) w.firstOkReturn = k.ret[i];
     if (e.op === 'put') offer(e.value as string, k.inv[i]);
     else if (e.op === 'delete') offer(null, k.inv[i]);
@@ -1026,19 +1030,33 @@ function supported(k: KeyOps, i: number, w: WriteSummary): boolean {
   return (t !== undefined && t <= ret) || (v === null && w.firstOkReturn >= k.inv[i]);
 }
 
+/** Summaries of a set's writes: all of them (unknown outcomes too), and the plain ones (ok). */
+interface Support {
+  all: WriteSummary;
+  plain: WriteSummary;
+}
+
+function support(k: KeyOps, set: readonly number[]): Support {
+  return { all: writeSummary(k, set, false), plain: writeSummary(k, set, true) };
+}
+
 /**
  * A read-like operation (ok get, ok or failed cas) is "supported" by a set when some write in it
  * (or the initial absent value) could have produced what it saw (see WriteSummary for what
- * counts as a write). A removal is refused when it would leave a supported read unsupported:
- * otherwise shrinking a stale read could end in a read of a value nobody wrote, which is a
- * different (and less useful) failure. `wb` is the summary of the set before the removal.
+ * counts as a write), and "plainly supported" when a write with result ok could. A removal is
+ * refused when it would leave a supported read unsupported, or a plainly supported one not
+ * plainly supported: otherwise shrinking a stale read could end in a read of a value nobody
+ * wrote, or one that only unknown writes (which are not reported) could explain, instead of the
+ * write it read and the one that overwrote it. `before` is the support of the set before the
+ * removal, `after` the set after it.
  */
-function supportPreserved(k: KeyOps, wb: WriteSummary, after: readonly number[]): boolean {
-  const wa = writeSummary(k, after);
+function supportPreserved(k: KeyOps, before: Support, after: readonly number[]): boolean {
+  const wa = support(k, after);
   for (const i of after) {
     const e = k.entries[i];
     if (e.result === 'unknown' || (e.op !== 'get' && e.op !== 'cas') || (e.op === 'get' && e.result !== 'ok')) continue;
-    if (supported(k, i, wb) && !supported(k, i, wa)) return false;
+    if (supported(k, i, before.plain) && !supported(k, i, wa.plain)) return false;
+    if (supported(k, i, before.all) && !supported(k, i, wa.all)) return false;
   }
   return true;
 }
@@ -1062,7 +1080,7 @@ function shrink(
   const all = k.entries.map((_, i) => i);
   let cur = all.filter((i) => isDefinite(k.entries[i])).sort((x, y) => k.inv[x] - k.inv[y] || k.ret[x] - k.ret[y] || x - y);
   let unk = all.filter((i) => !k.entries[i].prefix && k.entries[i].result === 'unknown');
-  let curSummary = writeSummary(k, cur.concat(unk));
+  let curSupport = support(k, cur.concat(unk));
   let stuck = first.stuck >= 0 ? firstProblem.src[first.stuck] : -1;
   let budget = Math.max(200_000, 4 * first.iterations);
   let lastDeath = first.lastDeath;
@@ -1070,14 +1088,14 @@ function shrink(
   const attempt = (cand: number[], candUnk: number[]): boolean | null => {
     if (cand.length === 0) return false;
     const set = candUnk.length > 0 ? cand.concat(candUnk) : cand;
-    if (!supportPreserved(k, curSummary, set)) return false;
+    if (!supportPreserved(k, curSupport, set)) return false;
     const p = buildProblem(k, set);
     const out = search(p, clock, budget);
     if (out.result === 'unknown') return out.reason === 'budget' ? false : null;
     if (out.result === 'ok') return false;
     cur = cand;
     unk = candUnk;
-    curSummary = writeSummary(k, set);
+    curSupport = support(k, set);
     stuck = out.stuck >= 0 ? p.src[out.stuck] : -1;
     budget = Math.max(200_000, 4 * out.iterations);
     lastDeath = out.lastDeath;
