@@ -648,6 +648,42 @@ describe('checkLinearizability: large generated histories', () => {
     expect(bruteForce(r.minimalOps as HistoryEntry[])).toBe(false);
   });
 
+  it('with the event order recorded (as the simulator does), it is linearizable and a same-ms stale read is caught', () => {
+    const ordered = generateRegisterHistory({
+      seed: 7, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, thinkMs: 5, latencyMs: 20, eventOrder: true,
+    });
+    // Many returns share their ms with an invoke on the same key: only the orders tell them apart.
+    const key = (e: HistoryEntry): string => e.key;
+    const sameMs = ordered.filter((a) => ordered.some((b) => b !== a && key(b) === key(a) && b.invokeMs === a.returnMs)).length;
+    expect(sameMs).toBeGreaterThan(200);
+    expect(checkLinearizability(ordered).result).toBe('linearizable');
+    // A client's put w returns, and in that same ms its next operation, a get g of the same key,
+    // starts; make g read the value of an ok put p1 that returned before w was invoked.
+    const h = ordered.map((e) => ({ ...e }));
+    let g: HistoryEntry | undefined;
+    let w: HistoryEntry | undefined;
+    let p1: HistoryEntry | undefined;
+    const okPut = (e: HistoryEntry, k: string): boolean => e.key === k && e.op === 'put' && e.result === 'ok';
+    for (let i = h.length - 1; i >= h.length / 2 && !g; i--) {
+      const cand = h[i];
+      if (cand.op !== 'get' || cand.result !== 'ok') continue;
+      w = h.find((e) => okPut(e, cand.key) && e.client === cand.client && e.returnMs === cand.invokeMs && (e.returnOrder as number) < (cand.invokeOrder as number));
+      if (!w) continue;
+      p1 = h.filter((e) => okPut(e, cand.key) && (e.returnMs as number) < (w as HistoryEntry).invokeMs).pop();
+      if (p1 && p1.value !== w.value) g = cand;
+    }
+    expect(g && w && p1).toBeTruthy();
+    (g as HistoryEntry).value = (p1 as HistoryEntry).value;
+    const r = checkLinearizability(h);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe(g?.key);
+    expect(r.minimalOps).toContain(g);
+    expect(r.minimalOps).toContain(w);
+    expect(r.minimalOps).toContain(p1);
+    expect(checkLinearizability(r.minimalOps as HistoryEntry[]).result).toBe('not-linearizable');
+    expect(bruteForce(r.minimalOps as HistoryEntry[])).toBe(false);
+  });
+
   it('a history with 20 clients on one key and long overlapping operations is linearizable', () => {
     const h = generateRegisterHistory({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, thinkMs: 5, latencyMs: 100 });
     expect(checkLinearizability(h).result).toBe('linearizable');

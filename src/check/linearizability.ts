@@ -904,6 +904,113 @@ interface WriteSummary {
   first2: number;
   /** Earliest return of a write with result ok (until then the initial absent value may show). */
   firstOkReturn: number;
+  /** For fresh() (plain summaries only): the writes of each value, and the ok writes. */
+  sources?: Sources;
+}
+
+/**
+ * Which writes a read may still have seen. The writes of value v (as in firstByValue: from the
+ * earliest time each can take effect), sorted by that time, with the running maximum of their
+ * returns; and the ok writes of any value (those that certainly took effect) sorted by return,
+ * with the running latest invocation overall and among values other than the latest's.
+ */
+interface Sources {
+  byValue: Map<string | null, { from: number[]; maxRet: number[] }>;
+  okRet: number[];
+  okBest1: number[];
+  okBest1Value: (string | null)[];
+  okBest2: number[];
+}
+
+/** Number of elements of the ascending array `a` that are < x (or <= x with `orEqual`). */
+function countBelow(a: readonly number[], x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x || (orEqual && a[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sources of the ok writes among `set`; `first` is their firstByValue. */
+function buildSources(k: KeyOps, set: readonly number[], first: Map<string | null, number>): Sources {
+  const writes = new Map<string | null, [number, number][]>();
+  const ok: [number, number, string | null][] = []; // return, invocation, value
+  for (const i of set) {
+    const e = k.entries[i];
+    if (e.prefix || e.result !== 'ok') continue;
+    let v: string | null;
+    let from = k.inv[i]; // earliest time it can take effect
+    if (e.op === 'put') v = e.value as string;
+    else if (e.op === 'delete') v = null;
+    else if (e.op === 'cas' && e.from !== e.to) {
+      v = e.to as string;
+      // once its `from` can be there (the absent value maybe from the start)
+      const a = e.from === null ? -Infinity : first.get(e.from as string) ?? Infinity;
+      from = a > from ? a : from;
+    } else continue;
+    ok.push([k.ret[i], k.inv[i], v]);
+    if (from > k.ret[i]) continue; // a cas that can never take effect writes nothing
+    const list = writes.get(v);
+    if (list) list.push([from, k.ret[i]]);
+    else writes.set(v, [[from, k.ret[i]]]);
+  }
+  const byValue = new Map<string | null, { from: number[]; maxRet: number[] }>();
+  for (const [v, list] of writes) {
+    list.sort((x, y) => x[0] - y[0]);
+    const from: number[] = [];
+    const maxRet: number[] = [];
+    let m = -Infinity;
+    for (const [f, r] of list) {
+      if (r > m) m = r;
+      from.push(f);
+      maxRet.push(m);
+    }
+    byValue.set(v, { from, maxRet });
+  }
+  ok.sort((x, y) => x[0] - y[0]);
+  const src: Sources = { byValue, okRet: [], okBest1: [], okBest1Value: [], okBest2: [] };
+  let b1 = -Infinity;
+  let b1v: string | null | undefined;
+  let b2 = -Infinity;
+  for (const [r, inv, v] of ok) {
+    if (v === b1v) {
+      if (inv > b1) b1 = inv;
+    } else if (inv > b1) {
+      b2 = b1;
+      b1 = inv;
+      b1v = v;
+    } else if (inv > b2) {
+      b2 = inv;
+    }
+    src.okRet.push(r);
+    src.okBest1.push(b1);
+    src.okBest1Value.push(b1v as string | null);
+    src.okBest2.push(b2);
+  }
+  return src;
+}
+
+/**
+ * Could read-like operation `k.entries[i]` (an ok get, or an ok cas's compare) have seen a write
+ * of its value that no ok write plainly overwrote first? A write W of v is overwritten for the
+ * read when an ok write X of another value was invoked after W returned and returned before the
+ * read was invoked (W, X, read in that order in every linearization). The initial absent value
+ * is overwritten by any ok write that returned before the read was invoked.
+ */
+function fresh(k: KeyOps, i: number, w: WriteSummary): boolean {
+  const src = w.sources as Sources;
+  const r = k.entries[i];
+  const v = (r.op === 'get' ? r.value : r.from) as string | null;
+  if (v === null && w.firstOkReturn >= k.inv[i]) return true;
+  const p = countBelow(src.okRet, k.inv[i], false);
+  const m = p === 0 ? -Infinity : src.okBest1Value[p - 1] !== v ? src.okBest1[p - 1] : src.okBest2[p - 1];
+  const ws = src.byValue.get(v);
+  if (!ws) return false;
+  const q = countBelow(ws.from, k.ret[i], true);
+  return q > 0 && ws.maxRet[q - 1] >= m;
 }
 
 /** A binary min-heap of (time, value) pairs, for writeSummary. */
@@ -1012,6 +1119,7 @@ function writeSummary(k: KeyOps, set: readonly number[], plain: boolean): WriteS
       w.first2 = t;
     }
   }
+  if (plain) w.sources = buildSources(k, set, first);
   return w;
 }
 
@@ -1057,6 +1165,7 @@ function supportPreserved(k: KeyOps, before: Support, after: readonly number[]):
     if (e.result === 'unknown' || (e.op !== 'get' && e.op !== 'cas') || (e.op === 'get' && e.result !== 'ok')) continue;
     if (supported(k, i, before.plain) && !supported(k, i, wa.plain)) return false;
     if (supported(k, i, before.all) && !supported(k, i, wa.all)) return false;
+    if (e.result === 'ok' && fresh(k, i, before.plain) && !fresh(k, i, wa.plain)) return false;
   }
   return true;
 }
@@ -1119,13 +1228,13 @@ function shrink(
       if (!r) i += size;
     }
   }
+  // Latest first: a read goes before the write it read, which can then go in the same pass.
   for (let changed = true; changed; ) {
     changed = false;
-    for (let i = 0; i < cur.length; ) {
+    for (let i = cur.length - 1; i >= 0; i--) {
       const r = attempt(cur.slice(0, i).concat(cur.slice(i + 1)), unk);
       if (r === null) return done();
       if (r) changed = true;
-      else i++;
     }
   }
   return done();
