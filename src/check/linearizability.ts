@@ -120,14 +120,26 @@ function makeClock(now: () => number, limitMs: number): Clock {
  */
 interface KeyOps {
   entries: readonly HistoryEntry[];
-  /** Invocation of entries[i], a rank (not ms). */
+  /** Invocation of entries[i]: a rank (the ms themselves when no entry of the key has orders). */
   inv: Float64Array;
-  /** Return of entries[i], a rank; Infinity when it has none (unknown outcome). */
+  /** Return of entries[i], likewise; Infinity when it has none (unknown outcome). */
   ret: Float64Array;
 }
 
 function keyOps(entries: readonly HistoryEntry[]): KeyOps {
   const n = entries.length;
+  if (!entries.some((e) => typeof e.invokeOrder === 'number' || typeof e.returnOrder === 'number')) {
+    // No orders: the ms themselves order the events the same way as their ranks would (at
+    // equal ms every comparison treats an invocation and a return as concurrent).
+    const inv = new Float64Array(n);
+    const ret = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = entries[i];
+      inv[i] = e.invokeMs;
+      ret[i] = e.result !== 'unknown' && typeof e.returnMs === 'number' ? e.returnMs : Infinity;
+    }
+    return { entries, inv, ret };
+  }
   const ms = new Float64Array(2 * n);
   const sub = new Float64Array(2 * n);
   const pts: number[] = [];
@@ -180,7 +192,7 @@ interface Problem {
   b: Int32Array;
   /** 1 = unknown outcome (may be linearized or dropped). */
   optional: Uint8Array;
-  /** Invocation time, as a KeyOps coordinate (a rank, not ms). */
+  /** Invocation time, a KeyOps coordinate. */
   inv: Float64Array;
   /** Return time, a KeyOps coordinate (Infinity = no return event). For optional writes: the deadline. */
   ret: Float64Array;
@@ -1155,8 +1167,10 @@ function support(k: KeyOps, set: readonly number[]): Support {
  * refused when it would leave a supported read unsupported, or a plainly supported one not
  * plainly supported: otherwise shrinking a stale read could end in a read of a value nobody
  * wrote, or one that only unknown writes (which are not reported) could explain, instead of the
- * write it read and the one that overwrote it. `before` is the support of the set before the
- * removal, `after` the set after it.
+ * write it read and the one that overwrote it. It is also refused when an ok read loses its last
+ * fresh source (see fresh()): otherwise removing the write a good read saw, while an older write
+ * of the same value remains, turns the good read into a stale one that the explanation would
+ * then blame. `before` is the support of the set before the removal, `after` the set after it.
  */
 function supportPreserved(k: KeyOps, before: Support, after: readonly number[]): boolean {
   const wa = support(k, after);
@@ -1174,11 +1188,12 @@ function supportPreserved(k: KeyOps, before: Support, after: readonly number[]):
  * Greedy shrinking of an illegal key. Operations with an unknown outcome stay in the checks
  * (so a read they explain does not turn into a read of a value nobody wrote) but are never
  * reported: the reported set is illegal on its own, since leaving out unknowns can never make a
- * history linearizable. Steps, each kept only if the rest is still illegal: cut everything
- * invoked after the last return the search backtracked from, then remove chunks of halving
- * size, then single operations until nothing more can be removed. Each check gets an iteration
- * budget (a candidate that is too hard to decide is treated as "not illegal"); when the time
- * limit is hit the current set is returned.
+ * history linearizable. Steps, each kept only if the rest is still illegal (and keeps the
+ * support of its reads, see supportPreserved): cut everything invoked after the last return
+ * the search backtracked from, then remove chunks of halving size, then single operations
+ * (latest first) until nothing more can be removed. Each check gets an iteration budget (a
+ * candidate that is too hard to decide is treated as "not illegal"); when the time limit is hit
+ * the current set is returned.
  */
 function shrink(
   k: KeyOps,
