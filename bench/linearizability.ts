@@ -13,6 +13,11 @@ const CASES: { name: string; opts: RegisterSimOptions }[] = [
     opts: { seed: 1, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, thinkMs: 10, latencyMs: 20 },
   },
   {
+    // As the simulator records histories: with invokeOrder/returnOrder, many events in one ms.
+    name: '10k-ops-5-clients-10-keys-event-order',
+    opts: { seed: 1, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, thinkMs: 10, latencyMs: 20, eventOrder: true },
+  },
+  {
     name: '200-ops-1-key-20-clients-overlapping',
     opts: { seed: 2, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, thinkMs: 5, latencyMs: 100 },
   },

@@ -30,7 +30,22 @@ const cas = (client: string, key: string, from: string | null, to: string, span:
   ...(result ? { result } : {}),
 });
 
+/** The same entry with the simulator's global event order of its invoke and return. */
+const ord = (e: HistoryEntry, invokeOrder: number, returnOrder: number | null): HistoryEntry => ({ ...e, invokeOrder, returnOrder });
+const noOrders = ({ invokeOrder: _i, returnOrder: _r, ...e }: HistoryEntry): HistoryEntry => e;
+
 const check = (h: HistoryEntry[]): LinearizabilityResult => checkLinearizability(h, { timeLimitMs: 30_000 });
+
+/**
+ * The real-time rule, written out: a must come before b when a returned before b was invoked:
+ * a.returnMs < b.invokeMs, or equal ms and both carry orders with a.returnOrder < b.invokeOrder.
+ * An unknown outcome has no return.
+ */
+function precedes(a: HistoryEntry, b: HistoryEntry): boolean {
+  if (a.result === 'unknown' || a.returnMs === null) return false;
+  if (a.returnMs !== b.invokeMs) return a.returnMs < b.invokeMs;
+  return typeof a.returnOrder === 'number' && typeof b.invokeOrder === 'number' && a.returnOrder < b.invokeOrder;
+}
 
 /** Apply a register operation to `state`; undefined when it is illegal there. */
 function apply(e: HistoryEntry, state: string | null): { state: string | null } | undefined {
@@ -54,10 +69,7 @@ function legalSequence(seq: HistoryEntry[]): boolean {
     const r = apply(seq[i], state);
     if (!r) return false;
     state = r.state;
-    for (let j = i + 1; j < seq.length; j++) {
-      const later = seq[j];
-      if (later.returnMs !== null && later.result !== 'unknown' && later.returnMs < seq[i].invokeMs) return false;
-    }
+    for (let j = i + 1; j < seq.length; j++) if (precedes(seq[j], seq[i])) return false;
   }
   return true;
 }
@@ -76,13 +88,12 @@ function bruteForce(h: HistoryEntry[]): boolean {
       required.push(e);
     }
   }
-  const ret = (e: HistoryEntry): number => (e.result === 'unknown' ? Infinity : (e.returnMs as number));
   const asOk = (e: HistoryEntry): HistoryEntry => (e.result === 'unknown' ? { ...e, result: 'ok' } : e);
   const rec = (rest: HistoryEntry[], state: string | null): boolean => {
     if (rest.length === 0) return true;
     for (let i = 0; i < rest.length; i++) {
       const x = rest[i];
-      if (rest.some((y) => ret(y) < x.invokeMs)) continue;
+      if (rest.some((y) => precedes(y, x))) continue;
       const r = apply(asOk(x), state);
       if (r && rec(rest.filter((_, j) => j !== i), r.state)) return true;
     }
@@ -202,6 +213,190 @@ describe('checkLinearizability: stale reads and diagnostics', () => {
   it('a stale serializable read is still checked (and caught)', () => {
     const r = check([p1, p2, { ...stale, serializable: true }]);
     expect(r.result).toBe('not-linearizable');
+  });
+});
+
+describe('checkLinearizability: order within a ms (invokeOrder, returnOrder)', () => {
+  // put 1, then put 2 returning at 477 ms; in that same ms, after the return (a larger order), a
+  // get is invoked and reads the older value 1: a stale read hidden inside one ms.
+  const w1 = ord(put('c1', 'x', '1', [400, 410]), 1, 2);
+  const w2 = ord(put('c1', 'x', '2', [470, 477]), 3, 4);
+
+  it('one client: its next get, invoked in the ms its put returned, cannot read the older value', () => {
+    const g = ord(get('c1', 'x', '1', [477, 490]), 5, 6);
+    const r = check([w1, w2, g]);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toEqual([w1, w2, g]);
+    expect(r.explanation).toBe(
+      'key "x": get by c1 returned "1" at 490 ms but no ordering of the 3 operations below is consistent with a register',
+    );
+    expect(r.partialOrder).toEqual([w1, w2]);
+  });
+
+  it('two clients: a get invoked in that ms after the return cannot read the older value either', () => {
+    const g = ord(get('c2', 'x', '1', [477, 477]), 5, 6);
+    const r = check([w1, w2, g]);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toEqual([w1, w2, g]);
+  });
+
+  it('a get invoked in that ms before the return (a smaller order) is concurrent with the put', () => {
+    const w2late = ord(put('c1', 'x', '2', [470, 477]), 3, 5);
+    const g = ord(get('c2', 'x', '1', [477, 480]), 4, 6);
+    expect(check([w1, w2late, g]).result).toBe('linearizable');
+  });
+
+  it('without orders, or when only one of the two carries them, equal ms stay concurrent (the old rule)', () => {
+    const g = ord(get('c1', 'x', '1', [477, 490]), 5, 6);
+    expect(check([w1, w2, g].map(noOrders)).result).toBe('linearizable');
+    expect(check([w1, noOrders(w2), g]).result).toBe('linearizable');
+    expect(check([w1, w2, noOrders(g)]).result).toBe('linearizable');
+    // Only the return of the put lacks its order: still concurrent.
+    expect(check([w1, { ...w2, returnOrder: undefined }, g]).result).toBe('linearizable');
+  });
+
+  it('orders at distinct ms change nothing: the ms decide', () => {
+    const g = ord(get('c2', 'x', '1', [478, 490]), 5, 6);
+    expect(check([w1, w2, g]).result).toBe('not-linearizable');
+    expect(check([w1, w2, g].map(noOrders)).result).toBe('not-linearizable');
+  });
+
+  it('an unknown outcome keeps no return: its returnOrder is ignored', () => {
+    // The unknown put of 3 may take effect at any time after its invoke, so a later read of 3 is fine.
+    const u = { ...ord(put('c3', 'x', '3', [477, null]), 5, 6) };
+    const g = ord(get('c2', 'x', '3', [477, 480]), 7, 8);
+    expect(check([w1, w2, u, g]).result).toBe('linearizable');
+  });
+
+  it('matches a brute-force checker of the (ms, order) rule on 2000 random histories full of same-ms events', () => {
+    const stream = new RandomStream(20240602, 'brute-force-orders');
+    const rnd = (): number => stream.next();
+    const int = (n: number): number => Math.floor(rnd() * n);
+    const vals = ['a', 'b', 'c'];
+    let illegal = 0;
+    let orderDecides = 0;
+    for (let iter = 0; iter < 2000; iter++) {
+      const n = 2 + int(6);
+      const h: HistoryEntry[] = [];
+      for (let i = 0; i < n; i++) {
+        const inv = int(4);
+        const span: Span = [inv, rnd() < 0.2 ? null : inv + int(2)];
+        const kind = int(10);
+        const v = vals[int(3)];
+        if (kind < 4) h.push(get(`c${i}`, 'x', rnd() < 0.25 ? null : v, span));
+        else if (kind < 7) h.push(put(`c${i}`, 'x', v, span));
+        else if (kind < 8) h.push(del(`c${i}`, 'x', span));
+        else h.push(cas(`c${i}`, 'x', rnd() < 0.3 ? null : vals[int(3)], v, span, span[1] === null ? undefined : 'ok'));
+      }
+      // One counter over the run: every invoke and return in (ms, random) order, an operation's
+      // invoke before its return.
+      const evs: { op: number; ret: boolean; ms: number; tie: number }[] = [];
+      h.forEach((e, op) => {
+        evs.push({ op, ret: false, ms: e.invokeMs, tie: rnd() });
+        if (e.returnMs !== null) evs.push({ op, ret: true, ms: e.returnMs, tie: rnd() });
+      });
+      evs.sort((x, y) => x.ms - y.ms || (x.op === y.op ? Number(x.ret) - Number(y.ret) : x.tie - y.tie));
+      evs.forEach((ev, i) => {
+        if (ev.ret) h[ev.op].returnOrder = i;
+        else h[ev.op].invokeOrder = i;
+      });
+      for (const e of h) if (e.result === 'unknown') e.returnOrder = null;
+      // Half the histories: results of a real register, each operation taking effect at one
+      // point between its invoke and its return in that total order (then maybe corrupt one).
+      if (iter % 2 === 0) {
+        const points = h.map((e) => {
+          const lo = e.invokeOrder as number;
+          const hi = e.result === 'unknown' ? evs.length : (e.returnOrder as number);
+          return lo + rnd() * (hi - lo);
+        });
+        const order = h.map((_, i) => i).sort((x, y) => points[x] - points[y]);
+        let state: string | null = null;
+        for (const i of order) {
+          const e = h[i];
+          if (e.result === 'unknown' && rnd() < 0.5) continue;
+          if (e.op === 'get') {
+            if (e.result === 'ok') e.value = state;
+          } else if (e.op === 'put') state = e.value as string;
+          else if (e.op === 'delete') state = null;
+          else if (state === e.from) state = e.to as string;
+          else if (e.result !== 'unknown') e.result = 'fail';
+        }
+        if (rnd() < 0.3) {
+          const gets = h.filter((e) => e.op === 'get' && e.result === 'ok');
+          if (gets.length > 0) gets[int(gets.length)].value = vals[int(3)];
+        }
+      }
+      // Some operations without orders (then equal ms are concurrent for them).
+      for (let i = 0; i < n; i++) if (rnd() < 0.15) h[i] = noOrders(h[i]);
+      const expected = bruteForce(h);
+      const r = checkLinearizability(h);
+      expect({ h, result: r.result }).toEqual({ h, result: expected ? 'linearizable' : 'not-linearizable' });
+      if (expected !== bruteForce(h.map(noOrders))) orderDecides++;
+      if (!expected) {
+        illegal++;
+        const min = r.minimalOps as HistoryEntry[];
+        expect(min.every((e) => e.result !== 'unknown')).toBe(true);
+        expect(bruteForce(min)).toBe(false);
+        expect(legalSequence(r.partialOrder as HistoryEntry[])).toBe(true);
+      }
+    }
+    expect(illegal).toBeGreaterThan(500);
+    // Some of them only the orders decide (without the orders they would be linearizable).
+    expect(orderDecides).toBeGreaterThan(60);
+  });
+});
+
+describe('checkLinearizability: what the shrinker counts as a write', () => {
+  /** The explanation, checked again on its own: it must still be a set that cannot be ordered. */
+  const explain = (h: HistoryEntry[]): HistoryEntry[] => {
+    const r = check(h);
+    expect(r.result).toBe('not-linearizable');
+    const min = r.minimalOps as HistoryEntry[];
+    expect(check(min).result).toBe('not-linearizable');
+    expect(bruteForce(min)).toBe(false);
+    return min;
+  };
+  const pa = put('c1', 'x', 'a', [0, 10]);
+  const pb = put('c2', 'x', 'b', [20, 30]);
+  const ga = get('c3', 'x', 'a', [40, 50]);
+
+  it('an ok cas(a -> a) does not write a: the explanation keeps the put of a and the put that overwrote it', () => {
+    const c = cas('c3', 'x', 'a', 'a', [40, 50], 'ok');
+    expect(explain([pa, pb, c])).toEqual([pa, pb, c]);
+  });
+
+  it('an unknown cas(a -> a) does not write a either: the explanation is not the lone read', () => {
+    const u = cas('c4', 'x', 'a', 'a', [5, null]);
+    expect(explain([pa, u, pb, ga])).toEqual([pa, pb, ga]);
+  });
+
+  it('an unknown cas(z -> a) writes nothing when nothing can write z: the explanation is not the lone read', () => {
+    const u = cas('c4', 'x', 'z', 'a', [5, null]);
+    expect(explain([pa, u, pb, ga])).toEqual([pa, pb, ga]);
+  });
+
+  it('a read is explained by the ok write it read, not by a chain of unknown cas that cannot help', () => {
+    // put 4, then put 0 and put 1; a get returns 4. Unknown cas(0 -> 3) and cas(3 -> 4) could
+    // turn the 0 into a 4, but not once put 1 followed: a stale read of put 4's value.
+    const p4 = put('c1', 'x', '4', [0, 10]);
+    const p0 = put('c2', 'x', '0', [20, 21]);
+    const p1 = put('c2', 'x', '1', [22, 23]);
+    const g4 = get('c3', 'x', '4', [30, 31]);
+    const u03 = cas('c4', 'x', '0', '3', [5, null]);
+    const u34 = cas('c5', 'x', '3', '4', [5, null]);
+    expect(explain([p4, u03, u34, p0, p1, g4])).toEqual([p4, p1, g4]);
+  });
+
+  it('a cas chain from a written value does write: reads it explains are no failure', () => {
+    const pz = put('c1', 'x', 'z', [0, 10]);
+    const c1 = cas('c2', 'x', 'z', 'y', [12, 14], 'ok');
+    const c2 = cas('c3', 'x', 'y', 'a', [16, null]);
+    expect(check([pz, c1, c2, get('c4', 'x', 'a', [40, 50])]).result).toBe('linearizable');
+    // Without the put of z nothing can start the chain; the explanation is the lone ok cas
+    // (a compare against a value nobody wrote), never the read of a.
+    const r = check([c1, c2, get('c4', 'x', 'a', [40, 50])]);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.minimalOps).toEqual([c1]);
   });
 });
 
@@ -453,6 +648,42 @@ describe('checkLinearizability: large generated histories', () => {
     expect(bruteForce(r.minimalOps as HistoryEntry[])).toBe(false);
   });
 
+  it('with the event order recorded (as the simulator does), it is linearizable and a same-ms stale read is caught', () => {
+    const ordered = generateRegisterHistory({
+      seed: 7, clients: 5, keys: 10, operations: 10_000, unknownRate: 0.02, thinkMs: 5, latencyMs: 20, eventOrder: true,
+    });
+    // Many returns share their ms with an invoke on the same key: only the orders tell them apart.
+    const key = (e: HistoryEntry): string => e.key;
+    const sameMs = ordered.filter((a) => ordered.some((b) => b !== a && key(b) === key(a) && b.invokeMs === a.returnMs)).length;
+    expect(sameMs).toBeGreaterThan(200);
+    expect(checkLinearizability(ordered).result).toBe('linearizable');
+    // A client's put w returns, and in that same ms its next operation, a get g of the same key,
+    // starts; make g read the value of an ok put p1 that returned before w was invoked.
+    const h = ordered.map((e) => ({ ...e }));
+    let g: HistoryEntry | undefined;
+    let w: HistoryEntry | undefined;
+    let p1: HistoryEntry | undefined;
+    const okPut = (e: HistoryEntry, k: string): boolean => e.key === k && e.op === 'put' && e.result === 'ok';
+    for (let i = h.length - 1; i >= h.length / 2 && !g; i--) {
+      const cand = h[i];
+      if (cand.op !== 'get' || cand.result !== 'ok') continue;
+      w = h.find((e) => okPut(e, cand.key) && e.client === cand.client && e.returnMs === cand.invokeMs && (e.returnOrder as number) < (cand.invokeOrder as number));
+      if (!w) continue;
+      p1 = h.filter((e) => okPut(e, cand.key) && (e.returnMs as number) < (w as HistoryEntry).invokeMs).pop();
+      if (p1 && p1.value !== w.value) g = cand;
+    }
+    expect(g && w && p1).toBeTruthy();
+    (g as HistoryEntry).value = (p1 as HistoryEntry).value;
+    const r = checkLinearizability(h);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe(g?.key);
+    expect(r.minimalOps).toContain(g);
+    expect(r.minimalOps).toContain(w);
+    expect(r.minimalOps).toContain(p1);
+    expect(checkLinearizability(r.minimalOps as HistoryEntry[]).result).toBe('not-linearizable');
+    expect(bruteForce(r.minimalOps as HistoryEntry[])).toBe(false);
+  });
+
   it('a history with 20 clients on one key and long overlapping operations is linearizable', () => {
     const h = generateRegisterHistory({ seed: 3, clients: 20, keys: 1, operations: 200, unknownRate: 0.02, thinkMs: 5, latencyMs: 100 });
     expect(checkLinearizability(h).result).toBe('linearizable');
@@ -540,6 +771,44 @@ describe('parseHistoryJson', () => {
       expect(() => parseHistoryJson(JSON.stringify([entry]), 'f.json')).toThrow(msg);
     }
     expect(() => parseHistoryJson('[1]', 'f.json')).toThrow('f.json: history entry 0: must be an object, got 1');
+  });
+
+  it('reads invokeOrder and returnOrder, and the checker orders same-ms events by them', () => {
+    const h = [
+      { client: 'c1', op: 'put', key: 'x', value: '1', invokeMs: 0, returnMs: 10, invokeOrder: 0, returnOrder: 1, result: 'ok' },
+      { client: 'c1', op: 'put', key: 'x', value: '2', invokeMs: 20, returnMs: 30, invokeOrder: 2, returnOrder: 3, result: 'ok' },
+      { client: 'c2', op: 'get', key: 'x', value: '1', invokeMs: 30, returnMs: 31, invokeOrder: 4, returnOrder: 5, result: 'ok' },
+      { client: 'c3', op: 'put', key: 'y', value: '1', invokeMs: 31, invokeOrder: 6, returnOrder: null, result: 'unknown' },
+    ];
+    const parsed = parseHistoryJson(JSON.stringify(h), 'o.json');
+    expect(parsed.map((e) => [e.invokeOrder, e.returnOrder])).toEqual([[0, 1], [2, 3], [4, 5], [6, null]]);
+    expect(checkLinearizability(parsed).result).toBe('not-linearizable');
+    const without = parseHistoryJson(JSON.stringify(h.map(({ invokeOrder: _i, returnOrder: _r, ...e }) => e)), 'o.json');
+    expect(without.every((e) => !('invokeOrder' in e) && !('returnOrder' in e))).toBe(true);
+    expect(checkLinearizability(without).result).toBe('linearizable');
+  });
+
+  it('rejects bad orders, naming the entry and the field', () => {
+    const a = { ...ok[0], invokeOrder: 4, returnOrder: 7 };
+    const u = { ...ok[2], invokeOrder: 5 };
+    const cases: [unknown[], string | RegExp][] = [
+      [[{ ...a, invokeOrder: '4' }], 'f.json: history entry 0 (key "x"): "invokeOrder" must be a finite number >= 0 when present, got "4"'],
+      [[{ ...a, invokeOrder: -1 }], /entry 0 \(key "x"\): "invokeOrder" must be a finite number >= 0 when present, got -1/],
+      [[{ ...a, invokeOrder: null }], /"invokeOrder" must be a finite number >= 0 when present, got null/],
+      [[{ ...a, returnOrder: 4 }], 'f.json: history entry 0 (key "x"): "returnOrder" must be a finite number > invokeOrder (4) when result is "ok", or absent, got 4'],
+      [[{ ...a, returnOrder: null }], /"returnOrder" must be a finite number > invokeOrder \(4\) when result is "ok", or absent, got null/],
+      [[{ ...ok[0], returnOrder: 'late' }], /"returnOrder" must be a finite number >= 0 when result is "ok", or absent, got "late"/],
+      [[{ ...u, returnOrder: 'x' }], /entry 0 \(key "x"\): "returnOrder" must be null, absent or a finite number > invokeOrder \(5\) for an unknown outcome, got "x"/],
+      [[a, { ...ok[1], invokeOrder: 7 }], 'f.json: history entry 1 (key "x"): "invokeOrder" (7) is also the "returnOrder" of history entry 0 (key "x"); orders must be distinct (one counter over the run)'],
+      [[a, { ...ok[1], invokeOrder: 8, returnOrder: 9 }], 'f.json: history entry 1 (key "x"): "invokeOrder" (8) is after the "returnOrder" (7) of history entry 0 (key "x") but its "invokeMs" (1) is before that entry\'s "returnMs" (10); orders must follow simulated time'],
+    ];
+    for (const [list, msg] of cases) expect(() => parseHistoryJson(JSON.stringify(list), 'f.json')).toThrow(msg);
+    // 1e400 parses as Infinity: not finite.
+    expect(() => parseHistoryJson(JSON.stringify([a]).replace('"invokeOrder":4', '"invokeOrder":1e400'), 'f.json')).toThrow(
+      /"invokeOrder" must be a finite number >= 0 when present, got Infinity/,
+    );
+    // An unknown outcome may carry a returnOrder (ignored, as its returnMs is) or null.
+    expect(parseHistoryJson(JSON.stringify([{ ...u, returnOrder: null }, { ...u, client: 'c4', invokeOrder: 8, returnOrder: 9 }]), 'f.json')).toHaveLength(2);
   });
 
   it('rejects malformed documents with the file name', () => {

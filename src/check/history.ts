@@ -28,6 +28,15 @@ export interface HistoryEntry {
   invokeMs: number;
   /** null when the outcome is unknown (the client gave up). */
   returnMs: number | null;
+  /**
+   * Position of the invocation in the run's global event order: one per-run counter that
+   * increases at every invoke and every return, so `a.returnOrder < b.invokeOrder` exactly when
+   * a returned before b was invoked, even within one ms. Optional; without it an invoke and a
+   * return at the same ms are concurrent.
+   */
+  invokeOrder?: number;
+  /** Position of the return in the same order; absent or null when the outcome is unknown. */
+  returnOrder?: number | null;
   result: 'ok' | 'fail' | 'unknown';
   /** Raw reply, not used by the checker. */
   response?: unknown;
@@ -38,6 +47,7 @@ const RESULTS: ReadonlySet<string> = new Set(['ok', 'fail', 'unknown']);
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
   let s: string;
   try {
     s = JSON.stringify(v) ?? String(v);
@@ -99,6 +109,22 @@ function validateEntry(raw: unknown, where: string): HistoryEntry {
     bad('returnMs', `a finite number >= invokeMs (${invokeMs as number}) when result is "${result as string}"`);
   }
 
+  // Global event order (optional, see HistoryEntry.invokeOrder): finite numbers >= 0, a return
+  // after its own invocation. For an unknown outcome returnOrder is ignored, as returnMs is.
+  const isOrder = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const invokeOrder = get('invokeOrder');
+  if (invokeOrder !== undefined && !isOrder(invokeOrder)) bad('invokeOrder', 'a finite number >= 0 when present');
+  const returnOrder = get('returnOrder');
+  if (returnOrder !== undefined) {
+    const want = invokeOrder === undefined ? 'a finite number >= 0' : `a finite number > invokeOrder (${invokeOrder as number})`;
+    const okOrder = isOrder(returnOrder) && (invokeOrder === undefined || (returnOrder as number) > (invokeOrder as number));
+    if (result === 'unknown') {
+      if (returnOrder !== null && !okOrder) bad('returnOrder', `null, absent or ${want} for an unknown outcome`);
+    } else if (!okOrder) {
+      bad('returnOrder', `${want} when result is "${result as string}", or absent`);
+    }
+  }
+
   const value = get('value');
   const from = get('from');
   const to = get('to');
@@ -128,6 +154,8 @@ function validateEntry(raw: unknown, where: string): HistoryEntry {
     returnMs: result === 'unknown' && returnMs === undefined ? null : (returnMs as number | null),
     result: result as HistoryEntry['result'],
   };
+  if (invokeOrder !== undefined) e.invokeOrder = invokeOrder as number;
+  if (returnOrder !== undefined) e.returnOrder = returnOrder as number | null;
   if (value !== undefined) e.value = value as string | null;
   if (op === 'cas') {
     e.from = from as string | null;
@@ -164,12 +192,52 @@ export function parseHistoryJson(text: string, file: string): HistoryEntry[] {
   }
   const entries = list as unknown[];
   const out: HistoryEntry[] = new Array(entries.length);
+  const names: string[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const raw = entries[i];
     const k = isPlainObject(raw) && typeof raw.key === 'string' ? ` (key ${JSON.stringify(raw.key)})` : '';
-    out[i] = validateEntry(raw, `${file}: history entry ${i}${k}`);
+    names[i] = `history entry ${i}${k}`;
+    out[i] = validateEntry(raw, `${file}: ${names[i]}`);
   }
+  checkOrders(out, names, file);
   return out;
+}
+
+/**
+ * The orders of a history are one counter over the run (see HistoryEntry.invokeOrder): no two
+ * events share a value, and a larger order never comes with an earlier ms. Throws an Error
+ * naming the file and both entries.
+ */
+function checkOrders(list: readonly HistoryEntry[], names: readonly string[], file: string): void {
+  interface Ev { order: number; ms: number | null; entry: number; field: 'invokeOrder' | 'returnOrder' }
+  const evs: Ev[] = [];
+  list.forEach((e, i) => {
+    if (e.invokeOrder !== undefined) evs.push({ order: e.invokeOrder, ms: e.invokeMs, entry: i, field: 'invokeOrder' });
+    if (typeof e.returnOrder === 'number') evs.push({ order: e.returnOrder, ms: e.returnMs, entry: i, field: 'returnOrder' });
+  });
+  if (evs.length === 0) return;
+  evs.sort((x, y) => x.order - y.order || x.entry - y.entry);
+  const msField = (ev: Ev): string => (ev.field === 'invokeOrder' ? 'invokeMs' : 'returnMs');
+  let timed: Ev | undefined; // the last event (in order) with a time
+  for (let j = 0; j < evs.length; j++) {
+    const ev = evs[j];
+    const prev = j > 0 ? evs[j - 1] : undefined;
+    if (prev && prev.order === ev.order) {
+      throw new Error(
+        `${file}: ${names[ev.entry]}: "${ev.field}" (${ev.order}) is also the "${prev.field}" of ${names[prev.entry]}; ` +
+        'orders must be distinct (one counter over the run)',
+      );
+    }
+    if (ev.ms === null) continue;
+    if (timed && (timed.ms as number) > ev.ms) {
+      throw new Error(
+        `${file}: ${names[ev.entry]}: "${ev.field}" (${ev.order}) is after the "${timed.field}" (${timed.order}) of ` +
+        `${names[timed.entry]} but its "${msField(ev)}" (${ev.ms}) is before that entry's "${msField(timed)}" (${timed.ms as number}); ` +
+        'orders must follow simulated time',
+      );
+    }
+    timed = ev;
+  }
 }
 
 /** Short human description of an entry, e.g. `c1 put "x"="1" [10–20 ms] ok`. */

@@ -10,7 +10,8 @@
  *    is checked on its own.
  *  - Wing & Gong's search with Lowe's just-in-time linearization over a doubly-linked list of
  *    call/return events sorted by time (calls before returns at equal times: equal timestamps
- *    are concurrent): take a call whose operation can be applied to the current state, lift it
+ *    are concurrent; time is (ms, order) when the history carries the simulator's event order,
+ *    see KeyOps): take a call whose operation can be applied to the current state, lift it
  *    (and its return) out of the list and push it on a stack; on reaching a return whose
  *    operation is not linearized yet, backtrack.
  *  - A cache of visited configurations (set of linearized operations, state) prunes the search;
@@ -101,6 +102,72 @@ function makeClock(now: () => number, limitMs: number): Clock {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Real-time order
+
+/**
+ * One key's operations with their time coordinates: one number per invocation and per return,
+ * such that operation i precedes j (must be linearized before it) exactly when
+ * `ret[i] < inv[j]`. The search and the shrinker work on these coordinates only.
+ *
+ * Real time is (ms, order): a precedes b when a.returnMs < b.invokeMs, or when the ms are equal
+ * and both events carry orders with a.returnOrder < b.invokeOrder (the simulator's global event
+ * order, see HistoryEntry.invokeOrder). At equal ms without both orders the two are concurrent,
+ * as in histories that have no orders at all. Each event gets the rank of its point (ms, sub)
+ * in lexicographic order, where sub is its order, or -Infinity for an invocation and +Infinity
+ * for a return without one (so at equal ms such an event is concurrent with every other). Ranks
+ * keep every comparison the checker makes (a return against an invocation, the latest of
+ * several returns or invocations).
+ */
+interface KeyOps {
+  entries: readonly HistoryEntry[];
+  /** Invocation of entries[i]: a rank (the ms themselves when no entry of the key has orders). */
+  inv: Float64Array;
+  /** Return of entries[i], likewise; Infinity when it has none (unknown outcome). */
+  ret: Float64Array;
+}
+
+function keyOps(entries: readonly HistoryEntry[]): KeyOps {
+  const n = entries.length;
+  if (!entries.some((e) => typeof e.invokeOrder === 'number' || typeof e.returnOrder === 'number')) {
+    // No orders: the ms themselves order the events the same way as their ranks would (at
+    // equal ms every comparison treats an invocation and a return as concurrent).
+    const inv = new Float64Array(n);
+    const ret = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = entries[i];
+      inv[i] = e.invokeMs;
+      ret[i] = e.result !== 'unknown' && typeof e.returnMs === 'number' ? e.returnMs : Infinity;
+    }
+    return { entries, inv, ret };
+  }
+  const ms = new Float64Array(2 * n);
+  const sub = new Float64Array(2 * n);
+  const pts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = entries[i];
+    ms[2 * i] = e.invokeMs;
+    sub[2 * i] = typeof e.invokeOrder === 'number' ? e.invokeOrder : -Infinity;
+    pts.push(2 * i);
+    if (e.result !== 'unknown' && typeof e.returnMs === 'number') {
+      ms[2 * i + 1] = e.returnMs;
+      sub[2 * i + 1] = typeof e.returnOrder === 'number' ? e.returnOrder : Infinity;
+      pts.push(2 * i + 1);
+    }
+  }
+  pts.sort((x, y) => ms[x] - ms[y] || (sub[x] < sub[y] ? -1 : sub[x] > sub[y] ? 1 : 0));
+  const inv = new Float64Array(n);
+  const ret = new Float64Array(n).fill(Infinity);
+  let rank = -1;
+  for (let j = 0; j < pts.length; j++) {
+    const x = pts[j];
+    if (j === 0 || ms[x] !== ms[pts[j - 1]] || sub[x] !== sub[pts[j - 1]]) rank++;
+    if ((x & 1) === 0) inv[x >>> 1] = rank;
+    else ret[x >>> 1] = rank;
+  }
+  return { entries, inv, ret };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Per-key search problem
 
 const K_PUT = 0;
@@ -116,6 +183,8 @@ interface Problem {
   required: number;
   /** Entry of each operation. */
   entries: HistoryEntry[];
+  /** Index of each operation's entry in KeyOps.entries. */
+  src: Int32Array;
   kind: Uint8Array;
   /** put: value; get: value read; cas: from. Value ids: 0 = absent, 1.. interned strings. */
   a: Int32Array;
@@ -123,8 +192,9 @@ interface Problem {
   b: Int32Array;
   /** 1 = unknown outcome (may be linearized or dropped). */
   optional: Uint8Array;
+  /** Invocation time, a KeyOps coordinate. */
   inv: Float64Array;
-  /** Return time (Infinity = no return event). For optional writes: the deadline. */
+  /** Return time, a KeyOps coordinate (Infinity = no return event). For optional writes: the deadline. */
   ret: Float64Array;
   /**
    * Per value id: the latest return of an operation that can tell this value apart from others
@@ -135,10 +205,11 @@ interface Problem {
 }
 
 /**
- * Turn one key's entries into a search problem: ignored operations are left out (failed
- * put/get/delete, gets with unknown outcome, optional writes nobody can observe).
+ * Turn a key's operations (those listed in `subset`, indices into `k.entries`; all by default)
+ * into a search problem: ignored operations are left out (failed put/get/delete, gets with
+ * unknown outcome, optional writes nobody can observe).
  */
-function buildProblem(entries: readonly HistoryEntry[]): Problem {
+function buildProblem(k: KeyOps, subset?: readonly number[]): Problem {
   const ids = new Map<string, number>();
   const id = (v: string | null | undefined): number => {
     if (v === null || v === undefined) return 0;
@@ -149,37 +220,41 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
     }
     return x;
   };
-  const cEntries: HistoryEntry[] = [];
+  const cSrc: number[] = [];
   const cKind: number[] = [];
   const cA: number[] = [];
   const cB: number[] = [];
   const cOpt: number[] = [];
-  const add = (e: HistoryEntry, kind: number, a: number, b: number, opt: number): void => {
-    cEntries.push(e);
+  let src = 0;
+  const add = (kind: number, a: number, b: number, opt: number): void => {
+    cSrc.push(src);
     cKind.push(kind);
     cA.push(a);
     cB.push(b);
     cOpt.push(opt);
   };
-  for (const e of entries) {
+  const total = subset ? subset.length : k.entries.length;
+  for (let s = 0; s < total; s++) {
+    src = subset ? subset[s] : s;
+    const e = k.entries[src];
     if (e.prefix) continue;
     const opt = e.result === 'unknown' ? 1 : 0;
     switch (e.op) {
       case 'put':
-        if (e.result !== 'fail') add(e, K_PUT, id(e.value), 0, opt);
+        if (e.result !== 'fail') add(K_PUT, id(e.value), 0, opt);
         break;
       case 'delete':
-        if (e.result !== 'fail') add(e, K_DEL, 0, 0, opt);
+        if (e.result !== 'fail') add(K_DEL, 0, 0, opt);
         break;
       case 'get':
-        if (e.result === 'ok') add(e, K_GET, id(e.value), 0, 0);
+        if (e.result === 'ok') add(K_GET, id(e.value), 0, 0);
         break;
       case 'cas': {
         const f = id(e.from);
         const t = id(e.to);
-        if (e.result === 'fail') add(e, K_CAS_FAIL, f, 0, 0);
-        else if (e.result === 'ok') add(e, K_CAS_OK, f, t, 0);
-        else if (f !== t) add(e, K_CAS_OK, f, t, 1); // an unknown cas(v -> v) never changes anything
+        if (e.result === 'fail') add(K_CAS_FAIL, f, 0, 0);
+        else if (e.result === 'ok') add(K_CAS_OK, f, t, 0);
+        else if (f !== t) add(K_CAS_OK, f, t, 1); // an unknown cas(v -> v) never changes anything
         break;
       }
     }
@@ -193,14 +268,14 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
   let fail1 = -Infinity;
   let fail1From = -1;
   const failByFrom = new Float64Array(nv).fill(-Infinity);
-  for (let i = 0; i < cEntries.length; i++) {
-    const e = cEntries[i];
-    const r = cOpt[i] ? Infinity : (e.returnMs as number);
-    const k = cKind[i];
-    if (r > deadAfter[cA[i]] && k !== K_PUT && k !== K_DEL) deadAfter[cA[i]] = r;
-    if (k === K_GET || k === K_CAS_OK) {
+  const m = cSrc.length;
+  for (let i = 0; i < m; i++) {
+    const r = cOpt[i] ? Infinity : k.ret[cSrc[i]];
+    const kind = cKind[i];
+    if (r > deadAfter[cA[i]] && kind !== K_PUT && kind !== K_DEL) deadAfter[cA[i]] = r;
+    if (kind === K_GET || kind === K_CAS_OK) {
       if (r > obs[cA[i]]) obs[cA[i]] = r;
-    } else if (k === K_CAS_FAIL) {
+    } else if (kind === K_CAS_FAIL) {
       if (r > failByFrom[cA[i]]) failByFrom[cA[i]] = r;
       if (r > fail1) {
         fail1 = r;
@@ -213,18 +288,17 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
 
   const keep: number[] = [];
   const deadline: number[] = [];
-  for (let i = 0; i < cEntries.length; i++) {
-    const e = cEntries[i];
+  for (let i = 0; i < m; i++) {
     if (!cOpt[i]) {
       keep.push(i);
-      deadline.push(e.returnMs as number);
+      deadline.push(k.ret[cSrc[i]]);
       continue;
     }
     const v = cKind[i] === K_PUT ? cA[i] : cKind[i] === K_DEL ? 0 : cB[i];
     let d = obs[v];
     const f = v !== fail1From ? fail1 : fail2;
     if (f > d) d = f;
-    if (d < e.invokeMs) continue; // nobody can observe it (in time): never linearize it
+    if (d < k.inv[cSrc[i]]) continue; // nobody can observe it (in time): never linearize it
     keep.push(i);
     deadline.push(d);
   }
@@ -232,7 +306,7 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
   // Required operations first, then optional ones; each group in invocation order (the cache
   // stores the required part of a linearized set as a window of words, see search()).
   const order = keep.map((_, j) => j);
-  order.sort((x, y) => cOpt[keep[x]] - cOpt[keep[y]] || cEntries[keep[x]].invokeMs - cEntries[keep[y]].invokeMs || x - y);
+  order.sort((x, y) => cOpt[keep[x]] - cOpt[keep[y]] || k.inv[cSrc[keep[x]]] - k.inv[cSrc[keep[y]]] || x - y);
   const n = keep.length;
   let required = 0;
   for (const i of keep) if (!cOpt[i]) required++;
@@ -240,6 +314,7 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
     n,
     required,
     entries: new Array<HistoryEntry>(n),
+    src: new Int32Array(n),
     kind: new Uint8Array(n),
     a: new Int32Array(n),
     b: new Int32Array(n),
@@ -250,12 +325,13 @@ function buildProblem(entries: readonly HistoryEntry[]): Problem {
   };
   for (let j = 0; j < n; j++) {
     const i = keep[order[j]];
-    p.entries[j] = cEntries[i];
+    p.src[j] = cSrc[i];
+    p.entries[j] = k.entries[cSrc[i]];
     p.kind[j] = cKind[i];
     p.a[j] = cA[i];
     p.b[j] = cB[i];
     p.optional[j] = cOpt[i];
-    p.inv[j] = cEntries[i].invokeMs;
+    p.inv[j] = k.inv[cSrc[i]];
     p.ret[j] = deadline[order[j]];
   }
   return p;
@@ -823,13 +899,16 @@ function isDefinite(e: HistoryEntry): boolean {
   return e.result === 'ok' || e.op === 'cas';
 }
 
-function byTime(x: HistoryEntry, y: HistoryEntry): number {
-  return x.invokeMs - y.invokeMs || (x.returnMs as number) - (y.returnMs as number);
-}
-
-/** What the writes of a set offer to reads, for supportPreserved. */
+/** What the writes of a set offer to reads, for supportPreserved. Times are KeyOps coordinates. */
 interface WriteSummary {
-  /** Earliest invocation of a write of each value (null = delete). */
+  /**
+   * Earliest time each value (null = absent, by a delete) can be put in the register by the
+   * writes of the set: a put or a delete from its invocation on; a cas(a -> v) with a !== v and
+   * result ok or unknown from its invocation on, but only once `a` itself can be there before
+   * the cas returns (put there by a write of the set, or the initial absent value while no ok
+   * write has returned). So a cas(v -> v) writes nothing, and a cas whose `a` nothing in the set
+   * can produce never takes effect and supports nobody.
+   */
   firstByValue: Map<string | null, number>;
   /** The two earliest writes with distinct values. */
   first1: number;
@@ -837,9 +916,167 @@ interface WriteSummary {
   first2: number;
   /** Earliest return of a write with result ok (until then the initial absent value may show). */
   firstOkReturn: number;
+  /** For fresh() (plain summaries only): the writes of each value, and the ok writes. */
+  sources?: Sources;
 }
 
-function writeSummary(set: readonly HistoryEntry[]): WriteSummary {
+/**
+ * Which writes a read may still have seen. The writes of value v (as in firstByValue: from the
+ * earliest time each can take effect), sorted by that time, with the running maximum of their
+ * returns; and the ok writes of any value (those that certainly took effect) sorted by return,
+ * with the running latest invocation overall and among values other than the latest's.
+ */
+interface Sources {
+  byValue: Map<string | null, { from: number[]; maxRet: number[] }>;
+  okRet: number[];
+  okBest1: number[];
+  okBest1Value: (string | null)[];
+  okBest2: number[];
+}
+
+/** Number of elements of the ascending array `a` that are < x (or <= x with `orEqual`). */
+function countBelow(a: readonly number[], x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x || (orEqual && a[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sources of the ok writes among `set`; `first` is their firstByValue. */
+function buildSources(k: KeyOps, set: readonly number[], first: Map<string | null, number>): Sources {
+  const writes = new Map<string | null, [number, number][]>();
+  const ok: [number, number, string | null][] = []; // return, invocation, value
+  for (const i of set) {
+    const e = k.entries[i];
+    if (e.prefix || e.result !== 'ok') continue;
+    let v: string | null;
+    let from = k.inv[i]; // earliest time it can take effect
+    if (e.op === 'put') v = e.value as string;
+    else if (e.op === 'delete') v = null;
+    else if (e.op === 'cas' && e.from !== e.to) {
+      v = e.to as string;
+      // once its `from` can be there (the absent value maybe from the start)
+      const a = e.from === null ? -Infinity : first.get(e.from as string) ?? Infinity;
+      from = a > from ? a : from;
+    } else continue;
+    ok.push([k.ret[i], k.inv[i], v]);
+    if (from > k.ret[i]) continue; // a cas that can never take effect writes nothing
+    const list = writes.get(v);
+    if (list) list.push([from, k.ret[i]]);
+    else writes.set(v, [[from, k.ret[i]]]);
+  }
+  const byValue = new Map<string | null, { from: number[]; maxRet: number[] }>();
+  for (const [v, list] of writes) {
+    list.sort((x, y) => x[0] - y[0]);
+    const from: number[] = [];
+    const maxRet: number[] = [];
+    let m = -Infinity;
+    for (const [f, r] of list) {
+      if (r > m) m = r;
+      from.push(f);
+      maxRet.push(m);
+    }
+    byValue.set(v, { from, maxRet });
+  }
+  ok.sort((x, y) => x[0] - y[0]);
+  const src: Sources = { byValue, okRet: [], okBest1: [], okBest1Value: [], okBest2: [] };
+  let b1 = -Infinity;
+  let b1v: string | null | undefined;
+  let b2 = -Infinity;
+  for (const [r, inv, v] of ok) {
+    if (v === b1v) {
+      if (inv > b1) b1 = inv;
+    } else if (inv > b1) {
+      b2 = b1;
+      b1 = inv;
+      b1v = v;
+    } else if (inv > b2) {
+      b2 = inv;
+    }
+    src.okRet.push(r);
+    src.okBest1.push(b1);
+    src.okBest1Value.push(b1v as string | null);
+    src.okBest2.push(b2);
+  }
+  return src;
+}
+
+/**
+ * Could read-like operation `k.entries[i]` (an ok get, or an ok cas's compare) have seen a write
+ * of its value that no ok write plainly overwrote first? A write W of v is overwritten for the
+ * read when an ok write X of another value was invoked after W returned and returned before the
+ * read was invoked (W, X, read in that order in every linearization). The initial absent value
+ * is overwritten by any ok write that returned before the read was invoked.
+ */
+function fresh(k: KeyOps, i: number, w: WriteSummary): boolean {
+  const src = w.sources as Sources;
+  const r = k.entries[i];
+  const v = (r.op === 'get' ? r.value : r.from) as string | null;
+  if (v === null && w.firstOkReturn >= k.inv[i]) return true;
+  const p = countBelow(src.okRet, k.inv[i], false);
+  const m = p === 0 ? -Infinity : src.okBest1Value[p - 1] !== v ? src.okBest1[p - 1] : src.okBest2[p - 1];
+  const ws = src.byValue.get(v);
+  if (!ws) return false;
+  const q = countBelow(ws.from, k.ret[i], true);
+  return q > 0 && ws.maxRet[q - 1] >= m;
+}
+
+/** A binary min-heap of (time, value) pairs, for writeSummary. */
+class TimeHeap {
+  private t: number[] = [];
+  private v: (string | null)[] = [];
+  get size(): number {
+    return this.t.length;
+  }
+  push(time: number, value: string | null): void {
+    const { t, v } = this;
+    let i = t.length;
+    t.push(time);
+    v.push(value);
+    while (i > 0) {
+      const up = (i - 1) >>> 1;
+      if (t[up] <= time) break;
+      t[i] = t[up];
+      v[i] = v[up];
+      i = up;
+    }
+    t[i] = time;
+    v[i] = value;
+  }
+  /** Removes the earliest pair; the heap must not be empty. */
+  pop(): [number, string | null] {
+    const { t, v } = this;
+    const top: [number, string | null] = [t[0], v[0]];
+    const lt = t.pop() as number;
+    const lv = v.pop() as string | null;
+    const n = t.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && t[c + 1] < t[c]) c++;
+        if (t[c] >= lt) break;
+        t[i] = t[c];
+        v[i] = v[c];
+        i = c;
+      }
+      t[i] = lt;
+      v[i] = lv;
+    }
+    return top;
+  }
+}
+
+/**
+ * The summary of the operations `set` (indices into `k.entries`); with `plain`, of its writes
+ * with result ok only (those that certainly took effect).
+ */
+function writeSummary(k: KeyOps, set: readonly number[], plain: boolean): WriteSummary {
   const w: WriteSummary = {
     firstByValue: new Map(),
     first1: Infinity,
@@ -847,18 +1084,45 @@ function writeSummary(set: readonly HistoryEntry[]): WriteSummary {
     first2: Infinity,
     firstOkReturn: Infinity,
   };
-  for (const e of set) {
-    let v: string | null;
-    if (e.op === 'put') v = e.value as string;
-    else if (e.op === 'delete') v = null;
-    else if (e.op === 'cas' && e.result !== 'fail') v = e.to as string;
-    else continue;
-    if (e.result === 'fail') continue;
-    const t = w.firstByValue.get(v);
-    if (t === undefined || e.invokeMs < t) w.firstByValue.set(v, e.invokeMs);
-    if (e.result === 'ok' && (e.returnMs as number) < w.firstOkReturn) w.firstOkReturn = e.returnMs as number;
+  const first = w.firstByValue;
+  const heap = new TimeHeap();
+  const offer = (v: string | null, time: number): void => {
+    const t = first.get(v);
+    if (t === undefined || time < t) {
+      first.set(v, time);
+      heap.push(time, v);
+    }
+  };
+  // Writes that change the value, by what they need: cas(a -> v) waits for a.
+  const casFrom = new Map<string | null, number[]>();
+  for (const i of set) {
+    const e = k.entries[i];
+    if (e.prefix || e.result === 'fail' || (plain && e.result !== 'ok')) continue;
+    if (e.op !== 'put' && e.op !== 'delete' && e.op !== 'cas') continue;
+    if (e.result === 'ok' && k.ret[i] < w.firstOkReturn) w.firstOkReturn = k.ret[i];
+    if (e.op === 'put') offer(e.value as string, k.inv[i]);
+    else if (e.op === 'delete') offer(null, k.inv[i]);
+    else if (e.from !== e.to) {
+      const a = e.from as string | null;
+      const list = casFrom.get(a);
+      if (list) list.push(i);
+      else casFrom.set(a, [i]);
+    }
   }
-  for (const [v, t] of w.firstByValue) {
+  // The initial absent value, for cas(absent -> v) invoked before any ok write returned.
+  for (const i of casFrom.get(null) ?? []) if (w.firstOkReturn >= k.inv[i]) offer(k.entries[i].to as string, k.inv[i]);
+  // Earliest times through chains of cas, in time order (Dijkstra: a cas can only make its
+  // value appear later than the value it needs).
+  const settled = new Set<string | null>();
+  while (heap.size > 0) {
+    const [time, v] = heap.pop();
+    if (settled.has(v) || first.get(v) !== time) continue;
+    settled.add(v);
+    for (const i of casFrom.get(v) ?? []) {
+      if (time <= k.ret[i]) offer(k.entries[i].to as string, Math.max(time, k.inv[i]));
+    }
+  }
+  for (const [v, t] of first) {
     if (t < w.first1) {
       if (w.first1Value !== undefined) w.first2 = w.first1;
       w.first1 = t;
@@ -867,35 +1131,55 @@ function writeSummary(set: readonly HistoryEntry[]): WriteSummary {
       w.first2 = t;
     }
   }
+  if (plain) w.sources = buildSources(k, set, first);
   return w;
 }
 
-/** Could something in the set have produced what read-like operation `r` saw? */
-function supported(r: HistoryEntry, w: WriteSummary): boolean {
-  const ret = r.returnMs as number;
+/** Could something in the set have produced what read-like operation `k.entries[i]` saw? */
+function supported(k: KeyOps, i: number, w: WriteSummary): boolean {
+  const r = k.entries[i];
+  const ret = k.ret[i];
   if (r.op === 'cas' && r.result === 'fail') {
     // needs some value other than `from`
     const f = r.from as string | null;
     const other = w.first1Value !== f ? w.first1 : w.first2;
-    return other <= ret || (f !== null && w.firstOkReturn >= r.invokeMs);
+    return other <= ret || (f !== null && w.firstOkReturn >= k.inv[i]);
   }
   const v = (r.op === 'get' ? r.value : r.from) as string | null;
   const t = w.firstByValue.get(v);
-  return (t !== undefined && t <= ret) || (v === null && w.firstOkReturn >= r.invokeMs);
+  return (t !== undefined && t <= ret) || (v === null && w.firstOkReturn >= k.inv[i]);
+}
+
+/** Summaries of a set's writes: all of them (unknown outcomes too), and the plain ones (ok). */
+interface Support {
+  all: WriteSummary;
+  plain: WriteSummary;
+}
+
+function support(k: KeyOps, set: readonly number[]): Support {
+  return { all: writeSummary(k, set, false), plain: writeSummary(k, set, true) };
 }
 
 /**
  * A read-like operation (ok get, ok or failed cas) is "supported" by a set when some write in it
- * (or the initial absent value) could have produced what it saw. A removal is refused when it
- * would leave a supported read unsupported: otherwise shrinking a stale read could end in a read
- * of a value nobody wrote, which is a different (and less useful) failure.
+ * (or the initial absent value) could have produced what it saw (see WriteSummary for what
+ * counts as a write), and "plainly supported" when a write with result ok could. A removal is
+ * refused when it would leave a supported read unsupported, or a plainly supported one not
+ * plainly supported: otherwise shrinking a stale read could end in a read of a value nobody
+ * wrote, or one that only unknown writes (which are not reported) could explain, instead of the
+ * write it read and the one that overwrote it. It is also refused when an ok read loses its last
+ * fresh source (see fresh()): otherwise removing the write a good read saw, while an older write
+ * of the same value remains, turns the good read into a stale one that the explanation would
+ * then blame. `before` is the support of the set before the removal, `after` the set after it.
  */
-function supportPreserved(before: readonly HistoryEntry[], after: readonly HistoryEntry[]): boolean {
-  const wb = writeSummary(before);
-  const wa = writeSummary(after);
-  for (const e of after) {
+function supportPreserved(k: KeyOps, before: Support, after: readonly number[]): boolean {
+  const wa = support(k, after);
+  for (const i of after) {
+    const e = k.entries[i];
     if (e.result === 'unknown' || (e.op !== 'get' && e.op !== 'cas') || (e.op === 'get' && e.result !== 'ok')) continue;
-    if (supported(e, wb) && !supported(e, wa)) return false;
+    if (supported(k, i, before.plain) && !supported(k, i, wa.plain)) return false;
+    if (supported(k, i, before.all) && !supported(k, i, wa.all)) return false;
+    if (e.result === 'ok' && fresh(k, i, before.plain) && !fresh(k, i, wa.plain)) return false;
   }
   return true;
 }
@@ -904,46 +1188,52 @@ function supportPreserved(before: readonly HistoryEntry[], after: readonly Histo
  * Greedy shrinking of an illegal key. Operations with an unknown outcome stay in the checks
  * (so a read they explain does not turn into a read of a value nobody wrote) but are never
  * reported: the reported set is illegal on its own, since leaving out unknowns can never make a
- * history linearizable. Steps, each kept only if the rest is still illegal: cut everything
- * invoked after the last return the search backtracked from, then remove chunks of halving
- * size, then single operations until nothing more can be removed. Each check gets an iteration
- * budget (a candidate that is too hard to decide is treated as "not illegal"); when the time
- * limit is hit the current set is returned.
+ * history linearizable. Steps, each kept only if the rest is still illegal (and keeps the
+ * support of its reads, see supportPreserved): cut everything invoked after the last return
+ * the search backtracked from, then remove chunks of halving size, then single operations
+ * (latest first) until nothing more can be removed. Each check gets an iteration budget (a
+ * candidate that is too hard to decide is treated as "not illegal"); when the time limit is hit
+ * the current set is returned.
  */
 function shrink(
-  entries: readonly HistoryEntry[],
+  k: KeyOps,
   first: SearchOutcome,
   firstProblem: Problem,
   clock: Clock,
 ): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } {
-  let cur = entries.filter(isDefinite).sort(byTime);
-  let unk = entries.filter((e) => !e.prefix && e.result === 'unknown');
-  let stuck = first.stuck >= 0 ? firstProblem.entries[first.stuck] : undefined;
+  const all = k.entries.map((_, i) => i);
+  let cur = all.filter((i) => isDefinite(k.entries[i])).sort((x, y) => k.inv[x] - k.inv[y] || k.ret[x] - k.ret[y] || x - y);
+  let unk = all.filter((i) => !k.entries[i].prefix && k.entries[i].result === 'unknown');
+  let curSupport = support(k, cur.concat(unk));
+  let stuck = first.stuck >= 0 ? firstProblem.src[first.stuck] : -1;
   let budget = Math.max(200_000, 4 * first.iterations);
   let lastDeath = first.lastDeath;
 
-  const attempt = (cand: HistoryEntry[], candUnk: HistoryEntry[]): boolean | null => {
-    if (cand.length === 0 || !supportPreserved(cur.concat(unk), cand.concat(candUnk))) return false;
-    const p = buildProblem(candUnk.length > 0 ? cand.concat(candUnk) : cand);
+  const attempt = (cand: number[], candUnk: number[]): boolean | null => {
+    if (cand.length === 0) return false;
+    const set = candUnk.length > 0 ? cand.concat(candUnk) : cand;
+    if (!supportPreserved(k, curSupport, set)) return false;
+    const p = buildProblem(k, set);
     const out = search(p, clock, budget);
     if (out.result === 'unknown') return out.reason === 'budget' ? false : null;
     if (out.result === 'ok') return false;
     cur = cand;
     unk = candUnk;
-    stuck = out.stuck >= 0 ? p.entries[out.stuck] : undefined;
+    curSupport = support(k, set);
+    stuck = out.stuck >= 0 ? p.src[out.stuck] : -1;
     budget = Math.max(200_000, 4 * out.iterations);
     lastDeath = out.lastDeath;
     return true;
   };
   const done = (): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } => ({
-    ops: cur,
-    stuck: stuck && cur.includes(stuck) ? stuck : undefined,
+    ops: cur.map((i) => k.entries[i]),
+    stuck: stuck >= 0 && cur.includes(stuck) ? k.entries[stuck] : undefined,
   });
 
   // Nothing invoked after the last dead end can matter to the search that failed.
   const cutAt = lastDeath;
-  if (cur.some((e) => e.invokeMs > cutAt) &&
-      attempt(cur.filter((e) => e.invokeMs <= cutAt), unk.filter((e) => e.invokeMs <= cutAt)) === null) {
+  if (cur.some((i) => k.inv[i] > cutAt) &&
+      attempt(cur.filter((i) => k.inv[i] <= cutAt), unk.filter((i) => k.inv[i] <= cutAt)) === null) {
     return done();
   }
   for (let size = cur.length >>> 1; size > 1; size >>>= 1) {
@@ -953,13 +1243,13 @@ function shrink(
       if (!r) i += size;
     }
   }
+  // Latest first: a read goes before the write it read, which can then go in the same pass.
   for (let changed = true; changed; ) {
     changed = false;
-    for (let i = 0; i < cur.length; ) {
+    for (let i = cur.length - 1; i >= 0; i--) {
       const r = attempt(cur.slice(0, i).concat(cur.slice(i + 1)), unk);
       if (r === null) return done();
       if (r) changed = true;
-      else i++;
     }
   }
   return done();
@@ -1015,16 +1305,17 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
   const keyNames = [...byKey.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 
   const keys: KeyResult[] = [];
-  const failing: { kr: KeyResult; entries: HistoryEntry[]; out: SearchOutcome; p: Problem }[] = [];
+  const failing: { kr: KeyResult; k: KeyOps; out: SearchOutcome; p: Problem }[] = [];
   let firstUnknown: { key: string; reason: string } | undefined;
   for (const key of keyNames) {
     const entries = byKey.get(key) as HistoryEntry[];
-    const p = buildProblem(entries);
+    const k = keyOps(entries);
+    const p = buildProblem(k);
     const out = search(p, clock);
     const kr: KeyResult = { key, result: out.result, operations: entries.length };
     if (out.result === 'illegal') {
       kr.partialOrder = out.best.map((i) => p.entries[i]);
-      failing.push({ kr, entries, out, p });
+      failing.push({ kr, k, out, p });
     } else if (out.result === 'unknown' && !firstUnknown) {
       firstUnknown = { key, reason: out.reason === 'memory' ? 'the search cache limit' : `the time limit of ${clock.limitMs} ms` };
     }
@@ -1035,7 +1326,7 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
   let explanation: string | undefined;
   for (const f of failing) {
     const { kr } = f;
-    const { ops: minimal, stuck } = shrink(f.entries, f.out, f.p, clock);
+    const { ops: minimal, stuck } = shrink(f.k, f.out, f.p, clock);
     kr.minimalOps = minimal;
     if (explanation === undefined) {
       const what = stuck ? `${describeStuck(stuck)} but no` : 'no';

@@ -16,6 +16,14 @@ export interface RegisterSimOptions {
   thinkMs: number;
   /** Max delay from invoke to the effect, and from the effect to the return, ms. */
   latencyMs: number;
+  /**
+   * Record the run's event order too, as the simulator does (invokeOrder/returnOrder, one
+   * counter over the run). Then time is continuous underneath and recorded in whole ms, and a
+   * client may start its next operation in the ms its last one returned, so many events share
+   * a ms and only the orders tell them apart. Without it, times are whole ms and a client waits
+   * at least 1 ms between operations.
+   */
+  eventOrder?: boolean;
 }
 
 /**
@@ -27,16 +35,21 @@ export function generateRegisterHistory(o: RegisterSimOptions): HistoryEntry[] {
   const rnd = (): number => stream.next();
   const int = (n: number): number => Math.floor(rnd() * n);
   const clock = new Array<number>(o.clients).fill(0);
-  interface Gen { e: HistoryEntry; at: number; effect: boolean }
+  interface Gen { e: HistoryEntry; at: number; effect: boolean; invokeAt: number; returnAt: number }
   const gens: Gen[] = [];
+  const real = o.eventOrder === true;
+  /** A delay of at most `max` ms: whole ms, or any real number with eventOrder. */
+  const delay = (max: number): number => (real ? rnd() * max : int(max + 1));
   const written: string[][] = Array.from({ length: o.keys }, () => []);
   for (let i = 0; i < o.operations; i++) {
     let c = 0;
     for (let j = 1; j < o.clients; j++) if (clock[j] < clock[c]) c = j;
-    const invokeMs = clock[c] + int(o.thinkMs + 1);
-    const at = invokeMs + int(o.latencyMs + 1);
-    const ret = at + int(o.latencyMs + 1);
-    clock[c] = ret + 1;
+    const invokeAt = clock[c] + delay(o.thinkMs);
+    const at = invokeAt + delay(o.latencyMs);
+    const returnAt = at + delay(o.latencyMs);
+    clock[c] = real ? returnAt : returnAt + 1;
+    const invokeMs = Math.floor(invokeAt);
+    const ret = Math.floor(returnAt);
     const k = int(o.keys);
     const key = `k${k}`;
     const client = `c${c + 1}`;
@@ -64,7 +77,7 @@ export function generateRegisterHistory(o: RegisterSimOptions): HistoryEntry[] {
       e.returnMs = null;
       effect = rnd() < 0.5;
     }
-    gens.push({ e, at, effect });
+    gens.push({ e, at, effect, invokeAt, returnAt });
   }
   const order = gens.map((_, i) => i).sort((x, y) => gens[x].at - gens[y].at || x - y);
   const state = new Map<string, string>();
@@ -87,6 +100,22 @@ export function generateRegisterHistory(o: RegisterSimOptions): HistoryEntry[] {
         else if (e.result === 'ok') e.result = 'fail';
         break;
     }
+  }
+  if (real) {
+    // The order of the underlying continuous times: every effect lies between its invoke and
+    // its return, so the history is that of a correct register under the (ms, order) rule.
+    const evs: { t: number; ret: number; i: number }[] = [];
+    gens.forEach((g, i) => {
+      evs.push({ t: g.invokeAt, ret: 0, i });
+      if (g.e.result !== 'unknown') evs.push({ t: g.returnAt, ret: 1, i });
+    });
+    // At equal times (a zero delay): another operation's return first, an operation's own invoke first.
+    evs.sort((x, y) => x.t - y.t || (x.i === y.i ? x.ret - y.ret : y.ret - x.ret || x.i - y.i));
+    evs.forEach((ev, n) => {
+      if (ev.ret) gens[ev.i].e.returnOrder = n;
+      else gens[ev.i].e.invokeOrder = n;
+    });
+    for (const g of gens) if (g.e.result === 'unknown') g.e.returnOrder = null;
   }
   return gens.map((g) => g.e);
 }
