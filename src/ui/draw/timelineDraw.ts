@@ -3,12 +3,12 @@
  * is drawn; arrows are batched by style (one path per colour and dash), so thousands stay smooth.
  */
 import type * as d3 from 'd3';
-import type { NodeId } from '../raft/types';
-import type { MessageRecord } from '../sim/types';
+import type { NodeId } from '../../raft/types';
+import type { MessageRecord } from '../../sim/types';
 import { messageColor, roleColor } from './colors';
-import type { MessageKind } from './frame';
-import { t } from './strings';
-import { isResponse, messageKind, type Marker, type TimelineModel } from './timelineModel';
+import type { MessageKind } from '../model/frame';
+import { t } from '../i18n';
+import { isResponse, messageKind, type Marker, type TimelineModel } from '../model/timelineModel';
 
 /**
  * The part of the canvas 2D API the timeline is drawn with. A real canvas context has all of it, and

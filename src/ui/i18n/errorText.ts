@@ -2,10 +2,10 @@
  * Error texts in the page's language. A scenario error keeps its reason as data (see
  * src/scenario/reasons.ts), so it is shown in Chinese too; other errors show their message.
  */
-import { formatReason, type Reason } from '../scenario/reasons';
-import { ScenarioError } from '../scenario/types';
+import { formatReason, type Reason } from '../../scenario/reasons';
+import { ScenarioError } from '../../scenario/types';
 import { REASONS_ZH } from './reasonsZh';
-import { getLocale } from './strings';
+import { getLocale } from './index';
 
 /** A reason (a scenario error's, a failed step's) in the current language. */
 export function localReason(why: Reason): string {

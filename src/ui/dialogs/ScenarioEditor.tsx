@@ -13,11 +13,11 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField, type Text } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, highlightActiveLine, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ScenarioError } from '../scenario/types';
-import { Dialog } from './Dialogs';
-import { reasonText } from './errorText';
-import { t } from './strings';
-import { applyEdit, type UserScenario } from './userScenarios';
+import type { ScenarioError } from '../../scenario/types';
+import { Dialog } from './Dialog';
+import { reasonText } from '../i18n/errorText';
+import { t } from '../i18n';
+import { applyEdit, type UserScenario } from '../io/userScenarios';
 
 /** How long the editor waits after the last keystroke before validating (real ms). */
 const VALIDATE_DELAY_MS = 250;

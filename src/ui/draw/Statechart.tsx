@@ -4,10 +4,10 @@
  * self-transition as a loop. The selected server's current state and its last transition
  * (`raft.volatile.lastTransition`) are lit.
  */
-import type { Role } from '../raft/types';
-import { roleMachine } from '../raft/roleMachine';
+import type { Role } from '../../raft/types';
+import { roleMachine } from '../../raft/roleMachine';
 import { roleColor, textOn } from './colors';
-import { isStringId, t } from './strings';
+import { isStringId, t } from '../i18n';
 
 interface Edge {
   from: string;

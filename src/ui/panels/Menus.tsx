@@ -5,9 +5,9 @@
  * Every choice becomes a time-machine action; in the past it starts a new branch.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { LinkSettings } from '../sim/types';
-import type { UserAction } from '../timetravel/timeMachine';
-import { t } from './strings';
+import type { LinkSettings } from '../../sim/types';
+import type { UserAction } from '../../timetravel/timeMachine';
+import { t } from '../i18n';
 
 export type MenuTarget =
   | { kind: 'server'; id: string; x: number; y: number }

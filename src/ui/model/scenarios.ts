@@ -2,14 +2,14 @@
  * The scenario files bundled into the page (scenarios/*.yaml as raw text), and building a run
  * from one of them. A scenario that cannot be parsed or built gives an error text, never a throw.
  */
-import { checkLinearizability } from '../check/linearizability';
-import { parseScenario } from '../scenario/parse';
-import { ScenarioRunner } from '../scenario/runner';
-import type { Scenario } from '../scenario/types';
-import type { HistoryRecord } from '../sim/types';
-import { scenarioYaml } from '../timetravel/record';
-import { errorText } from './errorText';
-import { t } from './strings';
+import { checkLinearizability } from '../../check/linearizability';
+import { parseScenario } from '../../scenario/parse';
+import { ScenarioRunner } from '../../scenario/runner';
+import type { Scenario } from '../../scenario/types';
+import type { HistoryRecord } from '../../sim/types';
+import { scenarioYaml } from '../../timetravel/record';
+import { errorText } from '../i18n/errorText';
+import { t } from '../i18n';
 import type { Workbench } from './workbench';
 
 const files = import.meta.glob('/scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;

@@ -8,12 +8,12 @@
  * (what the timeline draws). This object is mutable and lives outside React; the page re-renders
  * from it after each change.
  */
-import type { NodeId } from '../raft/types';
-import type { ScenarioRunner } from '../scenario/runner';
-import type { Scenario, Step } from '../scenario/types';
-import type { ClientOpSpec } from '../sim/client';
-import type { HistoryRecord, TraceEvent } from '../sim/types';
-import { TimeMachine, type Position, type UserAction } from '../timetravel/timeMachine';
+import type { NodeId } from '../../raft/types';
+import type { ScenarioRunner } from '../../scenario/runner';
+import type { Scenario, Step } from '../../scenario/types';
+import type { ClientOpSpec } from '../../sim/client';
+import type { HistoryRecord, TraceEvent } from '../../sim/types';
+import { TimeMachine, type Position, type UserAction } from '../../timetravel/timeMachine';
 import { TimelineModel } from './timelineModel';
 
 /** Checkpoint spacing: small enough that a scrub replays at most a few thousand events. */

@@ -2,11 +2,11 @@
  * A frame: a plain-data snapshot of the run at the time-machine cursor that the components draw.
  * Built fresh on each render; reading only, never changing the simulation.
  */
-import { localReason } from './errorText';
-import { getLocale } from './strings';
-import type { Simulation } from '../sim/engine';
-import type { ServerView, SimMessage, SimStats, TraceEvent } from '../sim/types';
-import type { Position } from '../timetravel/timeMachine';
+import { localReason } from '../i18n/errorText';
+import { getLocale } from '../i18n';
+import type { Simulation } from '../../sim/engine';
+import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
+import type { Position } from '../../timetravel/timeMachine';
 import { whyLine, type WhyTone } from './why';
 import { captionPositions, type Workbench } from './workbench';
 

@@ -4,9 +4,9 @@
  * commitIndex advances, step-downs, faults, client operations, captions).
  */
 import { useState } from 'react';
-import type { FeedLine } from './frame';
-import { t } from './strings';
-import { timeText } from './why';
+import type { FeedLine } from '../model/frame';
+import { t } from '../i18n';
+import { timeText } from '../model/why';
 
 export function EventFeed({ lines: all, onSelectServer }: { lines: FeedLine[]; onSelectServer?: (id: string) => void }) {
   const [minor, setMinor] = useState(true);

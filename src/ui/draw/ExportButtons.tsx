@@ -5,8 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { clusterSvg, EXPORT_SCALE, exportFileName, svgToPngBlob, type ExportFormat, type ExportView } from './exportImage';
-import { download } from './share';
-import { t } from './strings';
+import { download } from '../io/share';
+import { t } from '../i18n';
 
 /** How long an export error stays next to the buttons (real ms). */
 const ERROR_MS = 6_000;

@@ -7,8 +7,8 @@
  * destroys the last valid version. Storage is plain JSON data, validated when read; nothing in it
  * is evaluated.
  */
-import { validateScenario } from '../scenario/parse';
-import type { ScenarioError } from '../scenario/types';
+import { validateScenario } from '../../scenario/parse';
+import type { ScenarioError } from '../../scenario/types';
 
 /** One scenario of the user's. */
 export interface UserScenario {

@@ -5,11 +5,11 @@
  * editor.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { validateScenario } from '../scenario/parse';
-import { Dialog } from './Dialogs';
-import { bundledScenarios } from './scenarios';
-import { getLocale, t } from './strings';
-import type { UserScenario } from './userScenarios';
+import { validateScenario } from '../../scenario/parse';
+import { Dialog } from './Dialog';
+import { bundledScenarios } from '../model/scenarios';
+import { getLocale, t } from '../i18n';
+import type { UserScenario } from '../io/userScenarios';
 
 /** What the library shows of one scenario. */
 export interface LibraryEntry {

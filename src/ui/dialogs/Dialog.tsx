@@ -4,14 +4,14 @@
  * cluster (size and timing, validated by the scenario parser), and the keyboard help.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ClientOpSpec } from '../sim/client';
-import type { HistoryRecord } from '../sim/types';
-import { CUSTOM_FILE, customYaml, type CustomCluster } from './scenarios';
-import { parseScenario } from '../scenario/parse';
-import { errorText } from './errorText';
-import { t } from './strings';
-import { timeText } from './why';
-import type { IssuedOp, IssuedState } from './workbench';
+import type { ClientOpSpec } from '../../sim/client';
+import type { HistoryRecord } from '../../sim/types';
+import { CUSTOM_FILE, customYaml, type CustomCluster } from '../model/scenarios';
+import { parseScenario } from '../../scenario/parse';
+import { errorText } from '../i18n/errorText';
+import { t } from '../i18n';
+import { timeText } from '../model/why';
+import type { IssuedOp, IssuedState } from '../model/workbench';
 
 /**
  * A modal dialog: a title, a close button, Escape and a click on the backdrop close it. `size`

@@ -4,10 +4,10 @@
  * so matching and diverging logs can be compared at a glance.
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { commandText } from '../scenario/report';
-import type { ServerView } from '../sim/types';
-import { darker, roleColor, termColor, textOn } from './colors';
-import { t } from './strings';
+import { commandText } from '../../scenario/report';
+import type { ServerView } from '../../sim/types';
+import { darker, roleColor, termColor, textOn } from '../draw/colors';
+import { t } from '../i18n';
 
 /** Width of one log column: a 26 px box and a 3 px gap (see styles.css). */
 const COLUMN_PX = 29;

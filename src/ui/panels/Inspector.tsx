@@ -5,17 +5,17 @@
  * and the branch tree of the time machine.
  */
 import { useState, type ReactNode } from 'react';
-import { commandText } from '../scenario/report';
-import type { MessageRecord, ServerView, SimMessage } from '../sim/types';
-import type { Branch } from '../timetravel/timeMachine';
-import { roleColor, termColor, textOn } from './colors';
-import type { Frame } from './frame';
-import { Statechart } from './Statechart';
-import { t } from './strings';
-import { messageKind } from './timelineModel';
-import { timeText, whyLine } from './why';
-import type { Workbench } from './workbench';
-import { actionText } from './actionText';
+import { commandText } from '../../scenario/report';
+import type { MessageRecord, ServerView, SimMessage } from '../../sim/types';
+import type { Branch } from '../../timetravel/timeMachine';
+import { roleColor, termColor, textOn } from '../draw/colors';
+import type { Frame } from '../model/frame';
+import { Statechart } from '../draw/Statechart';
+import { t } from '../i18n';
+import { messageKind } from '../model/timelineModel';
+import { timeText, whyLine } from '../model/why';
+import type { Workbench } from '../model/workbench';
+import { actionText } from '../model/actionText';
 
 export type InspectorTab = 'server' | 'message' | 'branches';
 

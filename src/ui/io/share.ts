@@ -3,14 +3,14 @@
  * and replaying recorded actions into a workbench (through its time machine, so the actions stay
  * on the branch: stepping back, re-sharing and saving again all keep them).
  */
-import { encodeLink } from '../share/link';
-import { exportTrace } from '../share/traceFile';
-import type { Replay } from '../scenario/types';
-import { recordingYaml, replayOf } from '../timetravel/record';
-import type { UserAction } from '../timetravel/timeMachine';
-import { bundledScenarios } from './scenarios';
-import type { Locale } from './strings';
-import type { Workbench } from './workbench';
+import { encodeLink } from '../../share/link';
+import { exportTrace } from '../../share/traceFile';
+import type { Replay } from '../../scenario/types';
+import { recordingYaml, replayOf } from '../../timetravel/record';
+import type { UserAction } from '../../timetravel/timeMachine';
+import { bundledScenarios } from '../model/scenarios';
+import type { Locale } from '../i18n';
+import type { Workbench } from '../model/workbench';
 
 /** The recorded actions of the open branch up to the cursor. */
 export function currentReplay(wb: Workbench): Replay {

@@ -2,10 +2,10 @@
  * Time travel: step one event back or forward, scrub with a slider, jump to the previous or next
  * election, commit, fault or caption, go back to "now", and see which branch is open.
  */
-import type { Frame } from './frame';
-import { t } from './strings';
-import type { JumpKind } from './workbench';
-import { JUMP_KINDS } from './workbench';
+import type { Frame } from '../model/frame';
+import { t } from '../i18n';
+import type { JumpKind } from '../model/workbench';
+import { JUMP_KINDS } from '../model/workbench';
 
 export interface TimeBarProps {
   frame: Frame;

@@ -8,17 +8,17 @@
  */
 import * as d3 from 'd3';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject } from 'react';
-import type { NodeId } from '../raft/types';
-import type { MessageRecord } from '../sim/types';
+import type { NodeId } from '../../raft/types';
+import type { MessageRecord } from '../../sim/types';
 import { messageColor, roleColor, type DrawnRole } from './colors';
 import { ExportButtons } from './ExportButtons';
 import { timelinePngBlob, timelineSvg, type LaneLabel, type TimelineFigure } from './exportImage';
-import { messageDetail, type Frame } from './frame';
-import { t } from './strings';
+import { messageDetail, type Frame } from '../model/frame';
+import { t } from '../i18n';
 import { clearPointOn, draw, geometry, nearestArrow, nearestMarker, type DrawResult, type Geometry } from './timelineDraw';
-import { messageKind, type Marker } from './timelineModel';
-import { timeText, whyLine } from './why';
-import type { Workbench } from './workbench';
+import { messageKind, type Marker } from '../model/timelineModel';
+import { timeText, whyLine } from '../model/why';
+import type { Workbench } from '../model/workbench';
 
 /** Lane label column width (DOM, left of the canvas). */
 const LABEL_W = 96;

@@ -4,10 +4,10 @@
  */
 import * as d3 from 'd3';
 import type { ReactElement } from 'react';
-import type { ServerView } from '../sim/types';
+import type { ServerView } from '../../sim/types';
 import { messageColor, roleColor, textOn, type DrawnRole } from './colors';
-import type { Frame, MessageDot } from './frame';
-import { t } from './strings';
+import type { Frame, MessageDot } from '../model/frame';
+import { t } from '../i18n';
 
 export const VIEW_W = 520;
 const CX = VIEW_W / 2;

@@ -1,7 +1,7 @@
 /** A user action as a whole phrase of the page's language (branch labels, notices). */
-import { describeOp } from '../sim/client';
-import type { UserAction } from '../timetravel/timeMachine';
-import { t } from './strings';
+import { describeOp } from '../../sim/client';
+import type { UserAction } from '../../timetravel/timeMachine';
+import { t } from '../i18n';
 
 export function actionText(a: UserAction): string {
   switch (a.kind) {

@@ -2,7 +2,7 @@
 import { Component, StrictMode, type ErrorInfo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { t } from './strings';
+import { t } from '../i18n';
 import './styles.css';
 
 class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {

@@ -3,11 +3,11 @@
  * vote granted or refused, AppendEntries rejected, commitIndex advance and step-down. Used by the
  * why feed and the timeline's tooltips. Role events are not worded: the notes around them say more.
  */
-import { localReason } from './errorText';
-import type { RaftNote } from '../raft/types';
-import { fmtMs } from '../scenario/runner';
-import type { TraceEvent } from '../sim/types';
-import { t } from './strings';
+import { localReason } from '../i18n/errorText';
+import type { RaftNote } from '../../raft/types';
+import { fmtMs } from '../../scenario/runner';
+import type { TraceEvent } from '../../sim/types';
+import { t } from '../i18n';
 
 export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
 

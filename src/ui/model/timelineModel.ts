@@ -7,9 +7,9 @@
  * `sync(head)` only reads what was appended since the last call; switching to another branch (a
  * different head, or a head whose arrays were replaced) starts over once.
  */
-import type { NodeId, Role } from '../raft/types';
-import type { ScenarioRunner } from '../scenario/runner';
-import type { MessageRecord, TraceEvent } from '../sim/types';
+import type { NodeId, Role } from '../../raft/types';
+import type { ScenarioRunner } from '../../scenario/runner';
+import type { MessageRecord, TraceEvent } from '../../sim/types';
 import type { MessageKind } from './frame';
 
 export type LaneRole = Role | 'down';

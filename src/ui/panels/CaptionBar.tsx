@@ -1,11 +1,11 @@
 /** The top bar: scenario title and description, the latest narration, the chapter list and the current step. */
 import { useEffect, useRef, useState } from 'react';
-import { fmtMs } from '../scenario/runner';
-import type { Frame } from './frame';
+import { fmtMs } from '../../scenario/runner';
+import type { Frame } from '../model/frame';
 import { Markdown } from './Markdown';
-import { getLocale, t } from './strings';
-import { timeText } from './why';
-import type { Chapter } from './workbench';
+import { getLocale, t } from '../i18n';
+import { timeText } from '../model/why';
+import type { Chapter } from '../model/workbench';
 
 function stepText(step: Frame['step']): string {
   switch (step.kind) {

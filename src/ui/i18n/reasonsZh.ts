@@ -3,8 +3,8 @@
  * and the schema's `x-expected` phrases translated whole. YAML keys, names and values quoted in
  * a message stay as written, since they are what the reader types.
  */
-import { LIMITS } from '../scenario/schema';
-import type { ReasonId, ReasonLanguage } from '../scenario/reasons';
+import { LIMITS } from '../../scenario/schema';
+import type { ReasonId, ReasonLanguage } from '../../scenario/reasons';
 
 const templates: Record<ReasonId, string> = {
   fileTooLarge: '文件太大：{bytes} 字节（上限为 {limit} 字节）',

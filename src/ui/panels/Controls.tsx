@@ -1,8 +1,8 @@
 /** The control bar: play/pause, step, restart, speed, scenario, seed, and the run's clock. */
 import { useEffect, useState } from 'react';
-import type { PlayerStateValue } from './playerMachine';
-import { t, type Locale } from './strings';
-import { SPEEDS, parseSeed, speedText } from './url';
+import type { PlayerStateValue } from '../model/playerMachine';
+import { t, type Locale } from '../i18n';
+import { SPEEDS, parseSeed, speedText } from '../io/url';
 
 export interface ControlsProps {
   player: PlayerStateValue;

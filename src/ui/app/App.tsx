@@ -11,36 +11,36 @@
  */
 import { useMachine } from '@xstate/react';
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
-import type { ClientOpSpec } from '../sim/client';
-import type { UserAction } from '../timetravel/timeMachine';
-import { CaptionBar } from './CaptionBar';
-import { ClusterView } from './ClusterView';
-import { ClusterExportButtons } from './ExportButtons';
-import { Controls } from './Controls';
-import { ClientPanel, CustomClusterDialog, HelpOverlay, PartitionDialog } from './Dialogs';
-import { errorText } from './errorText';
-import { EventFeed } from './EventFeed';
-import { buildFrame, type Frame } from './frame';
-import { branchLabel, Inspector, type InspectorTab } from './Inspector';
-import { LibraryPage } from './LibraryPage';
-import { LogPanel } from './LogPanel';
-import { Menu, type MenuTarget } from './Menus';
-import { playerMachine, type PlayerStateValue } from './playerMachine';
+import type { ClientOpSpec } from '../../sim/client';
+import type { UserAction } from '../../timetravel/timeMachine';
+import { CaptionBar } from '../panels/CaptionBar';
+import { ClusterView } from '../draw/ClusterView';
+import { ClusterExportButtons } from '../draw/ExportButtons';
+import { Controls } from '../panels/Controls';
+import { ClientPanel, CustomClusterDialog, HelpOverlay, PartitionDialog } from '../dialogs/Dialog';
+import { errorText } from '../i18n/errorText';
+import { EventFeed } from '../panels/EventFeed';
+import { buildFrame, type Frame } from '../model/frame';
+import { branchLabel, Inspector, type InspectorTab } from '../panels/Inspector';
+import { LibraryPage } from '../dialogs/LibraryPage';
+import { LogPanel } from '../panels/LogPanel';
+import { Menu, type MenuTarget } from '../panels/Menus';
+import { playerMachine, type PlayerStateValue } from '../model/playerMachine';
 import {
   bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, customFrom, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun,
-} from './scenarios';
-import { LinkError, decodeLink } from '../share/link';
-import { importTrace } from '../share/traceFile';
-import { recordingYaml } from '../timetravel/record';
-import { download, replayInto, savedTrace, savedYaml, shareUrl } from './share';
-import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from './strings';
-import { TimeBar } from './TimeBar';
-import { Timeline, type TimelineApi } from './Timeline';
+} from '../model/scenarios';
+import { LinkError, decodeLink } from '../../share/link';
+import { importTrace } from '../../share/traceFile';
+import { recordingYaml } from '../../timetravel/record';
+import { download, replayInto, savedTrace, savedYaml, shareUrl } from '../io/share';
+import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from '../i18n';
+import { TimeBar } from '../panels/TimeBar';
+import { Timeline, type TimelineApi } from '../draw/Timeline';
 import {
   blankScenarioYaml, loadUserScenarios, newUserScenario, saveUserScenarios, type UserScenario,
-} from './userScenarios';
-import { readUrl, writeUrl } from './url';
-import { Workbench, type JumpKind } from './workbench';
+} from '../io/userScenarios';
+import { readUrl, writeUrl } from '../io/url';
+import { Workbench, type JumpKind } from '../model/workbench';
 
 /** Real time counted per animation frame at most, so a stalled or background tab doesn't jump. */
 const MAX_FRAME_MS = 100;
@@ -134,7 +134,7 @@ function requestFullScreen(): void {
 }
 
 /** The editor (with CodeMirror) loads the first time it is opened, keeping the first page light. */
-const ScenarioEditor = lazy(() => import('./ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
+const ScenarioEditor = lazy(() => import('../dialogs/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 
 type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor';
 
