@@ -41,6 +41,7 @@ import {
 } from '../io/userScenarios';
 import { readUrl, writeUrl } from '../io/url';
 import { Workbench, type JumpKind } from '../model/workbench';
+import './presenter.css';
 
 /** Real time counted per animation frame at most, so a stalled or background tab doesn't jump. */
 const MAX_FRAME_MS = 100;

@@ -1,9 +1,11 @@
 /** Entry point: mounts the page, behind an error boundary so a failure never leaves it blank. */
 import { Component, StrictMode, type ErrorInfo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The theme and the page layout first: each area's own styles come with its component, presenter mode's last (App.tsx).
+import './theme.css';
+import './layout.css';
 import { App } from './App';
 import { t } from '../i18n';
-import './styles.css';
 
 class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
   override state: { error: Error | null } = { error: null };

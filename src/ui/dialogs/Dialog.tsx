@@ -12,6 +12,7 @@ import { errorText } from '../i18n/errorText';
 import { t } from '../i18n';
 import { timeText } from '../model/why';
 import type { IssuedOp, IssuedState } from '../model/workbench';
+import './dialogs.css';
 
 /**
  * A modal dialog: a title, a close button, Escape and a click on the backdrop close it. `size`

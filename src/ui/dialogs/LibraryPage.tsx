@@ -10,6 +10,7 @@ import { Dialog } from './Dialog';
 import { bundledScenarios } from '../model/scenarios';
 import { getLocale, t } from '../i18n';
 import type { UserScenario } from '../io/userScenarios';
+import './library.css';
 
 /** What the library shows of one scenario. */
 export interface LibraryEntry {

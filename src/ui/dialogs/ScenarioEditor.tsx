@@ -18,6 +18,7 @@ import { Dialog } from './Dialog';
 import { reasonText } from '../i18n/errorText';
 import { t } from '../i18n';
 import { applyEdit, type UserScenario } from '../io/userScenarios';
+import './editor.css';
 
 /** How long the editor waits after the last keystroke before validating (real ms). */
 const VALIDATE_DELAY_MS = 250;

@@ -8,6 +8,7 @@ import type { ServerView } from '../../sim/types';
 import { messageColor, roleColor, textOn, type DrawnRole } from './colors';
 import type { Frame, MessageDot } from '../model/frame';
 import { t } from '../i18n';
+import './ring.css';
 
 export const VIEW_W = 520;
 const CX = VIEW_W / 2;

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { clusterSvg, EXPORT_SCALE, exportFileName, svgToPngBlob, type ExportFormat, type ExportView } from './exportImage';
 import { download } from '../io/share';
 import { t } from '../i18n';
+import './export.css';
 
 /** How long an export error stays next to the buttons (real ms). */
 const ERROR_MS = 6_000;

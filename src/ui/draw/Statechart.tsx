@@ -8,6 +8,7 @@ import type { Role } from '../../raft/types';
 import { roleMachine } from '../../raft/roleMachine';
 import { roleColor, textOn } from './colors';
 import { isStringId, t } from '../i18n';
+import './statechart.css';
 
 interface Edge {
   from: string;

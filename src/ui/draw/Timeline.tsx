@@ -19,6 +19,7 @@ import { clearPointOn, draw, geometry, nearestArrow, nearestMarker, type DrawRes
 import { messageKind, type Marker } from '../model/timelineModel';
 import { timeText, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
+import './timeline.css';
 
 /** Lane label column width (DOM, left of the canvas). */
 const LABEL_W = 96;

@@ -6,6 +6,7 @@ import { Markdown } from './Markdown';
 import { getLocale, t } from '../i18n';
 import { timeText } from '../model/why';
 import type { Chapter } from '../model/workbench';
+import './caption.css';
 
 function stepText(step: Frame['step']): string {
   switch (step.kind) {

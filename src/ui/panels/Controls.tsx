@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { PlayerStateValue } from '../model/playerMachine';
 import { t, type Locale } from '../i18n';
 import { SPEEDS, parseSeed, speedText } from '../io/url';
+import './controls.css';
 
 export interface ControlsProps {
   player: PlayerStateValue;

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { FeedLine } from '../model/frame';
 import { t } from '../i18n';
 import { timeText } from '../model/why';
+import './feed.css';
 
 export function EventFeed({ lines: all, onSelectServer }: { lines: FeedLine[]; onSelectServer?: (id: string) => void }) {
   const [minor, setMinor] = useState(true);

@@ -16,6 +16,7 @@ import { messageKind } from '../model/timelineModel';
 import { timeText, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
 import { actionText } from '../model/actionText';
+import './inspector.css';
 
 export type InspectorTab = 'server' | 'message' | 'branches';
 

@@ -8,8 +8,9 @@ import { commandText } from '../../scenario/report';
 import type { ServerView } from '../../sim/types';
 import { darker, roleColor, termColor, textOn } from '../draw/colors';
 import { t } from '../i18n';
+import './logs.css';
 
-/** Width of one log column: a 26 px box and a 3 px gap (see styles.css). */
+/** Width of one log column: a 26 px box and a 3 px gap (see logs.css). */
 const COLUMN_PX = 29;
 /** How many log indexes are shown (the latest ones) before the panel has been measured. */
 const DEFAULT_WINDOW = 12;

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LinkSettings } from '../../sim/types';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { t } from '../i18n';
+import './menus.css';
 
 export type MenuTarget =
   | { kind: 'server'; id: string; x: number; y: number }

@@ -6,6 +6,7 @@ import type { Frame } from '../model/frame';
 import { t } from '../i18n';
 import type { JumpKind } from '../model/workbench';
 import { JUMP_KINDS } from '../model/workbench';
+import './timebar.css';
 
 export interface TimeBarProps {
   frame: Frame;
