@@ -1,453 +1,111 @@
 /**
- * The teaching workbench: plays a scenario through a TimeMachine and draws it.
+ * The teaching workbench: plays a scenario through a TimeMachine and draws it. This file only
+ * composes: the state lives in named hooks (this folder), the pictures in ../draw, the panels in
+ * ../panels, the dialogs in ../dialogs.
  *
- * The run (a Workbench wrapping a TimeMachine) is mutable and lives outside React's state: React
- * state holds which run is open, what is selected and a frame counter. While the player machine is
- * `playing`, a requestAnimationFrame loop advances simulated time by (real elapsed ms, capped) ×
- * speed and bumps the counter; in every other state no frames are requested at all. Each render
- * draws a plain snapshot (`buildFrame`) of the run at the time-machine cursor; the timeline draws
- * the branch's whole history from the time machine's head. Every change to the cluster goes
- * through `tm.act` (acting in the past starts a new branch).
+ * - useUrlState: what the address asked for, read once;
+ * - useLocale: the language; useNotices: the one-line notices;
+ * - useRun: the open run (a mutable Workbench outside React's state), loading and replacing it,
+ *   and the actions that change it (`tm.act`; acting in the past starts a new branch);
+ * - usePlayer: the player statechart, the animation loop, and the cursor moves that pause it;
+ * - useSelection: the inspected server and message, the inspector's tab;
+ * - usePresenter: presenter mode and full screen; useUserScenarios: the user's own scenarios;
+ * - useKeyboard: the shortcuts; useTestHooks: `window.__raftsim` for the browser tests.
+ *
+ * Each render draws a plain snapshot (`buildFrame`) of the run at the time-machine cursor; the
+ * timeline draws the branch's whole history from the time machine's head.
  */
-import { useMachine } from '@xstate/react';
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
-import type { ClientOpSpec } from '../../sim/client';
-import type { UserAction } from '../../timetravel/timeMachine';
-import { CaptionBar } from '../panels/CaptionBar';
-import { ClusterView } from '../draw/ClusterView';
-import { ClusterExportButtons } from '../draw/ExportButtons';
-import { Controls } from '../panels/Controls';
 import { ClientPanel } from '../dialogs/ClientPanel';
 import { CustomClusterDialog } from '../dialogs/CustomClusterDialog';
 import { HelpOverlay } from '../dialogs/HelpOverlay';
-import { PartitionDialog } from '../dialogs/PartitionDialog';
-import { errorText } from '../i18n/errorText';
-import { EventFeed } from '../panels/EventFeed';
-import { buildFrame, type Frame } from '../model/frame';
-import { branchLabel, Inspector, type InspectorTab } from '../panels/Inspector';
 import { LibraryPage } from '../dialogs/LibraryPage';
+import { defaultGroups, PartitionDialog } from '../dialogs/PartitionDialog';
+import { ClusterView } from '../draw/ClusterView';
+import { ClusterExportButtons } from '../draw/ExportButtons';
+import { Timeline, type TimelineApi } from '../draw/Timeline';
+import { t } from '../i18n';
+import { download, savedTrace, savedYaml, shareUrl } from '../io/share';
+import { blankScenarioYaml, type UserScenario } from '../io/userScenarios';
+import { writeUrl } from '../io/url';
+import { buildFrame } from '../model/frame';
+import { bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, customFrom } from '../model/scenarios';
+import { CaptionBar } from '../panels/CaptionBar';
+import { Controls } from '../panels/Controls';
+import { EventFeed } from '../panels/EventFeed';
+import { branchLabel, Inspector } from '../panels/Inspector';
 import { LogPanel } from '../panels/LogPanel';
 import { Menu, type MenuTarget } from '../panels/Menus';
-import { playerMachine, type PlayerStateValue } from '../model/playerMachine';
-import {
-  bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, customFrom, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun,
-} from '../model/scenarios';
-import { LinkError, decodeLink } from '../../share/link';
-import { importTrace } from '../../share/traceFile';
-import { recordingYaml } from '../../timetravel/record';
-import { download, replayInto, savedTrace, savedYaml, shareUrl } from '../io/share';
-import { getLocale, initialLocale, saveLocale, setLocale, t, type Locale } from '../i18n';
 import { TimeBar } from '../panels/TimeBar';
-import { Timeline, type TimelineApi } from '../draw/Timeline';
-import {
-  blankScenarioYaml, loadUserScenarios, newUserScenario, saveUserScenarios, type UserScenario,
-} from '../io/userScenarios';
-import { readUrl, writeUrl } from '../io/url';
-import { Workbench, type JumpKind } from '../model/workbench';
+import { useKeyboard } from './useKeyboard';
+import { useLocale } from './useLocale';
+import { useNotices } from './useNotices';
+import { usePlayer } from './usePlayer';
+import { usePresenter } from './usePresenter';
+import { useRun } from './useRun';
+import { useSelection } from './useSelection';
+import { useTestHooks } from './useTestHooks';
+import { useUrlState } from './useUrlState';
+import { useUserScenarios } from './useUserScenarios';
 import './presenter.css';
-
-/** Real time counted per animation frame at most, so a stalled or background tab doesn't jump. */
-const MAX_FRAME_MS = 100;
-/** Events processed per animation frame at most (keeps the page responsive at high speeds). */
-const MAX_EVENTS_PER_FRAME = 20_000;
-/** How long a notice stays on screen (real ms). */
-const NOTICE_MS = 5_000;
-
-/** Hooks for the browser tests (and curious users): read-only views of the open run. */
-export interface RaftsimHooks {
-  traceHash(): string;
-  nowMs(): number;
-  events(): number;
-  player(): string;
-  /** The cursor position, the branch, and whether the cursor is in the past. */
-  position(): { events: number; timeMs: number };
-  branchId(): number;
-  branches(): { id: number; parent: number | null; label: string }[];
-  inPast(): boolean;
-  leader(): string | null;
-  /** The texts "Save as scenario" and "Export trace" would download now. */
-  savedYaml(): string;
-  savedTrace(): string;
-  /** The current language. */
-  lang(): string;
-  /** Screen coordinates of timeline marks. */
-  timeline: TimelineApi;
-}
-
-declare global {
-  interface Window {
-    __raftsim?: RaftsimHooks;
-  }
-}
-
-type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };
-
-/** Builds a run from scenario text and plays its `replay` section, if any (then it is paused). */
-function openRecorded(name: string, text: string, file: string, seed: number | null): { opened: Opened; error: string | null } {
-  const run = loadRunText(name, text, file, seed);
-  const o = open(run, null);
-  if (o.opened.ok && o.opened.wb.scenario.replay) {
-    try {
-      replayInto(o.opened.wb, o.opened.wb.scenario.replay);
-    } catch (e) {
-      return { opened: o.opened, error: errorText(e) };
-    }
-  }
-  return o;
-}
-
-/** Opens the run a share link in the address's hash describes (null when the hash holds no link). */
-function openFromHash(hash: string): { opened: Opened; error: string | null; lang: Locale | null } | null {
-  if (!/(?:^#?|&)r=/.test(hash)) return null;
-  try {
-    const link = decodeLink(hash);
-    const lang = link.lang === 'zh' || link.lang === 'en' ? link.lang : null;
-    if (link.library !== undefined) {
-      const base = bundledScenarios.get(link.library);
-      if (base === undefined) return { ...open(loadRun(link.library, link.seed), null), lang };
-      const text = link.replay ? recordingYaml(base, link.replay) : base;
-      return { ...openRecorded(link.library, text, `scenarios/${link.library}.yaml`, link.seed), lang };
-    }
-    const yaml = link.yaml ?? '';
-    const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;
-    return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed), lang };
-  } catch (e) {
-    const reason = e instanceof LinkError ? e.reason : errorText(e);
-    return { opened: { ok: false, name: defaultScenarioName(), seed: null, error: reason, title: t('share.linkErrorTitle') }, error: null, lang: null };
-  }
-}
-
-function open(run: LoadedRun, atMs: number | null): { opened: Opened; error: string | null } {
-  if (!run.ok) return { opened: { ok: false, name: run.name, seed: run.seed, error: run.error }, error: null };
-  const wb = new Workbench(run.name, run.seed, run.scenario, run.text, run.runner);
-  if (atMs !== null) {
-    try {
-      fastForward(wb, atMs);
-    } catch (e) {
-      return { opened: { ok: true, wb }, error: errorText(e) };
-    }
-  }
-  return { opened: { ok: true, wb }, error: null };
-}
-
-/** Asks for full screen; a refusal (no user gesture, or an iframe without permission) leaves the page as it is. */
-function requestFullScreen(): void {
-  const el = document.documentElement;
-  if (document.fullscreenElement || typeof el.requestFullscreen !== 'function') return;
-  el.requestFullscreen().catch(() => undefined);
-}
 
 /** The editor (with CodeMirror) loads the first time it is opened, keeping the first page light. */
 const ScenarioEditor = lazy(() => import('../dialogs/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 
 type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor';
 
-/** localStorage, or null where the browser refuses it (privacy settings, sandboxed iframes). */
-function browserStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-/** The default groups of the partition helper: the leader and the servers after it form the minority. */
-function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
-  const ids = frame.servers.map((s) => s.id);
-  const minority = Math.max(ids.length > 1 ? 1 : 0, Math.floor((ids.length - 1) / 2));
-  const start = frame.leaderId ? ids.indexOf(frame.leaderId) : ids.length - minority;
-  const out: Record<string, 'A' | 'B'> = {};
-  for (const id of ids) out[id] = 'A';
-  for (let k = 0; k < minority; k++) out[ids[(start + k) % ids.length]] = 'B';
-  return out;
-}
-
 export function App() {
-  const [initial] = useState(() => readUrl(window.location.search));
-  const [fromLink] = useState(() => openFromHash(window.location.hash));
-  const [lang, setLang] = useState<Locale>(() => {
-    const l = fromLink?.lang ?? initialLocale();
-    setLocale(l);
-    return l;
-  });
-  setLocale(lang);
-  const [first] = useState(() => fromLink ?? open(loadRun(initial.scenario ?? defaultScenarioName(), initial.seed), initial.atMs));
-  const [presenter, setPresenterState] = useState(() => new URLSearchParams(window.location.search).get('presenter') === '1');
-  const [fullScreen, setFullScreen] = useState(false);
-  /**
-   * Turns presenter mode on or off; on also asks for full screen (allowed only from a click or
-   * key press, so `?presenter=1` shows a "Full screen" button instead), off leaves full screen.
-   */
-  const setPresenter = useCallback((on: boolean) => {
-    setPresenterState(on);
-    if (on) requestFullScreen();
-    else if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
-  }, []);
-  const [embed] = useState(() => new URLSearchParams(window.location.search).get('embed') === '1');
+  const url = useUrlState();
+  const { lang, changeLang } = useLocale(url.fromLink?.lang ?? null);
+  const { notice, say } = useNotices();
+  const run = useRun(url, say);
+  const { wb, wbRef, nav, act } = run;
+  const pl = usePlayer(run, { speed: url.initial.speed, autoplay: url.initial.play && run.openedClean && url.fromLink === null }, say);
+  const { player, speed, stopAtEnd, send, actorRef } = pl;
+  const sel = useSelection();
+  const { presenter, setPresenter, fullScreen, setFullScreen } = usePresenter(url.presenter);
+  const user = useUserScenarios();
   const [linkText, setLinkText] = useState('');
-  const [opened, setOpened] = useState<Opened>(first.opened);
-  const [runError, setRunError] = useState<string | null>(first.error);
-  const [, setTick] = useState(0);
-  const [selectedServer, setSelectedServer] = useState<string | null>(null);
-  const [selectedMessage, setSelectedMessage] = useState<number | null>(null);
-  const [tab, setTab] = useState<InspectorTab>('server');
   const [menu, setMenu] = useState<MenuTarget | null>(null);
-  const [dialog, setDialog] = useState<DialogKind | null>(() => (new URLSearchParams(window.location.search).get('library') === '1' ? 'library' : null));
-  const [stored] = useState(() => loadUserScenarios(browserStorage()));
-  const [userScenarios, setUserScenarios] = useState<UserScenario[]>(stored.scenarios);
-  const [editing, setEditing] = useState<string | null>(() => stored.scenarios[0]?.id ?? null);
-  const [storageProblem, setStorageProblem] = useState<string | null>(stored.problem);
+  const [dialog, setDialog] = useState<DialogKind | null>(() => (url.library ? 'library' : null));
   const [clientVia, setClientVia] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
-  const [customFile, setCustomFile] = useState(CUSTOM_FILE);
-  const [customText, setCustomText] = useState<string | null>(() => (first.opened.ok && first.opened.wb.name === CUSTOM_NAME ? first.opened.wb.text : null));
-
-  const wb = opened.ok ? opened.wb : null;
-  const wbRef = useRef(wb);
-  wbRef.current = wb;
-  const runErrorRef = useRef(runError);
-  runErrorRef.current = runError;
   const timelineApi = useRef<TimelineApi | null>(null);
-  /** Whether FINISHED was sent for this workbench. */
-  const endNotified = useRef(new WeakSet<Workbench>());
 
-  const bump = useCallback(() => setTick((n) => (n + 1) % 1_000_000_000), []);
-  const say = useCallback((text: string) => setNotice((cur) => ({ text, n: (cur?.n ?? 0) + 1 })), []);
+  const frame = wb ? buildFrame(wb) : null;
+  const { opened, runError, customText, customFile } = run;
 
-  /** Runs a navigation on the workbench; an exception becomes the runtime error panel. */
-  const nav = useCallback(
-    (f: (w: Workbench) => void) => {
-      const w = wbRef.current;
-      if (!w || runErrorRef.current) return;
-      try {
-        f(w);
-      } catch (e) {
-        setRunError(errorText(e));
-      }
-      bump();
-    },
-    [bump],
-  );
-
-  const [snapshot, send, actorRef] = useMachine(
-    playerMachine.provide({
-      actions: {
-        stepOne: () => nav((w) => w.stepForward()),
-        stepBack: () => nav((w) => w.stepBack()),
-        resume: () => nav((w) => w.resumeIfHeld()),
-      },
-    }),
-    { input: { speed: initial.speed, autoplay: initial.play && first.error === null && fromLink === null } },
-  );
-  const player = snapshot.value as PlayerStateValue;
-  const speed = snapshot.context.speed;
-  const stopAtEnd = snapshot.context.stopAtEnd;
-
-  // The animation loop: runs only while playing (no frames are requested otherwise).
-  useEffect(() => {
-    if (player !== 'playing') return;
-    let raf = 0;
-    let last: number | null = null;
-    let target = wbRef.current?.position.timeMs ?? 0;
-    let lastPos = target;
-    const frame = (now: number) => {
-      const dt = last === null ? 0 : Math.min(MAX_FRAME_MS, Math.max(0, now - last));
-      last = now;
-      const w = wbRef.current;
-      const snap = actorRef.getSnapshot();
-      if (!w || runErrorRef.current || snap.value !== 'playing') return;
-      const pos = w.position.timeMs;
-      // Someone moved the cursor (step, seek, branch): play on from there.
-      if (pos !== lastPos) target = pos;
-      target = Math.max(target, pos) + dt * snap.context.speed;
-      try {
-        const n = w.advance(target, MAX_EVENTS_PER_FRAME);
-        // Too many events to keep up: let simulated time fall behind rather than freeze the page.
-        if (n >= MAX_EVENTS_PER_FRAME) target = w.position.timeMs;
-      } catch (e) {
-        setRunError(errorText(e));
-        actorRef.send({ type: 'PAUSE' });
-      }
-      lastPos = w.position.timeMs;
-      if (w.runner.paused && !w.tm.inPast) actorRef.send({ type: 'HOLD' });
-      else if (w.runner.finished && !w.tm.inPast && !endNotified.current.has(w)) {
-        endNotified.current.add(w);
-        actorRef.send({ type: 'FINISHED' });
-      }
-      bump();
-      raf = requestAnimationFrame(frame);
-    };
-    raf = requestAnimationFrame(frame);
-    return () => cancelAnimationFrame(raf);
-  }, [player, actorRef, bump]);
-
-  // Pause while the tab is hidden; carry on when it is visible again.
-  useEffect(() => {
-    const onVisibility = () => actorRef.send({ type: document.hidden ? 'HIDDEN' : 'VISIBLE' });
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, [actorRef]);
-
-  // Whether the page is full screen (the browser's Esc leaves it; presenter mode stays on).
-  useEffect(() => {
-    const onChange = () => setFullScreen(document.fullscreenElement !== null);
-    document.addEventListener('fullscreenchange', onChange);
-    return () => document.removeEventListener('fullscreenchange', onChange);
-  }, []);
-
-  // Notices fade out by themselves.
-  useEffect(() => {
-    if (!notice) return;
-    const id = window.setTimeout(() => setNotice(null), NOTICE_MS);
-    return () => window.clearTimeout(id);
-  }, [notice]);
-
-  const frame = wb && !runError ? buildFrame(wb) : wb ? buildFrame(wb) : null;
-
-  // ---- actions -------------------------------------------------------------------------------
-
-  const act = useCallback(
-    (a: UserAction) => {
-      const w = wbRef.current;
-      if (!w || runErrorRef.current) return;
-      const before = w.tm.branches.length;
-      const err = w.act(a);
-      if (err) say(t('notice.actionFailed', { message: err }));
-      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
-      bump();
-    },
-    [bump, say],
-  );
-
-  const sendClient = useCallback(
-    (client: string, spec: ClientOpSpec, via: string | null) => {
-      const w = wbRef.current;
-      if (!w) return;
-      const before = w.tm.branches.length;
-      const err = w.sendClientOp(client, spec, via);
-      if (err) say(t('notice.actionFailed', { message: err }));
-      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
-      bump();
-    },
-    [bump, say],
-  );
-
-  const seek = useCallback(
-    (ms: number) => {
-      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-      nav((w) => w.seekTime(ms));
-    },
-    [actorRef, nav, send],
-  );
-
-  const jump = useCallback(
-    (kind: JumpKind, dir: -1 | 1) => {
-      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-      nav((w) => {
-        if (!w.jump(kind, dir)) say(t(dir < 0 ? `notice.noPrev.${kind}` : `notice.noNext.${kind}`));
-      });
-    },
-    [actorRef, nav, say, send],
-  );
-
-  const switchBranch = useCallback(
-    (id: number) => {
-      if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-      nav((w) => w.tm.switchBranch(id));
-    },
-    [actorRef, nav, send],
-  );
-
-  /** "R": crash the leader; when there is none, restart every crashed server. */
-  const leaderKey = useCallback(() => {
-    const w = wbRef.current;
-    if (!w) return;
-    const leader = w.runner.sim.leader();
-    if (leader) {
-      act({ kind: 'crash', node: leader.id });
-      return;
-    }
-    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up);
-    if (down.length === 0) say(t('notice.nothingToRestart'));
-    for (const id of down) act({ kind: 'restart', node: id });
-  }, [act, say]);
+  // ---- opening runs (each forgets the selection and closes the menu) -------------------------
 
   /** Rebuilds the run from time 0 (restart, another scenario, another seed, a custom cluster). */
   const rebuild = useCallback(
     (name: string, seed: number | null, text: string | null = null, file: string = CUSTOM_FILE) => {
-      const run = name === CUSTOM_NAME && text !== null ? loadRunText(CUSTOM_NAME, text, file, seed) : loadRun(name, seed);
-      const o = open(run, null);
-      wbRef.current = o.opened.ok ? o.opened.wb : null;
-      runErrorRef.current = null;
-      setRunError(null);
-      setOpened(o.opened);
-      setSelectedMessage(null);
-      setSelectedServer(null);
+      const o = run.load(name, seed, text, file);
+      sel.clear();
       setMenu(null);
       send({ type: 'RESTARTED' });
-      return o.opened;
+      return o;
     },
-    [send],
+    [run.load, sel.clear, send],
   );
 
   /** Opens a scenario file (.yaml, its replay is played) or an exported trace (.json). */
   const openFile = (fileName: string, text: string) => {
-    let o: { opened: Opened; error: string | null };
-    let yaml = text;
-    let expectHash: string | null = null;
-    try {
-      let seed: number | null = null;
-      if (/\.json$/i.test(fileName)) {
-        const tf = importTrace(text, fileName);
-        yaml = recordingYaml(tf.scenario.yaml, tf.replay);
-        seed = tf.seed;
-        expectHash = tf.traceHash;
-      }
-      o = openRecorded(CUSTOM_NAME, yaml, fileName, seed);
-    } catch (e) {
-      say(t('share.fileError', { message: errorText(e) }));
-      return;
-    }
-    if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-    wbRef.current = o.opened.ok ? o.opened.wb : null;
-    runErrorRef.current = o.error;
-    setCustomText(yaml);
-    setCustomFile(fileName);
-    setRunError(o.error);
-    setOpened(o.opened);
-    setSelectedMessage(null);
-    setSelectedServer(null);
+    if (!run.loadFile(fileName, text)) return;
+    pl.pauseIfPlaying();
+    sel.clear();
     setMenu(null);
-    if (o.opened.ok && expectHash !== null && o.opened.wb.runner.sim.traceHash !== expectHash) {
-      say(t('share.fileError', { message: `${fileName}: traceHash ${o.opened.wb.runner.sim.traceHash} ≠ ${expectHash}` }));
-    }
   };
 
-  // ---- the user's scenarios (editor and library) -------------------------------------------
-
-  /** Stores the list in browser storage; a refusal is shown, and the list stays in the page. */
-  const storeUserScenarios = useCallback((list: UserScenario[]) => {
-    setUserScenarios(list);
-    setStorageProblem(saveUserScenarios(browserStorage(), list));
-  }, []);
-  const userRef = useRef(userScenarios);
-  userRef.current = userScenarios;
-  const storeOne = useCallback(
-    (s: UserScenario) => storeUserScenarios(userRef.current.map((x) => (x.id === s.id ? s : x))),
-    [storeUserScenarios],
-  );
+  /** Edits a new user scenario in the editor (never in presenter mode). */
   const addUserScenario = (base: string, text: string) => {
-    const r = newUserScenario(userRef.current, base, text);
-    storeUserScenarios([...userRef.current, r.scenario]);
-    setEditing(r.scenario.id);
+    user.add(base, text);
     setPresenter(false);
     setDialog('editor');
   };
   const runUserScenario = (s: UserScenario, present: boolean) => {
     if (!s.valid) return;
-    if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-    setCustomText(s.valid);
-    setCustomFile(s.file);
+    pl.pauseIfPlaying();
+    run.setCustom(s.valid, s.file);
     rebuild(CUSTOM_NAME, null, s.valid, s.file);
     setPresenter(present);
     setDialog(null);
@@ -459,80 +117,25 @@ export function App() {
     rebuild(name, seed, name === CUSTOM_NAME ? customText : null, customFile);
   };
 
-  // Keyboard shortcuts (not while typing in a field, and only "?" and Esc while a dialog is open).
-  const keyState = useRef({ dialog, leaderKey, jump, fit: () => timelineApi.current?.fitAll() });
-  keyState.current = { dialog, leaderKey, jump, fit: () => timelineApi.current?.fitAll() };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable)) return;
-      // A focused button already answers Space itself.
-      if (target?.tagName === 'BUTTON' && e.key === ' ') return;
-      const k = keyState.current;
-      if (e.key === '?') {
-        setDialog((d) => (d === 'help' ? null : 'help'));
-        e.preventDefault();
-        return;
-      }
-      if (k.dialog !== null) return;
-      if (!wbRef.current) return;
-      if (e.key === ' ') actorRef.send({ type: 'TOGGLE' });
-      else if (e.key === 'ArrowRight' && e.shiftKey) k.jump('election', 1);
-      else if (e.key === 'ArrowLeft' && e.shiftKey) k.jump('election', -1);
-      else if (e.key === 'ArrowRight' || e.key === 's') actorRef.send({ type: 'STEP' });
-      else if (e.key === 'ArrowLeft') actorRef.send({ type: 'STEP_BACK' });
-      else if (e.key === 'c') {
-        setClientVia(null);
-        setDialog('client');
-      } else if (e.key === 'r') k.leaderKey();
-      else if (e.key === 'p') setDialog('partition');
-      else if (e.key === 'h') act({ kind: 'heal' });
-      else if (e.key === 'n') nav((w) => w.goToFrontier());
-      else if (e.key === 'f') k.fit();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [actorRef, act, nav]);
-
-  // Test hooks.
-  useEffect(() => {
-    const w = () => wbRef.current;
-    const timeline: TimelineApi = {
-      arrowPoint: (id) => timelineApi.current?.arrowPoint(id) ?? null,
-      visibleMessages: () => timelineApi.current?.visibleMessages() ?? [],
-      timeToX: (ms) => timelineApi.current?.timeToX(ms) ?? NaN,
-      laneY: (id) => timelineApi.current?.laneY(id) ?? null,
-      fitAll: () => timelineApi.current?.fitAll(),
-      setFollow: (on) => timelineApi.current?.setFollow(on),
-    };
-    window.__raftsim = {
-      traceHash: () => w()?.runner.sim.traceHash ?? '',
-      nowMs: () => w()?.runner.sim.nowMs ?? 0,
-      events: () => w()?.runner.sim.stats.events ?? 0,
-      player: () => String(actorRef.getSnapshot().value),
-      position: () => w()?.position ?? { events: 0, timeMs: 0 },
-      branchId: () => w()?.tm.branchId ?? 0,
-      branches: () => (w()?.tm.branches ?? []).map((b) => ({ id: b.id, parent: b.parent, label: branchLabel(b) })),
-      inPast: () => w()?.tm.inPast ?? false,
-      leader: () => w()?.runner.sim.leader()?.id ?? null,
-      savedYaml: () => {
-        const x = w();
-        return x ? savedYaml(x) : '';
-      },
-      savedTrace: () => {
-        const x = w();
-        return x ? savedTrace(x) : '';
-      },
-      lang: () => getLocale(),
-      timeline,
-    };
-    return () => {
-      delete window.__raftsim;
-    };
-  }, [actorRef]);
+  useKeyboard({
+    dialogOpen: dialog !== null,
+    hasRun: () => wbRef.current !== null,
+    toggleHelp: () => setDialog((d) => (d === 'help' ? null : 'help')),
+    togglePlay: () => actorRef.send({ type: 'TOGGLE' }),
+    step: () => actorRef.send({ type: 'STEP' }),
+    stepBack: () => actorRef.send({ type: 'STEP_BACK' }),
+    jump: pl.jump,
+    openClient: () => {
+      setClientVia(null);
+      setDialog('client');
+    },
+    leaderKey: run.leaderKey,
+    openPartition: () => setDialog('partition'),
+    heal: () => act({ kind: 'heal' }),
+    goToNow: () => nav((w) => w.goToFrontier()),
+    fitTimeline: () => timelineApi.current?.fitAll(),
+  });
+  useTestHooks(wbRef, actorRef, timelineApi);
 
   const zhText = lang === 'zh' && wb ? wb.scenario.i18n.zh : undefined;
   const title = wb ? zhText?.title ?? wb.scenario.title : opened.ok ? t('error.title') : opened.title ?? t('error.title');
@@ -541,7 +144,7 @@ export function App() {
     document.title = `${title} — ${t('app.title')}`;
   }, [title]);
 
-  const serverSel = frame ? selectedServer ?? frame.leaderId ?? frame.servers[0]?.id ?? null : null;
+  const serverSel = frame ? sel.server ?? frame.leaderId ?? frame.servers[0]?.id ?? null : null;
   const canRun = wb !== null && !runError;
   const name = opened.ok ? opened.wb.name : opened.name;
   const seed = opened.ok ? opened.wb.seed : opened.seed;
@@ -553,7 +156,7 @@ export function App() {
   };
 
   return (
-    <div className={`app${presenter ? ' presenter' : ''}${embed ? ' embed' : ''}`} data-player={player} data-presenter={presenter ? '1' : '0'} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
+    <div className={`app${presenter ? ' presenter' : ''}${url.embed ? ' embed' : ''}`} data-player={player} data-presenter={presenter ? '1' : '0'} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
       <CaptionBar
         title={title}
         description={description}
@@ -561,12 +164,7 @@ export function App() {
         chapters={wb ? wb.chapters() : []}
         currentChapter={wb ? wb.currentChapter() : -1}
         canRun={canRun}
-        onChapter={(k) => {
-          if (actorRef.getSnapshot().value === 'playing') send({ type: 'PAUSE' });
-          nav((w) => {
-            if (!w.goToChapter(k)) say(t('chapters.notReached', { n: k + 1 }));
-          });
-        }}
+        onChapter={pl.goToChapter}
       />
       {!wb || !frame ? (
         <main className="main main-error">
@@ -602,16 +200,14 @@ export function App() {
               <ClusterView
                 frame={frame}
                 selectedServer={serverSel}
-                selectedMessage={selectedMessage}
+                selectedMessage={sel.message}
                 onServerClick={(id, x, y) => {
-                  setSelectedServer(id);
-                  setTab('server');
+                  sel.selectServer(id);
                   if (canRun) setMenu({ kind: 'server', id, x, y });
                 }}
                 onLinkClick={(a, b, x, y) => canRun && setMenu({ kind: 'link', a, b, x, y })}
                 onMessageClick={(id, x, y) => {
-                  setSelectedMessage(id);
-                  setTab('message');
+                  sel.selectMessage(id);
                   if (canRun) setMenu({ kind: 'message', id, x, y });
                 }}
               />
@@ -623,17 +219,11 @@ export function App() {
               wb={wb}
               frame={frame}
               playing={player === 'playing'}
-              selectedMessage={selectedMessage}
+              selectedMessage={sel.message}
               selectedServer={serverSel}
-              onSeek={seek}
-              onSelectMessage={(id) => {
-                setSelectedMessage(id);
-                setTab('message');
-              }}
-              onSelectServer={(id) => {
-                setSelectedServer(id);
-                setTab('server');
-              }}
+              onSeek={pl.seek}
+              onSelectMessage={sel.selectMessage}
+              onSelectServer={sel.selectServer}
               apiRef={timelineApi}
             />
           </div>
@@ -646,39 +236,33 @@ export function App() {
               onScrubStart={() => send({ type: 'SCRUB_START' })}
               onScrub={(ms) => nav((w) => w.seekTime(ms))}
               onScrubEnd={() => send({ type: 'SCRUB_END' })}
-              onJump={jump}
+              onJump={pl.jump}
               onNow={() => nav((w) => w.goToFrontier())}
-              onShowBranches={() => setTab('branches')}
+              onShowBranches={() => sel.setTab('branches')}
               branchLabel={branchLabel(wb.tm.branch)}
             />
           </div>
           <div className="wb-why">
             <EventFeed
               lines={frame.feed}
-              onSelectServer={(id) => {
-                setSelectedServer(id);
-                setTab('server');
-              }}
+              onSelectServer={sel.selectServer}
             />
           </div>
           <div className="wb-logs">
-            <LogPanel servers={frame.servers} leaderId={frame.leaderId} selected={serverSel} onSelect={(id) => { setSelectedServer(id); setTab('server'); }} />
+            <LogPanel servers={frame.servers} leaderId={frame.leaderId} selected={serverSel} onSelect={sel.selectServer} />
           </div>
           <div className="wb-inspect">
             <Inspector
               wb={wb}
               frame={frame}
-              tab={tab}
-              onTab={setTab}
+              tab={sel.tab}
+              onTab={sel.setTab}
               server={serverSel}
-              message={selectedMessage}
-              onSelectMessage={(id) => {
-                setSelectedMessage(id);
-                setTab('message');
-              }}
-              onSeek={seek}
+              message={sel.message}
+              onSelectMessage={sel.selectMessage}
+              onSeek={pl.seek}
               onMessageAct={(kind, id, byMs) => act(kind === 'delayMessage' ? { kind, id, byMs: byMs ?? 100 } : { kind, id })}
-              onSwitchBranch={switchBranch}
+              onSwitchBranch={pl.switchBranch}
             />
           </div>
         </main>
@@ -713,11 +297,7 @@ export function App() {
         onLibrary={() => setDialog('library')}
         onEditor={() => setDialog('editor')}
         lang={lang}
-        onLang={(l) => {
-          setLocale(l);
-          saveLocale(l);
-          setLang(l);
-        }}
+        onLang={changeLang}
         shareUrl={linkText}
         onCopyLink={() => {
           const w = wbRef.current;
@@ -739,7 +319,7 @@ export function App() {
         onOpenFile={openFile}
         presenter={presenter}
         fullScreen={fullScreen}
-        onFullScreen={(on) => (on ? requestFullScreen() : void document.exitFullscreen().catch(() => undefined))}
+        onFullScreen={setFullScreen}
         onPresenter={setPresenter}
       />
       {menu && frame && sim && (
@@ -756,14 +336,8 @@ export function App() {
             setClientVia(id);
             setDialog('client');
           }}
-          onInspectServer={(id) => {
-            setSelectedServer(id);
-            setTab('server');
-          }}
-          onInspectMessage={(id) => {
-            setSelectedMessage(id);
-            setTab('message');
-          }}
+          onInspectServer={sel.selectServer}
+          onInspectMessage={sel.selectMessage}
           onClose={() => setMenu(null)}
         />
       )}
@@ -785,7 +359,7 @@ export function App() {
           initialVia={clientVia}
           issued={wb.issuedAtCursor()}
           inPast={frame.inPast}
-          onSend={sendClient}
+          onSend={run.sendClient}
           onClose={() => setDialog(null)}
         />
       )}
@@ -793,8 +367,7 @@ export function App() {
         <CustomClusterDialog
           initial={customFrom(wb?.scenario ?? null)}
           onCreate={(text) => {
-            setCustomText(text);
-            setCustomFile(CUSTOM_FILE);
+            run.setCustom(text, CUSTOM_FILE);
             rebuild(CUSTOM_NAME, null, text);
           }}
           onClose={() => setDialog(null)}
@@ -803,7 +376,7 @@ export function App() {
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
       {dialog === 'library' && (
         <LibraryPage
-          userScenarios={userScenarios}
+          userScenarios={user.scenarios}
           current={name}
           onOpen={(n, present) => {
             const o = rebuild(n, null);
@@ -814,7 +387,7 @@ export function App() {
           onOpenUser={runUserScenario}
           onEditCopy={(n) => addUserScenario(n, bundledScenarios.get(n) ?? '')}
           onEditUser={(id) => {
-            setEditing(id);
+            user.setEditing(id);
             setPresenter(false);
             setDialog('editor');
           }}
@@ -824,22 +397,18 @@ export function App() {
       {dialog === 'editor' && !presenter && (
         <Suspense fallback={<div className="notice" role="status">{t('editor.loading')}</div>}>
           <ScenarioEditor
-            scenarios={userScenarios}
-            selectedId={editing}
-            onSelect={setEditing}
-            onStore={storeOne}
+            scenarios={user.scenarios}
+            selectedId={user.editing}
+            onSelect={user.setEditing}
+            onStore={user.storeOne}
             onNew={(from) => {
               const w = wbRef.current;
               if (from === 'run' && w) addUserScenario(w.name === CUSTOM_NAME ? customFile : w.name, w.text);
               else addUserScenario(t('editor.blankFile'), blankScenarioYaml(t('editor.blankTitle'), t('editor.blankSay')));
             }}
-            onDelete={(id) => {
-              const rest = userRef.current.filter((s) => s.id !== id);
-              storeUserScenarios(rest);
-              setEditing(rest[0]?.id ?? null);
-            }}
+            onDelete={user.remove}
             onRun={(s) => runUserScenario(s, false)}
-            storageProblem={storageProblem}
+            storageProblem={user.storageProblem}
             onClose={() => setDialog(null)}
           />
         </Suspense>

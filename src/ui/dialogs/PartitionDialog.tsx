@@ -1,7 +1,19 @@
 /** The partition helper: drag or click servers into group A or B, then cut the links between the groups. */
 import { useState } from 'react';
 import { t } from '../i18n';
+import type { Frame } from '../model/frame';
 import { Dialog } from './Dialog';
+
+/** The default groups of the partition helper: the leader and the servers after it form the minority. */
+export function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
+  const ids = frame.servers.map((s) => s.id);
+  const minority = Math.max(ids.length > 1 ? 1 : 0, Math.floor((ids.length - 1) / 2));
+  const start = frame.leaderId ? ids.indexOf(frame.leaderId) : ids.length - minority;
+  const out: Record<string, 'A' | 'B'> = {};
+  for (const id of ids) out[id] = 'A';
+  for (let k = 0; k < minority; k++) out[ids[(start + k) % ids.length]] = 'B';
+  return out;
+}
 
 export function PartitionDialog({ servers, initial, inPast, onApply, onHeal, onClose }: {
   servers: string[];

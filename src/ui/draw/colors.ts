@@ -3,7 +3,7 @@
  * the pictures always agree).
  */
 import * as d3 from 'd3';
-import { MESSAGE_KINDS, type MessageKind } from '../model/frame';
+import { MESSAGE_KINDS, type MessageKind } from '../model/timelineModel';
 
 export type DrawnRole = 'follower' | 'candidate' | 'leader' | 'crashed';
 export const DRAWN_ROLES: DrawnRole[] = ['follower', 'candidate', 'leader', 'crashed'];

@@ -6,9 +6,8 @@ import type * as d3 from 'd3';
 import type { NodeId } from '../../raft/types';
 import type { MessageRecord } from '../../sim/types';
 import { messageColor, roleColor } from './colors';
-import type { MessageKind } from '../model/frame';
 import { t } from '../i18n';
-import { isResponse, messageKind, type Marker, type TimelineModel } from '../model/timelineModel';
+import { isResponse, messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
 
 /**
  * The part of the canvas 2D API the timeline is drawn with. A real canvas context has all of it, and

@@ -8,13 +8,8 @@ import type { Simulation } from '../../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
 import { whyLine, type WhyTone } from './why';
+import type { MessageKind } from './timelineModel';
 import { captionPositions, type Workbench } from './workbench';
-
-/** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
-export const MESSAGE_KINDS = [
-  'RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse',
-] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageDot {
   id: number;

@@ -10,7 +10,6 @@
 import type { NodeId, Role } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
-import type { MessageKind } from './frame';
 
 export type LaneRole = Role | 'down';
 
@@ -36,6 +35,12 @@ export interface Marker {
   /** Index of the trace event in the head's trace (for the "why" text). */
   traceIndex: number;
 }
+
+/** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
+export const MESSAGE_KINDS = [
+  'RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** The drawn kind of a message (a heartbeat is an AppendEntries without entries). */
 export function messageKind(r: MessageRecord): MessageKind {
