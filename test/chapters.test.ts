@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
-import { Workbench } from '../src/ui/workbench';
+import { Workbench } from '../src/ui/model/workbench';
 
 function workbench(name: string): Workbench {
   const file = `scenarios/${name}.yaml`;

@@ -5,8 +5,8 @@
  */
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { messageColor } from '../src/ui/colors';
-import { MESSAGE_KINDS, type MessageKind } from '../src/ui/frame';
+import { messageColor } from '../src/ui/draw/colors';
+import { MESSAGE_KINDS, type MessageKind } from '../src/ui/model/timelineModel';
 import { requireChromium, useApp } from './browser-util';
 
 const WAIT_MS = 20_000;

@@ -3,7 +3,7 @@
  * cluster SVG carries inline (the browser side is in export.browser.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { exportFileName, INLINED_PROPERTIES, styleDeclarations, type ComputedStyles } from '../src/ui/exportImage';
+import { exportFileName, INLINED_PROPERTIES, styleDeclarations, type ComputedStyles } from '../src/ui/draw/exportImage';
 
 describe('exportFileName', () => {
   it('is <scenario>-<view>-<ms>ms.<ext>, with the time rounded to a whole ms', () => {

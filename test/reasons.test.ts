@@ -9,7 +9,7 @@ import { REASONS_EN, formatReason, type ReasonId } from '../src/scenario/reasons
 import { ScenarioRunner } from '../src/scenario/runner';
 import { scenarioSchema } from '../src/scenario/schema';
 import { parseScenario } from '../src/scenario/parse';
-import { REASONS_ZH } from '../src/ui/reasonsZh';
+import { REASONS_ZH } from '../src/ui/i18n/reasonsZh';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../src/scenario/parse';
 import {
   STORAGE_KEY, applyEdit, blankScenarioYaml, loadUserScenarios, newUserScenario, saveUserScenarios, uniqueFile, type KeyValueStorage,
-} from '../src/ui/userScenarios';
+} from '../src/ui/io/userScenarios';
 
 /** A Map-backed stand-in for localStorage; `full` makes setItem throw as a full quota does. */
 function fakeStorage(full = false): KeyValueStorage & { data: Map<string, string> } {

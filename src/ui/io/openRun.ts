@@ -1,0 +1,90 @@
+/**
+ * Opening a run from what the user gave: a bundled scenario (optionally fast-forwarded), scenario
+ * text with a `replay` section, a share link in the address's hash, or a file (.yaml or an exported
+ * trace .json). Plain functions, no React: the page's `useRun` keeps the result.
+ */
+import { LinkError, decodeLink } from '../../share/link';
+import { importTrace } from '../../share/traceFile';
+import { recordingYaml } from '../../timetravel/record';
+import { errorText } from '../i18n/errorText';
+import { t, type Locale } from '../i18n';
+import { bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun } from '../model/scenarios';
+import { Workbench } from '../model/workbench';
+import { replayInto } from './share';
+
+/** The open run, or why there is none (shown in the error panel, with `title` as its heading). */
+export type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };
+
+/** An opened run and the runtime error met while fast-forwarding or replaying it (null: none). */
+export interface OpenResult {
+  opened: Opened;
+  error: string | null;
+}
+
+/** Opens a loaded run; with `atMs`, plays it to that simulated time (ms) at once. */
+export function openRun(run: LoadedRun, atMs: number | null): OpenResult {
+  if (!run.ok) return { opened: { ok: false, name: run.name, seed: run.seed, error: run.error }, error: null };
+  const wb = new Workbench(run.name, run.seed, run.scenario, run.text, run.runner);
+  if (atMs !== null) {
+    try {
+      fastForward(wb, atMs);
+    } catch (e) {
+      return { opened: { ok: true, wb }, error: errorText(e) };
+    }
+  }
+  return { opened: { ok: true, wb }, error: null };
+}
+
+/** Builds a run from scenario text and plays its `replay` section, if any (then it is paused). */
+export function openRecorded(name: string, text: string, file: string, seed: number | null): OpenResult {
+  const run = loadRunText(name, text, file, seed);
+  const o = openRun(run, null);
+  if (o.opened.ok && o.opened.wb.scenario.replay) {
+    try {
+      replayInto(o.opened.wb, o.opened.wb.scenario.replay);
+    } catch (e) {
+      return { opened: o.opened, error: errorText(e) };
+    }
+  }
+  return o;
+}
+
+/** Opens the run a share link in the address's hash describes (null when the hash holds no link). */
+export function openFromHash(hash: string): (OpenResult & { lang: Locale | null }) | null {
+  if (!/(?:^#?|&)r=/.test(hash)) return null;
+  try {
+    const link = decodeLink(hash);
+    const lang = link.lang === 'zh' || link.lang === 'en' ? link.lang : null;
+    if (link.library !== undefined) {
+      const base = bundledScenarios.get(link.library);
+      if (base === undefined) return { ...openRun(loadRun(link.library, link.seed), null), lang };
+      const text = link.replay ? recordingYaml(base, link.replay) : base;
+      return { ...openRecorded(link.library, text, `scenarios/${link.library}.yaml`, link.seed), lang };
+    }
+    const yaml = link.yaml ?? '';
+    const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;
+    return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed), lang };
+  } catch (e) {
+    const reason = e instanceof LinkError ? e.reason : errorText(e);
+    return { opened: { ok: false, name: defaultScenarioName(), seed: null, error: reason, title: t('share.linkErrorTitle') }, error: null, lang: null };
+  }
+}
+
+/**
+ * Opens a scenario file (.yaml, its replay is played) or an exported trace (.json, its recording
+ * replayed with the trace's seed). Returns the run, the scenario text it was built from and, for a
+ * trace, the traceHash the replay must reproduce.
+ * @throws Error (a ScenarioError or a trace file error) when the file cannot be read as either
+ */
+export function openFileText(fileName: string, text: string): { result: OpenResult; yaml: string; expectHash: string | null } {
+  let yaml = text;
+  let expectHash: string | null = null;
+  let seed: number | null = null;
+  if (/\.json$/i.test(fileName)) {
+    const tf = importTrace(text, fileName);
+    yaml = recordingYaml(tf.scenario.yaml, tf.replay);
+    seed = tf.seed;
+    expectHash = tf.traceHash;
+  }
+  return { result: openRecorded(CUSTOM_NAME, yaml, fileName, seed), yaml, expectHash };
+}

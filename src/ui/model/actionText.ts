@@ -1,0 +1,27 @@
+/** A user action as a whole phrase of the page's language (branch labels, notices). */
+import { describeOp } from '../../sim/client';
+import type { UserAction } from '../../timetravel/timeMachine';
+import { t } from '../i18n';
+
+export function actionText(a: UserAction): string {
+  switch (a.kind) {
+    case 'crash': return t('action.crash', { node: a.node });
+    case 'restart': return t('action.restart', { node: a.node });
+    case 'timeout': return t('action.timeout', { node: a.node });
+    case 'isolate': return t('action.isolate', { node: a.node });
+    case 'reconnect': return t('action.reconnect', { node: a.node });
+    case 'pauseServer': return t('action.pauseServer', { node: a.node });
+    case 'resumeServer': return t('action.resumeServer', { node: a.node });
+    case 'partition': return t('action.partition', { groups: a.groups.map((g) => `[${g.join(', ')}]`).join(' ') });
+    case 'cut': return t(a.both ? 'action.cutBoth' : 'action.cutOne', { from: a.from, to: a.to });
+    case 'restoreLink': return t(a.both ? 'action.restoreBoth' : 'action.restoreOne', { from: a.from, to: a.to });
+    case 'heal': return t('action.heal');
+    case 'resume': return t('action.resume');
+    case 'network': return t('action.network', { settings: JSON.stringify(a.settings) });
+    case 'link': return a.settings ? t('action.link', { from: a.from, to: a.to, settings: JSON.stringify(a.settings) }) : t('action.linkReset', { from: a.from, to: a.to });
+    case 'client': return a.via ? t('action.clientVia', { client: a.client, op: describeOp(a.spec), via: a.via }) : t('action.client', { client: a.client, op: describeOp(a.spec) });
+    case 'dropMessage': return t('action.drop', { id: a.id });
+    case 'duplicateMessage': return t('action.duplicate', { id: a.id });
+    case 'delayMessage': return t('action.delay', { id: a.id, ms: a.byMs });
+  }
+}

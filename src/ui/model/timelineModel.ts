@@ -1,0 +1,333 @@
+/**
+ * What the space-time timeline draws, derived incrementally from the branch head's trace and
+ * message records: per-server role bands (from `role` and crash/restart `fault` events), term
+ * boundaries, markers (elections won, leader commits, faults, captions, violations) and a
+ * time-ordered index of messages for drawing only the visible window and for hit-testing.
+ *
+ * `sync(head)` only reads what was appended since the last call; switching to another branch (a
+ * different head, or a head whose arrays were replaced) starts over once.
+ */
+import type { NodeId, Role } from '../../raft/types';
+import type { ScenarioRunner } from '../../scenario/runner';
+import type { MessageRecord, TraceEvent } from '../../sim/types';
+
+export type LaneRole = Role | 'down';
+
+/** A stretch of a server's lane in one role (until the next segment starts). */
+export interface Segment {
+  startMs: number;
+  role: LaneRole;
+  term: number;
+}
+
+export interface TermChange {
+  atMs: number;
+  term: number;
+}
+
+export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed';
+
+export interface Marker {
+  atMs: number;
+  kind: MarkerKind;
+  /** The server lane it sits on, or null for the events row (captions, network-wide faults). */
+  lane: NodeId | null;
+  /** Index of the trace event in the head's trace (for the "why" text). */
+  traceIndex: number;
+}
+
+/** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
+export const MESSAGE_KINDS = [
+  'RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** The drawn kind of a message (a heartbeat is an AppendEntries without entries). */
+export function messageKind(r: MessageRecord): MessageKind {
+  const m = r.msg;
+  if (m.type === 'AppendEntries' && m.entries.length === 0) return 'Heartbeat';
+  return m.type;
+}
+
+export function isResponse(r: MessageRecord): boolean {
+  const t = r.msg.type;
+  return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse';
+}
+
+const RESPONSE_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['msg']['type']>> = {
+  RequestVote: 'RequestVoteResponse',
+  AppendEntries: 'AppendEntriesResponse',
+};
+
+function lowerBound(n: number, key: (i: number) => number, value: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(mid) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class TimelineModel {
+  private head: ScenarioRunner | null = null;
+  private traceArr: TraceEvent[] | null = null;
+  private msgArr: MessageRecord[] | null = null;
+  private traceScanned = 0;
+  private msgScanned = 0;
+  /** Records that were still in flight at the last sync (their span may still grow). */
+  private open: MessageRecord[] = [];
+  private lastTerm = new Map<NodeId, number>();
+  /** The longest sendMs → deliverMs of a finished message (bounds the visible-window search). */
+  private maxSpan = 0;
+  /** The latest AppendEntries sent on each link "from>to" (to recognise heartbeat responses). */
+  private lastAppend = new Map<string, MessageRecord>();
+  /** Ids of AppendEntriesResponses that answer a heartbeat (hidden with the heartbeats). */
+  heartbeatResponses = new Set<number>();
+
+  servers: NodeId[] = [];
+  clients: string[] = [];
+  segments = new Map<NodeId, Segment[]>();
+  terms = new Map<NodeId, TermChange[]>();
+  markers: Marker[] = [];
+  /** The head's messages (time-ordered by sendMs) and trace. */
+  messages: MessageRecord[] = [];
+  trace: TraceEvent[] = [];
+  /** The head's simulated time: bands end here. */
+  endMs = 0;
+  /** Bumped whenever something was added (for cheap redraw checks). */
+  version = 0;
+
+  private reset(head: ScenarioRunner): void {
+    const sim = head.sim;
+    this.head = head;
+    this.traceArr = sim.trace;
+    this.msgArr = sim.messages;
+    this.traceScanned = 0;
+    this.msgScanned = 0;
+    this.open = [];
+    this.maxSpan = 0;
+    this.lastAppend = new Map();
+    this.heartbeatResponses = new Set();
+    this.servers = sim.serverIds.slice();
+    this.clients = [...sim.clients.keys()];
+    this.segments = new Map();
+    this.terms = new Map();
+    this.lastTerm = new Map();
+    this.markers = [];
+    for (const id of this.servers) {
+      const t0 = sim.config.initial?.[id]?.currentTerm ?? 0;
+      this.segments.set(id, [{ startMs: 0, role: 'follower', term: t0 }]);
+      this.terms.set(id, [{ atMs: 0, term: t0 }]);
+      this.lastTerm.set(id, t0);
+    }
+  }
+
+  /** Brings the model up to date with the branch head `head`. */
+  sync(head: ScenarioRunner): void {
+    const sim = head.sim;
+    if (head !== this.head || sim.trace !== this.traceArr || sim.messages !== this.msgArr || sim.trace.length < this.traceScanned || sim.messages.length < this.msgScanned) {
+      this.reset(head);
+    }
+    this.trace = sim.trace;
+    this.messages = sim.messages;
+    const changed = sim.trace.length !== this.traceScanned || sim.messages.length !== this.msgScanned || this.endMs !== sim.nowMs;
+    this.endMs = sim.nowMs;
+    if (!changed && this.open.length === 0) return;
+
+    // Term observations from both sources, merged by time (each source is time-ordered).
+    const trace = sim.trace;
+    const msgs = sim.messages;
+    let i = this.traceScanned;
+    let j = this.msgScanned;
+    while (i < trace.length || j < msgs.length) {
+      const takeTrace = j >= msgs.length || (i < trace.length && trace[i].atMs <= msgs[j].sendMs);
+      if (takeTrace) {
+        this.onTrace(trace[i], i);
+        i++;
+      } else {
+        const r = msgs[j++];
+        const m = r.msg;
+        if (m.type !== 'ClientRequest' && m.type !== 'ClientResponse') this.observeTerm(m.from, r.sendMs, m.term);
+        if (m.type === 'AppendEntries') this.lastAppend.set(m.from + '>' + m.to, r);
+        else if (m.type === 'AppendEntriesResponse') {
+          const q = this.lastAppend.get(m.to + '>' + m.from);
+          if (q && q.msg.type === 'AppendEntries' && q.msg.entries.length === 0 && q.status === 'delivered' && q.deliverMs === r.sendMs) this.heartbeatResponses.add(r.id);
+        }
+        if (r.status === 'inFlight') this.open.push(r);
+        else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
+      }
+    }
+    this.traceScanned = trace.length;
+    this.msgScanned = msgs.length;
+    if (this.open.length) {
+      const still: MessageRecord[] = [];
+      for (const r of this.open) {
+        if (r.status === 'inFlight') still.push(r);
+        else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
+      }
+      this.open = still;
+    }
+    this.version++;
+  }
+
+  private observeTerm(node: NodeId, atMs: number, term: number): void {
+    const last = this.lastTerm.get(node);
+    if (last === undefined || term <= last) return;
+    this.lastTerm.set(node, term);
+    this.terms.get(node)!.push({ atMs, term });
+  }
+
+  private pushSegment(node: NodeId, s: Segment): void {
+    const list = this.segments.get(node);
+    if (!list) return;
+    const last = list[list.length - 1];
+    if (last.startMs === s.startMs) list[list.length - 1] = s;
+    else list.push(s);
+  }
+
+  private onTrace(e: TraceEvent, index: number): void {
+    switch (e.kind) {
+      case 'role':
+        this.observeTerm(e.node, e.atMs, e.term);
+        this.pushSegment(e.node, { startMs: e.atMs, role: e.to, term: e.term });
+        return;
+      case 'note':
+        if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.markers.push({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
+        else if (e.note.kind === 'electionWon') this.markers.push({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
+        return;
+      case 'fault': {
+        const node = e.nodes.length === 1 ? e.nodes[0] : null;
+        if (e.action === 'crash' && node) {
+          this.pushSegment(node, { startMs: e.atMs, role: 'down', term: this.lastTerm.get(node) ?? 0 });
+          this.markers.push({ atMs: e.atMs, kind: 'crash', lane: node, traceIndex: index });
+        } else if (e.action === 'restart' && node) {
+          this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
+          this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
+        } else {
+          this.markers.push({ atMs: e.atMs, kind: 'fault', lane: node, traceIndex: index });
+        }
+        return;
+      }
+      case 'caption':
+        this.markers.push({ atMs: e.atMs, kind: 'caption', lane: null, traceIndex: index });
+        return;
+      case 'invariant':
+        this.markers.push({ atMs: e.atMs, kind: 'invariant', lane: null, traceIndex: index });
+        return;
+      case 'step':
+        if (!e.ok) this.markers.push({ atMs: e.atMs, kind: 'stepFailed', lane: null, traceIndex: index });
+        return;
+      case 'client':
+        return;
+    }
+  }
+
+  /** Messages that may cross the time window [t0, t1] (sent by t1, arriving or dropped from t0 on). */
+  visibleMessages(t0: number, t1: number): MessageRecord[] {
+    const msgs = this.messages;
+    const out: MessageRecord[] = [];
+    const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, t0 - this.maxSpan);
+    for (let k = from; k < msgs.length; k++) {
+      const r = msgs[k];
+      if (r.sendMs > t1) break;
+      if (r.status === 'inFlight' || r.deliverMs >= t0) out.push(r);
+    }
+    // Long-delayed messages still in flight were sent before the search window: add them.
+    for (const r of this.open) if (r.status === 'inFlight' && r.sendMs < t0 - this.maxSpan && r.deliverMs >= t0) out.push(r);
+    return out;
+  }
+
+  markersIn(t0: number, t1: number): Marker[] {
+    const ms = this.markers;
+    const from = lowerBound(ms.length, (k) => ms[k].atMs, t0);
+    const out: Marker[] = [];
+    for (let k = from; k < ms.length && ms[k].atMs <= t1; k++) out.push(ms[k]);
+    return out;
+  }
+
+  /** The term of `node` at time `ms`, as far as the timeline knows. */
+  termAt(node: NodeId, ms: number): number {
+    const list = this.terms.get(node);
+    if (!list) return 0;
+    const k = lowerBound(list.length, (i) => list[i].atMs, ms + 1e-9);
+    return list[Math.max(0, k - 1)].term;
+  }
+
+  /** The message with this id on the branch, or null. Ids are assigned in send order. */
+  message(id: number): MessageRecord | null {
+    const msgs = this.messages;
+    const k = lowerBound(msgs.length, (i) => msgs[i].id, id);
+    return k < msgs.length && msgs[k].id === id ? msgs[k] : null;
+  }
+
+  /**
+   * The other half of a request/response pair: a response is sent by the request's receiver at
+   * the instant the request was delivered, back to its sender.
+   */
+  pairOf(r: MessageRecord): MessageRecord | null {
+    const msgs = this.messages;
+    const m = r.msg;
+    if (m.type === 'ClientRequest' || m.type === 'ClientResponse') return this.clientPairOf(r);
+    if (isResponse(r)) {
+      const reqType = m.type === 'RequestVoteResponse' ? 'RequestVote' : 'AppendEntries';
+      const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, r.sendMs - this.maxSpan - 1);
+      let best: MessageRecord | null = null;
+      for (let k = from; k < msgs.length && msgs[k].sendMs <= r.sendMs; k++) {
+        const q = msgs[k];
+        if (q.status === 'delivered' && q.deliverMs === r.sendMs && q.msg.type === reqType && q.msg.from === m.to && q.msg.to === m.from) best = q;
+      }
+      return best;
+    }
+    const respType = RESPONSE_OF[m.type];
+    if (!respType || r.status !== 'delivered') return null;
+    const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, r.deliverMs);
+    for (let k = from; k < msgs.length && msgs[k].sendMs <= r.deliverMs; k++) {
+      const q = msgs[k];
+      if (q.msg.type === respType && q.msg.from === m.to && q.msg.to === m.from) return q;
+    }
+    return null;
+  }
+
+  /** Client requests are answered when the entry is applied, not on arrival: pair by (client, seq, server). */
+  private clientPairOf(r: MessageRecord): MessageRecord | null {
+    const msgs = this.messages;
+    const m = r.msg;
+    const k0 = lowerBound(msgs.length, (k) => msgs[k].id, r.id);
+    const LIMIT = 50_000;
+    if (m.type === 'ClientResponse') {
+      for (let k = k0 - 1; k >= 0 && k0 - k < LIMIT; k--) {
+        const q = msgs[k];
+        if (q.msg.type === 'ClientRequest' && q.msg.seq === m.seq && q.msg.from === m.to && q.msg.to === m.from && q.status === 'delivered' && q.deliverMs <= r.sendMs) return q;
+      }
+      return null;
+    }
+    if (m.type !== 'ClientRequest' || r.status !== 'delivered') return null;
+    for (let k = k0 + 1; k < msgs.length && k - k0 < LIMIT; k++) {
+      const q = msgs[k];
+      if (q.msg.type === 'ClientResponse' && q.msg.seq === m.seq && q.msg.from === m.to && q.msg.to === m.from) return q;
+      // A later attempt of the same operation to the same server takes over the pairing.
+      if (q.msg.type === 'ClientRequest' && q.msg.seq === m.seq && q.msg.from === m.from && q.msg.to === m.to) return null;
+    }
+    return null;
+  }
+
+  /** A note the receiver wrote when this message arrived (vote decision, rejection), if any. */
+  noteFor(r: MessageRecord): { event: TraceEvent; index: number } | null {
+    const req = isResponse(r) ? this.pairOf(r) : r;
+    if (!req || req.status !== 'delivered') return null;
+    const t = req.deliverMs;
+    const node = req.msg.to;
+    const tr = this.trace;
+    const from = lowerBound(tr.length, (k) => tr[k].atMs, t);
+    for (let k = from; k < tr.length && tr[k].atMs === t; k++) {
+      const e = tr[k];
+      if (e.kind !== 'note' || e.node !== node) continue;
+      const n = e.note;
+      if ((n.kind === 'voteGranted' || n.kind === 'voteRefused') && req.msg.type === 'RequestVote' && n.candidate === req.msg.from) return { event: e, index: k };
+      if (n.kind === 'appendRejected' && req.msg.type === 'AppendEntries' && n.leader === req.msg.from) return { event: e, index: k };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * "Why": one whole sentence per trace event, with the reason and the Raft paper section for every
+ * vote granted or refused, AppendEntries rejected, commitIndex advance and step-down. Used by the
+ * why feed and the timeline's tooltips. Role events are not worded: the notes around them say more.
+ */
+import { localReason } from '../i18n/errorText';
+import type { RaftNote } from '../../raft/types';
+import { fmtMs } from '../../scenario/runner';
+import type { TraceEvent } from '../../sim/types';
+import { t } from '../i18n';
+
+export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
+
+export interface WhyLine {
+  text: string;
+  tone: WhyTone;
+}
+
+function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+  switch (n.kind) {
+    case 'electionStarted':
+      return { text: t('why.electionStarted', { node, term: n.term }), tone: 'role' };
+    case 'electionWon':
+      return { text: t('why.electionWon', { node, term: n.term, votes: n.votes.join(', '), count: n.votes.length, size: clusterSize }), tone: 'role' };
+    case 'voteGranted':
+      return { text: t('why.voteGranted', { node, candidate: n.candidate, term: n.term }), tone: 'vote' };
+    case 'voteRefused':
+      switch (n.reason) {
+        case 'staleTerm':
+          return { text: t('why.voteRefused.staleTerm', { node, candidate: n.candidate, term: n.term }), tone: 'refusal' };
+        case 'alreadyVoted':
+          return { text: t('why.voteRefused.alreadyVoted', { node, candidate: n.candidate, term: n.term }), tone: 'refusal' };
+        case 'logNotUpToDate':
+          return {
+            text: t('why.voteRefused.logNotUpToDate', {
+              node, candidate: n.candidate, term: n.term,
+              cIndex: n.candidateLast[0], cTerm: n.candidateLast[1], myIndex: n.myLast[0], myTerm: n.myLast[1],
+            }),
+            tone: 'refusal',
+          };
+      }
+      return null;
+    case 'appendRejected':
+      switch (n.reason) {
+        case 'staleTerm':
+          return { text: t('why.appendRejected.staleTerm', { node, leader: n.leader, term: n.term }), tone: 'refusal' };
+        case 'missingEntry':
+          return { text: t('why.appendRejected.missingEntry', { node, leader: n.leader, prevLogIndex: n.prevLogIndex }), tone: 'refusal' };
+        case 'termMismatch':
+          return { text: t('why.appendRejected.termMismatch', { node, leader: n.leader, prevLogIndex: n.prevLogIndex, prevLogTerm: n.prevLogTerm }), tone: 'refusal' };
+      }
+      return null;
+    case 'commitAdvanced':
+      return n.replicas > 0
+        ? { text: t('why.commitLeader', { node, from: n.from, to: n.to, replicas: n.replicas, size: clusterSize, term: n.term }), tone: 'commit' }
+        : { text: t('why.commitFollower', { node, from: n.from, to: n.to }), tone: 'commit' };
+    case 'steppedDown':
+      return n.cause === 'higherTerm'
+        ? { text: t('why.steppedDown.higherTerm', { node, from: n.from, term: n.term }), tone: 'role' }
+        : { text: t('why.steppedDown.leaderDiscovered', { node, from: n.from, term: n.term }), tone: 'role' };
+    case 'progressChanged': return null; // not worded yet (issue 10, classroom side)
+  }
+}
+
+function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
+  const node = e.nodes[0] ?? '';
+  const other = e.nodes[1] ?? '';
+  const detail = e.detail ?? '';
+  switch (e.action) {
+    case 'crash': return t('why.fault.crash', { node });
+    case 'restart': return t('why.fault.restart', { node });
+    case 'timeout': return t('why.fault.timeout', { node });
+    case 'isolate': return t('why.fault.isolate', { node });
+    case 'reconnect': return t('why.fault.reconnect', { node });
+    case 'pause': return t('why.fault.pause', { node });
+    case 'resume': return t('why.fault.resume', { node });
+    case 'partition': return t('why.fault.partition', { groups: detail });
+    case 'heal': return t('why.fault.heal');
+    case 'cut': return t(detail === 'both ways' ? 'why.fault.cutBoth' : 'why.fault.cutOne', { from: node, to: other });
+    case 'restore link': return t(detail === 'both ways' ? 'why.fault.restoreBoth' : 'why.fault.restoreOne', { from: node, to: other });
+    case 'link settings': return t('why.fault.link', { from: node, to: other, detail });
+    case 'network': return t('why.fault.network', { detail });
+    case 'drop message': return t('why.fault.drop', { id: detail, from: node, to: other });
+    case 'duplicate message': return t('why.fault.duplicate', { id: detail, from: node, to: other });
+    case 'delay message': return t('why.fault.delay', { id: detail, from: node, to: other });
+    default: return t('why.fault.other', { action: e.action, nodes: e.nodes.join(', '), detail });
+  }
+}
+
+/** The sentence for a trace event, or null for events the feed leaves out. */
+export function whyLine(e: TraceEvent, clusterSize: number): WhyLine | null {
+  switch (e.kind) {
+    case 'role':
+      return null;
+    case 'note':
+      return noteWhy(e.node, e.note, clusterSize);
+    case 'fault':
+      return { text: faultWhy(e), tone: 'fault' };
+    case 'client':
+      if (e.phase === 'invoke') {
+        return { text: e.server ? t('why.client.invokeVia', { client: e.client, op: e.opText, server: e.server }) : t('why.client.invoke', { client: e.client, op: e.opText }), tone: 'client' };
+      }
+      return { text: t('why.client.return', { client: e.client, op: e.opText, result: e.result ?? '' }), tone: 'client' };
+    case 'caption':
+      return { text: t('why.caption', { text: e.text }), tone: 'caption' };
+    case 'step':
+      return e.ok ? null : { text: t('why.stepFailed', { n: e.index + 1, line: e.line, message: e.why ? localReason(e.why) : e.message }), tone: 'error' };
+    case 'invariant':
+      return { text: t('why.invariant', { property: e.property, detail: e.detail }), tone: 'error' };
+  }
+}
+
+/** "1234.5 ms" */
+export function timeText(ms: number): string {
+  return fmtMs(ms);
+}

@@ -1,0 +1,44 @@
+/**
+ * The "why" feed: what happened up to the cursor, newest first, one whole sentence per event with
+ * its reason and the Raft paper section (votes granted and refused, AppendEntries rejected,
+ * commitIndex advances, step-downs, faults, client operations, captions).
+ */
+import { useState } from 'react';
+import type { FeedLine } from '../model/frame';
+import { t } from '../i18n';
+import { timeText } from '../model/why';
+import './feed.css';
+
+export function EventFeed({ lines: all, onSelectServer }: { lines: FeedLine[]; onSelectServer?: (id: string) => void }) {
+  const [minor, setMinor] = useState(true);
+  const lines = minor ? all : all.filter((l) => !l.minor);
+  return (
+    <section className="panel feed" aria-label={t('feed.title')} data-testid="why-feed">
+      <div className="panel-head">
+        <h2>{t('feed.title')}</h2>
+        <label className="check" title={t('feed.minorTitle')}>
+          <input type="checkbox" checked={minor} onChange={(e) => setMinor(e.target.checked)} data-testid="feed-minor" />
+          {t('feed.minor')}
+        </label>
+      </div>
+      {lines.length === 0 ? (
+        <div className="feed-empty">{t('feed.empty')}</div>
+      ) : (
+        <ol className="feed-lines" data-testid="event-feed">
+          {lines.map((l) => (
+            <li key={l.key} className={`feed-${l.kind} tone-${l.tone}`} data-tone={l.tone}>
+              <span className="feed-time">{timeText(l.atMs)}</span>
+              {l.node && onSelectServer ? (
+                <button type="button" className="feed-text link-text" onClick={() => onSelectServer(l.node!)}>
+                  {l.text}
+                </button>
+              ) : (
+                <span className="feed-text">{l.text}</span>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

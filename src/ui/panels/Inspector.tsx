@@ -1,0 +1,370 @@
+/**
+ * Inspectors: the selected server (Figure 2 state, timers, votes, nextIndex/matchIndex, its KV
+ * store with revisions, and its role statechart), the selected message (every field, when it was
+ * sent and delivered, its fate, and the drop / duplicate / delay actions while it is in flight),
+ * and the branch tree of the time machine.
+ */
+import { useState, type ReactNode } from 'react';
+import { commandText } from '../../scenario/report';
+import type { MessageRecord, ServerView, SimMessage } from '../../sim/types';
+import type { Branch } from '../../timetravel/timeMachine';
+import { roleColor, termColor, textOn } from '../draw/colors';
+import type { Frame } from '../model/frame';
+import { Statechart } from '../draw/Statechart';
+import { t } from '../i18n';
+import { messageKind } from '../model/timelineModel';
+import { timeText, whyLine } from '../model/why';
+import type { Workbench } from '../model/workbench';
+import { actionText } from '../model/actionText';
+import './inspector.css';
+
+export type InspectorTab = 'server' | 'message' | 'branches';
+
+function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <tr data-testid={testId}>
+      <th scope="row">{label}</th>
+      <td>{children}</td>
+    </tr>
+  );
+}
+
+// ---- server ---------------------------------------------------------------------------------
+
+function deadlineText(v: ServerView, nowMs: number): string {
+  if (!v.up) return t('inspect.deadline.crashed');
+  if (v.electionDeadlineMs === null) return v.role === 'leader' ? t('inspect.deadline.leader') : t('inspect.deadline.none');
+  return t('inspect.deadline.at', { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) });
+}
+
+export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame; id: string | null }) {
+  const v = frame.servers.find((s) => s.id === id) ?? null;
+  if (!v) {
+    return (
+      <div className="inspector-empty" data-testid="server-inspector">
+        {t('inspect.noServer')}
+      </div>
+    );
+  }
+  const server = wb.runner.sim.server(v.id);
+  const lastTransition = server.raft.volatile.lastTransition;
+  const role = v.up ? v.role : 'crashed';
+  const size = frame.servers.length;
+  const needed = Math.floor(size / 2) + 1;
+  const lastIndex = v.log.length;
+  const lastTerm = lastIndex ? v.log[lastIndex - 1].term : 0;
+  const keys = Object.keys(v.kv.kvs).sort();
+  const peers = frame.servers.map((s) => s.id).filter((p) => p !== v.id);
+  return (
+    <div className="server-inspector" data-testid="server-inspector" data-server={v.id}>
+      <div className="inspector-head">
+        <span className="role-chip" style={{ background: roleColor(role), color: textOn(roleColor(role)) }}>
+          {t(`server.role.${role}`)}
+        </span>
+        <strong className="inspector-title">{t('inspect.serverTitle', { id: v.id })}</strong>
+      </div>
+      <div className="inspector-stack">
+        <table className="fields">
+          <tbody>
+            <Row label="currentTerm" testId="field-currentTerm">{v.currentTerm}</Row>
+            <Row label="votedFor">{v.votedFor ?? t('inspect.nobody')}</Row>
+            <Row label="commitIndex">{v.commitIndex}</Row>
+            <Row label="lastApplied">{v.lastApplied}</Row>
+            <Row label={t('inspect.lastLog')}>{t('inspect.lastLogValue', { index: lastIndex, term: lastTerm })}</Row>
+            <Row label={t('inspect.leaderKnown')}>{v.leaderId ?? t('inspect.nobody')}</Row>
+            <Row label={t('inspect.deadline')}>{deadlineText(v, frame.nowMs)}</Row>
+            {v.role === 'candidate' && v.up && (
+              <Row label={t('inspect.votes')}>{t('inspect.votesValue', { votes: v.votesGranted.join(', ') || '—', count: v.votesGranted.length, needed })}</Row>
+            )}
+          </tbody>
+        </table>
+        <div className="chart-box">
+          <Statechart role={v.up ? v.role : null} lastTransition={lastTransition} />
+        </div>
+      </div>
+      {v.role === 'leader' && v.up && (
+        <table className="grid-table" data-testid="leader-indexes">
+          <thead>
+            <tr>
+              <th>{t('inspect.peer')}</th>
+              <th>nextIndex</th>
+              <th>matchIndex</th>
+            </tr>
+          </thead>
+          <tbody>
+            {peers.map((p) => (
+              <tr key={p}>
+                <td>{p}</td>
+                <td>{v.nextIndex[p] ?? '—'}</td>
+                <td>{v.matchIndex[p] ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3 className="inspector-sub">{t('inspect.kvTitle', { revision: v.kv.revision })}</h3>
+      {!v.up ? (
+        <p className="inspector-note">{t('kv.crashed')}</p>
+      ) : keys.length === 0 ? (
+        <p className="inspector-note">{t('kv.empty')}</p>
+      ) : (
+        <table className="grid-table" data-testid="kv-table">
+          <thead>
+            <tr>
+              <th>{t('inspect.key')}</th>
+              <th>{t('inspect.value')}</th>
+              <th>createRevision</th>
+              <th>modRevision</th>
+              <th>version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => {
+              const kv = v.kv.kvs[k];
+              return (
+                <tr key={k}>
+                  <td className="mono">{k}</td>
+                  <td className="mono">{kv.value}</td>
+                  <td>{kv.createRevision}</td>
+                  <td>{kv.modRevision}</td>
+                  <td>{kv.version}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+// ---- message --------------------------------------------------------------------------------
+
+function fieldValue(key: string, value: unknown): ReactNode {
+  if (key === 'entries' && Array.isArray(value)) {
+    if (value.length === 0) return t('inspect.noEntries');
+    return (
+      <span className="entry-list">
+        {(value as { term: number; command: Parameters<typeof commandText>[0] }[]).map((e, i) => (
+          <span key={i} className="entry-chip" style={{ borderColor: termColor(e.term) }}>
+            {t('inspect.entryChip', { term: e.term, command: commandText(e.command) })}
+          </span>
+        ))}
+      </span>
+    );
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
+  return String(value);
+}
+
+function fields(m: SimMessage): [string, unknown][] {
+  return Object.entries(m).filter(([k]) => k !== 'type');
+}
+
+function fateText(head: MessageRecord, cursorMs: number, inFlightNow: boolean): string {
+  if (cursorMs < head.sendMs) return t('fate.notYetSent', { at: timeText(head.sendMs) });
+  if (inFlightNow) {
+    if (head.status === 'delivered') return t('fate.inFlightThenDelivered', { at: timeText(head.deliverMs) });
+    if (head.status === 'dropped') return t('fate.inFlightThenDropped', { at: timeText(head.deliverMs), reason: t(`fate.reason.${head.dropReason ?? 'manual'}`) });
+    if (head.dropReason === 'loss') return t('fate.inFlightLost', { at: timeText(head.deliverMs) });
+    return t('fate.inFlight', { at: timeText(head.deliverMs) });
+  }
+  if (head.status === 'delivered') return t('fate.delivered', { at: timeText(head.deliverMs) });
+  if (head.status === 'dropped') return t('fate.dropped', { at: timeText(head.deliverMs), reason: t(`fate.reason.${head.dropReason ?? 'manual'}`) });
+  return t('fate.inFlight', { at: timeText(head.deliverMs) });
+}
+
+export interface MessageInspectorProps {
+  wb: Workbench;
+  frame: Frame;
+  id: number | null;
+  onSelectMessage(id: number): void;
+  onSeek(ms: number): void;
+  onAct(kind: 'dropMessage' | 'duplicateMessage' | 'delayMessage', id: number, byMs?: number): void;
+}
+
+export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct }: MessageInspectorProps) {
+  const [delay, setDelay] = useState('100');
+  const rec = id === null ? null : wb.timeline.message(id);
+  if (!rec || id === null) {
+    return (
+      <div className="inspector-empty" data-testid="message-inspector">
+        {t('inspect.noMessage')}
+      </div>
+    );
+  }
+  let inFlightNow = false;
+  for (const r of wb.runner.sim.inFlight) if (r.id === id && r.status === 'inFlight') inFlightNow = true;
+  const kind = messageKind(rec);
+  const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
+  const pair = wb.timeline.pairOf(rec);
+  const note = wb.timeline.noteFor(rec);
+  const why = note ? whyLine(note.event, frame.servers.length) : null;
+  const delayMs = Number(delay);
+  return (
+    <div className="message-inspector" data-testid="message-inspector" data-message-id={rec.id}>
+      <div className="inspector-head">
+        <span className="kind-chip" data-kind={kind}>
+          {type}
+        </span>
+        <strong className="inspector-title">{t('inspect.messageTitle', { id: rec.id, from: rec.msg.from, to: rec.msg.to })}</strong>
+      </div>
+      <p className="fate" data-testid="message-fate">
+        {fateText(rec, frame.position.timeMs, inFlightNow)}
+      </p>
+      {why && <p className="why-box">{why.text}</p>}
+      <table className="fields">
+        <tbody>
+          <Row label="type">{rec.msg.type}</Row>
+          {fields(rec.msg).map(([k, v]) => (
+            <Row key={k} label={k}>
+              {fieldValue(k, v)}
+            </Row>
+          ))}
+          <Row label={t('inspect.sent')}>{timeText(rec.sendMs)}</Row>
+          <Row label={rec.status === 'dropped' ? t('inspect.droppedAt') : t('inspect.deliveredAt')}>{timeText(rec.deliverMs)}</Row>
+          {rec.duplicateOf !== undefined && (
+            <Row label={t('inspect.duplicateOf')}>
+              <button type="button" className="link-button dark" onClick={() => onSelectMessage(rec.duplicateOf!)}>
+                #{rec.duplicateOf}
+              </button>
+            </Row>
+          )}
+          {pair && (
+            <Row label={rec.msg.type.endsWith('Response') ? t('inspect.answers') : t('inspect.answeredBy')}>
+              <button type="button" className="link-button dark" data-testid="message-pair" onClick={() => onSelectMessage(pair.id)}>
+                {t('inspect.pairLink', { id: pair.id, type: pair.msg.type })}
+              </button>
+            </Row>
+          )}
+        </tbody>
+      </table>
+      <div className="button-row">
+        <button type="button" className="btn btn-small" onClick={() => onSeek(rec.sendMs)}>
+          {t('inspect.goSend')}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => onSeek(rec.deliverMs)}>
+          {t('inspect.goDeliver')}
+        </button>
+      </div>
+      {inFlightNow ? (
+        <div className="button-row message-actions">
+          <button type="button" className="btn btn-small btn-danger" data-testid="msg-drop" onClick={() => onAct('dropMessage', rec.id)}>
+            {t('menu.drop')}
+          </button>
+          <button type="button" className="btn btn-small" data-testid="msg-duplicate" onClick={() => onAct('duplicateMessage', rec.id)}>
+            {t('menu.duplicate')}
+          </button>
+          <label className="inline-field">
+            {t('menu.delayBy')}
+            <input type="number" min={1} step={10} value={delay} onChange={(e) => setDelay(e.target.value)} />
+          </label>
+          <button type="button" className="btn btn-small" data-testid="msg-delay" disabled={!(delayMs > 0)} onClick={() => onAct('delayMessage', rec.id, delayMs)}>
+            {t('menu.delay')}
+          </button>
+          {frame.inPast && <span className="inspector-note">{t('menu.forkNote')}</span>}
+        </div>
+      ) : (
+        <p className="inspector-note">{t('inspect.notInFlight')}</p>
+      )}
+    </div>
+  );
+}
+
+// ---- branches -------------------------------------------------------------------------------
+
+export function branchLabel(b: Branch): string {
+  if (b.parent === null) return t('branch.original');
+  const first = b.actions[0];
+  return first ? t('branch.label', { action: actionText(first.action), at: timeText(b.fork.timeMs) }) : t('branch.empty', { at: timeText(b.fork.timeMs) });
+}
+
+export function BranchList({ wb, onSwitch }: { wb: Workbench; onSwitch(id: number): void }) {
+  const branches = wb.tm.branches;
+  const current = wb.tm.branchId;
+  const children = new Map<number | null, Branch[]>();
+  for (const b of branches) {
+    const list = children.get(b.parent) ?? [];
+    list.push(b);
+    children.set(b.parent, list);
+  }
+  const lineage = new Set(wb.lineage());
+  const render = (parent: number | null, depth: number): ReactNode[] =>
+    (children.get(parent) ?? []).flatMap((b) => [
+      <li key={b.id} style={{ paddingLeft: depth * 18 }}>
+        <button
+          type="button"
+          className={b.id === current ? 'branch-item current' : lineage.has(b.id) ? 'branch-item ancestor' : 'branch-item'}
+          data-testid={`branch-${b.id}`}
+          data-current={b.id === current}
+          aria-current={b.id === current ? 'true' : undefined}
+          onClick={() => onSwitch(b.id)}
+        >
+          <span className="branch-name">{depth > 0 ? '└ ' : ''}{t('branch.name', { id: b.id })}</span>
+          <span className="branch-text">{branchLabel(b)}</span>
+          <span className="branch-meta">
+            {t('branch.meta', { actions: b.actions.length, frontier: timeText(b.frontier.timeMs) })}
+          </span>
+        </button>
+      </li>,
+      ...render(b.id, depth + 1),
+    ]);
+  return (
+    <div className="branch-list" data-testid="branch-list">
+      <p className="inspector-note">{t('branch.help')}</p>
+      <ul>{render(null, 0)}</ul>
+    </div>
+  );
+}
+
+// ---- the tabbed panel -------------------------------------------------------------------------
+
+export interface InspectorProps {
+  wb: Workbench;
+  frame: Frame;
+  tab: InspectorTab;
+  onTab(tab: InspectorTab): void;
+  server: string | null;
+  message: number | null;
+  onSelectMessage(id: number): void;
+  onSeek(ms: number): void;
+  onMessageAct(kind: 'dropMessage' | 'duplicateMessage' | 'delayMessage', id: number, byMs?: number): void;
+  onSwitchBranch(id: number): void;
+}
+
+export function Inspector(p: InspectorProps) {
+  const tabs: InspectorTab[] = ['server', 'message', 'branches'];
+  return (
+    <section className="panel inspector" aria-label={t('inspect.title')} data-testid="inspector">
+      <div className="tabs" role="tablist">
+        {tabs.map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={p.tab === k}
+            className={p.tab === k ? 'tab active' : 'tab'}
+            data-testid={`tab-${k}`}
+            onClick={() => p.onTab(k)}
+          >
+            {k === 'server' && p.server
+              ? t('inspect.tab.serverOf', { id: p.server })
+              : k === 'message' && p.message !== null
+                ? t('inspect.tab.messageOf', { id: p.message })
+                : k === 'branches'
+                  ? t('inspect.tab.branchesOf', { n: p.wb.tm.branches.length })
+                  : t(`inspect.tab.${k}`)}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body">
+        {p.tab === 'server' && <ServerInspector wb={p.wb} frame={p.frame} id={p.server} />}
+        {p.tab === 'message' && (
+          <MessageInspector wb={p.wb} frame={p.frame} id={p.message} onSelectMessage={p.onSelectMessage} onSeek={p.onSeek} onAct={p.onMessageAct} />
+        )}
+        {p.tab === 'branches' && <BranchList wb={p.wb} onSwitch={p.onSwitchBranch} />}
+      </div>
+    </section>
+  );
+}
