@@ -64,7 +64,7 @@ describe('layers', () => {
 
   it('the scan sees imports (it would notice a violation)', () => {
     expect(all.some((e) => e.file === 'scenario/runner.ts' && e.to === 'sim')).toBe(true);
-    expect(all.some((e) => e.file === 'ui/App.tsx' && e.to === 'timetravel')).toBe(true);
+    expect(all.some((e) => e.file === 'ui/model/frame.ts' && e.to === 'timetravel')).toBe(true);
     expect(specifiers("import type { A } from '../x';\nexport { b } from \"./y\";\nconst m = import('../z');\ndeclare module '../w' {}")).toEqual(['../x', './y', '../z', '../w']);
   });
 
