@@ -548,6 +548,7 @@ export const en = {
   'export.clusterSvgTitle': 'Download the cluster view as an SVG image that keeps its look when opened on its own',
   'export.clusterPngTitle': 'Download the cluster view as a PNG image at twice its size',
   'export.failed': 'The image could not be exported: {message}',
+  'share.traceHashDiffers': '{file} is open, but replaying it here gives traceHash {got}, not the {want} it was exported with: it was made by another version of raftsim or edited, so the timeline may differ from the exported one.',
 } as const;
 
 export type StringId = keyof typeof en;
@@ -1066,6 +1067,7 @@ export const zh: Record<StringId, string> = {
   'export.clusterSvgTitle': '将集群视图下载为 SVG 图片，单独打开时外观保持不变',
   'export.clusterPngTitle': '以两倍尺寸将集群视图下载为 PNG 图片',
   'export.failed': '无法导出图片：{message}',
+  'share.traceHashDiffers': '{file} 已打开，但在这里重放它得到的 traceHash 是 {got}，而不是导出时的 {want}：它由另一个版本的 raftsim 生成，或被修改过，所以时间线可能与导出的不同。',
 };
 
 const dictionaries: Record<Locale, Record<StringId, string>> = { en, zh };
