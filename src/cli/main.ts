@@ -85,7 +85,7 @@ program
   .action(async (opts: { seeds: string; from: string; nodes: string; durationMs: string; workers: string; unsafe?: string; out: string; json?: boolean }) => {
     const seeds = intOption('--seeds', opts.seeds, 1, MAX_FUZZ_SEEDS);
     const from = intOption('--from', opts.from, 0, MAX_FUZZ_SEED);
-    if (from + seeds - 1 > MAX_FUZZ_SEED) usage(`--from ${from} with --seeds ${seeds} would reach seed ${BigInt(from) + BigInt(seeds) - 1n}; the last seed must be at most ${MAX_FUZZ_SEED} (2^53 − 1)`);
+    if (BigInt(from) + BigInt(seeds) - 1n > BigInt(MAX_FUZZ_SEED)) usage(`--from ${from} with --seeds ${seeds} would reach seed ${BigInt(from) + BigInt(seeds) - 1n}; the last seed must be at most ${MAX_FUZZ_SEED} (2^53 − 1)`);
     const durationMs = intOption('--duration-ms', opts.durationMs, 1, MAX_FUZZ_DURATION_MS);
     const workers = intOption('--workers', opts.workers, 1, MAX_FUZZ_WORKERS);
     const nodes = [...new Set(opts.nodes.split(',').map((x) => intOption('--nodes', x.trim(), 1, MAX_FUZZ_NODES)))];
