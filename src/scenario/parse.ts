@@ -104,20 +104,29 @@ export function validateScenario(text: string, file: string): { scenario?: Scena
     // yaml counts an anchor's own node as its first use: +1 makes "at most 100 aliases" exact.
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount + 1 });
   } catch (e) {
+    // toJS throws only for aliases: one with no anchor, or too many uses (yaml's ReferenceErrors).
+    const message = e instanceof Error ? e.message : String(e);
     const problem = aliasProblem(doc, LIMITS.maxAliasCount);
     const { line, col } = at(problem.offset);
     const why = problem.unknown !== undefined
       ? reason('unknownAnchor', { name: problem.unknown })
-      : reason('tooManyAliases', { limit: LIMITS.maxAliasCount });
+      : /alias/i.test(message) ? reason('tooManyAliases', { limit: LIMITS.maxAliasCount }) : reason('invalidYaml', { message });
     return { errors: [scenarioError(file, line, col, '', why)] };
   }
 
   const ctx = new Ctx(file, doc, lineCounter, data);
-  schemaErrors(ctx);
-  if (isDict(data)) semanticChecks(ctx, data);
-  const errors = sortErrors(ctx.errors);
-  if (errors.length > 0) return { errors };
-  return { scenario: build(ctx, data as Dict), errors: [] };
+  try {
+    schemaErrors(ctx);
+    if (isDict(data)) semanticChecks(ctx, data);
+    const errors = sortErrors(ctx.errors);
+    if (errors.length > 0) return { errors };
+    return { scenario: build(ctx, data as Dict), errors: [] };
+  } catch (e) {
+    // Aliases can nest data deeper than the text (each alias is a copy of its anchor's node);
+    // a stack overflow in the checks is still "nested too deeply", never a leaked RangeError.
+    if (e instanceof RangeError) return { errors: [scenarioError(file, 1, 1, '', reason('tooDeep', { limit: LIMITS.maxDepth }))] };
+    throw e;
+  }
 }
 
 /* ------------------------------------------------------------------------------------------------ */
