@@ -42,12 +42,17 @@ export interface HistoryEntry {
   response?: unknown;
 }
 
+import { formatReason, reason } from '../scenario/reasons';
+import { LIMITS } from '../scenario/schema';
+import { jsonTooDeepAt, positionIn, textEncodingProblem } from '../scenario/textFile';
+
 const OPS: ReadonlySet<string> = new Set(['put', 'get', 'delete', 'cas']);
 const RESULTS: ReadonlySet<string> = new Set(['ok', 'fail', 'unknown']);
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify says null
+  // JSON.parse turns a number too large for a double (1e999) into Infinity, which JSON.stringify writes as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large to store (out of range)';
   let s: string;
   try {
     s = JSON.stringify(v) ?? String(v);
@@ -93,7 +98,8 @@ function validateEntry(raw: unknown, where: string): HistoryEntry {
 
   const key = get('key');
   if (typeof key !== 'string') bad('key', 'a string');
-  if (key === '' && prefix !== true) bad('key', 'a non-empty string (only a prefix may be empty)');
+  // The scenario parser's rule and words for the empty key (etcd: "key is not provided").
+  if (key === '' && prefix !== true) throw new Error(`${where}: "key": ${formatReason(reason('emptyKey'))}`);
 
   const invokeMs = get('invokeMs');
   if (typeof invokeMs !== 'number' || !Number.isFinite(invokeMs) || invokeMs < 0) {
@@ -175,6 +181,13 @@ function validateEntry(raw: unknown, where: string): HistoryEntry {
  * Uses JSON.parse only; nothing in the input is ever evaluated.
  */
 export function parseHistoryJson(text: string, file: string): HistoryEntry[] {
+  const encoding = textEncodingProblem(text);
+  if (encoding) throw new Error(`${file}:${encoding.line}:${encoding.column}: ${formatReason(encoding.why)}`);
+  const deep = jsonTooDeepAt(text, LIMITS.maxDepth);
+  if (deep !== null) {
+    const { line, column } = positionIn(text, deep);
+    throw new Error(`${file}:${line}:${column}: arrays and objects are nested too deeply (more than ${LIMITS.maxDepth} levels); a history needs only a few`);
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -8,8 +8,13 @@ import { Command, CommanderError } from 'commander';
 import { parseHistoryJson } from '../check/history';
 import { checkLinearizability } from '../check/linearizability';
 import { runFuzz, type SeedResult } from '../fuzz/fuzz';
-import { LIVENESS_LEADER_MS, LIVENESS_WRITE_MS } from '../fuzz/plan';
-import { UNSAFE_FLAGS } from '../scenario/schema';
+import {
+  LIVENESS_LEADER_MS, LIVENESS_WRITE_MS, MAX_FUZZ_DURATION_MS, MAX_FUZZ_NODES, MAX_FUZZ_SEED, MAX_FUZZ_SEEDS, MAX_FUZZ_WORKERS,
+} from '../fuzz/plan';
+import { formatReason } from '../scenario/reasons';
+import { LIMITS, UNSAFE_FLAGS } from '../scenario/schema';
+import { SEED_RANGE_TEXT, seedFromText } from '../scenario/seed';
+import { decodeUtf8File } from '../scenario/textFile';
 import { runScenarioFile } from './run';
 
 const program = new Command();
@@ -23,22 +28,18 @@ program
   .command('run')
   .description('run a scenario headless and print its timeline (or JSON with --json)')
   .argument('<file>', 'scenario YAML file')
-  .option('--seed <n>', 'override the scenario seed (integer >= 0)')
+  .option('--seed <n>', `override the scenario seed: ${SEED_RANGE_TEXT}`)
   .option('--json', 'print one JSON document instead of the readable timeline')
   .action((file: string, opts: { seed?: string; json?: boolean }) => {
     let seed: number | undefined;
     if (opts.seed !== undefined) {
-      if (!/^\d+$/.test(opts.seed)) usage(`--seed must be an integer >= 0, got "${opts.seed}"`);
-      seed = Number(opts.seed);
+      // Parsed exactly: 9007199254740993 is refused, not rounded to ...992.
+      const s = seedFromText(opts.seed);
+      if (s === null) usage(`--seed must be ${SEED_RANGE_TEXT}, got "${opts.seed}"`);
+      seed = s;
     }
-    let text: string;
-    try {
-      if (statSync(file).size > 1_000_000) fail2(`${file}: the file is larger than 1 MB; scenarios are limited to 1 MB`);
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      fail2(`${file}: cannot read the file: ${(e as Error).message}`);
-    }
-    const out = runScenarioFile(text!, file, { seed });
+    const text = readTextFile(file, LIMITS.maxBytes, 'scenarios are limited to 1 MB');
+    const out = runScenarioFile(text, file, { seed });
     if (out.kind === 'invalid') fail2(out.error);
     if (opts.json) process.stdout.write(JSON.stringify(out.report, null, 2) + '\n');
     else process.stdout.write(out.readable + '\n');
@@ -52,11 +53,11 @@ program
   .option('--time-limit-ms <n>', 'give up (result unknown) after this much wall time', '10000')
   .option('--json', 'print the result as JSON')
   .action((file: string, opts: { timeLimitMs: string; json?: boolean }) => {
-    const limit = intOption('--time-limit-ms', opts.timeLimitMs, 1);
+    const limit = intOption('--time-limit-ms', opts.timeLimitMs, 1, 86_400_000);
+    const text = readTextFile(file, 50_000_000, 'histories are limited to 50 MB');
     let history;
     try {
-      if (statSync(file).size > 50_000_000) fail2(`${file}: the file is larger than 50 MB`);
-      history = parseHistoryJson(readFileSync(file, 'utf8'), file);
+      history = parseHistoryJson(text, file);
     } catch (e) {
       fail2((e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`);
     }
@@ -73,21 +74,21 @@ program
 program
   .command('fuzz')
   .description(`swarm-fuzz the cluster: faults + concurrent clients, then heal; a leader must be elected within ${LIVENESS_LEADER_MS} ms and a write committed within ${LIVENESS_WRITE_MS} ms`)
-  .option('--seeds <n>', 'how many seeds', '100')
-  .option('--from <n>', 'first seed', '1')
-  .option('--nodes <list>', 'cluster sizes to draw from', '3,5,7')
-  .option('--duration-ms <n>', 'simulated length of the fault phase, ms', '30000')
-  .option('--workers <n>', 'worker threads', '2')
+  .option('--seeds <n>', `how many seeds, 1 to ${MAX_FUZZ_SEEDS}`, '100')
+  .option('--from <n>', `first seed, 0 to ${MAX_FUZZ_SEED} (2^53 − 1); the last seed must be in that range too`, '1')
+  .option('--nodes <list>', `cluster sizes to draw from, each 1 to ${MAX_FUZZ_NODES}`, '3,5,7')
+  .option('--duration-ms <n>', `simulated length of the fault phase, 1 to ${MAX_FUZZ_DURATION_MS} ms (a seed that would pass the ${LIMITS.maxSteps}-step scenario limit ends it earlier and says so)`, '30000')
+  .option('--workers <n>', `worker threads, 1 to ${MAX_FUZZ_WORKERS}`, '2')
   .option('--unsafe <list>', `unsafe switches to turn on: ${UNSAFE_FLAGS.join(', ')}`)
   .option('--out <dir>', 'where failing seeds are written as scenarios', 'fuzz-failures')
   .option('--json', 'print one JSON line per seed')
   .action(async (opts: { seeds: string; from: string; nodes: string; durationMs: string; workers: string; unsafe?: string; out: string; json?: boolean }) => {
-    const seeds = intOption('--seeds', opts.seeds, 1);
-    const from = intOption('--from', opts.from, 0);
-    const durationMs = intOption('--duration-ms', opts.durationMs, 1);
-    const workers = intOption('--workers', opts.workers, 1);
-    const nodes = opts.nodes.split(',').map((x) => intOption('--nodes', x.trim(), 1));
-    if (nodes.some((n) => n > 9)) usage('--nodes: at most 9 servers');
+    const seeds = intOption('--seeds', opts.seeds, 1, MAX_FUZZ_SEEDS);
+    const from = intOption('--from', opts.from, 0, MAX_FUZZ_SEED);
+    if (BigInt(from) + BigInt(seeds) - 1n > BigInt(MAX_FUZZ_SEED)) usage(`--from ${from} with --seeds ${seeds} would reach seed ${BigInt(from) + BigInt(seeds) - 1n}; the last seed must be at most ${MAX_FUZZ_SEED} (2^53 − 1)`);
+    const durationMs = intOption('--duration-ms', opts.durationMs, 1, MAX_FUZZ_DURATION_MS);
+    const workers = intOption('--workers', opts.workers, 1, MAX_FUZZ_WORKERS);
+    const nodes = [...new Set(opts.nodes.split(',').map((x) => intOption('--nodes', x.trim(), 1, MAX_FUZZ_NODES)))];
     const unsafe = opts.unsafe ? opts.unsafe.split(',').map((x) => x.trim()) : [];
     for (const u of unsafe) if (!(UNSAFE_FLAGS as readonly string[]).includes(u)) usage(`--unsafe: unknown switch "${u}" (known: ${UNSAFE_FLAGS.join(', ')})`);
     const t0 = performance.now();
@@ -111,9 +112,28 @@ program
     process.exitCode = failed.length ? 1 : 0;
   });
 
-function intOption(name: string, v: string, min: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min) usage(`${name} must be an integer >= ${min}, got "${v}"`);
+/** A whole-number option in min..max, parsed exactly (no rounding of long digit strings); exit 2 otherwise. */
+function intOption(name: string, v: string, min: number, max: number): number {
+  const ok = /^[0-9]{1,40}$/.test(v) && BigInt(v) >= BigInt(min) && BigInt(v) <= BigInt(max);
+  if (!ok) usage(`${name} must be a whole number from ${min} to ${max}, got "${v}"`);
   return Number(v);
+}
+
+/**
+ * A file's text, or exit 2 with a one-line message: unreadable, larger than `maxBytes`, or not
+ * UTF-8 (a UTF-16 file is told to save as UTF-8).
+ */
+function readTextFile(file: string, maxBytes: number, limitNote: string): string {
+  let bytes: Buffer;
+  try {
+    if (statSync(file).size > maxBytes) fail2(`${file}: the file is larger than ${maxBytes.toLocaleString('en-US')} bytes; ${limitNote}`);
+    bytes = readFileSync(file);
+  } catch (e) {
+    fail2(`${file}: cannot read the file: ${(e as Error).message}`);
+  }
+  const decoded = decodeUtf8File(bytes!);
+  if ('problem' in decoded) fail2(`${file}:${decoded.problem.line}:${decoded.problem.column}: ${formatReason(decoded.problem.why)}`);
+  return decoded.text;
 }
 
 function usage(msg: string): never {

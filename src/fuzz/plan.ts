@@ -10,11 +10,33 @@
  */
 import seedrandom from 'seedrandom';
 import { stringify } from 'yaml';
+import { LIMITS } from '../scenario/schema';
+import { MAX_SEED } from '../scenario/seed';
 
 /** After healing, a leader must be elected within this many ms of simulated time. */
 export const LIVENESS_LEADER_MS = 5000;
 /** After a leader is elected, a new write must be committed (and answered) within this many ms. */
 export const LIVENESS_WRITE_MS = 5000;
+
+/**
+ * Longest fault phase (`--duration-ms`), ms of simulated time. Up to this length the 10,000-step
+ * scenario limit cuts the fault phase of only the busiest seeds (about 1 in 100 at 60 s); longer
+ * phases would be cut for most seeds, and cost memory and time per seed for nothing.
+ */
+export const MAX_FUZZ_DURATION_MS = 60_000;
+/** Most seeds in one `raftsim fuzz` run (1,000 seeds take about 70 s on 2 workers). */
+export const MAX_FUZZ_SEEDS = 1_000_000;
+/** Most worker threads. */
+export const MAX_FUZZ_WORKERS = 64;
+/** Cluster sizes a plan may draw from: the scenario limit. */
+export const MAX_FUZZ_NODES = LIMITS.maxServers;
+/** The largest seed (the scenario's seed range). */
+export const MAX_FUZZ_SEED = MAX_SEED;
+
+/** Steps of the liveness phase, written after the fault phase. */
+const LIVENESS_STEPS = 7;
+/** Most steps one client operation or one fault adds, with the run step before it (crashLoop: 25 rounds of 5, and a restart). */
+const MAX_BLOCK_STEPS = 127;
 
 export interface PlanOptions {
   /** Cluster sizes to draw from, e.g. [3, 5, 7]. */
@@ -30,8 +52,26 @@ export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'figure8', 'bou
 
 type StepObj = Record<string, unknown>;
 
-/** Builds the scenario YAML for one fuzz seed. Pure: the same seed and options give the same text. */
+/**
+ * Builds the scenario YAML for one fuzz seed. Pure: the same seed and options give the same text.
+ * The text is always a scenario the parser accepts: at most LIMITS.maxSteps steps and
+ * LIMITS.maxBytes bytes (a seed that would write more ends its fault phase early, and its first
+ * caption says when), and no YAML anchors or aliases.
+ * @throws Error when `seed`, `opts.nodes` or `opts.durationMs` is outside the documented bounds.
+ */
 export function fuzzPlan(seed: number, opts: PlanOptions): string {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`fuzzPlan: seed ${seed} is not a whole number from 0 to ${MAX_FUZZ_SEED}`);
+  if (opts.nodes.length === 0 || opts.nodes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_FUZZ_NODES)) throw new Error(`fuzzPlan: cluster sizes must be 1 to ${MAX_FUZZ_NODES}, got ${opts.nodes.join(',')}`);
+  if (!(opts.durationMs > 0 && opts.durationMs <= MAX_FUZZ_DURATION_MS)) throw new Error(`fuzzPlan: durationMs must be > 0 and at most ${MAX_FUZZ_DURATION_MS}, got ${opts.durationMs}`);
+  // Each retry keeps 90% of the steps; in practice the first try fits (a step is under 100 bytes).
+  for (let budget: number = LIMITS.maxSteps; ; budget = Math.floor(budget * 0.9)) {
+    const yaml = buildPlan(seed, opts, budget);
+    if (new TextEncoder().encode(yaml).length <= LIMITS.maxBytes) return yaml;
+  }
+}
+
+/** The plan of `fuzzPlan`, with at most `maxSteps` steps. */
+function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   const rng = seedrandom(`fuzz/${seed}`);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
@@ -67,7 +107,16 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
     }
     return [...weights.keys()][0];
   };
+  let cutAtMs: number | null = null;
+  let blockStart = steps.length;
   while (t < opts.durationMs) {
+    // An internal rule: no operation or fault writes more than MAX_BLOCK_STEPS steps.
+    if (steps.length - blockStart > MAX_BLOCK_STEPS) throw new Error(`fuzzPlan: seed ${seed} wrote ${steps.length - blockStart} steps in one block (at most ${MAX_BLOCK_STEPS})`);
+    if (steps.length + MAX_BLOCK_STEPS + LIVENESS_STEPS > maxSteps) {
+      cutAtMs = t;
+      break;
+    }
+    blockStart = steps.length;
     const next = Math.min(nextFault, nextOp, opts.durationMs);
     const gap = Math.round(next - t);
     if (gap > 0) steps.push({ run: gap });
@@ -197,6 +246,9 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
         break;
     }
   }
+  if (cutAtMs !== null) {
+    steps[0] = { say: `${steps[0].say as string}; the fault phase ends at ${cutAtMs} of ${opts.durationMs} ms, so that the plan stays within the ${LIMITS.maxSteps}-step scenario limit` };
+  }
   steps.push(
     { say: 'Liveness phase: every fault healed, every server restarted.' },
     { heal: 'all' },
@@ -222,5 +274,6 @@ export function fuzzPlan(seed: number, opts: PlanOptions): string {
     clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), 'liveness'],
     steps,
   };
-  return stringify(doc, { flowCollectionPadding: false, lineWidth: 0 });
+  // No anchors or aliases: shared objects (the network settings) are written out each time.
+  return stringify(doc, { aliasDuplicateObjects: false, flowCollectionPadding: false, lineWidth: 0 });
 }

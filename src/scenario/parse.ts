@@ -1,7 +1,8 @@
 /**
  * Parser and validator of scenario files (format: docs/scenarios.md, schema: schema.ts).
  *
- * Pipeline: size limit -> YAML (core schema, no custom tags, alias expansion capped) -> JSON Schema
+ * Pipeline: size limit -> UTF-8 check -> YAML (nesting depth capped, one document, core schema, no
+ * custom tags, plain and unique mapping keys, alias expansion capped) -> JSON Schema
  * (ajv, errors mapped back to YAML line/column) -> checks the schema cannot express (names refer to
  * the cluster's servers and clients, timing and log consistency) -> typed Scenario with defaults.
  * The file is only ever read as data; nothing in it is evaluated.
@@ -10,7 +11,9 @@ import type { ErrorObject } from 'ajv';
 import { validate } from './validator.generated.js';
 import { formatParam, formatReason, reason, type Reason, type ReasonId, type ReasonParam } from './reasons';
 import { VERBS, verbOf, type UserAction, type VerbName } from '../sim/verbs';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { textEncodingProblem } from './textFile';
+import { seedFromText } from './seed';
 import {
   DEFAULTS,
   LIMITS,
@@ -57,18 +60,29 @@ export function validateScenario(text: string, file: string): { scenario?: Scena
     return { errors: [scenarioError(file, 1, 1, '', reason('fileTooLarge', { bytes, limit: LIMITS.maxBytes }))] };
   }
 
+  const encoding = textEncodingProblem(text);
+  if (encoding) return { errors: [scenarioError(file, encoding.line, encoding.column, '', encoding.why)] };
+
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
+  const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+  // yaml's parser is iterative, its composer recursive: measure the nesting on the parser's
+  // tokens first, so a deeply nested file gets its own message instead of a stack overflow.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const deep = tooDeepAt(tokens, LIMITS.maxDepth);
+  if (deep !== null) {
+    const { line, col } = at(deep);
+    return { errors: [scenarioError(file, line, col, '', reason('tooDeep', { limit: LIMITS.maxDepth }))] };
+  }
+  const { doc, secondDocAt } = composeOne(tokens, text.length, {
     prettyErrors: false,
     schema: 'core',
     version: '1.2',
     resolveKnownTags: false,
-    uniqueKeys: true,
+    // Duplicate keys are found below (by the key the data will have, so `1` and "1" clash too).
+    uniqueKeys: false,
     merge: false,
     keepSourceTokens: false,
   });
-  const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
 
   const yamlErrors: ScenarioError[] = [];
   for (const e of doc.errors) {
@@ -80,24 +94,41 @@ export function validateScenario(text: string, file: string): { scenario?: Scena
     const why = reason(w.code === 'TAG_RESOLVE_FAILED' ? 'yamlTag' : 'invalidYaml', { message: w.message });
     yamlErrors.push(scenarioError(file, line, col, '', why));
   }
+  if (secondDocAt !== null) {
+    const { line, col } = at(secondDocAt);
+    yamlErrors.push(scenarioError(file, line, col, '', reason('multipleDocuments')));
+  }
+  if (yamlErrors.length === 0) yamlErrors.push(...mappingKeyErrors(doc, file, at));
   if (yamlErrors.length > 0) return { errors: sortErrors(yamlErrors) };
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    // yaml counts an anchor's own node as its first use: +1 makes "at most 100 aliases" exact.
+    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount + 1 });
   } catch (e) {
-    const pos = firstAliasOffset(doc);
-    const { line, col } = at(pos);
-    const why = reason('aliases', { message: e instanceof Error ? e.message : String(e), limit: LIMITS.maxAliasCount });
+    // toJS throws only for aliases: one with no anchor, or too many uses (yaml's ReferenceErrors).
+    const message = e instanceof Error ? e.message : String(e);
+    const problem = aliasProblem(doc, LIMITS.maxAliasCount);
+    const { line, col } = at(problem.offset);
+    const why = problem.unknown !== undefined
+      ? reason('unknownAnchor', { name: problem.unknown })
+      : /alias/i.test(message) ? reason('tooManyAliases', { limit: LIMITS.maxAliasCount }) : reason('invalidYaml', { message });
     return { errors: [scenarioError(file, line, col, '', why)] };
   }
 
   const ctx = new Ctx(file, doc, lineCounter, data);
-  schemaErrors(ctx);
-  if (isDict(data)) semanticChecks(ctx, data);
-  const errors = sortErrors(ctx.errors);
-  if (errors.length > 0) return { errors };
-  return { scenario: build(ctx, data as Dict), errors: [] };
+  try {
+    schemaErrors(ctx);
+    if (isDict(data)) semanticChecks(ctx, data);
+    const errors = sortErrors(ctx.errors);
+    if (errors.length > 0) return { errors };
+    return { scenario: build(ctx, data as Dict), errors: [] };
+  } catch (e) {
+    // Aliases can nest data deeper than the text (each alias is a copy of its anchor's node);
+    // a stack overflow in the checks is still "nested too deeply", never a leaked RangeError.
+    if (e instanceof RangeError) return { errors: [scenarioError(file, 1, 1, '', reason('tooDeep', { limit: LIMITS.maxDepth }))] };
+    throw e;
+  }
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -132,7 +163,7 @@ class Ctx {
     let depth = 0;
     for (const seg of segs) {
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = cur.items.find((p) => isScalar(p.key) && (p.key.value === null ? '' : String(p.key.value)) === String(seg));
         if (!pair) break;
         key = pair.key;
         cur = this.resolve(pair.value);
@@ -191,19 +222,111 @@ function sortErrors(errors: ScenarioError[]): ScenarioError[] {
     .map((x) => x.e);
 }
 
-function firstAliasOffset(doc: Document): number {
-  let found = 0;
-  const walk = (n: unknown): boolean => {
+/**
+ * Why yaml could not expand the aliases, in document order: the first alias with no anchor of
+ * its name before it (`unknown`), else the first alias past `limit` uses of one anchor (or, when
+ * it is the product over nested aliases that is too large, the first alias).
+ */
+function aliasProblem(doc: Document, limit: number): { offset: number; unknown?: string } {
+  const anchors = new Set<string>();
+  const uses = new Map<string, number>();
+  let unknown: { offset: number; unknown: string } | null = null;
+  let overLimit: number | null = null;
+  let first: number | null = null;
+  const walk = (n: unknown): void => {
+    if (unknown) return;
     if (isAlias(n)) {
-      found = n.range?.[0] ?? 0;
-      return true;
+      const offset = n.range?.[0] ?? 0;
+      first ??= offset;
+      if (!anchors.has(n.source)) unknown = { offset, unknown: n.source };
+      const count = (uses.get(n.source) ?? 0) + 1;
+      uses.set(n.source, count);
+      if (count > limit) overLimit ??= offset;
+      return;
     }
-    if (isMap(n)) return n.items.some((p) => walk(p.key) || walk(p.value));
-    if (isSeq(n)) return n.items.some(walk);
-    return false;
+    const anchor = (n as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.add(anchor);
+    if (isMap(n)) n.items.forEach((p) => (walk(p.key), walk(p.value)));
+    else if (isSeq(n)) n.items.forEach(walk);
   };
   walk(doc.contents);
-  return found;
+  if (unknown) return unknown;
+  return { offset: overLimit ?? first ?? 0 };
+}
+
+/**
+ * Offset of the first list or mapping nested deeper than `limit` levels in the parser's tokens,
+ * or null. Walks with an explicit stack, so any depth is measured without recursion.
+ */
+function tooDeepAt(tokens: CST.Token[], limit: number): number | null {
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push({ token: token.value, depth });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > limit) return token.offset;
+      for (const item of token.items) {
+        stack.push({ token: item.value, depth: depth + 1 });
+        if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
+      }
+    } else if (token.type === 'block-scalar') {
+      for (const p of token.props) stack.push({ token: p, depth });
+    }
+  }
+  return null;
+}
+
+type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/**
+ * The first YAML document of the tokens (as yaml's parseDocument builds it), and where a second
+ * document starts (null when there is none).
+ */
+function composeOne(tokens: CST.Token[], length: number, options: ComposeOptions): { doc: Document.Parsed; secondDocAt: number | null } {
+  let doc: Document.Parsed | null = null;
+  let secondDocAt: number | null = null;
+  for (const d of new Composer(options).compose(tokens, true, length)) {
+    if (!doc) doc = d;
+    else {
+      secondDocAt = d.range[0];
+      break;
+    }
+  }
+  // compose(…, forceDoc = true) always yields a document, even for an empty text.
+  return { doc: doc!, secondDocAt };
+}
+
+/**
+ * Mapping keys the data could not keep apart: a key that is a list, mapping or alias (it would be
+ * turned into text), and two keys that give the same text (`a`/`a`, but also `1`/`"1"`, `null`/`""`).
+ */
+function mappingKeyErrors(doc: Document, file: string, at: (offset: number) => { line: number; col: number }): ScenarioError[] {
+  const out: ScenarioError[] = [];
+  const walk = (node: unknown, segs: Seg[]): void => {
+    if (isMap(node)) {
+      const firstLine = new Map<string, number>();
+      for (const pair of node.items) {
+        const k = pair.key as unknown;
+        if (k !== null && !isScalar(k)) {
+          const { line, col } = at((k as { range?: [number, number, number] }).range?.[0] ?? node.range?.[0] ?? 0);
+          out.push(scenarioError(file, line, col, formatPath(segs), reason('keyNotText')));
+          continue;
+        }
+        const name = k === null || k.value === null ? '' : String(k.value);
+        const { line, col } = at(k?.range?.[0] ?? (pair.value as { range?: number[] } | null)?.range?.[0] ?? node.range?.[0] ?? 0);
+        const first = firstLine.get(name);
+        if (first !== undefined) out.push(scenarioError(file, line, col, formatPath([...segs, name]), reason('duplicateKey', { key: name, line: first })));
+        else firstLine.set(name, line);
+        walk(pair.value, [...segs, name]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...segs, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return out;
 }
 
 function utf8Length(text: string): number {
@@ -308,6 +431,8 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
   const segs = decodePointer(e.instancePath, ctx.data);
   const parent = (e.parentSchema ?? {}) as JsonSchema;
   const value = e.propertyName !== undefined ? e.propertyName : valueAt(ctx.data, e.instancePath);
+  // A number is shown as written in the file (9007199254740993, not the 9007199254740992 it became).
+  const got = e.propertyName === undefined ? shownAt(ctx, segs, value) : show(value);
 
   // Errors about a mapping key (propertyNames): point at the key.
   if (e.keyword === 'propertyNames') return; // the inner error (with propertyName) says why
@@ -363,7 +488,7 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
         ctx.error(segs, 'value', many ? reason('tooMany', { things, count, limit }) : reason('needsAtLeast', { limit, things }));
         return;
       }
-      ctx.error(segs, 'value', mustBe(parent, value, e.keyword));
+      ctx.error(segs, 'value', mustBe(parent, value, e.keyword, got));
       return;
     }
     case 'discriminator': {
@@ -381,19 +506,26 @@ function reportSchemaError(ctx: Ctx, e: AjvError): void {
     }
     default:
       // type, const, enum, pattern, not, exclusiveMinimum, ... and a oneOf no branch of which fits.
-      ctx.error(segs, 'value', mustBe(parent, value, e.keyword));
+      ctx.error(segs, 'value', mustBe(parent, value, e.keyword, got));
   }
 }
 
 /** "must be <what the schema expects> (got <value>)". */
-function mustBe(schema: JsonSchema, value: unknown, keyword: string): Reason {
+function mustBe(schema: JsonSchema, value: unknown, keyword: string, got: ReasonParam = show(value)): Reason {
   const expected = describe(schema);
   if (keyword === 'not' && typeof value === 'string' && (RESERVED_WORDS as readonly string[]).includes(value)) {
     return reason('reservedWord', { value, words: RESERVED_WORDS.join(', '), expected });
   }
   const wantsText = formatParam(expected).includes('string');
   const quote = wantsText && (typeof value === 'number' || typeof value === 'boolean');
-  return reason(quote ? 'mustBeQuote' : 'mustBe', { expected, got: show(value) });
+  return reason(quote ? 'mustBeQuote' : 'mustBe', { expected, got });
+}
+
+/** A value at a path as messages show it; numbers as written in the file, and said when not finite (`1e999`, `.inf`). */
+function shownAt(ctx: Ctx, segs: Seg[], value: unknown): ReasonParam {
+  if (typeof value !== 'number') return show(value);
+  const text = ctx.text(segs, value);
+  return Number.isFinite(value) ? text : reason('notFinite', { text });
 }
 
 /** A value as error messages show it: quoted text, a number, or what kind of thing it is. */
@@ -515,6 +647,16 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       ctx.error(segs, 'value', reason('minAboveMax', { min: v[0], max: v[1] }));
     }
   };
+  /** One rule for KV keys, as etcd's: never empty, except as the prefix of a prefix get or delete. */
+  const emptyKey = (segs: Seg[], v: unknown, prefix = false, where: Where = 'value') => {
+    if (v === '' && !prefix) ctx.error(segs, where, reason('emptyKey'));
+  };
+
+  // The seed, exactly as the command line's --seed: decimal digits, 0 .. 2^53 − 1, never rounded.
+  if (typeof data.seed === 'number' && seedFromText(ctx.text(['seed'], data.seed)) === null) {
+    const seedSchema = (scenarioSchema.properties as Record<string, JsonSchema>).seed;
+    ctx.error(['seed'], 'value', mustBe(seedSchema, data.seed, 'maximum', shownAt(ctx, ['seed'], data.seed)));
+  }
 
   // Partition groups: known servers, each in at most one group.
   const groups = (segs: Seg[], v: unknown) => {
@@ -541,14 +683,18 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       const at = (...k: Seg[]) => ['replay', 'actions', i, 'do', ...k];
       const d = a.do;
       // The verbs table says which arguments name servers and clients.
-      if (typeof d.kind !== 'string' || !Object.prototype.hasOwnProperty.call(VERBS, d.kind)) return;
-      for (const [k, arg] of Object.entries(verbOf(d.kind as VerbName).args)) {
-        if (!(k in d)) continue;
-        if (arg.type === 'server') server(at(k), d[k]);
-        else if (arg.type === 'client') client(at(k), d[k]);
-        else if (arg.type === 'serverGroups' && Array.isArray(d[k])) (d[k] as unknown[]).forEach((g, gi) => serverList(at(k, gi), g));
+      if (typeof d.kind === 'string' && Object.prototype.hasOwnProperty.call(VERBS, d.kind)) {
+        for (const [k, arg] of Object.entries(verbOf(d.kind as VerbName).args)) {
+          if (!(k in d)) continue;
+          if (arg.type === 'server') server(at(k), d[k]);
+          else if (arg.type === 'client') client(at(k), d[k]);
+          else if (arg.type === 'serverGroups' && Array.isArray(d[k])) (d[k] as unknown[]).forEach((g, gi) => serverList(at(k, gi), g));
+        }
       }
-      if (typeof a.events === 'number' && typeof a.atMs === 'number') {
+      if (isDict(d.spec)) emptyKey(at('spec', 'key'), d.spec.key, d.spec.prefix === true && (d.spec.op === 'get' || d.spec.op === 'delete'));
+      // Only positions the schema accepts are compared (a negative one has its own message).
+      const valid = Number.isInteger(a.events) && a.events >= 0 && Number.isFinite(a.atMs) && a.atMs >= 0;
+      if (valid) {
         if (a.events < prev.events || a.atMs < prev.atMs) ctx.error(['replay', 'actions', i], 'value', reason('actionsOrder'));
         prev = { events: a.events, atMs: a.atMs };
       }
@@ -563,8 +709,9 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       const [k] = Object.keys(st);
       const v = st[k];
       if (k === 'do') return; // a do step never waits
-      if (k === 'run' && typeof v === 'number') totalMs += v;
-      else if (isDict(v) && typeof v.withinMs === 'number' && !v.async) totalMs += v.withinMs;
+      // Values the schema refuses (negative, not finite) have their own message.
+      if (k === 'run' && isPositive(v)) totalMs += v;
+      else if (isDict(v) && isPositive(v.withinMs) && !v.async) totalMs += v.withinMs;
     });
     if (totalMs > LIMITS.maxSimulatedMs) {
       ctx.error(['steps'], 'value', reason('tooLong', { totalMs, limitMs: LIMITS.maxSimulatedMs }));
@@ -609,6 +756,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       const term = Number.isInteger(state.term) ? (state.term as number) : undefined;
       let prev = 0;
       state.log.forEach((entry: unknown, i: number) => {
+        if (isDict(entry) && Array.isArray(entry.put)) emptyKey([...base, 'log', i, 'put', 0], entry.put[0]);
         const t = typeof entry === 'number' ? entry : isDict(entry) ? entry.term : undefined;
         if (!Number.isInteger(t) || t < 1) return;
         const segs: Seg[] = typeof entry === 'number' ? [...base, 'log', i] : [...base, 'log', i, 'term'];
@@ -691,6 +839,10 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
         if (isDict(v)) {
           client(at('client'), v.client);
           server(at('via'), v.via);
+          emptyKey(at('key'), v.key, v.prefix === true && (kind === 'get' || kind === 'delete'));
+          if (kind === 'get' && isDict(v.expect) && isDict(v.expect.values)) {
+            for (const k of Object.keys(v.expect.values)) emptyKey(at('expect', 'values', k), k, false, 'key');
+          }
           if (kind === 'get' && isDict(v.expect)) {
             if (v.prefix === true && 'value' in v.expect) {
               ctx.error(at('expect', 'value'), 'key', reason('prefixValue'));
@@ -709,6 +861,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
           }
           if (Array.isArray(v.on)) serverList(at('on'), v.on);
           if (isDict(v.committed)) count(at('committed', 'nodes'), v.committed.nodes);
+          if (isDict(v.kv)) for (const k of Object.keys(v.kv)) emptyKey(at('kv', k), k, false, 'key');
         }
         break;
     }

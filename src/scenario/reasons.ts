@@ -1,7 +1,7 @@
 /**
  * Why a scenario is invalid, as data: a message id with parameters, so the app can show a
  * scenario error in the reader's language. The English templates here are the CLI's words; the
- * app's other dictionaries give the same ids (see `src/ui/reasonsZh.ts`).
+ * app's other dictionaries give the same ids (see `src/ui/i18n/reasonsZh.ts`).
  *
  * A parameter may itself be a message (e.g. what a key expects), a phrase from the schema's
  * `x-expected` (kept in English in the schema and translated by whole phrase), or a list joined
@@ -128,6 +128,33 @@ export const REASONS_EN = {
   'join.and': ' and ',
   'join.comma': ', ',
   'join.semicolon': '; ',
+  // Files that are not UTF-8 text, and YAML structure (parse.ts, encoding.ts).
+  encodingNul: 'the file contains NUL characters, so it is not UTF-8 text: it is probably saved as UTF-16 or UTF-32 ("Unicode"), or it is not a text file; save it as UTF-8',
+  encodingInvalid: 'the file has bytes that are not UTF-8 (a UTF-8 reader shows them as �): it is probably saved in another encoding, such as Latin-1 or GBK; save it as UTF-8',
+  encodingBom: 'the file is saved as {encoding}, not UTF-8; save it as UTF-8',
+  tooDeep: 'lists and mappings are nested too deeply here (more than {limit} levels); a scenario never needs more than a few',
+  multipleDocuments: 'the file holds more than one YAML document (a line "---" starts a new one); a scenario is one document',
+  duplicateKey: '"{key}" is given twice in this mapping (first on line {line}); keep one of them',
+  keyNotText: 'a mapping key must be plain text (a word, a name or a number), not a list, a mapping or an alias',
+  emptyKey: 'the key must not be empty: etcd refuses an empty key ("key is not provided"); only a prefix get or delete may use the empty prefix ""',
+  notFinite: '{text}, which is not a finite number',
+  tooManyAliases: 'aliases (*name) repeat an anchor (&name) too often: one anchor may be used at most {limit} times, counting the aliases inside what it names; this guards against files that expand without end',
+  unknownAnchor: 'the alias *{name} has no anchor &{name} before it',
+  'actions.one': 'recorded action',
+  'actions.other': 'recorded actions',
+  // Why a share link cannot be opened (src/share/link.ts).
+  linkMissing: 'This link does not contain a raftsim run.',
+  linkNewer: 'This link was made by a newer version of raftsim (link format {version}; this page reads format {supported}). Update the page and try again.',
+  linkBadFormat: 'This link is damaged: its format number is not valid.',
+  linkTooLarge: 'This link is too large to open.',
+  linkCorrupt: 'This link is damaged or was cut short; ask for the link again (copy all of it).',
+  linkNotRun: 'This link is damaged: it does not describe a run.',
+  linkSource: 'This link must name either a library scenario or include a scenario.',
+  linkLibrary: 'This link names a scenario in a form this page does not accept.',
+  linkYaml: 'The scenario in this link is not text.',
+  linkSeed: 'The seed in this link is not a whole number from 0 to {max} (2^53 − 1).',
+  linkReplay: 'The recorded actions in this link are not in the expected form.',
+  linkLang: 'The language in this link is not one this page knows.',
 } as const;
 
 export type ReasonId = keyof typeof REASONS_EN;

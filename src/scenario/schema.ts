@@ -19,6 +19,8 @@ import { DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_MAX_INFLIGHT_MSGS } from '../ra
 
 import { VERB_NAMES, verbOf, type VerbArgType, type VerbName } from '../sim/verbs';
 
+import { MAX_SEED, SEED_RANGE_TEXT } from './seed';
+
 export type JsonSchema = { [keyword: string]: unknown };
 
 /** Limits enforced on every scenario file. */
@@ -27,8 +29,13 @@ export const LIMITS = {
   maxBytes: 1_000_000,
   maxSteps: 10_000,
   maxServers: 9,
-  /** yaml's protection against alias ("billion laughs") expansion. */
+  /**
+   * Alias ("billion laughs") protection: one anchor may be used by at most this many aliases, and
+   * aliases inside an aliased node count multiplied (yaml's maxAliasCount, see parse.ts).
+   */
   maxAliasCount: 100,
+  /** Deepest nesting of lists and mappings (a scenario needs about 7 levels). */
+  maxDepth: 64,
   /** Longest run, in ms of simulated time: the sum of `run` steps, each wait's or client step's withinMs, and `replay.until`. */
   maxSimulatedMs: 24 * 3600 * 1000,
   /** Most recorded actions in `replay`. */
@@ -499,6 +506,7 @@ function replaySchema(): JsonSchema {
       actions: {
         type: 'array',
         maxItems: LIMITS.maxReplayActions,
+        'x-noun': 'action',
         items: {
           type: 'object',
           additionalProperties: false,
@@ -547,8 +555,8 @@ export const scenarioSchema: JsonSchema = {
     seed: {
       type: 'integer',
       minimum: 0,
-      maximum: Number.MAX_SAFE_INTEGER,
-      'x-expected': 'a whole number >= 0',
+      maximum: MAX_SEED,
+      'x-expected': SEED_RANGE_TEXT,
       description: `Seed of the simulation's random choices (default ${DEFAULTS.seed}).`,
     },
     cluster: cluster(),

@@ -4,6 +4,10 @@
  * (trace events, client history, final traceHash). Opening it re-runs the simulation and checks the
  * hash, so the timeline is the same one that was exported. Data only; never evaluated.
  */
+import { formatReason } from '../scenario/reasons';
+import { LIMITS } from '../scenario/schema';
+import { SEED_RANGE_TEXT, isSeed } from '../scenario/seed';
+import { jsonTooDeepAt, positionIn, textEncodingProblem } from '../scenario/textFile';
 import type { Replay } from '../scenario/types';
 import type { HistoryRecord, TraceEvent } from '../sim/types';
 
@@ -33,12 +37,21 @@ export function exportTrace(t: Omit<TraceFile, 'format' | 'version'>): string {
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * Reads an exported trace.
- * @throws Error naming the file and the problem: not JSON, not a raftsim trace, a newer version,
- *   or a field of the wrong type.
+ * Reads an exported trace. It does not re-simulate: the caller replays `scenario`, `seed` and
+ * `replay` and compares its traceHash with `traceHash` (a mismatch opens the run with the notice
+ * `share.traceHashDiffers`, since the page shows its own replay, not the file's events).
+ * @throws Error naming the file and the problem: not UTF-8, nested too deeply, not JSON, not a
+ *   raftsim trace, a newer version, or a field of the wrong type.
  */
 export function importTrace(text: string, file: string): TraceFile {
   if (text.length > 50_000_000) throw new Error(`${file}: the file is larger than 50 MB`);
+  const encoding = textEncodingProblem(text);
+  if (encoding) throw new Error(`${file}:${encoding.line}:${encoding.column}: ${formatReason(encoding.why)}`);
+  const deep = jsonTooDeepAt(text, LIMITS.maxDepth);
+  if (deep !== null) {
+    const { line, column } = positionIn(text, deep);
+    throw new Error(`${file}:${line}:${column}: arrays and objects are nested too deeply (more than ${LIMITS.maxDepth} levels); a trace needs only a few`);
+  }
   let d: unknown;
   try {
     d = JSON.parse(text);
@@ -51,7 +64,7 @@ export function importTrace(text: string, file: string): TraceFile {
     if (!ok) throw new Error(`${file}: "${key}" must be ${what}`);
   };
   need(isObj(d.scenario) && typeof d.scenario.yaml === 'string' && typeof d.scenario.name === 'string', 'scenario', 'an object with name and yaml text');
-  need(typeof d.seed === 'number' && Number.isSafeInteger(d.seed) && d.seed >= 0, 'seed', 'a whole number >= 0');
+  need(isSeed(d.seed), 'seed', SEED_RANGE_TEXT);
   need(isObj(d.replay) && Array.isArray(d.replay.actions) && isObj(d.replay.until), 'replay', 'an object with actions and until');
   need(typeof d.traceHash === 'string' && /^[0-9a-f]{16}$/.test(d.traceHash), 'traceHash', '16 hex digits');
   need(typeof d.timeMs === 'number' && typeof d.events === 'number', 'timeMs', 'a number (with events)');

@@ -156,7 +156,7 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
       replace(o);
       setCustom(f.yaml, fileName);
       if (o.opened.ok && f.expectHash !== null && o.opened.wb.runner.sim.traceHash !== f.expectHash) {
-        say(t('share.fileError', { message: `${fileName}: traceHash ${o.opened.wb.runner.sim.traceHash} ≠ ${f.expectHash}` }));
+        say(t('share.traceHashDiffers', { file: fileName, got: o.opened.wb.runner.sim.traceHash, want: f.expectHash }));
       }
       return true;
     },

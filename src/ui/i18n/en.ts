@@ -548,6 +548,7 @@ export const en = {
   'export.clusterSvgTitle': 'Download the cluster view as an SVG image that keeps its look when opened on its own',
   'export.clusterPngTitle': 'Download the cluster view as a PNG image at twice its size',
   'export.failed': 'The image could not be exported: {message}',
+  'share.traceHashDiffers': '{file} is open, but replaying it here gives traceHash {got}, not the {want} it was exported with: it was made by another version of raftsim or edited, so the timeline may differ from the exported one.',
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

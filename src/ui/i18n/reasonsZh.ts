@@ -103,6 +103,31 @@ const templates: Record<ReasonId, string> = {
   'join.and': ' 且 ',
   'join.comma': '、',
   'join.semicolon': '；',
+  encodingNul: '文件中含有 NUL 字符，所以它不是 UTF-8 文本：它可能被保存成了 UTF-16 或 UTF-32（“Unicode”），或者根本不是文本文件；请把它另存为 UTF-8',
+  encodingInvalid: '文件中有不是 UTF-8 的字节（UTF-8 阅读器把它们显示为 �）：它可能是用其他编码（例如 Latin-1 或 GBK）保存的；请把它另存为 UTF-8',
+  encodingBom: '文件的编码是 {encoding}，不是 UTF-8；请把它另存为 UTF-8',
+  tooDeep: '这里的列表和映射嵌套得太深（超过 {limit} 层）；场景文件从来不需要这么多层',
+  multipleDocuments: '文件中有不止一个 YAML 文档（"---" 这一行会开始一个新文档）；一个场景只能是一个文档',
+  duplicateKey: '"{key}" 在这个映射中出现了两次（第一次在第 {line} 行）；请只保留一个',
+  keyNotText: '映射的键必须是普通文本（一个词、名字或数字），不能是列表、映射或别名',
+  emptyKey: '键不能为空：etcd 拒绝空键（"key is not provided"）；只有前缀 get 或 delete 可以使用空前缀 ""',
+  notFinite: '{text}，这不是一个有限的数',
+  tooManyAliases: '别名（*name）重复使用锚点（&name）的次数太多：一个锚点最多只能使用 {limit} 次（锚点所指内容中的别名也计算在内）；这是为了防止文件无限展开',
+  unknownAnchor: '别名 *{name} 之前没有名为 &{name} 的锚点',
+  'actions.one': '录制的操作',
+  'actions.other': '录制的操作',
+  linkMissing: '此链接中没有 raftsim 的运行。',
+  linkNewer: '此链接由更新版本的 raftsim 生成（链接格式 {version}；本页面只能读取格式 {supported}）。请更新页面后再试。',
+  linkBadFormat: '此链接已损坏：它的格式编号无效。',
+  linkTooLarge: '此链接太大，无法打开。',
+  linkCorrupt: '此链接已损坏或被截断；请重新索取链接（完整复制）。',
+  linkNotRun: '此链接已损坏：它描述的不是一次运行。',
+  linkSource: '此链接必须指明一个场景库中的场景，或者包含一个场景。',
+  linkLibrary: '此链接中的场景名字格式不被本页面接受。',
+  linkYaml: '此链接中的场景不是文本。',
+  linkSeed: '此链接中的种子不是 0 到 {max}（2^53 − 1）之间的整数。',
+  linkReplay: '此链接中录制的操作格式不对。',
+  linkLang: '此链接中的语言不是本页面认识的语言。',
 };
 
 const max = LIMITS.maxServers;
@@ -145,6 +170,7 @@ const phrases: Record<string, string> = {
   'a list of entry terms': '一个由条目任期组成的列表',
   '"all" or a list of server names': '"all" 或服务器名字的列表',
   '"ok", or { violated: [property, ...] } naming Figure 3 properties': '"ok"，或列出图 3 性质的 { violated: [property, ...] }',
+  [`a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`]: `0 到 ${Number.MAX_SAFE_INTEGER}（2^53 − 1）之间的整数`,
 };
 
 /** Chinese for scenario errors, for `formatReason`. */

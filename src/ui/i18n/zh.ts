@@ -513,4 +513,5 @@ export const zh: Record<StringId, string> = {
   'export.clusterSvgTitle': '将集群视图下载为 SVG 图片，单独打开时外观保持不变',
   'export.clusterPngTitle': '以两倍尺寸将集群视图下载为 PNG 图片',
   'export.failed': '无法导出图片：{message}',
+  'share.traceHashDiffers': '{file} 已打开，但在这里重放它得到的 traceHash 是 {got}，而不是导出时的 {want}：它由另一个版本的 raftsim 生成，或被修改过，所以时间线可能与导出的不同。',
 };

@@ -6,7 +6,7 @@
 import { LinkError, decodeLink } from '../../share/link';
 import { importTrace } from '../../share/traceFile';
 import { recordingYaml } from '../../timetravel/record';
-import { errorText } from '../i18n/errorText';
+import { errorText, localReason } from '../i18n/errorText';
 import { t, type Locale } from '../i18n';
 import { bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun } from '../model/scenarios';
 import { Workbench } from '../model/workbench';
@@ -65,7 +65,7 @@ export function openFromHash(hash: string): (OpenResult & { lang: Locale | null 
     const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;
     return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed), lang };
   } catch (e) {
-    const reason = e instanceof LinkError ? e.reason : errorText(e);
+    const reason = e instanceof LinkError ? localReason(e.why) : errorText(e);
     return { opened: { ok: false, name: defaultScenarioName(), seed: null, error: reason, title: t('share.linkErrorTitle') }, error: null, lang: null };
   }
 }
