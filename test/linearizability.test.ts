@@ -805,7 +805,7 @@ describe('parseHistoryJson', () => {
     for (const [list, msg] of cases) expect(() => parseHistoryJson(JSON.stringify(list), 'f.json')).toThrow(msg);
     // 1e400 parses as Infinity: not finite.
     expect(() => parseHistoryJson(JSON.stringify([a]).replace('"invokeOrder":4', '"invokeOrder":1e400'), 'f.json')).toThrow(
-      /"invokeOrder" must be a finite number >= 0 when present, got Infinity/,
+      /"invokeOrder" must be a finite number >= 0 when present, got a number too large to store \(out of range\)/,
     );
     // An unknown outcome may carry a returnOrder (ignored, as its returnMs is) or null.
     expect(parseHistoryJson(JSON.stringify([{ ...u, returnOrder: null }, { ...u, client: 'c4', invokeOrder: 8, returnOrder: 9 }]), 'f.json')).toHaveLength(2);
