@@ -17,7 +17,8 @@
  * immutable per-key version lists, an append-only event log shared between copies), so
  * {@link KvStore.clone} is O(1).
  */
-import { KvError, MAX_LEASE_TTL, invalid } from './errors';
+import { KvError, MAX_LEASE_TTL } from './errors';
+import { AppendLog } from './eventLog';
 import { NO_LEASE, isLeaseId } from './leaseId';
 import { type KeyInterval, inInterval, interval, prefixRange } from './range';
 import { SortedMap } from './sortedMap';
@@ -87,11 +88,6 @@ function copyKv(kv: KeyValue): KeyValue {
   return c;
 }
 
-function copyEvent(e: KvEvent, withPrev: boolean): KvEvent {
-  const c: KvEvent = { type: e.type, kv: copyKv(e.kv) };
-  if (withPrev && e.prevKv) c.prevKv = copyKv(e.prevKv);
-  return c;
-}
 
 /** A null-prototype record, so keys like `__proto__` are ordinary own properties. */
 function dict<T>(): Record<string, T> {
@@ -99,16 +95,36 @@ function dict<T>(): Record<string, T> {
 }
 
 /**
- * One version of a key (etcd keyIndex revision + the backend's KeyValue), newest first:
- * `kv` null is a tombstone. `main`/`sub` are etcd's revision {main, sub}: the store revision
- * of the write and its position among the changes of that revision's txn.
+ * One version of a key: etcd's keyIndex revision and the backend's KeyValue in one immutable
+ * record, linked to the key's previous version (newest first). `modRevision` and `sub` are etcd's
+ * revision {main, sub}: the store revision of the write and its position among the changes of
+ * that revision's txn. A tombstone (`tomb`) has etcd's deleted KeyValue: value '', createRevision
+ * 0, version 0, which is exactly what a DELETE event carries. The same record is the key's entry
+ * in the index and the change in the event log, so a write retains one object.
  */
-interface Version {
-  readonly main: number;
+interface Version extends KeyValue {
   readonly sub: number;
-  readonly kv: KeyValue | null;
+  readonly tomb: boolean;
   readonly older: Version | null;
 }
+
+/** Every Version is made here, so all have one shape (one hidden class for the JIT). */
+function version(
+  key: string, value: string, createRevision: number, modRevision: number, ver: number,
+  lease: LeaseId | undefined, sub: number, tomb: boolean, older: Version | null,
+): Version {
+  return { key, value, createRevision, modRevision, version: ver, lease, sub, tomb, older };
+}
+
+/** A tombstone: etcd's deleted KeyValue (value '', createRevision 0, version 0) at `modRevision`. */
+function tombstone(key: string, modRevision: number, sub: number, older: Version | null): Version {
+  return version(key, '', 0, modRevision, 0, undefined, sub, true, older);
+}
+
+/** An entry of the event log: the one change of a revision, or its changes in txn order. */
+type LogEntry = Version | readonly Version[];
+
+const isMany = (e: LogEntry): e is readonly Version[] => Array.isArray(e);
 
 /** A lease as the replicated state knows it (etcd lessor's leaseMap entry, without expiry). */
 interface LeaseRecord {
@@ -117,18 +133,23 @@ interface LeaseRecord {
   readonly keys: SortedMap<true>;
 }
 
-/** The key as of revision `rev` (the newest version with main <= rev), or null if absent then. */
-function versionAt(head: Version | undefined | null, rev: number): KeyValue | null {
+/** The key as of revision `rev` (the newest version with modRevision <= rev), or null if absent then. */
+function versionAt(head: Version | undefined | null, rev: number): Version | null {
   let v = head ?? null;
-  while (v && v.main > rev) v = v.older;
-  return v ? v.kv : null;
+  while (v && v.modRevision > rev) v = v.older;
+  return v && !v.tomb ? v : null;
+}
+
+/** The live record a version list starts with, or null if the key is deleted or absent. */
+function live(head: Version | undefined | null): Version | null {
+  return head && !head.tomb ? head : null;
 }
 
 /** An open write txn (etcd storeTxnWrite): its revision and the changes made so far. */
 interface WriteTxn {
   /** beginRev + 1: the revision every change carries. */
   readonly rev: number;
-  readonly changes: KvEvent[];
+  readonly changes: Version[];
 }
 
 /** The branch choices of a txn and its nested txns (etcd compareToPath, as a tree). */
@@ -168,13 +189,11 @@ export class KvStore {
   /** etcd compactMainRev: -1 until the first compaction. */
   private compactRev = -1;
   /**
-   * Events by revision (etcd's backend, keyed by revision): logArr[i] holds the events of
-   * revision logBase + i for i < logLen. The array is shared between clones: a store only reads
-   * its first logLen entries and copies the array before appending if another copy appended.
+   * Events by revision (etcd's backend, keyed by revision): log entry i holds the changes of
+   * revision logBase + i, up to the current revision. Shared with clones (eventLog.ts).
    */
-  private logArr: Array<readonly KvEvent[]> = [[]];
+  private log = new AppendLog<LogEntry>([[]]);
   private logBase = INITIAL_REVISION;
-  private logLen = 1;
   /** etcd lessor leaseMap (IDs, TTLs, attached keys). */
   private leaseTable: SortedMap<LeaseRecord> = SortedMap.empty();
   private liveKeys = 0;
@@ -278,15 +297,18 @@ export class KvStore {
     }
   }
 
-  /** The state fields, to undo a request that failed halfway (only a bug can make that happen). */
+  /**
+   * The state fields, to undo a request that failed halfway (only a bug, or etcd's from-key
+   * delete quirk before an ignoreValue put, can make that happen). Nothing can fail after a
+   * request's events are appended, so the log needs no undo.
+   */
   private save() {
     return {
       index: this.index,
       rev: this.currentRevision,
       compactRev: this.compactRev,
-      logArr: this.logArr,
+      log: this.log,
       logBase: this.logBase,
-      logLen: this.logLen,
       leases: this.leaseTable,
       live: this.liveKeys,
     };
@@ -296,9 +318,8 @@ export class KvStore {
     this.index = s.index;
     this.currentRevision = s.rev;
     this.compactRev = s.compactRev;
-    this.logArr = s.logArr;
+    this.log = s.log;
     this.logBase = s.logBase;
-    this.logLen = s.logLen;
     this.leaseTable = s.leases;
     this.liveKeys = s.live;
   }
@@ -365,9 +386,8 @@ export class KvStore {
   }
 
   /** The current record of a key (internal, not a copy). */
-  private current(key: string): KeyValue | null {
-    const head = this.index.get(key);
-    return head ? head.kv : null;
+  private current(key: string): Version | null {
+    return live(this.index.get(key));
   }
 
   /** etcd applyCompare against the current state. */
@@ -394,9 +414,7 @@ export class KvStore {
   private endWrite(w: WriteTxn): void {
     if (w.changes.length === 0) return;
     this.currentRevision = w.rev;
-    if (this.logArr.length !== this.logLen) this.logArr = this.logArr.slice(0, this.logLen);
-    this.logArr.push(Object.freeze(w.changes));
-    this.logLen++;
+    this.log.push(w.changes.length === 1 ? w.changes[0] : Object.freeze(w.changes));
   }
 
   /** The view revision of an open write txn (etcd storeTxnWrite.Range). */
@@ -404,28 +422,14 @@ export class KvStore {
     return w.changes.length > 0 ? w.rev : w.rev - 1;
   }
 
-  /** The key as it was before this write txn (etcd: Range at modRevision - 1, for watchers' prevKv). */
-  private beforeTxn(head: Version | undefined, w: WriteTxn): KeyValue | null {
-    return versionAt(head, w.rev - 1);
-  }
-
-  /** etcd storeTxnWrite.put, including lease attach/detach. */
-  private putKey(w: WriteTxn, key: string, value: string, lease: LeaseId | undefined): void {
-    const head = this.index.get(key);
-    const live = head ? head.kv : null;
-    const kv: KeyValue = {
-      key,
-      value,
-      createRevision: live ? live.createRevision : w.rev,
-      modRevision: w.rev,
-      version: live ? live.version + 1 : 1,
-      lease,
-    };
-    this.index = this.index.set(key, { main: w.rev, sub: w.changes.length, kv, older: head ?? null });
-    if (!live) this.liveKeys++;
-    const prev = this.beforeTxn(head, w);
-    w.changes.push(prev ? { type: 'PUT', kv, prevKv: prev } : { type: 'PUT', kv });
-    const oldLease = live ? live.lease : undefined;
+  /** etcd storeTxnWrite.put, including lease attach/detach; `head` is the key's current version list. */
+  private putKey(w: WriteTxn, key: string, head: Version | undefined, value: string, lease: LeaseId | undefined): void {
+    const prev = live(head);
+    const v = version(key, value, prev ? prev.createRevision : w.rev, w.rev, prev ? prev.version + 1 : 1, lease, w.changes.length, false, head ?? null);
+    this.index = this.index.set(key, v);
+    if (!prev) this.liveKeys++;
+    w.changes.push(v);
+    const oldLease = prev ? prev.lease : undefined;
     if (oldLease === lease) return;
     if (oldLease !== undefined) this.detach(oldLease, key);
     if (lease !== undefined) this.attach(lease, key);
@@ -434,14 +438,13 @@ export class KvStore {
   /** etcd storeTxnWrite.delete: a tombstone; the key leaves its lease. */
   private deleteKey(w: WriteTxn, key: string): void {
     const head = this.index.get(key);
-    const live = head ? head.kv : null;
-    if (!head || !live) throw new Error(`internal: deleting absent key ${JSON.stringify(key)}`);
-    this.index = this.index.set(key, { main: w.rev, sub: w.changes.length, kv: null, older: head });
+    const prev = live(head);
+    if (!prev) throw new Error(`internal: deleting absent key ${JSON.stringify(key)}`);
+    const tomb = tombstone(key, w.rev, w.changes.length, head!);
+    this.index = this.index.set(key, tomb);
     this.liveKeys--;
-    const tomb: KeyValue = { key, value: '', createRevision: 0, modRevision: w.rev, version: 0 };
-    const prev = this.beforeTxn(head, w);
-    w.changes.push(prev ? { type: 'DELETE', kv: tomb, prevKv: prev } : { type: 'DELETE', kv: tomb });
-    if (live.lease !== undefined) this.detach(live.lease, key);
+    w.changes.push(tomb);
+    if (prev.lease !== undefined) this.detach(prev.lease, key);
   }
 
   private attach(id: LeaseId, key: string): void {
@@ -464,10 +467,12 @@ export class KvStore {
 
   /** etcd txn put(): executes a checked put inside `w`. */
   private putOp(w: WriteTxn, p: PutRequest): PutResponse {
-    const prev = this.current(p.key);
+    const head = this.index.get(p.key);
+    const prev = live(head);
+    if ((p.ignoreValue || p.ignoreLease) && !prev) throw new KvError('KeyNotFound'); // only after an etcd-quirk delete in this txn
     const value = p.ignoreValue ? prev!.value : p.value;
     const lease = p.ignoreLease ? prev!.lease : putHasLease(p) ? p.lease : undefined;
-    this.putKey(w, p.key, value, lease);
+    this.putKey(w, p.key, head, value, lease);
     const resp: PutResponse = { op: 'put', header: { revision: w.rev } };
     if (p.prevKv && prev) resp.prevKv = copyKv(prev);
     return resp;
@@ -556,13 +561,12 @@ export class KvStore {
     if (rev <= this.compactRev) throw new KvError('Compacted');
     if (rev > this.currentRevision) throw new KvError('FutureRev');
     this.compactRev = rev;
-    this.index = this.index.update((_k, head) => compactVersions(head, rev));
-    if (rev > this.logBase) {
-      const drop = rev - this.logBase;
-      this.logArr = this.logArr.slice(drop, this.logLen);
-      this.logLen -= drop;
-      this.logBase = rev;
-    }
+    const rebuilt = new Map<Version, Version>();
+    this.index = this.index.update((_k, head) => compactVersions(head, rev, rebuilt));
+    const drop = Math.max(0, rev - this.logBase);
+    // The kept events of rebuilt version lists point to the new records, so the dropped versions can be freed.
+    this.log = new AppendLog(this.log.slice(drop).map((e) => (isMany(e) ? Object.freeze(e.map((v) => rebuilt.get(v) ?? v)) : rebuilt.get(e) ?? e)));
+    this.logBase += drop;
   }
 
   // ---- leases --------------------------------------------------------------------------------
@@ -617,13 +621,21 @@ export class KvStore {
       throw new RangeError(`events from revision ${fromRevision} are compacted (oldest kept: ${this.logBase})`);
     }
     const out: KvEvent[] = [];
-    const last = Math.min(toRevision, this.logBase + this.logLen - 1);
-    for (let r = fromRevision; r <= last; r++) {
-      for (const e of this.logArr[r - this.logBase]) {
-        if (range && !inInterval(range, e.kv.key)) continue;
-        const prevOk = withPrevKv && !(e.type === 'PUT' && e.kv.version === 1) && e.kv.modRevision - 1 >= this.compactRev;
-        out.push(copyEvent(e, prevOk));
+    const emit = (v: Version): void => {
+      if (range && !inInterval(range, v.key)) return;
+      const e: KvEvent = { type: v.tomb ? 'DELETE' : 'PUT', kv: copyKv(v) };
+      // etcd watch.go: prevKv for every event but a creation, read at modRevision - 1.
+      if (withPrevKv && (v.tomb || v.version > 1) && v.modRevision - 1 >= this.compactRev) {
+        const prev = versionAt(v.older, v.modRevision - 1);
+        if (prev) e.prevKv = copyKv(prev);
       }
+      out.push(e);
+    };
+    const last = Math.min(toRevision, this.logBase + this.log.length - 1);
+    for (let r = fromRevision; r <= last; r++) {
+      const e = this.log.at(r - this.logBase)!;
+      if (isMany(e)) e.forEach(emit);
+      else emit(e);
     }
     return out;
   }
@@ -635,7 +647,7 @@ export class KvStore {
   history(key: string): KvDumpVersion[] {
     const out: KvDumpVersion[] = [];
     for (let v = this.index.get(key) ?? null; v; v = v.older) {
-      out.push({ revision: v.main, sub: v.sub, kv: v.kv ? copyKv(v.kv) : null });
+      out.push({ revision: v.modRevision, sub: v.sub, kv: v.tomb ? null : copyKv(v) });
     }
     return out.reverse();
   }
@@ -683,7 +695,7 @@ export class KvStore {
   entries(): Record<string, string> {
     const out = dict<string>();
     this.index.forEach((k, head) => {
-      if (head.kv) out[k] = head.kv.value;
+      if (!head.tomb) out[k] = head.value;
     });
     return out;
   }
@@ -695,7 +707,7 @@ export class KvStore {
   snapshot(): KvSnapshot {
     const kvs = dict<KeyValue>();
     this.index.forEach((k, head) => {
-      if (head.kv) kvs[k] = copyKv(head.kv);
+      if (!head.tomb) kvs[k] = copyKv(head);
     });
     return { revision: this.currentRevision, kvs };
   }
@@ -719,15 +731,14 @@ export class KvStore {
       if (kv.lease !== undefined) {
         throw new RangeError(`snapshot record for key ${JSON.stringify(k)} has a lease; restore leases from a dump`);
       }
-      entries.push([k, { main: kv.modRevision, sub: 0, kv: copyKv(kv), older: null }]);
+      entries.push([k, version(k, kv.value, kv.createRevision, kv.modRevision, kv.version, undefined, 0, false, null)]);
     }
     store.index = SortedMap.of(entries);
     store.liveKeys = store.index.size;
     store.currentRevision = s.revision;
     store.compactRev = s.revision;
-    store.logArr = [];
+    store.log = new AppendLog();
     store.logBase = s.revision + 1;
-    store.logLen = 0;
     return store;
   }
 
@@ -770,7 +781,7 @@ export class KvStore {
       if (!isLeaseId(l.id) || !Number.isSafeInteger(l.ttl) || leases.has(l.id)) fail(`lease ${JSON.stringify(l)}`);
       leases = leases.set(l.id, { id: l.id, ttl: l.ttl, keys: SortedMap.empty() });
     }
-    const byRevision = new Map<number, Array<{ sub: number; event: KvEvent }>>();
+    const byRevision = new Map<number, Version[]>();
     const entries: Array<[string, Version]> = [];
     let live = 0;
     let lastKey: string | null = null;
@@ -782,27 +793,24 @@ export class KvStore {
       for (const v of versions) {
         const ok =
           Number.isInteger(v.revision) && Number.isInteger(v.sub) && v.sub >= 0 && v.revision <= d.revision &&
-          (head === null || v.revision > head.main || (v.revision === head.main && v.sub > head.sub)) &&
-          (v.kv === null ? head === null || head.kv !== null : validRecord(key, v.kv, d.revision) && v.kv.modRevision === v.revision);
+          (head === null || v.revision > head.modRevision || (v.revision === head.modRevision && v.sub > head.sub)) &&
+          (v.kv === null ? head === null || !head.tomb : validRecord(key, v.kv, d.revision) && v.kv.modRevision === v.revision);
         if (!ok) fail(`version ${JSON.stringify(v)} of key ${JSON.stringify(key)}`);
-        const kv = v.kv ? { ...copyKv(v.kv), lease: v.kv.lease } : null;
-        const node: Version = { main: v.revision, sub: v.sub, kv, older: head };
+        const kv = v.kv;
+        const node: Version = kv
+          ? version(key, kv.value, kv.createRevision, kv.modRevision, kv.version, kv.lease, v.sub, false, head)
+          : tombstone(key, v.revision, v.sub, head);
         if (v.revision >= oldest) {
-          const prev = versionAt(head, v.revision - 1);
-          const event: KvEvent = kv
-            ? { type: 'PUT', kv }
-            : { type: 'DELETE', kv: { key, value: '', createRevision: 0, modRevision: v.revision, version: 0 } };
-          if (prev) event.prevKv = prev;
           const list = byRevision.get(v.revision) ?? [];
-          list.push({ sub: v.sub, event });
+          list.push(node);
           byRevision.set(v.revision, list);
         }
         head = node;
       }
       entries.push([key, head!]);
-      if (head!.kv) {
+      if (!head!.tomb) {
         live++;
-        const lid = head!.kv.lease;
+        const lid = head!.lease;
         if (lid !== undefined) {
           const l = leases.get(lid);
           if (!l) fail(`key ${JSON.stringify(key)} is attached to unknown lease ${lid}`);
@@ -810,56 +818,63 @@ export class KvStore {
         }
       }
     }
-    const log: Array<readonly KvEvent[]> = [];
+    const log: LogEntry[] = [];
     for (let r = oldest; r <= d.revision; r++) {
       const list = byRevision.get(r) ?? [];
       if (list.length === 0 && r > INITIAL_REVISION) fail(`no change recorded at revision ${r}`);
       list.sort((a, b) => a.sub - b.sub);
-      log.push(Object.freeze(list.map((x) => x.event)));
+      log.push(list.length === 1 ? list[0] : Object.freeze(list));
     }
     store.index = SortedMap.of(entries);
     store.currentRevision = d.revision;
     store.compactRev = d.compactRevision;
-    store.logArr = log;
+    store.log = new AppendLog(log);
     store.logBase = oldest;
-    store.logLen = log.length;
     store.leaseTable = leases;
     store.liveKeys = live;
     return store;
   }
 
   /**
-   * Independent copy in O(1): every structure is persistent (shared, never mutated) and the event
-   * log is copied lazily by whichever copy appends second.
+   * Independent copy in O(1): every structure is persistent (shared, never mutated); the event
+   * log is shared too, and a copy that appends after the other one did copies at most one chunk
+   * of it (eventLog.ts).
    */
   clone(): KvStore {
     const c = new KvStore();
     c.restoreSaved(this.save());
+    c.log = this.log.clone();
     return c;
   }
 }
 
-/** keyIndex.compact on one key's versions (newest first); undefined when nothing is left. */
-function compactVersions(head: Version, rev: number): Version | undefined {
-  const newer: Version[] = [];
+/**
+ * keyIndex.compact on one key's versions (newest first): undefined when nothing is left, `head`
+ * itself when nothing was dropped, else a rebuilt list (each old record kept is mapped to its
+ * copy in `rebuilt`).
+ */
+function compactVersions(head: Version, rev: number, rebuilt: Map<Version, Version>): Version | undefined {
+  const chain: Version[] = [];
   let v: Version | null = head;
-  while (v && v.main > rev) {
-    newer.push(v);
+  while (v && v.modRevision > rev) {
+    chain.push(v);
     v = v.older;
   }
   if (!v) return head; // every version is above the compaction revision
-  // v is the newest version at or below rev; keep it and its siblings of the same revision
+  // v is the newest version at or below rev: keep it and its siblings of the same revision,
   // unless it is a tombstone older than rev (its generation is over).
-  const kept: Version[] = [];
-  if (v.kv !== null || v.main === rev) {
-    for (let s: Version | null = v; s && (s === v || s.main === rev); s = s.older) kept.push(s);
+  if (!v.tomb || v.modRevision === rev) {
+    for (let s: Version | null = v; s && (s === v || s.modRevision === rev); s = s.older) chain.push(s);
   }
-  const chain = [...newer, ...kept];
-  const oldestKept = chain.length > 0 ? chain[chain.length - 1] : null;
-  if (oldestKept === null) return undefined;
-  if (oldestKept.older === null) return head; // nothing was dropped
+  if (chain.length === 0) return undefined;
+  if (chain[chain.length - 1].older === null) return head; // nothing was dropped
   let tail: Version | null = null;
-  for (let i = chain.length - 1; i >= 0; i--) tail = { main: chain[i].main, sub: chain[i].sub, kv: chain[i].kv, older: tail };
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const c = chain[i];
+    const copy = version(c.key, c.value, c.createRevision, c.modRevision, c.version, c.lease, c.sub, c.tomb, tail);
+    rebuilt.set(chain[i], copy);
+    tail = copy;
+  }
   return tail!;
 }
 
