@@ -9,6 +9,9 @@
  *   memory       heap per simulated hour of a 5-server run with the whole trace kept
  *   replication  sends per entry per follower and messages per committed write at one write per
  *                10 ms and per 100 ms (target at 10 ms: <= 1.1 and <= 13)
+ *   kv           the MVCC store with 10,000 keys and 100,000 revisions: build, clone (what the
+ *                time machine does at every checkpoint), first write after a clone, reads,
+ *                snapshot/dump/restore, compaction, heap
  */
 import { runFuzz } from '../src/fuzz/fuzz';
 import { checkedSimulation } from '../src/check/invariants';
@@ -18,6 +21,7 @@ import { measureEfficiency } from './replication';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
 import { TimeMachine } from '../src/timetravel/timeMachine';
+import { KvStateMachine, KvStore } from '../src/kv/store';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -150,6 +154,70 @@ function benchReplication(): void {
   }
 }
 
+/** Mean wall time of `fn` in microseconds over `n` runs. */
+function meanUs(n: number, fn: (i: number) => void): number {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  return Math.round(((performance.now() - t0) / n) * 1000 * 10) / 10;
+}
+
+/**
+ * The KV state machine at 10,000 keys and 100,000 revisions (quick: 2,000 and 20,000): 10,000
+ * creations, then puts on random keys with a delete every 20th revision, through the log path
+ * (applyEtcdCommand with a client session).
+ */
+function benchKv(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const keys = quick ? 2_000 : 10_000;
+  const revisions = quick ? 20_000 : 100_000;
+  let x = 42;
+  const rand = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const sm = new KvStateMachine();
+  const t0 = performance.now();
+  for (let i = 0; sm.store.revision < revisions + 1; i++) {
+    const key = `/bench/${String(i < keys ? i : rand(keys)).padStart(5, '0')}`;
+    const request = i >= keys && i % 20 === 0 ? { op: 'deleteRange' as const, key } : { op: 'put' as const, key, value: `value-${i}` };
+    sm.applyEtcdCommand({ type: 'etcd', clientId: 'c1', seq: i + 1, request });
+  }
+  const buildMs = performance.now() - t0;
+  gc?.();
+  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  const store = sm.store;
+  const cloneStoreUs = meanUs(10_000, () => store.clone());
+  const cloneStateMachineUs = meanUs(10_000, () => sm.clone());
+  // The first write on a clone whose original has moved on copies the shared event log once.
+  const firstWriteAfterCloneUs = meanUs(50, (i) => {
+    const c = store.clone();
+    store.execute({ op: 'put', key: '/bench/00000', value: `o${i}` });
+    c.execute({ op: 'put', key: '/bench/00000', value: `c${i}` });
+  });
+  const putUs = meanUs(10_000, (i) => store.execute({ op: 'put', key: `/bench/${String(rand(keys)).padStart(5, '0')}`, value: `p${i}` }));
+  const rangeKeyPastUs = meanUs(10_000, () => store.execute({ op: 'range', key: `/bench/${String(rand(keys)).padStart(5, '0')}`, revision: 1 + rand(store.revision) }));
+  const rangePrefix100Us = meanUs(1_000, () => store.execute({ op: 'range', key: '/bench/001', rangeEnd: '/bench/002' }));
+  const countAllUs = meanUs(50, () => store.execute({ op: 'range', key: '\0', rangeEnd: '\0', countOnly: true }));
+  const snapshotMs = meanUs(20, () => store.snapshot()) / 1000;
+  let dump = store.dump();
+  const dumpMs = meanUs(5, () => {
+    dump = store.dump();
+  }) / 1000;
+  const restoreMs = meanUs(5, () => KvStore.restore(dump)) / 1000;
+  const compacted = store.clone();
+  const c0 = performance.now();
+  compacted.execute({ op: 'compact', revision: Math.floor(compacted.revision / 2) });
+  const compactMs = performance.now() - c0;
+  emit({
+    bench: 'kv', keys: store.size, revisions: store.revision, buildMs: Math.round(buildMs),
+    appliedPerWallSecond: Math.round(revisions / (buildMs / 1000)), heapMB: Math.round(heapMB), gcExposed: !!gc,
+    cloneStoreUs, cloneStateMachineUs, firstWriteAfterCloneUs, putUs, rangeKeyPastUs, rangePrefix100Us, countAllUs,
+    snapshotMs: Math.round(snapshotMs * 10) / 10, dumpMs: Math.round(dumpMs), restoreMs: Math.round(restoreMs), compactHalfMs: Math.round(compactMs),
+  });
+}
+
 async function main(): Promise<void> {
   if (!only || only === 'replication') benchReplication();
   if (!only || only === 'timeTravel') benchTimeTravel();
@@ -159,6 +227,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'linearizability') for (const r of runLinearizabilityBench()) emit(r);
   if (!only || only === 'memory') benchMemory();
+  if (!only || only === 'kv') benchKv();
   if (!only || only === 'fuzz') await benchFuzz();
 }
 
