@@ -595,7 +595,7 @@ export class RaftNode<C = unknown> {
             if (!v.votesGranted.includes(m.from)) v.votesGranted.push(m.from);
             if (v.votesGranted.length >= this.quorum) {
               this.note({ kind: 'preVoteWon', term: asked, votes: v.votesGranted.slice() });
-              this.campaign('election');
+              this.campaign('election', 'WIN_PRE_VOTE');
             }
           } else {
             if (!v.votesRefused.includes(m.from)) v.votesRefused.push(m.from);
@@ -781,6 +781,7 @@ export class RaftNode<C = unknown> {
     const v = this.volatile;
     this.persistent.currentTerm += 1;
     this.changeRole({ type: event });
+    raftAssert(v.role === 'candidate', 'roleTransition', this.id, () => `${event} from ${this.volatile.lastTransition?.from ?? v.role} did not lead to candidate`);
     this.persistent.votedFor = this.id;
     v.leaderId = null;
     v.leaderHeardAtMs = null;
@@ -827,14 +828,14 @@ export class RaftNode<C = unknown> {
    * TimeoutNow starts: no pre-vote, and its RequestVote is marked so that voters grant it within
    * the CheckQuorum lease (thesis §3.10).
    */
-  private campaign(kind: 'preElection' | 'election' | 'transfer' = this.preVote ? 'preElection' : 'election'): void {
+  private campaign(kind: 'preElection' | 'election' | 'transfer' = this.preVote ? 'preElection' : 'election', event: 'TIMEOUT' | 'WIN_PRE_VOTE' = 'TIMEOUT'): void {
     const lastLogIndex = this.lastLogIndex;
     const lastLogTerm = this.lastLogTerm;
     if (kind === 'preElection') {
       this.becomePreCandidate();
       if (this.volatile.votesGranted.length >= this.quorum) {
         this.note({ kind: 'preVoteWon', term: this.persistent.currentTerm + 1, votes: this.volatile.votesGranted.slice() });
-        this.campaign('election');
+        this.campaign('election', 'WIN_PRE_VOTE');
         return;
       }
       const term = this.persistent.currentTerm + 1;
@@ -844,8 +845,7 @@ export class RaftNode<C = unknown> {
       }
       return;
     }
-    const wonPreVote = this.volatile.role === 'preCandidate';
-    this.becomeCandidate(kind === 'transfer' ? 'TIMEOUT_NOW' : wonPreVote ? 'WIN_PRE_VOTE' : 'TIMEOUT');
+    this.becomeCandidate(kind === 'transfer' ? 'TIMEOUT_NOW' : event);
     if (this.volatile.votesGranted.length >= this.quorum) {
       this.becomeLeader();
       return;
@@ -1017,8 +1017,10 @@ export class RaftNode<C = unknown> {
    * for a server outside the cluster, for the target of the transfer already under way (which keeps
    * its start time, etcd: "ignores request to same node") and for this leader itself; any other
    * transfer under way is abandoned first (`superseded`), so a transfer to itself cancels one.
+   * @throws Error when RaftConfig.minElectionTimeoutMs is not set, or no clock reading was given
    */
   private transferLeadership(to: NodeId): void {
+    this.minElectionTimeout(); // a transfer is abandoned after it: refuse to start one that cannot be timed
     const v = this.volatile;
     const pr = v.progress.get(to);
     if (to !== this.id && !pr) {
