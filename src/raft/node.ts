@@ -225,7 +225,8 @@ function positiveInteger(value: number | undefined, fallback: number, key: strin
 /**
  * One Raft server. Construct it from persistent state (a fresh server, or one restarting after a
  * crash: volatile state always starts empty, Figure 2) and feed it inputs with `step`.
- * The host must call `start()` once after construction to arm the election timer.
+ * The host must call `start(nowMs)` once after construction to arm the election timer, and pass
+ * the server's own clock with every input (`step(input, nowMs)`; see src/raft/HOST.md).
  * `C` is the state machine's command type, opaque to the node.
  */
 export class RaftNode<C = unknown> {
