@@ -23,7 +23,9 @@ export type RaftRule =
   /** At most maxInflightMsgs AppendEntries in flight to a follower (etcd raft tracker/inflights.go Add). */
   | 'inflightBound'
   /** Inflights are added in increasing index order (etcd raft tracker/inflights.go Add). */
-  | 'inflightOrder';
+  | 'inflightOrder'
+  /** Roles change only along the statechart's transitions (Figure 4; etcd raft panics on "invalid transition [leader -> pre-candidate]"). */
+  | 'roleTransition';
 
 /** Thrown when a node breaks one of its internal rules: a bug in src/raft, never a user error. */
 export class RaftAssertionError extends Error {

@@ -9,10 +9,20 @@
  * `step` settles what is common to every role first: the term rules of §5.1 (a higher term makes
  * the server a follower of that term; a lower one is answered or ignored) and RequestVote, which
  * every role answers the same way (§5.2, §5.4.1). Everything else goes to the step function of the
- * current role, `stepLeader`, `stepCandidate` or `stepFollower`, each of which reads top to bottom.
- * Roles change only through `becomeFollower`, `becomeCandidate` and `becomeLeader`, which move the
- * Figure 4 statechart (roleMachine.ts). A further role (PreVote's pre-candidate, Raft thesis §9.6)
- * is one more step function, one more `become…` and one more entry in `stepByRole`.
+ * current role, `stepLeader`, `stepCandidate`, `stepPreCandidate` or `stepFollower`, each of which
+ * reads top to bottom. Roles change only through `becomeFollower`, `becomePreCandidate`,
+ * `becomeCandidate` and `becomeLeader`, which move the Figure 4 statechart (roleMachine.ts). PreVote's
+ * pre-candidate (Raft thesis §9.6) was added that way: one more step function, one more `become…`
+ * and one more entry in `stepByRole`; the follower and candidate call `campaign()`, which decides
+ * between a pre-vote and an election as etcd raft's `hup` does.
+ *
+ * Time: the node has no clock. Rules that depend on time (PreVote's and CheckQuorum's "heard from a
+ * leader within the minimum election timeout", CheckQuorum's step-down, read leases, abandoning a
+ * leader transfer) read the server's own clock as the host passes it: `step(input, nowMs)` and
+ * `start(nowMs)`, ms of that server's local clock, which may run at a different rate from other
+ * servers' (clock drift). The node keeps the last reading; a rule that needs it throws when none
+ * was ever given. Leader-side timing runs on the heartbeat timer (as etcd raft's `tickHeartbeat`
+ * also counts the election timeout): no extra timer to arm.
  *
  * The leader replicates through one `Progress` per follower (etcd raft tracker/progress.go; see
  * progress.ts): each entry is sent once to a follower in replicate, with at most maxInflightMsgs
@@ -23,6 +33,7 @@
  */
 import { raftAssert } from './assert';
 import { Progress } from './progress';
+import { ReadOnly } from './readOnly';
 import { nextRole } from './roleMachine';
 import {
   DEFAULT_MAX_ENTRIES_PER_APPEND,
@@ -36,16 +47,24 @@ import {
   type LogEntry,
   type NodeId,
   type PersistentState,
+  type PreVote,
+  type PreVoteRefusal,
   type ProgressChangeCause,
   type ProgressState,
   type ProgressView,
   type RaftEffect,
   type RaftInput,
   type RaftMessage,
+  type RaftNote,
+  type ReadIndex,
+  type ReadIndexResponse,
+  type ReadRefusal,
+  type PreVoteResponse,
   type RequestVote,
   type RequestVoteResponse,
   type Role,
   type RoleEvent,
+  type TransferRefusal,
   type UnsafeFlags,
   type VoteRefusal,
 } from './types';
@@ -70,6 +89,51 @@ export interface RaftConfig {
    */
   leaderNoop?: boolean;
   unsafe?: UnsafeFlags;
+  /**
+   * The minimum election timeout, in ms of this server's own clock: the low end of the range the
+   * host draws election timeouts from (etcd raft Config.ElectionTick). The "within an election
+   * timeout" rules use it: PreVote's and CheckQuorum's leader check, CheckQuorum's step-down
+   * interval, the read lease, and abandoning a leader transfer. Required with preVote, checkQuorum
+   * or readOnly 'leaseBased'; a leader transfer without it throws.
+   */
+  minElectionTimeoutMs?: number;
+  /**
+   * PreVote (Raft thesis §9.6; etcd raft Config.PreVote; default false): on election timeout the
+   * server becomes preCandidate and asks for pre-votes for currentTerm + 1 without raising its term;
+   * only a majority of pre-votes makes it a candidate. With it on this server also refuses a
+   * pre-vote while it has heard from a leader within minElectionTimeoutMs (the thesis' rule; etcd
+   * enforces that condition only with CheckQuorum, where the request is ignored instead).
+   */
+  preVote?: boolean;
+  /**
+   * CheckQuorum (thesis §6.2, §4.2.3; etcd raft Config.CheckQuorum; default false): a leader that
+   * has not heard from a majority (itself included) in minElectionTimeoutMs steps down; a server
+   * that has heard from a leader within minElectionTimeoutMs ignores RequestVote and PreVote of a
+   * higher term (the leader lease), except a leader transfer's election.
+   */
+  checkQuorum?: boolean;
+  /**
+   * How a leader confirms a `readIndex` (etcd raft Config.ReadOnlyOption; default 'safe'):
+   * 'safe': one heartbeat round acknowledged by a majority (thesis §6.4); 'leaseBased': at once
+   * while its lease holds, else as 'safe' (thesis §6.4.1; requires checkQuorum).
+   */
+  readOnly?: 'safe' | 'leaseBased';
+  /**
+   * The clock drift bound of lease reads (thesis §6.4.1; default 1.1, ≥ 1): the lease lasts
+   * minElectionTimeoutMs / clockDriftBound from the send time of the heartbeat round a majority
+   * acknowledged, on the leader's clock. Safe while no follower's clock runs faster than the
+   * leader's by more than this factor.
+   */
+  clockDriftBound?: number;
+}
+
+/** Default of RaftConfig.clockDriftBound (thesis §6.4.1). */
+export const DEFAULT_CLOCK_DRIFT_BOUND = 1.1;
+
+/** A leader transfer under way (etcd raft leadTransferee). `startedAtMs` is on the leader's clock. */
+export interface TransferState {
+  to: NodeId;
+  startedAtMs: number;
 }
 
 /** Volatile state (Figure 2): lost on a crash. */
@@ -95,6 +159,18 @@ export interface VolatileState {
   committedEntryRemoved: boolean;
   /** The last role change: from, to, the statechart event and the term it happened in. */
   lastTransition: { from: Role; to: Role; event: RoleEvent['type']; term: number } | null;
+  /** The last reading of this server's own clock the host passed (ms), or null if none yet. */
+  clockMs: number | null;
+  /** When (this server's clock) it last got an AppendEntries from leaderId; null when it knows no leader. */
+  leaderHeardAtMs: number | null;
+  /** Pre-candidates: servers that refused the pre-vote (a majority of them ends it, etcd VoteLost). */
+  votesRefused: NodeId[];
+  /** Leaders with CheckQuorum: when (own clock) the current CheckQuorum interval began. */
+  quorumCheckAtMs: number | null;
+  /** Leaders: the leader transfer under way, if any (etcd raft leadTransferee). */
+  transfer: TransferState | null;
+  /** Leaders: pending reads, heartbeat rounds and acknowledgements (read_only.go). */
+  readOnly: ReadOnly;
 }
 
 /** Plain-data copy of a node, for snapshots, checkpoints and the UI. */
@@ -131,6 +207,12 @@ function freshVolatile(): VolatileState {
     progress: new Map(),
     committedEntryRemoved: false,
     lastTransition: null,
+    clockMs: null,
+    leaderHeardAtMs: null,
+    votesRefused: [],
+    quorumCheckAtMs: null,
+    transfer: null,
+    readOnly: new ReadOnly(),
   };
 }
 
@@ -143,7 +225,8 @@ function positiveInteger(value: number | undefined, fallback: number, key: strin
 /**
  * One Raft server. Construct it from persistent state (a fresh server, or one restarting after a
  * crash: volatile state always starts empty, Figure 2) and feed it inputs with `step`.
- * The host must call `start()` once after construction to arm the election timer.
+ * The host must call `start(nowMs)` once after construction to arm the election timer, and pass
+ * the server's own clock with every input (`step(input, nowMs)`; see src/raft/HOST.md).
  * `C` is the state machine's command type, opaque to the node.
  */
 export class RaftNode<C = unknown> {
@@ -158,6 +241,13 @@ export class RaftNode<C = unknown> {
   readonly maxInflight: number;
   readonly unsafe: UnsafeFlags;
   readonly leaderNoop: boolean;
+  /** RaftConfig.minElectionTimeoutMs (undefined when not given). */
+  readonly minElectionTimeoutMs: number | undefined;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly readOnlyOption: 'safe' | 'leaseBased';
+  /** RaftConfig.clockDriftBound with its default filled in. */
+  readonly clockDriftBound: number;
   persistent: PersistentState<C>;
   volatile: VolatileState;
   private out: RaftEffect<C>[] = [];
@@ -167,7 +257,10 @@ export class RaftNode<C = unknown> {
    * @param persistent  state from stable storage; copied, so the caller's object is not aliased.
    *   With `unsafe.forgetVoteOnRestart` votedFor is dropped here, as if it had never been persisted.
    * @param volatile  volatile state to continue from (clones only); copied
-   * @throws Error when `config.servers` does not include `config.id`, or a limit is not a whole number ≥ 1
+   * @throws Error when `config.servers` does not include `config.id`, a limit is not a whole number
+   *   ≥ 1, minElectionTimeoutMs is not a positive number or is missing while preVote, checkQuorum or
+   *   lease reads need it, readOnly is 'leaseBased' without checkQuorum (etcd raft Config.validate),
+   *   or clockDriftBound is not a number ≥ 1
    */
   constructor(config: RaftConfig, persistent?: PersistentState<C>, volatile?: VolatileState) {
     if (!config.servers.includes(config.id)) throw new Error(`server ${config.id} is not in the cluster ${config.servers.join(', ')}`);
@@ -179,6 +272,19 @@ export class RaftNode<C = unknown> {
     this.maxInflight = positiveInteger(config.maxInflightMsgs, DEFAULT_MAX_INFLIGHT_MSGS, 'maxInflightMsgs');
     this.unsafe = config.unsafe ?? SAFE;
     this.leaderNoop = config.leaderNoop ?? true;
+    this.preVote = config.preVote ?? false;
+    this.checkQuorum = config.checkQuorum ?? false;
+    this.readOnlyOption = config.readOnly ?? 'safe';
+    this.clockDriftBound = config.clockDriftBound ?? DEFAULT_CLOCK_DRIFT_BOUND;
+    this.minElectionTimeoutMs = config.minElectionTimeoutMs;
+    const minEt = config.minElectionTimeoutMs;
+    if (minEt !== undefined && !(Number.isFinite(minEt) && minEt > 0)) throw new Error(`minElectionTimeoutMs must be a number > 0, got ${minEt}`);
+    if (minEt === undefined && (this.preVote || this.checkQuorum || this.readOnlyOption === 'leaseBased')) {
+      throw new Error('minElectionTimeoutMs is required with preVote, checkQuorum or readOnly leaseBased');
+    }
+    if (this.readOnlyOption !== 'safe' && this.readOnlyOption !== 'leaseBased') throw new Error(`readOnly must be safe or leaseBased, got ${String(this.readOnlyOption)}`);
+    if (this.readOnlyOption === 'leaseBased' && !this.checkQuorum) throw new Error('readOnly leaseBased requires checkQuorum (etcd raft Config.validate)');
+    if (!(Number.isFinite(this.clockDriftBound) && this.clockDriftBound >= 1)) throw new Error(`clockDriftBound must be a number ≥ 1, got ${this.clockDriftBound}`);
     this.persistent = persistent
       ? { currentTerm: persistent.currentTerm, votedFor: persistent.votedFor, log: persistent.log.slice() }
       : { currentTerm: 0, votedFor: null, log: [] };
@@ -212,6 +318,26 @@ export class RaftNode<C = unknown> {
   }
   /** Votes needed to win an election or commit: a majority of the cluster. */
   get quorum(): number { return Math.floor(this.servers.length / 2) + 1; }
+  /** The last reading of this server's own clock the host passed (ms), or null. */
+  get clockMs(): number | null { return this.volatile.clockMs; }
+  /** A leader's transfer target while a leader transfer is under way (thesis §3.10), else null. */
+  get transferee(): NodeId | null { return this.volatile.transfer?.to ?? null; }
+
+  /**
+   * Lease reads (thesis §6.4.1): until when, on this server's clock, a leader's lease holds: the send
+   * time of the latest heartbeat round a majority acknowledged, plus minElectionTimeoutMs /
+   * clockDriftBound. Null when not leader, not in lease mode, no round has been acknowledged by a
+   * majority yet, a leader transfer is under way, or TimeoutNow was sent in this term.
+   */
+  leaseUntilMs(): number | null {
+    const v = this.volatile;
+    if (v.role !== 'leader' || this.readOnlyOption !== 'leaseBased') return null;
+    const ro = v.readOnly;
+    if (ro.leaseRevoked || v.transfer) return null;
+    const rq = ro.quorumRound(this.peers, this.quorum);
+    const sentAt = rq > 0 ? ro.roundSentAtMs.get(rq) : undefined;
+    return sentAt === undefined ? null : sentAt + this.minElectionTimeout() / this.clockDriftBound;
+  }
 
   /** A leader's Progress for `peer`, or undefined (not leader, or not a follower of this cluster). */
   progressOf(peer: NodeId): Progress | undefined {
@@ -251,6 +377,8 @@ export class RaftNode<C = unknown> {
       {
         id: this.id, servers: this.servers, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries,
         maxInflightMsgs: this.maxInflight, leaderNoop: this.leaderNoop, unsafe: this.unsafe,
+        minElectionTimeoutMs: this.minElectionTimeoutMs, preVote: this.preVote, checkQuorum: this.checkQuorum,
+        readOnly: this.readOnlyOption, clockDriftBound: this.clockDriftBound,
       },
       this.persistent,
       this.volatile,
@@ -259,21 +387,31 @@ export class RaftNode<C = unknown> {
 
   // ---- inputs ----------------------------------------------------------------------------
 
-  /** Arms the election timer of a server that has just started (every server starts as a follower, §5.2). */
-  start(): RaftEffect<C>[] {
+  /**
+   * Arms the election timer of a server that has just started (every server starts as a follower, §5.2).
+   * @param nowMs  this server's own clock (see `step`)
+   */
+  start(nowMs?: number): RaftEffect<C>[] {
     this.out = [];
+    if (nowMs !== undefined) this.setClock(nowMs);
     this.out.push({ type: 'resetElectionTimer' });
     return this.flush();
   }
 
   /**
    * Processes one input and returns the effects to carry out, in order (etcd raft `Step`).
-   * Messages go through the term rules common to every role first (§5.1), then RequestVote is
-   * answered (every role alike), then the role's own step function takes the rest.
+   * Messages go through the term rules common to every role first (§5.1), then RequestVote and
+   * PreVote are answered and a ReadIndexResponse taken (every role alike), then the role's own step
+   * function takes the rest.
+   * @param nowMs  this server's own clock when the input happens, ms (it may drift from simulated
+   *   time); never less than an earlier reading. Optional: only the time rules read it (preVote,
+   *   checkQuorum, lease reads, leader transfer), and those throw if no reading was ever given.
    * @throws RaftAssertionError when an internal rule breaks (a bug in src/raft; see assert.ts)
+   * @throws Error when `nowMs` goes backwards or is not finite, or a time rule runs with no clock reading
    */
-  step(input: RaftInput<C>): RaftEffect<C>[] {
+  step(input: RaftInput<C>, nowMs?: number): RaftEffect<C>[] {
     this.out = [];
+    if (nowMs !== undefined) this.setClock(nowMs);
     const commitBefore = this.volatile.commitIndex;
     const wasLeader = this.volatile.role === 'leader';
     const lastBefore = this.persistent.log.length;
@@ -290,9 +428,34 @@ export class RaftNode<C = unknown> {
     return out;
   }
 
-  /** Each role's step function (etcd raft's `r.step`, swapped by becomeFollower/becomeCandidate/becomeLeader). */
+  private setClock(nowMs: number): void {
+    const before = this.volatile.clockMs;
+    if (!Number.isFinite(nowMs)) throw new Error(`${this.id}: nowMs must be a finite number, got ${nowMs}`);
+    if (before !== null && nowMs < before) throw new Error(`${this.id}: local clock went backwards, from ${before} to ${nowMs} ms`);
+    this.volatile.clockMs = nowMs;
+  }
+
+  /** This server's clock (the last `nowMs` given). @throws Error when the host never passed one */
+  private now(): number {
+    const t = this.volatile.clockMs;
+    if (t === null) throw new Error(`${this.id}: a time rule (preVote, checkQuorum, lease read or leader transfer) needs the server's clock: pass nowMs to step/start`);
+    return t;
+  }
+
+  /** RaftConfig.minElectionTimeoutMs. @throws Error when it was not configured */
+  private minElectionTimeout(): number {
+    if (this.minElectionTimeoutMs === undefined) throw new Error(`${this.id}: this rule needs RaftConfig.minElectionTimeoutMs`);
+    return this.minElectionTimeoutMs;
+  }
+
+  private note(note: RaftNote): void {
+    this.out.push({ type: 'note', note });
+  }
+
+  /** Each role's step function (etcd raft's `r.step`, swapped by becomeFollower/becomePreCandidate/becomeCandidate/becomeLeader). */
   private readonly stepByRole: Record<Role, (input: RaftInput<C>) => void> = {
     follower: (input) => this.stepFollower(input),
+    preCandidate: (input) => this.stepPreCandidate(input),
     candidate: (input) => this.stepCandidate(input),
     leader: (input) => this.stepLeader(input),
   };
@@ -300,30 +463,55 @@ export class RaftNode<C = unknown> {
   /**
    * §5.1, for every role: "If RPC request or response contains term T > currentTerm: set
    * currentTerm = T, convert to follower"; a request with a stale term is refused with the current
-   * term so its sender learns it; a stale response is dropped. RequestVote is then answered here
-   * (etcd raft answers MsgVote in Step too); the rest goes to the role's step function.
+   * term so its sender learns it; a stale response is dropped. RequestVote and PreVote are then
+   * answered here and a ReadIndexResponse taken (etcd raft answers MsgVote and MsgPreVote in Step
+   * too); the rest goes to the role's step function.
+   *
+   * Three exceptions to "a higher term makes you a follower", all etcd raft's Step:
+   * - CheckQuorum's leader lease (thesis §4.2.3): a RequestVote or PreVote of a higher term that
+   *   reaches a server which heard from a leader within the minimum election timeout is ignored,
+   *   unanswered and without adopting its term, unless it is a leader transfer's election;
+   * - a PreVote never changes the voter's term (thesis §9.6);
+   * - a granted PreVoteResponse carries the term asked for, currentTerm + 1 of its receiver, which
+   *   the pre-candidate adopts only by winning the pre-vote.
    */
   private stepMessage(m: RaftMessage<C>): void {
     const term = this.persistent.currentTerm;
     if (m.term > term) {
-      this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.leaderId : null, 'higherTerm', m.from);
+      if (this.checkQuorum && (m.type === 'PreVote' || (m.type === 'RequestVote' && !m.transfer)) && this.inLease()) {
+        this.ignoreVote(m);
+        return;
+      }
+      if (m.type !== 'PreVote' && !(m.type === 'PreVoteResponse' && m.voteGranted)) {
+        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.leaderId : null, 'higherTerm', m.from);
+      }
     } else if (m.term < term) {
       if (m.type === 'RequestVote') this.answerVote(m, 'staleTerm');
       else if (m.type === 'AppendEntries') this.rejectAppend(m, 'staleTerm', 0, 0);
+      else if (m.type === 'PreVote') this.answerPreVote(m, 'staleTerm');
+      else if (m.type === 'ReadIndex') this.refuseRead(m.ctx, m.from, 'staleTerm');
       return;
     }
-    if (m.type === 'RequestVote') {
-      this.handleRequestVote(m);
-      return;
+    switch (m.type) {
+      case 'RequestVote':
+        this.handleRequestVote(m);
+        return;
+      case 'PreVote':
+        this.handlePreVote(m);
+        return;
+      case 'ReadIndexResponse':
+        this.handleReadIndexResponse(m);
+        return;
     }
     this.stepByRole[this.volatile.role]({ type: 'message', msg: m });
   }
 
-  // ---- the three roles -------------------------------------------------------------------
+  // ---- the four roles --------------------------------------------------------------------
 
   /**
-   * A follower (Figure 2, Followers): answers the leader's AppendEntries, starts an election when
-   * its timer fires, and points clients at the leader it knows. Messages here have term = currentTerm.
+   * A follower (Figure 2, Followers): answers the leader's AppendEntries, starts an election (or a
+   * pre-vote) when its timer fires or at once on TimeoutNow, points clients at the leader it knows
+   * and asks that leader for read indexes. Messages here have term = currentTerm.
    */
   private stepFollower(input: RaftInput<C>): void {
     switch (input.type) {
@@ -335,6 +523,21 @@ export class RaftNode<C = unknown> {
         return;
       case 'heartbeatTimeout':
         return;
+      case 'readIndex': {
+        // Thesis §6.4: a follower asks the leader for a read index (etcd raft stepFollower MsgReadIndex).
+        const leader = this.volatile.leaderId;
+        if (leader === null) {
+          this.refuseRead(input.ctx, null, 'noLeader');
+          return;
+        }
+        this.note({ kind: 'readForwarded', ctx: input.ctx, leader });
+        const ri: ReadIndex = { type: 'ReadIndex', from: this.id, to: leader, term: this.persistent.currentTerm, ctx: input.ctx };
+        this.out.push({ type: 'send', msg: ri });
+        return;
+      }
+      case 'transferLeadership':
+        this.refuseTransfer(input.to, 'notLeader');
+        return;
       case 'message': {
         const m = input.msg;
         if (m.type === 'AppendEntries') {
@@ -342,8 +545,71 @@ export class RaftNode<C = unknown> {
           this.volatile.leaderId = m.leaderId;
           this.out.push({ type: 'resetElectionTimer' });
           this.handleAppendEntries(m);
+        } else if (m.type === 'TimeoutNow') {
+          // Thesis §3.10: the transfer's target starts an election at once, skipping PreVote (etcd
+          // raft stepFollower MsgTimeoutNow, campaignTransfer).
+          this.note({ kind: 'timeoutNowReceived', from: m.from, term: m.term });
+          this.campaign('transfer');
+        } else if (m.type === 'ReadIndex') {
+          this.refuseRead(m.ctx, m.from, 'notLeader');
         }
-        // A RequestVoteResponse or AppendEntriesResponse of this term is late: nothing to do.
+        // A RequestVoteResponse, PreVoteResponse or AppendEntriesResponse of this term is late: nothing to do.
+        return;
+      }
+    }
+  }
+
+  /**
+   * A pre-candidate (Raft thesis §9.6; etcd raft stepCandidate in StatePreCandidate): counts
+   * pre-votes for currentTerm + 1 and becomes candidate with a majority, returns to follower when a
+   * majority refuses or a leader of its term appears, and pre-votes again when its timer fires.
+   */
+  private stepPreCandidate(input: RaftInput<C>): void {
+    switch (input.type) {
+      case 'electionTimeout':
+        this.campaign();
+        return;
+      case 'propose':
+        this.out.push({ type: 'proposeResult', accepted: false, leaderHint: null });
+        return;
+      case 'heartbeatTimeout':
+        return;
+      case 'readIndex':
+        this.refuseRead(input.ctx, null, 'noLeader');
+        return;
+      case 'transferLeadership':
+        this.refuseTransfer(input.to, 'notLeader');
+        return;
+      case 'message': {
+        const m = input.msg;
+        if (m.type === 'AppendEntries') {
+          // A leader of its own term exists: back to follower (etcd raft stepCandidate MsgApp).
+          this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
+          this.out.push({ type: 'resetElectionTimer' });
+          this.handleAppendEntries(m);
+        } else if (m.type === 'PreVoteResponse') {
+          const v = this.volatile;
+          const asked = this.persistent.currentTerm + 1;
+          if (m.voteGranted) {
+            // A grant carries the term asked for; one for an earlier pre-vote does not count.
+            if (m.term !== asked) return;
+            if (!v.votesGranted.includes(m.from)) v.votesGranted.push(m.from);
+            if (v.votesGranted.length >= this.quorum) {
+              this.note({ kind: 'preVoteWon', term: asked, votes: v.votesGranted.slice() });
+              this.campaign('election', 'WIN_PRE_VOTE');
+            }
+          } else {
+            if (!v.votesRefused.includes(m.from)) v.votesRefused.push(m.from);
+            // etcd raft VoteLost: so many refused that a majority can no longer grant.
+            if (v.votesRefused.length > this.servers.length - this.quorum) {
+              this.becomeFollowerBy(this.persistent.currentTerm, null, { type: 'LOSE_PRE_VOTE' },
+                { kind: 'preVoteLost', term: asked, refusedBy: v.votesRefused.slice() });
+            }
+          }
+        } else if (m.type === 'ReadIndex') {
+          this.refuseRead(m.ctx, m.from, 'notLeader');
+        }
+        // TimeoutNow is ignored here (etcd raft stepCandidate); a RequestVoteResponse is late.
         return;
       }
     }
@@ -351,7 +617,7 @@ export class RaftNode<C = unknown> {
 
   /**
    * A candidate (§5.2): counts votes and becomes leader with a majority; a leader's AppendEntries of
-   * its term makes it a follower; a timeout starts a new election.
+   * its term makes it a follower; a timeout starts a new election (or a pre-vote).
    */
   private stepCandidate(input: RaftInput<C>): void {
     switch (input.type) {
@@ -362,6 +628,12 @@ export class RaftNode<C = unknown> {
         this.out.push({ type: 'proposeResult', accepted: false, leaderHint: null });
         return;
       case 'heartbeatTimeout':
+        return;
+      case 'readIndex':
+        this.refuseRead(input.ctx, null, 'noLeader');
+        return;
+      case 'transferLeadership':
+        this.refuseTransfer(input.to, 'notLeader');
         return;
       case 'message': {
         const m = input.msg;
@@ -374,7 +646,10 @@ export class RaftNode<C = unknown> {
           const votes = this.volatile.votesGranted;
           if (!votes.includes(m.from)) votes.push(m.from);
           if (votes.length >= this.quorum) this.becomeLeader();
+        } else if (m.type === 'ReadIndex') {
+          this.refuseRead(m.ctx, m.from, 'notLeader');
         }
+        // TimeoutNow is ignored (etcd raft stepCandidate); a PreVoteResponse is from its pre-vote, now over.
         return;
       }
     }
@@ -382,15 +657,25 @@ export class RaftNode<C = unknown> {
 
   /**
    * A leader (Figure 2, Leaders; §5.3): heartbeats on its timer, appends and replicates client
-   * commands, and moves each follower's Progress on its AppendEntriesResponses.
+   * commands, and moves each follower's Progress on its AppendEntriesResponses. It also confirms
+   * reads (thesis §6.4), transfers leadership (§3.10) and, with CheckQuorum, steps down when it lost
+   * touch with a majority (§6.2); the last two are timed on its heartbeat timer.
    */
   private stepLeader(input: RaftInput<C>): void {
     switch (input.type) {
       case 'heartbeatTimeout':
+        if (this.leaderClockRules()) return;
         this.bcastHeartbeat();
         this.out.push({ type: 'setHeartbeatTimer', delayMs: this.heartbeatMs });
         return;
       case 'propose': {
+        const transfer = this.volatile.transfer;
+        if (transfer) {
+          // Thesis §3.10: the leader stops accepting client requests during a transfer (etcd raft
+          // stepLeader MsgProp: ErrProposalDropped).
+          this.out.push({ type: 'proposeResult', accepted: false, leaderHint: this.id, reason: 'transferring', transferee: transfer.to });
+          return;
+        }
         const index = this.appendLocal({ term: this.persistent.currentTerm, command: input.command });
         this.out.push({ type: 'proposeResult', accepted: true, index, term: this.persistent.currentTerm });
         this.bcastAppend(false);
@@ -399,13 +684,20 @@ export class RaftNode<C = unknown> {
       }
       case 'electionTimeout':
         return; // a leader's election timer is stopped; a forced timeout changes nothing (Figure 4)
+      case 'readIndex':
+        this.leaderRead(input.ctx, null);
+        return;
+      case 'transferLeadership':
+        this.transferLeadership(input.to);
+        return;
       case 'message': {
         const m = input.msg;
         if (m.type === 'AppendEntriesResponse') this.handleAppendEntriesResponse(m);
+        else if (m.type === 'ReadIndex') this.leaderRead(m.ctx, m.from);
         // An AppendEntries of this very term comes from a second leader of the term, which only a
         // broken Election Safety allows (unsafe.forgetVoteOnRestart). It is ignored, as etcd's
         // stepLeader ignores MsgApp: a leader never lets another overwrite its log (leaderAppendOnly).
-        // A RequestVoteResponse of this term is late: the election is already won.
+        // A RequestVoteResponse or PreVoteResponse of this term is late: the election is already won.
         return;
       }
     }
@@ -416,7 +708,7 @@ export class RaftNode<C = unknown> {
   private changeRole(event: RoleEvent): void {
     const from = this.volatile.role;
     const to = nextRole(from, event);
-    if (to === from && event.type !== 'TIMEOUT') return;
+    if (to === from && event.type !== 'TIMEOUT' && event.type !== 'TIMEOUT_PRE_VOTE') return;
     this.volatile.role = to;
     this.volatile.lastTransition = { from, to, event: event.type, term: this.persistent.currentTerm };
     this.out.push({ type: 'roleChanged', from, to, term: this.persistent.currentTerm, event: event.type });
@@ -428,6 +720,15 @@ export class RaftNode<C = unknown> {
    * election timer again.
    */
   private becomeFollower(term: number, leader: NodeId | null, cause: 'higherTerm' | 'leaderDiscovered', from: NodeId): void {
+    this.becomeFollowerBy(term, leader, { type: cause === 'higherTerm' ? 'DISCOVER_HIGHER_TERM' : 'DISCOVER_LEADER' }, { kind: 'steppedDown', term, cause, from });
+  }
+
+  /**
+   * becomeFollower with the statechart event and the note that explain it (a lost pre-vote or
+   * CheckQuorum use their own). A leader also drops its reads and its transfer: each pending read is
+   * refused (`steppedDown`), so that the host can tell its client to retry.
+   */
+  private becomeFollowerBy(term: number, leader: NodeId | null, event: RoleEvent, note: RaftNote): void {
     const v = this.volatile;
     const wasLeader = v.role === 'leader';
     if (term > this.persistent.currentTerm) {
@@ -435,29 +736,58 @@ export class RaftNode<C = unknown> {
       this.persistent.votedFor = null;
     }
     v.leaderId = leader;
+    v.leaderHeardAtMs = null;
     v.votesGranted = [];
+    v.votesRefused = [];
     v.progress = new Map();
     if (v.role !== 'follower') {
-      this.out.push({ type: 'note', note: { kind: 'steppedDown', term, cause, from } });
-      this.changeRole({ type: cause === 'higherTerm' ? 'DISCOVER_HIGHER_TERM' : 'DISCOVER_LEADER' });
+      this.note(note);
+      this.changeRole(event);
     }
     if (wasLeader) {
       this.out.push({ type: 'stopHeartbeatTimer' });
       this.out.push({ type: 'resetElectionTimer' });
+      const ro = v.readOnly;
+      v.readOnly = new ReadOnly();
+      v.transfer = null;
+      v.quorumCheckAtMs = null;
+      for (const r of [...ro.deferred, ...ro.pending]) this.refuseRead(r.ctx, r.from, 'steppedDown');
     }
   }
 
   /**
-   * §5.2: "To begin an election, a follower increments its current term and transitions to
-   * candidate state. It then votes for itself", and resets its election timer.
+   * Thesis §9.6 (etcd raft becomePreCandidate): the server becomes pre-candidate without raising its
+   * term or voting for itself persistently (its own pre-vote is counted in votesGranted only), forgets
+   * its leader and resets its election timer.
    */
-  private becomeCandidate(): void {
+  private becomePreCandidate(): void {
+    const v = this.volatile;
+    raftAssert(v.role !== 'leader', 'roleTransition', this.id, () => 'leader → preCandidate (etcd raft: "invalid transition [leader -> pre-candidate]")');
+    this.changeRole({ type: 'TIMEOUT_PRE_VOTE' });
+    v.leaderId = null;
+    v.leaderHeardAtMs = null;
+    v.votesGranted = [this.id];
+    v.votesRefused = [];
+    v.progress = new Map();
+    this.note({ kind: 'preVoteStarted', term: this.persistent.currentTerm + 1 });
+    this.out.push({ type: 'resetElectionTimer' });
+  }
+
+  /**
+   * §5.2: "To begin an election, a follower increments its current term and transitions to
+   * candidate state. It then votes for itself", and resets its election timer. `event` is the
+   * statechart event: a timeout, a won pre-vote (thesis §9.6) or TimeoutNow (§3.10).
+   */
+  private becomeCandidate(event: 'TIMEOUT' | 'WIN_PRE_VOTE' | 'TIMEOUT_NOW'): void {
     const v = this.volatile;
     this.persistent.currentTerm += 1;
-    this.changeRole({ type: 'TIMEOUT' });
+    this.changeRole({ type: event });
+    raftAssert(v.role === 'candidate', 'roleTransition', this.id, () => `${event} from ${this.volatile.lastTransition?.from ?? v.role} did not lead to candidate`);
     this.persistent.votedFor = this.id;
     v.leaderId = null;
+    v.leaderHeardAtMs = null;
     v.votesGranted = [this.id];
+    v.votesRefused = [];
     v.progress = new Map();
     this.out.push({ type: 'note', note: { kind: 'electionStarted', term: this.persistent.currentTerm } });
     this.out.push({ type: 'resetElectionTimer' });
@@ -467,13 +797,18 @@ export class RaftNode<C = unknown> {
    * A candidate with a majority becomes leader (§5.2). Every follower gets a Progress in probe with
    * nextIndex = last log index + 1 and matchIndex = 0 (Figure 2; etcd raft reset), the leader
    * appends a no-op of its term so that earlier entries can be committed (§5.4.2, §8) and probes
-   * every follower at once (etcd: becomeLeader, then bcastAppend).
+   * every follower at once (etcd: becomeLeader, then bcastAppend). Reads, transfer and the
+   * CheckQuorum interval start afresh.
    */
   private becomeLeader(): void {
     const v = this.volatile;
     this.out.push({ type: 'note', note: { kind: 'electionWon', term: this.persistent.currentTerm, votes: v.votesGranted.slice() } });
     this.changeRole({ type: 'WIN_ELECTION' });
     v.leaderId = this.id;
+    v.leaderHeardAtMs = null;
+    v.readOnly = new ReadOnly();
+    v.transfer = null;
+    v.quorumCheckAtMs = this.checkQuorum ? this.now() : null;
     const next = this.lastLogIndex + 1;
     v.progress = new Map();
     for (const peer of this.peers) v.progress.set(peer, new Progress(peer, this.id, next, this.maxInflight));
@@ -484,22 +819,44 @@ export class RaftNode<C = unknown> {
     this.maybeCommit();
   }
 
-  // ---- elections (§5.2, §5.4.1) ----------------------------------------------------------
+  // ---- elections (§5.2, §5.4.1) and pre-votes (thesis §9.6) -------------------------------
 
-  /** Starts an election: becomes candidate and asks every other server for its vote (§5.2). */
-  private campaign(): void {
-    this.becomeCandidate();
+  /**
+   * Starts a pre-vote or an election (etcd raft `hup` and `campaign(CampaignType)`):
+   * `preElection` (the default with preVote) becomes pre-candidate and asks for pre-votes for
+   * currentTerm + 1; `election` (the default without it, and after a won pre-vote) becomes
+   * candidate and asks every other server for its vote (§5.2); `transfer` is the election a
+   * TimeoutNow starts: no pre-vote, and its RequestVote is marked so that voters grant it within
+   * the CheckQuorum lease (thesis §3.10).
+   */
+  private campaign(kind: 'preElection' | 'election' | 'transfer' = this.preVote ? 'preElection' : 'election', event: 'TIMEOUT' | 'WIN_PRE_VOTE' = 'TIMEOUT'): void {
+    const lastLogIndex = this.lastLogIndex;
+    const lastLogTerm = this.lastLogTerm;
+    if (kind === 'preElection') {
+      this.becomePreCandidate();
+      if (this.volatile.votesGranted.length >= this.quorum) {
+        this.note({ kind: 'preVoteWon', term: this.persistent.currentTerm + 1, votes: this.volatile.votesGranted.slice() });
+        this.campaign('election', 'WIN_PRE_VOTE');
+        return;
+      }
+      const term = this.persistent.currentTerm + 1;
+      for (const peer of this.peers) {
+        const pv: PreVote = { type: 'PreVote', from: this.id, to: peer, term, candidateId: this.id, lastLogIndex, lastLogTerm };
+        this.out.push({ type: 'send', msg: pv });
+      }
+      return;
+    }
+    this.becomeCandidate(kind === 'transfer' ? 'TIMEOUT_NOW' : event);
     if (this.volatile.votesGranted.length >= this.quorum) {
       this.becomeLeader();
       return;
     }
-    const lastLogIndex = this.lastLogIndex;
-    const lastLogTerm = this.lastLogTerm;
     for (const peer of this.peers) {
       const rv: RequestVote = {
         type: 'RequestVote', from: this.id, to: peer, term: this.persistent.currentTerm,
         candidateId: this.id, lastLogIndex, lastLogTerm,
       };
+      if (kind === 'transfer') rv.transfer = true;
       this.out.push({ type: 'send', msg: rv });
     }
   }
@@ -551,6 +908,267 @@ export class RaftNode<C = unknown> {
     this.out.push({ type: 'send', msg: resp });
   }
 
+  /**
+   * The leader this server follows, and how long ago (its own clock) it heard from it, when that was
+   * within the minimum election timeout: the leader lease of thesis §4.2.3 and §9.6 (etcd raft's
+   * `inLease`). A leader is its own active leader. Null when it knows no leader or the lease ran out.
+   */
+  private activeLeader(): { leader: NodeId; heardAgoMs: number } | null {
+    const v = this.volatile;
+    if (v.leaderId === null) return null;
+    if (v.role === 'leader') return { leader: this.id, heardAgoMs: 0 };
+    const heardAgoMs = this.now() - (v.leaderHeardAtMs ?? Number.NEGATIVE_INFINITY);
+    return heardAgoMs < this.minElectionTimeout() ? { leader: v.leaderId, heardAgoMs } : null;
+  }
+
+  /** Whether CheckQuorum's leader lease holds here (see activeLeader). */
+  private inLease(): boolean {
+    return this.activeLeader() !== null;
+  }
+
+  /** CheckQuorum (thesis §4.2.3; etcd raft Step "lease is not expired"): a vote request within the leader lease is ignored. */
+  private ignoreVote(m: RequestVote | PreVote): void {
+    const active = this.activeLeader()!;
+    this.note({ kind: 'voteIgnored', candidate: m.candidateId, term: m.term, preVote: m.type === 'PreVote', ...active });
+  }
+
+  /**
+   * PreVote receiver (Raft thesis §9.6; etcd raft Step MsgPreVote), in every role; m.term ≥
+   * currentTerm here. Nothing in the voter changes: not currentTerm, not votedFor, not its timer.
+   * Grant unless (in this order):
+   * - `alreadyVoted` / `leaderActive`: m.term is this server's own term and it voted for another
+   *   server or knows that term's leader (etcd: canVote);
+   * - `leaderActive` (only with preVote on here; the thesis' rule, which etcd raft applies only with
+   *   CheckQuorum): it heard from a leader within the minimum election timeout, or is the leader;
+   * - `logNotUpToDate`: the candidate's log is less up-to-date (§5.4.1; skipped with unsafe.skipUpToDateCheck).
+   */
+  private handlePreVote(m: PreVote): void {
+    const p = this.persistent;
+    const v = this.volatile;
+    if (m.term === p.currentTerm && p.votedFor !== m.candidateId && (p.votedFor !== null || v.leaderId !== null)) {
+      if (p.votedFor !== null) this.answerPreVote(m, 'alreadyVoted');
+      else {
+        const ago = v.role === 'leader' ? 0 : v.clockMs !== null && v.leaderHeardAtMs !== null ? v.clockMs - v.leaderHeardAtMs : undefined;
+        this.answerPreVote(m, 'leaderActive', v.leaderId!, ago);
+      }
+      return;
+    }
+    const active = this.preVote ? this.activeLeader() : null;
+    if (active) this.answerPreVote(m, 'leaderActive', active.leader, active.heardAgoMs);
+    else if (!this.unsafe.skipUpToDateCheck && !this.isUpToDate(m.lastLogIndex, m.lastLogTerm)) this.answerPreVote(m, 'logNotUpToDate');
+    else this.answerPreVote(m, null);
+  }
+
+  /** Sends the PreVote's answer (granted when `refusal` is null; then at the term asked for, else at currentTerm) with a note. */
+  private answerPreVote(m: PreVote, refusal: PreVoteRefusal | null, leader?: NodeId, heardAgoMs?: number): void {
+    const myLast: [number, number] = [this.lastLogIndex, this.lastLogTerm];
+    if (refusal === null) {
+      this.note({ kind: 'preVoteGranted', candidate: m.candidateId, term: m.term });
+    } else {
+      const note: Extract<RaftNote, { kind: 'preVoteRefused' }> = {
+        kind: 'preVoteRefused', candidate: m.candidateId, term: m.term, reason: refusal, candidateLast: [m.lastLogIndex, m.lastLogTerm], myLast,
+      };
+      if (leader !== undefined) note.leader = leader;
+      if (heardAgoMs !== undefined) note.heardAgoMs = heardAgoMs;
+      this.note(note);
+    }
+    const resp: PreVoteResponse = {
+      type: 'PreVoteResponse', from: this.id, to: m.from, term: refusal === null ? m.term : this.persistent.currentTerm,
+      voteGranted: refusal === null, lastLogIndex: myLast[0], lastLogTerm: myLast[1],
+    };
+    if (refusal) resp.reason = refusal;
+    this.out.push({ type: 'send', msg: resp });
+  }
+
+  // ---- the leader's clock: CheckQuorum (§6.2) and transfer timeout (§3.10) ---------------
+
+  /**
+   * Run on each heartbeat tick of a leader, before it heartbeats (etcd raft tickHeartbeat counts
+   * electionElapsed there too). With CheckQuorum, once minElectionTimeoutMs has passed on its clock
+   * since the interval began: if fewer than a majority (itself included) answered an AppendEntries
+   * in the interval it steps down to follower of the same term; either way a new interval begins.
+   * A leader transfer not completed within minElectionTimeoutMs is abandoned. Returns whether the
+   * leader stepped down.
+   */
+  private leaderClockRules(): boolean {
+    const v = this.volatile;
+    if (!this.checkQuorum && v.transfer === null) return false;
+    const now = this.now();
+    const minEt = this.minElectionTimeout();
+    if (this.checkQuorum && now - v.quorumCheckAtMs! >= minEt) {
+      const heardFrom = this.servers.filter((s) => s === this.id || v.progress.get(s)?.recentActive);
+      const windowMs = now - v.quorumCheckAtMs!;
+      for (const pr of v.progress.values()) pr.recentActive = false;
+      v.quorumCheckAtMs = now;
+      if (heardFrom.length < this.quorum) {
+        const term = this.persistent.currentTerm;
+        this.becomeFollowerBy(term, null, { type: 'LOSE_QUORUM' }, { kind: 'steppedDown', term, cause: 'checkQuorum', heardFrom, servers: this.servers.length, windowMs });
+        return true;
+      }
+    }
+    if (v.transfer && now - v.transfer.startedAtMs >= minEt) this.abandonTransfer('timeout');
+    return false;
+  }
+
+  // ---- leader transfer (thesis §3.10; etcd raft stepLeader MsgTransferLeader) -----------
+
+  /**
+   * Starts a transfer of leadership to `to`: proposals are refused from now on, the target is
+   * brought up to date and then sent TimeoutNow (at once if it already is). Refused, with a note,
+   * for a server outside the cluster, for the target of the transfer already under way (which keeps
+   * its start time, etcd: "ignores request to same node") and for this leader itself; any other
+   * transfer under way is abandoned first (`superseded`), so a transfer to itself cancels one.
+   * @throws Error when RaftConfig.minElectionTimeoutMs is not set, or no clock reading was given
+   */
+  private transferLeadership(to: NodeId): void {
+    this.minElectionTimeout(); // a transfer is abandoned after it: refuse to start one that cannot be timed
+    const v = this.volatile;
+    const pr = v.progress.get(to);
+    if (to !== this.id && !pr) {
+      this.refuseTransfer(to, 'unknownServer');
+      return;
+    }
+    if (v.transfer && v.transfer.to === to) {
+      this.refuseTransfer(to, 'alreadyTransferring');
+      return;
+    }
+    if (v.transfer) this.abandonTransfer('superseded');
+    if (!pr) {
+      this.refuseTransfer(to, 'toSelf');
+      return;
+    }
+    v.transfer = { to, startedAtMs: this.now() };
+    this.note({ kind: 'transferStarted', to, term: this.persistent.currentTerm, matchIndex: pr.matchIndex, lastLogIndex: this.lastLogIndex });
+    if (pr.matchIndex === this.lastLogIndex) this.sendTimeoutNow(to);
+    else this.maybeSendAppend(to, true);
+  }
+
+  /** The target's log is up to date: tell it to start an election now. From here this term's read lease no longer holds. */
+  private sendTimeoutNow(to: NodeId): void {
+    const term = this.persistent.currentTerm;
+    this.volatile.readOnly.leaseRevoked = true;
+    this.note({ kind: 'timeoutNowSent', to, term, matchIndex: this.volatile.progress.get(to)!.matchIndex });
+    this.out.push({ type: 'send', msg: { type: 'TimeoutNow', from: this.id, to, term, leaderId: this.id } });
+  }
+
+  private abandonTransfer(reason: 'timeout' | 'superseded'): void {
+    const t = this.volatile.transfer!;
+    this.volatile.transfer = null;
+    this.note({ kind: 'transferAbandoned', to: t.to, term: this.persistent.currentTerm, reason, elapsedMs: this.now() - t.startedAtMs });
+  }
+
+  private refuseTransfer(to: NodeId, reason: TransferRefusal): void {
+    this.note({ kind: 'transferRefused', to, term: this.persistent.currentTerm, reason, leaderHint: this.volatile.leaderId });
+  }
+
+  // ---- reads (thesis §6.4; etcd raft read_only.go) --------------------------------------
+
+  /** Whether the leader has committed an entry of its own term (etcd raft committedEntryInCurrentTerm). */
+  private committedEntryInCurrentTerm(): boolean {
+    return this.termAt(this.volatile.commitIndex) === this.persistent.currentTerm;
+  }
+
+  /**
+   * A read reached the leader: from a `readIndex` input (`from` null) or a follower's ReadIndex.
+   * With unsafe.leaderReadsLocally it is answered at once with commitIndex. Otherwise a leader that
+   * has not committed an entry of its term yet holds it until it has (thesis §6.4 step 1: only then
+   * is its commitIndex at least every committed entry; etcd raft TestReadOnlyForNewLeader).
+   */
+  private leaderRead(ctx: string, from: NodeId | null): void {
+    const term = this.persistent.currentTerm;
+    if (this.unsafe.leaderReadsLocally) {
+      this.note({ kind: 'readLocal', ctx, index: this.volatile.commitIndex, term });
+      this.answerRead(ctx, from, this.volatile.commitIndex);
+      return;
+    }
+    if (!this.committedEntryInCurrentTerm()) {
+      this.volatile.readOnly.deferred.push({ ctx, from });
+      this.note({ kind: 'readDeferred', ctx, term });
+      return;
+    }
+    this.serveRead(ctx, from);
+  }
+
+  /**
+   * Thesis §6.4 steps 1–2 (etcd raft sendMsgReadIndexResponse): the read index is commitIndex. A
+   * single server answers at once; in lease mode a leader whose lease holds answers at once; else
+   * the read waits for a majority to acknowledge a heartbeat round sent now.
+   */
+  private serveRead(ctx: string, from: NodeId | null): void {
+    const v = this.volatile;
+    const term = this.persistent.currentTerm;
+    const index = v.commitIndex;
+    if (this.servers.length === 1) {
+      this.note({ kind: 'readConfirmed', ctx, index, term, confirmedBy: [] });
+      this.answerRead(ctx, from, index);
+      return;
+    }
+    if (this.readOnlyOption === 'leaseBased') {
+      const until = this.leaseUntilMs();
+      if (until !== null && this.now() < until) {
+        this.note({ kind: 'leaseRead', ctx, index, term, leaseUntilMs: until });
+        this.answerRead(ctx, from, index);
+        return;
+      }
+      this.note({ kind: 'leaseLapsed', ctx, term, leaseUntilMs: until });
+    }
+    v.readOnly.pending.push({ ctx, from, index, round: v.readOnly.round + 1 });
+    this.bcastHeartbeat();
+  }
+
+  /** A follower acknowledged heartbeat round `round`: confirm every read a majority has now covered (thesis §6.4 step 2). */
+  private readAck(peer: NodeId, round: number): void {
+    const ro = this.volatile.readOnly;
+    ro.ack(peer, round);
+    const done = ro.takeConfirmed(ro.quorumRound(this.peers, this.quorum));
+    for (const r of done) {
+      const confirmedBy = this.peers.filter((p) => (ro.acks.get(p) ?? 0) >= r.round);
+      this.note({ kind: 'readConfirmed', ctx: r.ctx, index: r.index, term: this.persistent.currentTerm, confirmedBy });
+      this.answerRead(r.ctx, r.from, r.index);
+    }
+  }
+
+  /** Reads held for the leader's first commit in its term go on once it has one. */
+  private releaseDeferredReads(): void {
+    const ro = this.volatile.readOnly;
+    if (ro.deferred.length === 0 || !this.committedEntryInCurrentTerm()) return;
+    const held = ro.deferred;
+    ro.deferred = [];
+    for (const r of held) this.serveRead(r.ctx, r.from);
+  }
+
+  /** The read index of read `ctx` is known: tell the host (a local read) or the follower that asked. */
+  private answerRead(ctx: string, from: NodeId | null, index: number): void {
+    if (from === null) {
+      this.out.push({ type: 'readReady', ctx, index });
+      return;
+    }
+    const resp: ReadIndexResponse = { type: 'ReadIndexResponse', from: this.id, to: from, term: this.persistent.currentTerm, ctx, success: true, index };
+    this.out.push({ type: 'send', msg: resp });
+  }
+
+  /** Refuses read `ctx`: to the host for a local read (effect and note), else to the follower that asked. */
+  private refuseRead(ctx: string, from: NodeId | null, reason: ReadRefusal): void {
+    if (from !== null) {
+      const resp: ReadIndexResponse = { type: 'ReadIndexResponse', from: this.id, to: from, term: this.persistent.currentTerm, ctx, success: false, index: 0, reason };
+      this.out.push({ type: 'send', msg: resp });
+      return;
+    }
+    const leaderHint = this.volatile.leaderId === this.id ? null : this.volatile.leaderId;
+    this.note({ kind: 'readRefused', ctx, reason, leaderHint });
+    this.out.push({ type: 'readRefused', ctx, reason, leaderHint });
+  }
+
+  /** The leader's answer to this server's ReadIndex (etcd raft stepFollower MsgReadIndexResp), in whatever role it is now. */
+  private handleReadIndexResponse(m: ReadIndexResponse): void {
+    if (m.success) {
+      this.note({ kind: 'readIndexFromLeader', ctx: m.ctx, index: m.index, leader: m.from });
+      this.out.push({ type: 'readReady', ctx: m.ctx, index: m.index });
+    } else {
+      this.refuseRead(m.ctx, null, m.reason ?? 'notLeader');
+    }
+  }
+
   // ---- the follower's side of replication (§5.3) -----------------------------------------
 
   private rejectAppend(m: AppendEntries<C>, reason: AppendRejection, conflictTerm: number, conflictIndex: number): void {
@@ -575,6 +1193,8 @@ export class RaftNode<C = unknown> {
     const v = this.volatile;
     const log = this.persistent.log;
     raftAssert(v.role !== 'leader', 'leaderAppendOnly', this.id, () => `a leader handling AppendEntries from ${m.from}`);
+    // Heard from the leader of currentTerm now (the leader lease of thesis §4.2.3 and §9.6 runs from here).
+    v.leaderHeardAtMs = v.clockMs;
     if (m.prevLogIndex > log.length) {
       this.rejectAppend(m, 'missingEntry', 0, log.length + 1);
       return;
@@ -614,13 +1234,12 @@ export class RaftNode<C = unknown> {
       const to = Math.min(m.leaderCommit, lastNew);
       if (to > v.commitIndex) this.setCommitIndex(to, 0, false);
     }
-    this.out.push({
-      type: 'send',
-      msg: {
-        type: 'AppendEntriesResponse', from: this.id, to: m.from, term: this.persistent.currentTerm, success: true,
-        matchIndex: lastNew, prevLogIndex: m.prevLogIndex, conflictTerm: 0, conflictIndex: 0,
-      },
-    });
+    const resp: AppendEntriesResponse = {
+      type: 'AppendEntriesResponse', from: this.id, to: m.from, term: this.persistent.currentTerm, success: true,
+      matchIndex: lastNew, prevLogIndex: m.prevLogIndex, conflictTerm: 0, conflictIndex: 0,
+    };
+    if (m.round !== undefined) resp.round = m.round;
+    this.out.push({ type: 'send', msg: resp });
   }
 
   // ---- the leader's side of replication (§5.3; etcd raft sendAppend, stepLeader MsgAppResp) ----
@@ -661,9 +1280,16 @@ export class RaftNode<C = unknown> {
     return true;
   }
 
-  /** Sends every follower a heartbeat (§5.2; etcd bcastHeartbeat). */
+  /**
+   * Sends every follower a heartbeat (§5.2; etcd bcastHeartbeat). While reads wait for
+   * confirmation, and always in lease mode, the heartbeats open a new round (etcd heartbeatCtx;
+   * see readOnly.ts); otherwise they carry none, as without reads.
+   */
   private bcastHeartbeat(): void {
-    for (const peer of this.peers) this.sendHeartbeat(peer);
+    const ro = this.volatile.readOnly;
+    const lease = this.readOnlyOption === 'leaseBased';
+    const round = lease || ro.pending.length > 0 ? ro.nextRound(lease ? this.now() : null) : undefined;
+    for (const peer of this.peers) this.sendHeartbeat(peer, round);
   }
 
   /**
@@ -672,7 +1298,7 @@ export class RaftNode<C = unknown> {
    * forward the follower's commit to an unmatched index"). Anchored at matchIndex, which the
    * follower is known to hold, it is never rejected, however far nextIndex has run ahead.
    */
-  private sendHeartbeat(peer: NodeId): void {
+  private sendHeartbeat(peer: NodeId, round: number | undefined): void {
     const pr = this.volatile.progress.get(peer)!;
     const prevLogIndex = pr.matchIndex;
     const ae: AppendEntries<C> = {
@@ -680,6 +1306,7 @@ export class RaftNode<C = unknown> {
       prevLogIndex, prevLogTerm: this.termAt(prevLogIndex), entries: NO_ENTRIES,
       leaderCommit: Math.min(this.volatile.commitIndex, pr.matchIndex),
     };
+    if (round !== undefined) ae.round = round;
     this.out.push({ type: 'send', msg: ae });
   }
 
@@ -696,6 +1323,8 @@ export class RaftNode<C = unknown> {
   private handleAppendEntriesResponse(m: AppendEntriesResponse): void {
     const pr = this.volatile.progress.get(m.from);
     if (!pr) return;
+    pr.recentActive = true; // CheckQuorum: heard from this follower (etcd raft: MsgAppResp, MsgHeartbeatResp)
+    if (m.success && m.round !== undefined) this.readAck(m.from, m.round);
     if (!m.success) {
       // A staleTerm rejection answers an AppendEntries of an earlier term of ours: nothing to learn.
       if (m.reason === 'staleTerm') return;
@@ -717,6 +1346,9 @@ export class RaftNode<C = unknown> {
       // Flow control may now allow more than one AppendEntries (after probe → replicate, or when
       // one acknowledgement frees several inflights): send all that are allowed, none empty.
       while (this.maybeSendAppend(m.from, false)) { /* keep sending */ }
+      // A leader transfer's target has caught up: TimeoutNow (thesis §3.10; etcd raft MsgAppResp).
+      const transfer = this.volatile.transfer;
+      if (transfer && transfer.to === m.from && pr.matchIndex === this.lastLogIndex) this.sendTimeoutNow(m.from);
       return;
     }
     if (answersHeartbeat(m)) this.handleHeartbeatResponse(pr);
@@ -792,6 +1424,7 @@ export class RaftNode<C = unknown> {
       for (const pr of v.progress.values()) if (pr.matchIndex >= n) replicas++;
       if (replicas >= this.quorum) {
         this.setCommitIndex(n, replicas, t !== term);
+        this.releaseDeferredReads();
         return;
       }
     }
@@ -842,5 +1475,11 @@ function cloneVolatile(v: VolatileState): VolatileState {
     progress: new Map([...v.progress].map(([id, pr]) => [id, pr.clone()])),
     committedEntryRemoved: v.committedEntryRemoved,
     lastTransition: v.lastTransition ? { ...v.lastTransition } : null,
+    clockMs: v.clockMs,
+    leaderHeardAtMs: v.leaderHeardAtMs,
+    votesRefused: v.votesRefused.slice(),
+    quorumCheckAtMs: v.quorumCheckAtMs,
+    transfer: v.transfer ? { ...v.transfer } : null,
+    readOnly: v.readOnly.clone(),
   };
 }

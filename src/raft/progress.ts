@@ -36,6 +36,11 @@ export class Progress {
    * acknowledged one. At 2 the in-flight AppendEntries are presumed lost (see RaftNode).
    */
   heartbeatsWithoutAck = 0;
+  /**
+   * The follower answered an AppendEntries since the leader's last CheckQuorum check (etcd raft
+   * Progress.RecentActive; thesis §6.2). Only CheckQuorum reads it.
+   */
+  recentActive = false;
   /** Unacknowledged AppendEntries (replicate only). */
   readonly inflights: Inflights;
 
@@ -178,6 +183,7 @@ export class Progress {
     c.probeSent = this.probeSent;
     c.pendingSnapshot = this.pendingSnapshot;
     c.heartbeatsWithoutAck = this.heartbeatsWithoutAck;
+    c.recentActive = this.recentActive;
     return c;
   }
 }

@@ -78,12 +78,13 @@ function noteText(node: string, n: RaftNote): string | null {
     case 'electionWon': return `${node} wins term ${n.term} with votes from ${n.votes.join(', ')}`;
     case 'voteGranted': return `${node} votes for ${n.candidate} in term ${n.term}`;
     case 'voteRefused': return `${node} refuses its vote to ${n.candidate} in term ${n.term}: ${voteReason(n)}`;
-    case 'steppedDown': return n.cause === 'higherTerm'
+    case 'steppedDown': if (n.cause === 'checkQuorum') return null; return n.cause === 'higherTerm'
       ? `${node} steps down: ${n.from} has a higher term (${n.term})`
       : `${node} steps down: ${n.from} is leader of term ${n.term}`;
     case 'commitAdvanced': return n.replicas > 0 ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)` : null;
     case 'appendRejected': return null;
     case 'progressChanged': return null;
+    default: return null; // PreVote, CheckQuorum, reads, transfer: worded with the rest of issue 12
   }
 }
 

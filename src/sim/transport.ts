@@ -28,6 +28,7 @@ export interface DeliveryTarget {
 const MSG_CODES: Record<SimMessage['type'], string> = {
   RequestVote: 'RV', RequestVoteResponse: 'RVR', AppendEntries: 'AE', AppendEntriesResponse: 'AER',
   ClientRequest: 'CQ', ClientResponse: 'CR',
+  PreVote: 'PV', PreVoteResponse: 'PVR', TimeoutNow: 'TN', ReadIndex: 'RI', ReadIndexResponse: 'RIR',
 };
 
 export class Transport {

@@ -5,18 +5,18 @@
 import * as d3 from 'd3';
 import { MESSAGE_KINDS, type MessageKind } from '../model/timelineModel';
 
-export type DrawnRole = 'follower' | 'candidate' | 'leader' | 'crashed';
-export const DRAWN_ROLES: DrawnRole[] = ['follower', 'candidate', 'leader', 'crashed'];
+export type DrawnRole = 'follower' | 'candidate' | 'leader' | 'crashed' | 'preCandidate';
+export const DRAWN_ROLES: DrawnRole[] = ['follower', 'candidate', 'leader', 'crashed', 'preCandidate'];
 
 export const roleColor = d3
   .scaleOrdinal<DrawnRole, string>()
   .domain(DRAWN_ROLES)
-  .range(['#8497b0', '#f0a202', '#2f9e44', '#2b2f36']);
+  .range(['#8497b0', '#f0a202', '#2f9e44', '#2b2f36', '#f6d37a']);
 
 export const messageColor = d3
   .scaleOrdinal<MessageKind, string>()
   .domain(MESSAGE_KINDS)
-  .range(['#e8590c', '#f5c211', '#1c6dd0', '#74b6f0', '#12a4a0', '#9c36b5', '#e64980']);
+  .range(['#e8590c', '#f5c211', '#1c6dd0', '#74b6f0', '#12a4a0', '#9c36b5', '#e64980', '#c2255c', '#f08c00', '#2b8a3e', '#5f3dc4', '#868e96']);
 
 /** Term colours cycle through Tableau 10 (term 1 gets the first colour). */
 const termScale = d3.scaleOrdinal<number, string>().domain(d3.range(0, 10)).range(d3.schemeTableau10);

@@ -135,6 +135,7 @@ export const en = {
   'server.term': 'term {term}',
   'server.role.follower': 'follower',
   'server.role.candidate': 'candidate',
+  'server.role.preCandidate': 'pre-candidate',
   'server.role.leader': 'leader',
   'server.role.crashed': 'crashed',
   'server.votes': '{votes} of {needed} votes',

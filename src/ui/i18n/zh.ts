@@ -126,6 +126,7 @@ export const zh: Record<StringId, string> = {
   'server.term': '任期 {term}',
   'server.role.follower': '跟随者',
   'server.role.candidate': '候选人',
+  'server.role.preCandidate': '预候选人',
   'server.role.leader': '领导者',
   'server.role.crashed': '已崩溃',
   'server.votes': '{votes}/{needed} 票',

@@ -95,6 +95,7 @@ export function messageDetail(m: SimMessage): string {
       return `seq ${m.seq}, ${m.op.op} ${'key' in m.op ? m.op.key : ''}`.trim();
     case 'ClientResponse':
       return `seq ${m.seq}, ${m.ok ? 'ok' : `${m.error ?? 'not done'}${m.leaderHint ? `, leaderHint ${m.leaderHint}` : ''}`}`;
+    default: return `term ${m.term}`; // PreVote, TimeoutNow, ReadIndex and their responses: worded in the UI step of issue 12
   }
 }
 

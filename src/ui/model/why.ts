@@ -55,10 +55,12 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
         ? { text: t('why.commitLeader', { node, from: n.from, to: n.to, replicas: n.replicas, size: clusterSize, term: n.term }), tone: 'commit' }
         : { text: t('why.commitFollower', { node, from: n.from, to: n.to }), tone: 'commit' };
     case 'steppedDown':
+      if (n.cause === 'checkQuorum') return null; // worded in the UI step of issue 12
       return n.cause === 'higherTerm'
         ? { text: t('why.steppedDown.higherTerm', { node, from: n.from, term: n.term }), tone: 'role' }
         : { text: t('why.steppedDown.leaderDiscovered', { node, from: n.from, term: n.term }), tone: 'role' };
     case 'progressChanged': return null; // not worded yet (issue 10, classroom side)
+    default: return null; // PreVote, CheckQuorum, reads, transfer: worded in the UI step of issue 12
   }
 }
 
