@@ -83,9 +83,11 @@ export function Tour({ onClose }: { onClose(): void }) {
     };
   }, [measure]);
 
+  // The focus goes to Next (Done) once the popover is placed (a hidden element cannot take it).
+  const placed = pos !== null;
   useEffect(() => {
-    primary.current?.focus();
-  }, [i, steps]);
+    if (placed) primary.current?.focus();
+  }, [i, placed]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
