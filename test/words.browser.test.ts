@@ -100,6 +100,14 @@ describe.skipIf(!haveChromium)('words in Chromium', () => {
     // The commit note of the Figure 8 bug, in Chinese: the entry's term and the broken rule.
     expect(after.feed).toContain('条目 2 属于任期 2，而不是它的当前任期 4');
     expect(after.feed).toContain('违反了 §5.4.2 的规则');
+    // A lesson in progress: the status line names its step in Chinese, not by the YAML keyword.
+    await page.goto(`${app.baseUrl}/?scenario=leader-crash&play=0`);
+    await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
+    await page.waitForFunction(() => window.__raftsim?.lang() === 'zh', undefined, { timeout: WAIT_MS });
+    const status = await page.getByTestId('step-status').innerText();
+    expect(status).toMatch(/[\u4e00-\u9fff]/);
+    expect(status).not.toMatch(/\b(say|wait|run|expect|crash|put)\b/);
+    expect(englishRuns(status)).toEqual([]);
     await page.evaluate(() => localStorage.removeItem('raftsim.lang'));
     expect(errors).toEqual([]);
     await page.close();

@@ -619,7 +619,6 @@ export const en = {
   'tour.library.text': 'Lessons in a suggested order, from the first election to Figure 8. Press “?” for the keyboard shortcuts, the glossary and this tour.',
   'library.pathTitle': 'Suggested order: from the first election to Figure 8',
   'library.pathIntro': 'Each lesson builds on the ones before it.',
-  'library.moreTitle': 'More lessons: clients and the etcd store',
   'library.step': 'Lesson {n}',
   'library.sortLabel': 'Order',
   'library.sortPath': 'Suggested order',

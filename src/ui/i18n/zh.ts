@@ -584,7 +584,6 @@ export const zh: Record<StringId, string> = {
   'tour.library.text': '按建议顺序排列的课程，从第一次选举一直到图 8。按“?”可以查看键盘快捷键、术语表，并再次打开这个导览。',
   'library.pathTitle': '建议顺序：从第一次选举到图 8',
   'library.pathIntro': '每一课都建立在前面几课的基础上。',
-  'library.moreTitle': '更多课程：客户端与 etcd 存储',
   'library.step': '第 {n} 课',
   'library.sortLabel': '排序',
   'library.sortPath': '建议顺序',
