@@ -111,7 +111,7 @@ describe.skipIf(!haveChromium)('words in Chromium', () => {
     await page.evaluate(() => localStorage.removeItem('raftsim.lang'));
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('a why-feed term opens its glossary entry from the keyboard; the feed’s links are one tab stop', async () => {
     const { page, errors } = await app.open('?scenario=figure-8-unsafe&at=300&play=0');
@@ -150,14 +150,15 @@ describe.skipIf(!haveChromium)('words in Chromium', () => {
     await page.getByTestId('glossary').waitFor({ state: 'detached', timeout: WAIT_MS });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('the tour shows on a first visit, can be skipped, never returns by itself and reopens from "?"', async () => {
     const context = await app.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.baseUrl}/`);
+    // The plain page (play=0 only keeps the machine quiet: it names no lesson).
+    await page.goto(`${app.baseUrl}/?play=0`);
     const tour = page.getByTestId('tour');
     await page.waitForSelector('[data-testid="tour"][data-step="1"]', { timeout: WAIT_MS });
     expect(await tour.getAttribute('data-anchor')).toBe('cluster');
@@ -193,7 +194,7 @@ describe.skipIf(!haveChromium)('words in Chromium', () => {
     expect(await fresh.page.getByTestId('tour').count()).toBe(0);
     await fresh.page.close();
     expect(errors).toEqual([]);
-  });
+  }, 180_000);
 
   it('the library shows the lesson path first, numbered, one first-election lesson, and its old name opens it', async () => {
     const { page, errors } = await app.open('?library=1&play=0');
@@ -227,5 +228,5 @@ describe.skipIf(!haveChromium)('words in Chromium', () => {
     await old.page.close();
     expect(errors).toEqual([]);
     expect(old.errors).toEqual([]);
-  });
+  }, 120_000);
 });
