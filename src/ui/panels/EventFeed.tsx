@@ -1,7 +1,9 @@
 /**
  * The "why" feed: what happened up to the cursor, newest first, one whole sentence per event with
  * its reason and the Raft paper section (votes granted and refused, AppendEntries rejected,
- * commitIndex advances, step-downs, faults, client operations, captions).
+ * commitIndex advances, step-downs, faults, client operations, captions). In each sentence the
+ * server it is about selects that server and the glossary's terms open their entry (WhyText); all
+ * those links are one tab stop, with arrow keys between them (useRovingLinks).
  */
 import { useState } from 'react';
 import type { FeedLine } from '../model/frame';
@@ -32,7 +34,7 @@ export function EventFeed({ lines: all, onSelectServer, onTerm }: { lines: FeedL
             <li key={l.key} className={`feed-${l.kind} tone-${l.tone}`} data-tone={l.tone} onClick={l.node && onSelectServer ? () => onSelectServer(l.node!) : undefined}>
               <span className="feed-time">{timeText(l.atMs)}</span>
               <span className="feed-text">
-                {onTerm ? <WhyText text={l.text} onTerm={onTerm} node={l.node} onNode={onSelectServer} /> : l.text}
+                <WhyText text={l.text} onTerm={onTerm} node={l.node} onNode={onSelectServer} />
               </span>
             </li>
           ))}

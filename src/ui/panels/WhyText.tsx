@@ -11,8 +11,8 @@ import './words.css';
 
 export interface WhyTextProps {
   text: string;
-  /** Opens the glossary at entry `id`. */
-  onTerm(id: string): void;
+  /** Opens the glossary at entry `id` (without it, terms are plain text). */
+  onTerm?(id: string): void;
   /** The server the sentence is about: its first mention selects it. */
   node?: string | null;
   onNode?(id: string): void;
@@ -28,8 +28,8 @@ function splitNode(text: string, node: string): [string, string] | null {
 export function WhyText({ text, onTerm, node, onNode }: WhyTextProps) {
   const lang = getLocale();
   const terms = (s: string, keyBase: string) =>
-    linkTerms(s, lang).map((p, i) =>
-      p.term ? (
+    (onTerm ? linkTerms(s, lang) : [{ text: s }]).map((p: { text: string; term?: string }, i) =>
+      p.term && onTerm ? (
         <button
           key={`${keyBase}${i}`}
           type="button"
