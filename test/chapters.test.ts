@@ -24,7 +24,7 @@ function captionsAtCursor(wb: Workbench): [number, string][] {
 
 describe('chapter list', () => {
   it('lists one chapter per say step, in order, none reached before the run starts', () => {
-    const wb = workbench('first-election');
+    const wb = workbench('split-vote');
     const says = wb.scenario.steps.filter((s) => s.kind === 'say');
     const chapters = wb.chapters();
     expect(chapters.map((c) => c.line)).toEqual(says.map((s) => s.line));
@@ -35,7 +35,7 @@ describe('chapter list', () => {
   });
 
   it('goes forward to a chapter not reached yet, past presenter pauses, and shows its caption', () => {
-    const wb = workbench('first-election');
+    const wb = workbench('split-vote');
     const chapters = wb.chapters();
     const last = chapters.length - 1;
     expect(wb.goToChapter(last)).toBe(true);
@@ -54,7 +54,7 @@ describe('chapter list', () => {
   });
 
   it('goes back to an earlier chapter by time travel: the same run, not a new one', () => {
-    const wb = workbench('first-election');
+    const wb = workbench('split-vote');
     wb.goToChapter(3);
     const hash = wb.head.sim.traceHash;
     const times = wb.chapters().map((c) => c.atMs);
@@ -82,7 +82,7 @@ describe('chapter list', () => {
   });
 
   it('a chapter past the end of the run is refused and the cursor stays put', () => {
-    const wb = workbench('first-election');
+    const wb = workbench('split-vote');
     wb.goToChapter(0);
     const at = wb.position;
     expect(wb.goToChapter(wb.chapters().length)).toBe(false);

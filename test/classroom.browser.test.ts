@@ -148,7 +148,7 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
   });
 
   it('presenter mode plays a lesson to its end with captions showing', async () => {
-    const { page, errors } = await open('?scenario=first-election&speed=1&presenter=1');
+    const { page, errors } = await open('?scenario=leader-crash&speed=1&presenter=1');
     expect(await page.locator('.app').getAttribute('data-presenter')).toBe('1');
     expect(await page.locator('.wb-timeline').isVisible()).toBe(false);
     expect(await page.locator('.wb-inspect').isVisible()).toBe(false);

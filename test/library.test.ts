@@ -19,7 +19,7 @@ const parse = (f: string) => parseScenario(text(f), `scenarios/${f}`);
 
 /** The lessons the library must contain, by file name. */
 const LESSONS: Record<string, string[]> = {
-  'first election': ['first-election.yaml'],
+  'first election': ['basic-election.yaml'],
   'split vote resolved by randomized timeouts': ['split-vote.yaml'],
   'leader crash and re-election': ['leader-crash.yaml'],
   'log replication and commit': ['log-replication.yaml'],
@@ -36,7 +36,10 @@ const LESSONS: Record<string, string[]> = {
 };
 const lessonFiles = Object.values(LESSONS).flat();
 
-/** Kept without presenter pauses: the browser tests play it live from time 0 (see test/browser.test.ts). */
+/**
+ * Kept without presenter pauses: the first lesson is also the run the page opens with, which the
+ * browser tests play live from time 0 (see test/browser.test.ts).
+ */
 const UNPAUSED = new Set(['basic-election.yaml']);
 
 const CJK = /[\u4e00-\u9fff]/;

@@ -81,7 +81,12 @@ function noteText(node: string, n: RaftNote): string | null {
     case 'steppedDown': if (n.cause === 'checkQuorum') return null; return n.cause === 'higherTerm'
       ? `${node} steps down: ${n.from} has a higher term (${n.term})`
       : `${node} steps down: ${n.from} is leader of term ${n.term}`;
-    case 'commitAdvanced': return n.replicas > 0 ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)` : null;
+    case 'commitAdvanced':
+      if (n.replicas === 0) return null;
+      // Under unsafe.commitPreviousTermEntries the entry at `to` is of an earlier term: say so (§5.4.2).
+      return n.previousTermCounted
+        ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers) although that entry is of term ${n.entryTerm}, not its term ${n.term}: breaks §5.4.2`
+        : `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)`;
     case 'appendRejected': return null;
     case 'progressChanged': return null;
     default: return null; // PreVote, CheckQuorum, reads, transfer: worded with the rest of issue 12

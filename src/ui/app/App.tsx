@@ -18,9 +18,11 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { ClientPanel } from '../dialogs/ClientPanel';
 import { CustomClusterDialog } from '../dialogs/CustomClusterDialog';
+import { Glossary } from '../dialogs/Glossary';
 import { HelpOverlay } from '../dialogs/HelpOverlay';
 import { LibraryPage } from '../dialogs/LibraryPage';
 import { defaultGroups, PartitionDialog } from '../dialogs/PartitionDialog';
+import { Tour } from '../dialogs/Tour';
 import { ClusterView } from '../draw/ClusterView';
 import { ClusterExportButtons } from '../draw/ExportButtons';
 import { Timeline, type TimelineApi } from '../draw/Timeline';
@@ -37,6 +39,7 @@ import { branchLabel, Inspector } from '../panels/Inspector';
 import { LogPanel } from '../panels/LogPanel';
 import { Menu, type MenuTarget } from '../panels/Menus';
 import { TimeBar } from '../panels/TimeBar';
+import { useAids } from './useAids';
 import { useKeyboard } from './useKeyboard';
 import { useLocale } from './useLocale';
 import { useNotices } from './useNotices';
@@ -52,7 +55,7 @@ import './presenter.css';
 /** The editor (with CodeMirror) loads the first time it is opened, keeping the first page light. */
 const ScenarioEditor = lazy(() => import('../dialogs/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 
-type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor';
+type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor' | 'glossary';
 
 export function App() {
   const url = useUrlState();
@@ -65,6 +68,12 @@ export function App() {
   const sel = useSelection();
   const { presenter, setPresenter, fullScreen, setFullScreen } = usePresenter(url.presenter);
   const user = useUserScenarios();
+  // The glossary and the guided tour (first visit to the plain page; always from "?").
+  const aids = useAids(!url.initial.scenario && !url.fromLink && !url.presenter && !url.embed && !url.library);
+  const openGlossary = (term: string | null) => {
+    aids.setGlossaryTerm(term);
+    setDialog('glossary');
+  };
   const [linkText, setLinkText] = useState('');
   const [menu, setMenu] = useState<MenuTarget | null>(null);
   const [dialog, setDialog] = useState<DialogKind | null>(() => (url.library ? 'library' : null));
@@ -246,6 +255,7 @@ export function App() {
             <EventFeed
               lines={frame.feed}
               onSelectServer={sel.selectServer}
+              onTerm={openGlossary}
             />
           </div>
           <div className="wb-logs">
@@ -373,7 +383,18 @@ export function App() {
           onClose={() => setDialog(null)}
         />
       )}
-      {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === 'help' && (
+        <HelpOverlay
+          onClose={() => setDialog(null)}
+          onGlossary={() => openGlossary(null)}
+          onTour={() => {
+            setDialog(null);
+            aids.openTour();
+          }}
+        />
+      )}
+      {dialog === 'glossary' && <Glossary initial={aids.glossaryTerm} onClose={() => setDialog(null)} />}
+      {aids.tourOpen && dialog === null && wb && <Tour onClose={aids.closeTour} />}
       {dialog === 'library' && (
         <LibraryPage
           userScenarios={user.scenarios}

@@ -1,4 +1,4 @@
-/** The keyboard help: every shortcut of the page. */
+/** The "?" help: the learning aids (glossary, guided tour), then every keyboard shortcut of the page. */
 import { t } from '../i18n';
 import { Dialog } from './Dialog';
 
@@ -26,10 +26,24 @@ function keyLabel(k: string): string {
   return rest ? `${label} + ${rest}` : label;
 }
 
-export function HelpOverlay({ onClose }: { onClose(): void }) {
+export function HelpOverlay({ onClose, onGlossary, onTour }: { onClose(): void; onGlossary?(): void; onTour?(): void }) {
   return (
     <Dialog title={t('help.title')} onClose={onClose} testId="help-overlay">
-      <table className="shortcuts">
+      {(onGlossary || onTour) && (
+        <div className="help-aids" role="group" aria-label={t('help.aidsLabel')}>
+          {onGlossary && (
+            <button type="button" className="btn btn-small" data-testid="open-glossary" onClick={onGlossary} title={t('help.glossaryTitle')}>
+              {t('help.glossary')}
+            </button>
+          )}
+          {onTour && (
+            <button type="button" className="btn btn-small" data-testid="open-tour" onClick={onTour} title={t('help.tourTitle')}>
+              {t('help.tour')}
+            </button>
+          )}
+        </div>
+      )}
+      <table className="shortcuts" aria-label={t('help.shortcutsLabel')}>
         <tbody>
           {SHORTCUTS.map((s) => (
             <tr key={s.keys}>

@@ -1,14 +1,17 @@
 /**
- * The library page: every bundled lesson with its title, one-line summary and the concepts it
- * teaches (in the page's language where the scenario gives a translation), filterable by concept;
+ * The library page: the suggested path through the lessons (first election to Figure 8) as
+ * numbered steps, then every bundled lesson in that order (or by title) with its title, one-line
+ * summary and the concepts it teaches (in the page's language: the scenario's `i18n.zh` for titles
+ * and summaries, the concept table of i18n/conceptsZh.ts for concepts), filterable by concept;
  * then the user's own scenarios from the editor. Each can be opened, presented or copied into the
  * editor.
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { validateScenario } from '../../scenario/parse';
 import { Dialog } from './Dialog';
-import { bundledScenarios } from '../model/scenarios';
+import { bundledScenarios, lessonOrder } from '../model/scenarios';
 import { getLocale, t } from '../i18n';
+import { conceptName } from '../i18n/words';
 import type { UserScenario } from '../io/userScenarios';
 import './library.css';
 
@@ -21,6 +24,8 @@ export interface LibraryEntry {
   concepts: string[];
   /** The number of `say` steps (captions), i.e. the lesson's chapters. */
   chapters: number;
+  /** Its place on the suggested path (1-based), or null when it is off the path. */
+  step?: number | null;
 }
 
 /** Reads a scenario's title, summary and concepts (translated when the language has them); null if it does not validate. */
@@ -50,8 +55,10 @@ export interface LibraryPageProps {
 }
 
 function Card({ entry, current, children, testId, onConcept }: { entry: LibraryEntry; current: boolean; children: ReactNode; testId: string; onConcept?(c: string): void }) {
+  const step = entry.step ?? null;
   return (
-    <li className={current ? 'library-card current' : 'library-card'} data-testid={testId}>
+    <li className={`library-card${current ? ' current' : ''}${step !== null ? ' on-path' : ''}`} data-testid={testId} data-step={step ?? undefined} id={`library-card-${entry.name}`}>
+      {step !== null && <span className="library-step">{t('library.step', { n: step })}</span>}
       <h3 className="library-title">{entry.title}</h3>
       {entry.summary && <p className="library-summary">{entry.summary}</p>}
       <p className="library-meta">{t('library.chapters', { n: entry.chapters })}</p>
@@ -60,11 +67,11 @@ function Card({ entry, current, children, testId, onConcept }: { entry: LibraryE
           {entry.concepts.map((c) => (
             <li key={c} className="concept">
               {onConcept ? (
-                <button type="button" className="concept-button" onClick={() => onConcept(c)} title={t('library.conceptTitle', { concept: c })}>
-                  {c}
+                <button type="button" className="concept-button" onClick={() => onConcept(c)} title={t('library.conceptTitle', { concept: conceptName(c) })}>
+                  {conceptName(c)}
                 </button>
               ) : (
-                c
+                conceptName(c)
               )}
             </li>
           ))}
@@ -75,12 +82,31 @@ function Card({ entry, current, children, testId, onConcept }: { entry: LibraryE
   );
 }
 
+/** Focuses a lesson's card (its Open button) and scrolls it into view. */
+function goToCard(name: string): void {
+  const card = document.getElementById(`library-card-${name}`);
+  card?.scrollIntoView({ block: 'nearest' });
+  card?.querySelector<HTMLButtonElement>('button.btn-primary')?.focus();
+}
+
 export function LibraryPage(p: LibraryPageProps) {
   const lang = getLocale();
   const [concept, setConcept] = useState<string | null>(null);
+  const [sort, setSort] = useState<'path' | 'title'>('path');
+  // Teaching order: the suggested path (numbered), then the other lessons.
   const entries = useMemo(
-    () => [...bundledScenarios.entries()].map(([name, text]) => libraryEntry(name, text, `scenarios/${name}.yaml`, lang)).filter((e): e is LibraryEntry => e !== null),
+    () =>
+      lessonOrder(bundledScenarios.keys())
+        .flatMap(({ name, step }): LibraryEntry[] => {
+          const e = libraryEntry(name, bundledScenarios.get(name) ?? '', `scenarios/${name}.yaml`, lang);
+          return e ? [{ ...e, step }] : [];
+        }),
     [lang],
+  );
+  const path = entries.filter((e) => e.step != null);
+  const sorted = useMemo(
+    () => (sort === 'path' ? entries : [...entries].sort((a, b) => a.title.localeCompare(b.title, lang === 'zh' ? 'zh-CN' : 'en'))),
+    [entries, sort, lang],
   );
   const users = useMemo(
     () => p.userScenarios.map((s) => ({ s, entry: s.valid ? libraryEntry(s.id, s.valid, s.file, lang) : null })),
@@ -93,22 +119,43 @@ export function LibraryPage(p: LibraryPageProps) {
     return [...count.entries()].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
   }, [entries]);
   const filters = concept !== null && !concepts.includes(concept) ? [...concepts, concept] : concepts;
-  const shown = concept === null ? entries : entries.filter((e) => e.concepts.includes(concept));
+  const shown = concept === null ? sorted : sorted.filter((e) => e.concepts.includes(concept));
 
   return (
     <Dialog title={t('library.title')} onClose={p.onClose} testId="library" size="full">
       <p className="dialog-text">{t('library.intro')}</p>
+      <section className="library-path" aria-labelledby="library-path-title" data-testid="library-path">
+        <h3 id="library-path-title" className="library-section">{t('library.pathTitle')}</h3>
+        <p className="dialog-text">{t('library.pathIntro')}</p>
+        <ol className="path-steps">
+          {path.map((e) => (
+            <li key={e.name} data-testid={`path-step-${e.name}`}>
+              <button type="button" className="path-step" onClick={() => goToCard(e.name)}>
+                <span className="path-number" aria-hidden="true">{e.step}</span>
+                <span className="path-title">{e.title}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <label className="library-sort" title={t('library.sortLabelTitle')}>
+        {t('library.sortLabel')}{' '}
+        <select value={sort} onChange={(ev) => setSort(ev.target.value === 'title' ? 'title' : 'path')} data-testid="library-sort">
+          <option value="path">{t('library.sortPath')}</option>
+          <option value="title">{t('library.sortTitle')}</option>
+        </select>
+      </label>
       <div className="library-filter" role="group" aria-label={t('library.filterLabel')}>
         <button type="button" className={concept === null ? 'concept-filter active' : 'concept-filter'} aria-pressed={concept === null} onClick={() => setConcept(null)} data-testid="concept-all">
           {t('library.allConcepts', { n: entries.length })}
         </button>
         {filters.map((c) => (
-          <button key={c} type="button" className={concept === c ? 'concept-filter active' : 'concept-filter'} aria-pressed={concept === c} onClick={() => setConcept(concept === c ? null : c)} data-testid="concept-filter">
-            {c}
+          <button key={c} type="button" className={concept === c ? 'concept-filter active' : 'concept-filter'} aria-pressed={concept === c} onClick={() => setConcept(concept === c ? null : c)} data-testid="concept-filter" data-concept={c}>
+            {conceptName(c)}
           </button>
         ))}
       </div>
-      <ul className="library-grid" data-testid="library-list">
+      <ol className="library-grid" data-testid="library-list" data-sort={sort}>
         {shown.map((e) => (
           <Card key={e.name} entry={e} current={e.name === p.current} testId={`library-${e.name}`} onConcept={setConcept}>
             <button type="button" className="btn btn-primary btn-small" data-testid={`library-open-${e.name}`} onClick={() => p.onOpen(e.name, false)}>
@@ -122,7 +169,7 @@ export function LibraryPage(p: LibraryPageProps) {
             </button>
           </Card>
         ))}
-      </ul>
+      </ol>
       <h3 className="library-section">{t('library.yours')}</h3>
       {users.length === 0 ? (
         <p className="dialog-text">{t('library.yoursEmpty')}</p>

@@ -8,7 +8,7 @@ import { importTrace } from '../../share/traceFile';
 import { recordingYaml } from '../../timetravel/record';
 import { errorText, localReason } from '../i18n/errorText';
 import { t, type Locale } from '../i18n';
-import { bundledScenarios, CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun } from '../model/scenarios';
+import { bundledScenario, CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun } from '../model/scenarios';
 import { Workbench } from '../model/workbench';
 import { replayInto } from './share';
 
@@ -56,10 +56,10 @@ export function openFromHash(hash: string): (OpenResult & { lang: Locale | null 
     const link = decodeLink(hash);
     const lang = link.lang === 'zh' || link.lang === 'en' ? link.lang : null;
     if (link.library !== undefined) {
-      const base = bundledScenarios.get(link.library);
+      const base = bundledScenario(link.library);
       if (base === undefined) return { ...openRun(loadRun(link.library, link.seed), null), lang };
-      const text = link.replay ? recordingYaml(base, link.replay) : base;
-      return { ...openRecorded(link.library, text, `scenarios/${link.library}.yaml`, link.seed), lang };
+      const text = link.replay ? recordingYaml(base.text, link.replay) : base.text;
+      return { ...openRecorded(base.name, text, `scenarios/${base.name}.yaml`, link.seed), lang };
     }
     const yaml = link.yaml ?? '';
     const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;

@@ -3,7 +3,7 @@
  * Built fresh on each render; reading only, never changing the simulation.
  */
 import { localReason } from '../i18n/errorText';
-import { getLocale } from '../i18n';
+import { captionText } from '../i18n/words';
 import type { Simulation } from '../../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
@@ -125,7 +125,7 @@ function lastCaption(trace: TraceEvent[], cursorLen: number): string | null {
   for (let k = at.length - 1; k >= 0; k--) {
     if (at[k] < cursorLen) {
       const e = trace[at[k]];
-      return e.kind === 'caption' ? (getLocale() === 'zh' && e.zh ? e.zh : e.text) : null;
+      return e.kind === 'caption' ? captionText(e) : null;
     }
   }
   return null;

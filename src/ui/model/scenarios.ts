@@ -23,6 +23,56 @@ export const bundledScenarios: ReadonlyMap<string, string> = new Map(
 
 export const DEFAULT_SCENARIO = 'basic-election';
 
+/**
+ * Names that open another bundled scenario: lessons merged into one keep their old addresses and
+ * share links working (`first-election` was a near duplicate of the first-election demo).
+ */
+export const SCENARIO_ALIASES: ReadonlyMap<string, string> = new Map([['first-election', 'basic-election']]);
+
+/** The bundled name a scenario name stands for: itself, or what its alias points to. */
+export function canonicalScenario(name: string): string {
+  return SCENARIO_ALIASES.get(name) ?? name;
+}
+
+/** A bundled scenario by its name or an alias: its bundled name and text, or undefined. */
+export function bundledScenario(name: string): { name: string; text: string } | undefined {
+  const canonical = canonicalScenario(name);
+  const text = bundledScenarios.get(canonical);
+  return text === undefined ? undefined : { name: canonical, text };
+}
+
+/**
+ * The library's suggested path, from the first election to Figure 8: elections, replication and
+ * commitment, crashes and partitions, then the paper's figures of log repair and the commitment
+ * rule (§5.2 → §5.3 → §5.4). Each lesson builds on the ones before it.
+ */
+export const LESSON_PATH: readonly string[] = [
+  'basic-election', 'split-vote', 'log-replication', 'leader-crash', 'follower-crash-catch-up',
+  'partition-minority-leader', 'figure-7', 'figure-8', 'figure-8-unsafe',
+];
+
+/** After the path, the other lessons in this order (faults, then clients and the etcd store); unlisted ones last, by name. */
+export const LESSON_MORE: readonly string[] = [
+  'full-cluster-restart', 'lossy-network', 'client-retry-dedup', 'stale-read', 'config-key', 'distributed-lock',
+];
+
+/**
+ * Bundled scenario names in teaching order: the suggested path, then the other lessons.
+ * `step` is the 1-based place on the path, or null for a lesson off it.
+ */
+export function lessonOrder(names: Iterable<string>): { name: string; step: number | null }[] {
+  const all = [...names];
+  const rank = (n: string) => {
+    const p = LESSON_PATH.indexOf(n);
+    if (p >= 0) return p;
+    const m = LESSON_MORE.indexOf(n);
+    return m >= 0 ? LESSON_PATH.length + m : LESSON_PATH.length + LESSON_MORE.length;
+  };
+  return all
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => ({ name, step: LESSON_PATH.includes(name) ? LESSON_PATH.indexOf(name) + 1 : null }));
+}
+
 /** The scenario to open when the address names none. */
 export function defaultScenarioName(): string {
   if (bundledScenarios.has(DEFAULT_SCENARIO)) return DEFAULT_SCENARIO;
@@ -41,16 +91,17 @@ function linearizable(history: HistoryRecord[]): { ok: boolean | null; detail: s
 }
 
 /**
- * Parses the bundled scenario `name` and builds its run at time 0 with `seed` (null: the
- * scenario's own seed). Presenter pauses are honoured.
+ * Parses the bundled scenario `name` (or the one an alias names: the run then has the bundled
+ * name) and builds its run at time 0 with `seed` (null: the scenario's own seed). Presenter
+ * pauses are honoured.
  */
 export function loadRun(name: string, seed: number | null): LoadedRun {
-  const text = bundledScenarios.get(name);
-  if (text === undefined) {
+  const found = bundledScenario(name);
+  if (found === undefined) {
     const list = [...bundledScenarios.keys()].join(', ');
     return { ok: false, name, seed, error: list ? t('error.unknownScenario', { name, list }) : t('error.noScenarios') };
   }
-  return loadRunText(name, text, `scenarios/${name}.yaml`, seed);
+  return loadRunText(found.name, found.text, `scenarios/${found.name}.yaml`, seed);
 }
 
 /** Builds a run from scenario text (a bundled file or a custom cluster built in the page). */

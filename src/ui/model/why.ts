@@ -8,6 +8,7 @@ import type { RaftNote } from '../../raft/types';
 import { fmtMs } from '../../scenario/runner';
 import type { TraceEvent } from '../../sim/types';
 import { t } from '../i18n';
+import { captionText, propertyName, violationDetail } from '../i18n/words';
 
 export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
 
@@ -50,10 +51,15 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
           return { text: t('why.appendRejected.termMismatch', { node, leader: n.leader, prevLogIndex: n.prevLogIndex, prevLogTerm: n.prevLogTerm }), tone: 'refusal' };
       }
       return null;
-    case 'commitAdvanced':
-      return n.replicas > 0
-        ? { text: t('why.commitLeader', { node, from: n.from, to: n.to, replicas: n.replicas, size: clusterSize, term: n.term }), tone: 'commit' }
-        : { text: t('why.commitFollower', { node, from: n.from, to: n.to }), tone: 'commit' };
+    case 'commitAdvanced': {
+      if (n.replicas === 0) return { text: t('why.commitFollower', { node, from: n.from, to: n.to }), tone: 'commit' };
+      const p = { node, from: n.from, to: n.to, replicas: n.replicas, size: clusterSize, term: n.term, entryTerm: n.entryTerm };
+      // The sentence states the entry's own term; only `unsafe.commitPreviousTermEntries` lets a
+      // leader count replicas of an earlier term's entry, which breaks §5.4.2 (Figure 8).
+      if (n.previousTermCounted) return { text: t('why.commitLeaderPreviousTerm', p), tone: 'commit' };
+      if (n.entryTerm !== n.term) return { text: t('why.commitLeaderEarlierTerm', p), tone: 'commit' };
+      return { text: t('why.commitLeader', p), tone: 'commit' };
+    }
     case 'steppedDown':
       if (n.cause === 'checkQuorum') return null; // worded in the UI step of issue 12
       return n.cause === 'higherTerm'
@@ -80,13 +86,36 @@ function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
     case 'heal': return t('why.fault.heal');
     case 'cut': return t(detail === 'both ways' ? 'why.fault.cutBoth' : 'why.fault.cutOne', { from: node, to: other });
     case 'restore link': return t(detail === 'both ways' ? 'why.fault.restoreBoth' : 'why.fault.restoreOne', { from: node, to: other });
-    case 'link settings': return t('why.fault.link', { from: node, to: other, detail });
+    case 'link settings': return detail === 'default' ? t('why.fault.linkDefault', { from: node, to: other }) : t('why.fault.link', { from: node, to: other, detail });
     case 'network': return t('why.fault.network', { detail });
     case 'drop message': return t('why.fault.drop', { id: detail, from: node, to: other });
     case 'duplicate message': return t('why.fault.duplicate', { id: detail, from: node, to: other });
-    case 'delay message': return t('why.fault.delay', { id: detail, from: node, to: other });
+    case 'delay message': {
+      // The engine's detail reads "#<id> by <ms> ms".
+      const m = /^(#\d+) by (\d+(?:\.\d+)?) ms$/.exec(detail);
+      return m ? t('why.fault.delayBy', { id: m[1], ms: m[2], from: node, to: other }) : t('why.fault.delay', { id: detail, from: node, to: other });
+    }
     default: return t('why.fault.other', { action: e.action, nodes: e.nodes.join(', '), detail });
   }
+}
+
+/**
+ * A client operation as the engine describes it ("put x=\"1\"", "get x (serializable)"): the
+ * operation itself is etcd's syntax and stays; the serializable mark is worded.
+ */
+function opText(op: string): string {
+  const m = /^(.*) \(serializable\)$/.exec(op);
+  return m ? t('why.op.serializable', { op: m[1] }) : op;
+}
+
+/** A client reply as the engine words it ("ok", "ok (absent)", "ok \"1\"", "fail", "unknown"), in the page's language. */
+function resultText(r: string): string {
+  if (r === 'ok') return t('why.result.ok');
+  if (r === 'ok (absent)') return t('why.result.okAbsent');
+  if (r === 'fail') return t('why.result.fail');
+  if (r === 'unknown') return t('why.result.unknown');
+  const m = /^ok (.+)$/.exec(r);
+  return m ? t('why.result.okValue', { value: m[1] }) : r;
 }
 
 /** The sentence for a trace event, or null for events the feed leaves out. */
@@ -98,17 +127,20 @@ export function whyLine(e: TraceEvent, clusterSize: number): WhyLine | null {
       return noteWhy(e.node, e.note, clusterSize);
     case 'fault':
       return { text: faultWhy(e), tone: 'fault' };
-    case 'client':
+    case 'client': {
+      const op = opText(e.opText);
       if (e.phase === 'invoke') {
-        return { text: e.server ? t('why.client.invokeVia', { client: e.client, op: e.opText, server: e.server }) : t('why.client.invoke', { client: e.client, op: e.opText }), tone: 'client' };
+        return { text: e.server ? t('why.client.invokeVia', { client: e.client, op, server: e.server }) : t('why.client.invoke', { client: e.client, op }), tone: 'client' };
       }
-      return { text: t('why.client.return', { client: e.client, op: e.opText, result: e.result ?? '' }), tone: 'client' };
+      return { text: t('why.client.return', { client: e.client, op, result: resultText(e.result ?? '') }), tone: 'client' };
+    }
     case 'caption':
-      return { text: t('why.caption', { text: e.text }), tone: 'caption' };
+      // Worded at each render from the event, so switching the language re-words lines already shown.
+      return { text: t('why.caption', { text: captionText(e) }), tone: 'caption' };
     case 'step':
       return e.ok ? null : { text: t('why.stepFailed', { n: e.index + 1, line: e.line, message: e.why ? localReason(e.why) : e.message }), tone: 'error' };
     case 'invariant':
-      return { text: t('why.invariant', { property: e.property, detail: e.detail }), tone: 'error' };
+      return { text: t('why.invariant', { property: propertyName(e.property), detail: violationDetail(e.detail) }), tone: 'error' };
   }
 }
 

@@ -4,6 +4,7 @@ import { fmtMs } from '../../scenario/runner';
 import type { Frame } from '../model/frame';
 import { Markdown } from './Markdown';
 import { getLocale, t } from '../i18n';
+import { propertyName, stepKindName, violationDetail } from '../i18n/words';
 import { timeText } from '../model/why';
 import type { Chapter } from '../model/workbench';
 import './caption.css';
@@ -11,13 +12,13 @@ import './caption.css';
 function stepText(step: Frame['step']): string {
   switch (step.kind) {
     case 'running':
-      return t('step.running', { n: step.n, total: step.total, kind: step.stepKind, line: step.line });
+      return t('step.running', { n: step.n, total: step.total, kind: stepKindName(step.stepKind), line: step.line });
     case 'held':
-      return t('step.held', { n: step.n, total: step.total, kind: step.stepKind, line: step.line });
+      return t('step.held', { n: step.n, total: step.total, kind: stepKindName(step.stepKind), line: step.line });
     case 'done':
       return t('step.done', { total: step.total });
     case 'failed':
-      return t('step.failed', { n: step.n, kind: step.stepKind, line: step.line, message: step.message });
+      return t('step.failed', { n: step.n, kind: stepKindName(step.stepKind), line: step.line, message: step.message });
     case 'empty':
       return t('step.empty');
   }
@@ -135,7 +136,7 @@ export function CaptionBar({ title, description, frame, chapters, currentChapter
           </p>
           {frame.violation && (
             <p className="violation" role="alert" data-testid="violation">
-              {t('invariants.violated', { property: frame.violation.property, time: fmtMs(frame.violation.atMs), detail: frame.violation.detail })}
+              {t('invariants.violated', { property: propertyName(frame.violation.property), time: fmtMs(frame.violation.atMs), detail: violationDetail(frame.violation.detail) })}
             </p>
           )}
         </>
