@@ -549,6 +549,21 @@ export const en = {
   'export.clusterPngTitle': 'Download the cluster view as a PNG image at twice its size',
   'export.failed': 'The image could not be exported: {message}',
   'share.traceHashDiffers': '{file} is open, but replaying it here gives traceHash {got}, not the {want} it was exported with: it was made by another version of raftsim or edited, so the timeline may differ from the exported one.',
+
+  // ---- Data (issue 9 items 7 and 9, issue 10): Progress, the timeline's axis, the history panel ----
+  'why.progress.appendAccepted': '{node}’s Progress of {peer}: {from} → {to}: {peer} accepted the entries up to index {index}, so {node} now sends new entries without waiting for each answer (etcd raft Progress).',
+  'why.progress.appendRejected': '{node}’s Progress of {peer}: {from} → {to}: {peer} rejected AppendEntries at prevLogIndex {index}, so {node} sends one AppendEntries at a time until their logs match (etcd raft Progress).',
+  'why.progress.heartbeatResponse': '{node}’s Progress of {peer}: {from} → {to}: a heartbeat response shows {peer} holds the log up to index {index} and nothing else is in flight (etcd raft Progress).',
+  'why.progress.appendUnacknowledged': '{node}’s Progress of {peer}: {from} → {to}: two heartbeat responses came back without acknowledging the entries after index {index}, so they are presumed lost and {node} probes again (etcd raft Progress).',
+  'inspect.progress.caption': 'The leader’s Progress of each follower (etcd raft)',
+  'inspect.progress.stateTitle': 'probe: one AppendEntries at a time until the follower answers; replicate: entries sent as they arrive, up to maxInflightMsgs in flight; snapshot: waiting for a snapshot',
+  'inspect.progress.probeTitle': 'probe: the leader sends one AppendEntries and waits for the answer, to find where the logs match',
+  'inspect.progress.replicateTitle': 'replicate: the logs match; new entries are sent at once, up to maxInflightMsgs AppendEntries in flight',
+  'inspect.progress.snapshotTitle': 'snapshot: waiting for an InstallSnapshot to land',
+  'inspect.progress.inflightTitle': 'AppendEntries with entries sent and not yet acknowledged, of at most maxInflightMsgs',
+  'inspect.progress.inflightValue': '{n} of {max}',
+  'inspect.progress.paused': 'paused',
+  'inspect.progress.pausedTitle': 'Sending entries is held back: a probe is in flight, or inflight is full',
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

@@ -514,4 +514,19 @@ export const zh: Record<StringId, string> = {
   'export.clusterPngTitle': '以两倍尺寸将集群视图下载为 PNG 图片',
   'export.failed': '无法导出图片：{message}',
   'share.traceHashDiffers': '{file} 已打开，但在这里重放它得到的 traceHash 是 {got}，而不是导出时的 {want}：它由另一个版本的 raftsim 生成，或被修改过，所以时间线可能与导出的不同。',
+
+  // ---- Data (issue 9 items 7 and 9, issue 10): Progress, the timeline's axis, the history panel ----
+  'why.progress.appendAccepted': '{node} 对 {peer} 的 Progress：{from} → {to}：{peer} 接受了直到索引 {index} 的条目，所以 {node} 此后发送新条目时不再等待每个回复（etcd raft Progress）。',
+  'why.progress.appendRejected': '{node} 对 {peer} 的 Progress：{from} → {to}：{peer} 拒绝了 prevLogIndex 为 {index} 的 AppendEntries，所以 {node} 改为一次只发一个 AppendEntries，直到双方日志一致（etcd raft Progress）。',
+  'why.progress.heartbeatResponse': '{node} 对 {peer} 的 Progress：{from} → {to}：一个心跳回复表明 {peer} 拥有直到索引 {index} 的日志，且没有别的消息在途（etcd raft Progress）。',
+  'why.progress.appendUnacknowledged': '{node} 对 {peer} 的 Progress：{from} → {to}：两个心跳回复都没有确认索引 {index} 之后的条目，这些条目被认为已丢失，{node} 重新探测（etcd raft Progress）。',
+  'inspect.progress.caption': '领导者对每个跟随者的 Progress（etcd raft）',
+  'inspect.progress.stateTitle': 'probe（探测）：一次只发一个 AppendEntries，等跟随者回复；replicate（复制）：条目一到就发送，最多 maxInflightMsgs 个在途；snapshot（快照）：等待快照送达',
+  'inspect.progress.probeTitle': 'probe（探测）：领导者发送一个 AppendEntries 并等待回复，以找到双方日志一致的位置',
+  'inspect.progress.replicateTitle': 'replicate（复制）：日志已一致；新条目立即发送，最多 maxInflightMsgs 个 AppendEntries 在途',
+  'inspect.progress.snapshotTitle': 'snapshot（快照）：等待 InstallSnapshot 送达',
+  'inspect.progress.inflightTitle': '已发送但尚未确认的带条目的 AppendEntries 数量，最多 maxInflightMsgs 个',
+  'inspect.progress.inflightValue': '{n} / {max}',
+  'inspect.progress.paused': '已暂停发送',
+  'inspect.progress.pausedTitle': '暂不发送条目：有一个探测在途，或在途数量已满',
 };
