@@ -219,8 +219,10 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
   const kind = messageKind(rec);
   const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
   const pair = wb.timeline.pairOf(rec);
-  const note = wb.timeline.noteFor(rec);
-  const why = note ? whyLine(note.event, frame.servers.length) : null;
+  const whys = [wb.timeline.noteFor(rec), wb.timeline.progressNoteFor(rec)].flatMap((n) => {
+    const w = n ? whyLine(n.event, frame.servers.length) : null;
+    return w ? [w] : [];
+  });
   const delayMs = Number(delay);
   return (
     <div className="message-inspector" data-testid="message-inspector" data-message-id={rec.id}>
@@ -233,7 +235,11 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
       <p className="fate" data-testid="message-fate">
         {fateText(rec, frame.position.timeMs, inFlightNow)}
       </p>
-      {why && <p className="why-box">{why.text}</p>}
+      {whys.map((w, i) => (
+        <p key={i} className="why-box" data-testid="message-why">
+          {w.text}
+        </p>
+      ))}
       <table className="fields">
         <tbody>
           <Row label="type">{rec.msg.type}</Row>
