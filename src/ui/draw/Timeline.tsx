@@ -5,7 +5,7 @@
  *
  * Clicking an arrow selects that message; clicking anywhere else moves the whole app to that
  * instant. "Follow now" keeps the cursor in view as time passes: fitted to what has happened
- * (the run from 0 ms up to the cursor, at least a couple of election timeouts wide) until the
+ * (the run from 0 ms up to the cursor, at least 1.5 election timeouts wide) until the
  * run is too long to show at a readable density, then sliding with it; zooming with the wheel
  * while following keeps the chosen span instead.
  */
@@ -36,12 +36,12 @@ const FIT_AT = 0.9;
 
 /**
  * The span (ms) a followed view shows with the cursor at `cursorMs`: the run so far, fitted
- * (the cursor at FIT_AT of the width), but never narrower than two maximum election timeouts
- * (where a first election happens) and never wider than a heartbeat every 10 px (beyond that the
- * view slides with the cursor). `widthPx` is the canvas width.
+ * (the cursor at FIT_AT of the width), but never narrower than one and a half maximum election
+ * timeouts (room for a first election) and never wider than a heartbeat every 10 px (beyond that
+ * the view slides with the cursor). `widthPx` is the canvas width.
  */
 export function fittedSpanMs(cursorMs: number, widthPx: number, electionTimeoutMaxMs: number, heartbeatMs: number): number {
-  const minSpan = Math.max(200, 2 * electionTimeoutMaxMs);
+  const minSpan = Math.max(200, 1.5 * electionTimeoutMaxMs);
   const maxSpan = Math.max(minSpan, (widthPx * heartbeatMs) / 10);
   return Math.min(maxSpan, Math.max(minSpan, cursorMs / FIT_AT));
 }

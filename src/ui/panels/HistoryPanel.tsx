@@ -374,6 +374,8 @@ function HistoryChart({ view, width, cursorMs, active, hover, barRefs, onHover, 
                   data-failing={o.failing ? '1' : '0'}
                   data-order={o.order ?? ''}
                   data-open={open ? '1' : '0'}
+                  data-invoke-ms={o.record.invokeMs}
+                  data-return-ms={o.record.returnMs ?? ''}
                   onClick={() => onPick(o)}
                   onKeyDown={(ev) => onKey(ev, o)}
                   onFocus={() => onFocusOp(o.index)}
