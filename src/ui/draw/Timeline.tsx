@@ -397,7 +397,7 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
         </div>
         {view === 'messages' ? (
           <>
-            {thinned ? <span className="timeline-note">{t('timeline.thinned')}</span> : <span className="timeline-hint">{t('timeline.hint')}</span>}
+            {thinned ? <span className="timeline-note">{t('timeline.thinned')}</span> : <span className="timeline-hint" title={t('timeline.hint')}>{t('timeline.hint')}</span>}
             <span className="toolbar-spacer" />
             <label className="check">
               <input type="checkbox" checked={showHeartbeats} onChange={(e) => setShowHeartbeats(e.target.checked)} data-testid="show-heartbeats" />

@@ -19,8 +19,12 @@ import './history.css';
 
 // ---- the check, off the render path -------------------------------------------------------------
 
-/** The last check of each branch head's history, with the history length it was made for. */
-const checked = new WeakMap<ScenarioRunner, { key: string; view: HistoryView; tookMs: number }>();
+/** The last check of each branch head's history, with the history length it was made for and its time limit. */
+const checked = new WeakMap<ScenarioRunner, { key: string; view: HistoryView; tookMs: number; limitMs: number }>();
+
+/** The checker's wall-clock budget in the page: small while playing (the page stays responsive), larger when paused. */
+const LIMIT_PLAYING_MS = 250;
+const LIMIT_PAUSED_MS = 1_500;
 
 /** Identifies a head's history: its length and how many operations are still in progress. */
 function historyKey(head: ScenarioRunner): string {
@@ -34,7 +38,8 @@ function historyKey(head: ScenarioRunner): string {
  * The checked, laid-out history of the branch head `head` (null until the first check is done),
  * and whether the history has grown since (`stale`). The check runs in a timer after the render,
  * once per history length (memoised per head); while `playing`, checks are spaced by at least
- * 250 ms and ten times what the last one took, so a long history never stalls playback.
+ * 250 ms and ten times what the last one took, and get a smaller time limit, so a long history
+ * never stalls playback (an undecided one is checked again with the larger limit once paused).
  */
 export function useHistoryCheck(head: ScenarioRunner, playing: boolean): { view: HistoryView | null; stale: boolean } {
   const key = historyKey(head);
@@ -42,8 +47,13 @@ export function useHistoryCheck(head: ScenarioRunner, playing: boolean): { view:
   const timer = useRef(0);
   const headRef = useRef(head);
   headRef.current = head;
+  const limitMs = playing ? LIMIT_PLAYING_MS : LIMIT_PAUSED_MS;
+  const limitRef = useRef(limitMs);
+  limitRef.current = limitMs;
   const last = checked.get(head);
-  const fresh = last?.key === key;
+  // An undecided check is tried again once the budget is larger (after pausing).
+  const isFresh = (e: typeof last, k: string, limit: number) => e !== undefined && e.key === k && (e.view.verdict !== 'unknown' || e.limitMs >= limit);
+  const fresh = isFresh(last, key, limitMs);
   useEffect(() => {
     if (fresh || timer.current) return;
     const delay = playing ? Math.max(250, 10 * (last?.tookMs ?? 0)) : 0;
@@ -51,11 +61,12 @@ export function useHistoryCheck(head: ScenarioRunner, playing: boolean): { view:
       timer.current = 0;
       const h = headRef.current;
       const k = historyKey(h);
-      if (checked.get(h)?.key !== k) {
+      const limit = limitRef.current;
+      if (!isFresh(checked.get(h), k, limit)) {
         const started = performance.now();
         const all = h.sim.historyWithPending();
-        const view = analyseHistory(all, all.length - h.sim.history.length);
-        checked.set(h, { key: k, view, tookMs: performance.now() - started });
+        const view = analyseHistory(all, all.length - h.sim.history.length, { timeLimitMs: limit });
+        checked.set(h, { key: k, view, tookMs: performance.now() - started, limitMs: limit });
       }
       rerender();
     }, delay);
