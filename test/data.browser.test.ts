@@ -220,6 +220,8 @@ describe.skipIf(!haveChromium)('the data views in Chromium', () => {
     }));
     expect(focused.ret).toBeLessThan(returnMs);
     expect(focused.label).toMatch(/^c\d: /);
+    // The arrow moved the focus, not the run (the page's ← shortcut steps back).
+    expect(await page.evaluate(() => window.__raftsim!.position().timeMs)).toBe(returnMs);
     await page.keyboard.press('Enter');
     await page.waitForFunction((ms) => Math.abs(window.__raftsim!.position().timeMs - ms) < 1e-6, focused.ret, { timeout: WAIT_MS });
     expect(await page.locator('[data-testid="history-op"][tabindex="0"]').count()).toBe(1);

@@ -360,7 +360,9 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
   const views = ['messages', 'history'] as const;
   const tabKey = (ev: React.KeyboardEvent<HTMLButtonElement>) => {
     if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight' && ev.key !== 'Home' && ev.key !== 'End') return;
+    // Arrows move between the tabs here, not the run (the page's ← → shortcuts).
     ev.preventDefault();
+    ev.stopPropagation();
     const next = ev.key === 'Home' ? 'messages' : ev.key === 'End' ? 'history' : view === 'messages' ? 'history' : 'messages';
     setView(next);
     document.getElementById(`timeline-tab-${next}`)?.focus();

@@ -239,11 +239,14 @@ export function HistoryPanel({ view, stale, cursorMs, maxHeight, onSeek }: Histo
     else if (ev.key === 'Home') next = 0;
     else if (ev.key === 'End') next = all.length - 1;
     else if (ev.key === 'Enter' || ev.key === ' ') {
+      // The page's shortcuts (Space: play, arrows: step) must not act on these keys as well.
       ev.preventDefault();
+      ev.stopPropagation();
       goTo(o);
       return;
     } else return;
     ev.preventDefault();
+    ev.stopPropagation();
     const target = all[next];
     setFocus(target.index);
     barRefs.current.get(target.index)?.focus();
