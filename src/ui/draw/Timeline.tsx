@@ -179,7 +179,10 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
   useEffect(() => {
     const el = wrapRef.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setWidth(Math.max(200, Math.floor(el.clientWidth)));
+    // Hidden (the History tab is shown): keep the last width rather than collapse to nothing.
+    const measure = () => {
+      if (el.clientWidth > 0) setWidth(Math.max(200, Math.floor(el.clientWidth)));
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
