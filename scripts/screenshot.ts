@@ -9,8 +9,10 @@
  *   a RequestVote arrow hovered (its response highlighted, the "why" in the tooltip);
  * - docs/inspectors.png: figure-7 just after L's election: the why feed (votes refused for
  *   §5.4.1), the logs with the entries that conflict with L's highlighted, and L's inspector
- *   (nextIndex/matchIndex, statechart); docs/inspector-message.png: the same with the message
- *   inspector of d's refusal.
+ *   (its Progress of each follower, statechart); docs/inspector-message.png: the same with the
+ *   message inspector of d's refusal;
+ * - docs/history.png: the timeline's History tab on stale-read once every step has run: not
+ *   linearizable, the two puts and the stale serializable get in red.
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -94,6 +96,17 @@ try {
         await page.waitForTimeout(200);
         await bottom(`${outDir}/inspector-message.png`);
       }
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // 4. The history panel: the stale-read lesson's verdict and the operations that cannot be ordered.
+    {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=stale-read&at=1200&play=0`, VIEWPORT);
+      await ready(page);
+      await page.getByTestId('timeline-view-history').click();
+      await page.waitForSelector('[data-testid="history-panel"][data-verdict="not-linearizable"]', { timeout: 20_000 });
+      await page.getByTestId('timeline').screenshot({ path: `${outDir}/history.png` });
+      console.log(`wrote ${outDir}/history.png`);
       if (errors.length) console.warn(errors.join('\n'));
       await page.close();
     }

@@ -109,9 +109,10 @@ function bruteForce(h: HistoryEntry[]): boolean {
 
 describe('checkLinearizability: basics', () => {
   it('accepts a sequential put then get of the written value', () => {
-    const r = check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', '1', [20, 30])]);
+    const h = [put('c1', 'x', '1', [0, 10]), get('c2', 'x', '1', [20, 30])];
+    const r = check(h);
     expect(r.result).toBe('linearizable');
-    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 2 }]);
+    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 2, linearization: h }]);
     expect(r.failingKey).toBeUndefined();
   });
 
@@ -167,7 +168,8 @@ describe('checkLinearizability: basics', () => {
     const r = check(h);
     expect(r.result).toBe('linearizable');
     expect(r.skippedPrefixOps).toBe(2);
-    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 5 }]);
+    // The failed ones are not in the linearization either: only the put and the get it explains.
+    expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 5, linearization: [h[0], h[6]] }]);
   });
 });
 
@@ -606,6 +608,85 @@ describe('checkLinearizability: agrees with a brute-force checker on small rando
       }
     }
     expect(illegal).toBeGreaterThan(500);
+  });
+});
+
+describe('checkLinearizability: the linearization of a passing history', () => {
+  it('orders concurrent operations the way their results demand: a get of the new value after the put', () => {
+    const p1 = put('c1', 'x', '1', [0, 10]);
+    const p2 = put('c1', 'x', '2', [20, 40]);
+    const g = get('c2', 'x', '2', [15, 30]); // invoked before p2, still must come after it
+    const r = check([g, p1, p2]);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys[0].linearization).toEqual([p1, p2, g]);
+  });
+
+  it('includes an unknown put that a later read needs, and leaves out one that nobody sees', () => {
+    const lost = put('c1', 'x', 'a', [0, null]);
+    const unseen = put('c3', 'x', 'z', [1, null]);
+    const g = get('c2', 'x', 'a', [50, 60]);
+    const r = check([lost, unseen, g]);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys[0].linearization).toEqual([lost, g]);
+  });
+
+  it('leaves out what the check ignores (a get with an unknown outcome), per key', () => {
+    const px = put('c1', 'x', '1', [0, 10]);
+    const py = put('c1', 'y', '1', [20, 30]);
+    const gy = get('c2', 'y', null, [25, 40]);
+    const unknownGet = get('c3', 'x', null, [5, null]);
+    const r = check([px, py, gy, unknownGet]);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys.map((k) => [k.key, k.linearization])).toEqual([['x', [px]], ['y', [gy, py]]]);
+  });
+
+  it('is absent when the key is not linearizable (partialOrder says how far the search got instead)', () => {
+    const r = check([put('c1', 'x', '1', [0, 10]), get('c2', 'x', null, [11, 20])]);
+    expect(r.keys[0].result).toBe('illegal');
+    expect(r.keys[0].linearization).toBeUndefined();
+  });
+
+  it('is a legal sequence holding every required operation, on 2000 random passing histories', () => {
+    const stream = new RandomStream(7, 'linearization');
+    const int = (n: number): number => Math.floor(stream.next() * n);
+    let checked = 0;
+    for (let iter = 0; iter < 2000; iter++) {
+      // A real register: each operation takes effect at a random point inside its span.
+      const n = 2 + int(7);
+      const ops: { e: HistoryEntry; at: number }[] = [];
+      for (let i = 0; i < n; i++) {
+        const inv = int(20);
+        const ret = inv + 1 + int(8);
+        const unknown = stream.next() < 0.2;
+        const k = int(4);
+        const v = String(int(3));
+        const span: Span = [inv, unknown ? null : ret];
+        const e = k === 0 ? get(`c${i}`, 'x', null, span) : k === 1 ? del(`c${i}`, 'x', span) : k === 2 ? cas(`c${i}`, 'x', String(int(3)), v, span, unknown ? undefined : 'ok') : put(`c${i}`, 'x', v, span);
+        ops.push({ e, at: inv + stream.next() * (ret - inv) });
+      }
+      let state: string | null = null;
+      for (const { e } of [...ops].sort((a, b) => a.at - b.at)) {
+        if (e.result === 'unknown' && stream.next() < 0.5) continue;
+        if (e.op === 'get') {
+          if (e.result === 'ok') e.value = state;
+        } else if (e.op === 'put') state = e.value as string;
+        else if (e.op === 'delete') state = null;
+        else if (state === e.from) state = e.to as string;
+        else if (e.result !== 'unknown') e.result = 'fail';
+      }
+      const h = ops.map((o) => o.e);
+      const r = check(h);
+      expect(r.result).toBe('linearizable');
+      const lin = r.keys[0].linearization as HistoryEntry[];
+      const required = h.filter((e) => e.result === 'ok' || (e.op === 'cas' && e.result === 'fail'));
+      expect(new Set(lin).size).toBe(lin.length);
+      for (const e of required) expect(lin).toContain(e);
+      for (const e of lin) expect(h).toContain(e);
+      expect(lin.some((e) => e.result === 'unknown' && e.op === 'get')).toBe(false);
+      expect(legalSequence(lin.map((e) => (e.result === 'unknown' ? { ...e, result: 'ok' as const } : e)))).toBe(true);
+      checked++;
+    }
+    expect(checked).toBe(2000);
   });
 });
 

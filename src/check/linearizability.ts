@@ -63,6 +63,14 @@ export interface KeyResult {
   minimalOps?: HistoryEntry[];
   /** When illegal: the longest sequence the search managed to linearize, in linearization order. */
   partialOrder?: HistoryEntry[];
+  /**
+   * When ok: one linearization of the key, in order: every operation that constrains the register
+   * (ok put/get/delete, ok and failed cas) and the unknown-outcome writes this order lets take
+   * effect. Left out: what the check ignores (failed put/get/delete, gets with an unknown outcome)
+   * and unknown writes that never took effect in this order. Each operation takes effect at a
+   * point between its invocation and its return, in this order (Herlihy & Wing's definition).
+   */
+  linearization?: HistoryEntry[];
 }
 
 export interface LinearizabilityResult {
@@ -346,6 +354,8 @@ interface SearchOutcome {
   reason?: 'time' | 'memory' | 'budget';
   /** Operation indices of the longest linearized sequence found, in order. */
   best: number[];
+  /** When ok: operation indices of the linearization found (dropped optional writes left out), in order. */
+  order?: number[];
   /** The operation whose return blocked the longest sequence (-1 if none). */
   stuck: number;
   /** Latest time of a return event the search backtracked from (-Infinity if none). */
@@ -385,7 +395,7 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
   const n = p.n;
   const empty = { best: [], stuck: -1, lastDeath: -Infinity, iterations: 0 };
   if (clock.expired()) return { result: 'unknown', reason: 'time', ...empty };
-  if (n === 0) return { result: 'ok', ...empty };
+  if (n === 0) return { result: 'ok', ...empty, order: [] };
   const { kind, a, b, optional, inv, ret, deadAfter } = p;
 
   // Events: call of op i and (when ret is finite) its return; sorted by time, calls before
@@ -662,6 +672,12 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
     for (let i = 0; i < bestDepth; i++) if (bestDrop[i] === 0) best.push(bestOp[i]);
     const o: SearchOutcome = { result, best, stuck, lastDeath, iterations: iter };
     if (reason) o.reason = reason;
+    if (result === 'ok') {
+      // Success: the stack is a whole linearization (every operation with a return is on it).
+      const order: number[] = [];
+      for (let i = 0; i < depth; i++) if (stackDrop[i] === 0) order.push(stackOp[i]);
+      o.order = order;
+    }
     return o;
   };
 
@@ -1313,7 +1329,9 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
     const p = buildProblem(k);
     const out = search(p, clock);
     const kr: KeyResult = { key, result: out.result, operations: entries.length };
-    if (out.result === 'illegal') {
+    if (out.result === 'ok') {
+      kr.linearization = (out.order ?? []).map((i) => p.entries[i]);
+    } else if (out.result === 'illegal') {
       kr.partialOrder = out.best.map((i) => p.entries[i]);
       failing.push({ kr, k, out, p });
     } else if (out.result === 'unknown' && !firstUnknown) {

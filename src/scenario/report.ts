@@ -88,8 +88,18 @@ function noteText(node: string, n: RaftNote): string | null {
         ? `${node} commits up to index ${n.to} (stored on ${n.replicas} servers) although that entry is of term ${n.entryTerm}, not its term ${n.term}: breaks §5.4.2`
         : `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)`;
     case 'appendRejected': return null;
-    case 'progressChanged': return null;
+    case 'progressChanged': return `${node}: Progress of ${n.peer} ${n.from} → ${n.to}: ${progressCause(n)}`;
     default: return null; // PreVote, CheckQuorum, reads, transfer: worded with the rest of issue 12
+  }
+}
+
+/** Why a leader's Progress of a follower changed state, in a few words (etcd raft tracker/progress.go). */
+function progressCause(n: Extract<RaftNote, { kind: 'progressChanged' }>): string {
+  switch (n.cause) {
+    case 'appendAccepted': return `${n.peer} accepted the entries up to index ${n.index}`;
+    case 'appendRejected': return `${n.peer} rejected AppendEntries at prevLogIndex ${n.index}`;
+    case 'heartbeatResponse': return `a heartbeat response shows ${n.peer} holds the log up to index ${n.index}`;
+    case 'appendUnacknowledged': return `entries after index ${n.index} went unacknowledged through two heartbeats`;
   }
 }
 

@@ -44,6 +44,7 @@ export function useTestHooks(wbRef: MutableRefObject<Workbench | null>, actorRef
       laneY: (id) => timelineApi.current?.laneY(id) ?? null,
       fitAll: () => timelineApi.current?.fitAll(),
       setFollow: (on) => timelineApi.current?.setFollow(on),
+      axis: () => timelineApi.current?.axis() ?? { ticks: [], now: null, domain: [NaN, NaN] },
     };
     window.__raftsim = {
       traceHash: () => w()?.runner.sim.traceHash ?? '',

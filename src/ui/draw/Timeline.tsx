@@ -4,7 +4,10 @@
  * canvas (timelineDraw.ts) through d3 scales, with d3-zoom for zoom and pan.
  *
  * Clicking an arrow selects that message; clicking anywhere else moves the whole app to that
- * instant. "Follow now" keeps the cursor in view as time passes.
+ * instant. "Follow now" keeps the cursor in view as time passes: fitted to what has happened
+ * (the run from 0 ms up to the cursor, at least 1.5 election timeouts wide) until the
+ * run is too long to show at a readable density, then sliding with it; zooming with the wheel
+ * while following keeps the chosen span instead.
  */
 import * as d3 from 'd3';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject } from 'react';
@@ -19,14 +22,29 @@ import { clearPointOn, draw, geometry, nearestArrow, nearestMarker, type DrawRes
 import { messageKind, type Marker } from '../model/timelineModel';
 import { timeText, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
+import { HistoryPanel, useHistoryCheck, verdictBadge } from '../panels/HistoryPanel';
 import './timeline.css';
 
 /** Lane label column width (DOM, left of the canvas). */
 const LABEL_W = 96;
-/** The base scale shows this many ms across the canvas at zoom 1. */
+/** The base scale shows this many ms across the canvas at zoom 1 (zoom k shows BASE_SPAN_MS / k). */
 const BASE_SPAN_MS = 2_000;
-/** Where the cursor sits when following (fraction of the width). */
+/** Where the cursor sits when following a span the user zoomed to (fraction of the width). */
 const FOLLOW_AT = 0.85;
+/** Where the cursor sits when the view is fitted to the run (fraction of the width). */
+const FIT_AT = 0.9;
+
+/**
+ * The span (ms) a followed view shows with the cursor at `cursorMs`: the run so far, fitted
+ * (the cursor at FIT_AT of the width), but never narrower than one and a half maximum election
+ * timeouts (room for a first election) and never wider than a heartbeat every 10 px (beyond that
+ * the view slides with the cursor). `widthPx` is the canvas width.
+ */
+export function fittedSpanMs(cursorMs: number, widthPx: number, electionTimeoutMaxMs: number, heartbeatMs: number): number {
+  const minSpan = Math.max(200, 1.5 * electionTimeoutMaxMs);
+  const maxSpan = Math.max(minSpan, (widthPx * heartbeatMs) / 10);
+  return Math.min(maxSpan, Math.max(minSpan, cursorMs / FIT_AT));
+}
 
 /** Test hooks: screen coordinates of marks (viewport pixels). */
 export interface TimelineApi {
@@ -36,6 +54,8 @@ export interface TimelineApi {
   laneY(id: string): number | null;
   fitAll(): void;
   setFollow(on: boolean): void;
+  /** The time axis as drawn: tick label boxes and the "now" label box (viewport pixels). */
+  axis(): { ticks: { text: string; left: number; right: number; top: number; bottom: number }[]; now: { text: string; left: number; right: number; top: number; bottom: number } | null; domain: [number, number] };
 }
 
 interface Tooltip {
@@ -76,12 +96,19 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
   const [showHeartbeats, setShowHeartbeats] = useState(true);
   const [thinned, setThinned] = useState(false);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
+  /** What the panel shows: the space-time diagram of messages, or the client history. */
+  const [view, setView] = useState<'messages' | 'history'>('messages');
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const history = useHistoryCheck(wb.head, playing);
   const transformRef = useRef<d3.ZoomTransform>(d3.zoomIdentity);
   const zoomRef = useRef<d3.ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
   const hoverRef = useRef<{ id: number | null; pair: number | null; marker: Marker | null }>({ id: null, pair: null, marker: null });
   const lastDraw = useRef<{ result: DrawResult; x: d3.ScaleLinear<number, number>; geo: Geometry } | null>(null);
   const followRef = useRef(follow);
   followRef.current = follow;
+  /** While following: the span the user zoomed to with the wheel (ms), or null to fit the run. */
+  const followSpanRef = useRef<number | null>(null);
 
   const geo = geometry(width, servers, clients);
 
@@ -91,21 +118,24 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
 
   const baseScale = useCallback(() => d3.scaleLinear().domain([0, BASE_SPAN_MS]).range([0, live.current.geo.width]), []);
 
-  /** Puts the cursor at FOLLOW_AT of the width (or the run's start at the left edge). */
+  /** Fits the view to the run so far, or keeps the user's span with the cursor at FOLLOW_AT (the run's start stays at the left edge). */
   const followTransform = useCallback(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const k = transformRef.current.k;
-    const span = BASE_SPAN_MS / k;
-    const start = Math.max(0, live.current.frame.position.timeMs - FOLLOW_AT * span);
+    const cursorMs = live.current.frame.position.timeMs;
+    const cfg = wb.head.sim.config;
+    const chosen = followSpanRef.current;
+    const span = chosen ?? fittedSpanMs(cursorMs, live.current.geo.width, cfg.electionTimeoutMs[1], cfg.heartbeatMs);
+    const k = BASE_SPAN_MS / span;
+    const start = Math.max(0, cursorMs - (chosen === null ? FIT_AT : FOLLOW_AT) * span);
     const tr = d3.zoomIdentity.translate(-k * baseScale()(start), 0).scale(k);
     transformRef.current = tr;
     (canvas as unknown as { __zoom: d3.ZoomTransform }).__zoom = tr;
-  }, [baseScale]);
+  }, [baseScale, wb]);
 
   const redraw = useCallback(() => {
     const canvas = canvasRef.current;
-    if (!canvas) return;
+    if (!canvas || viewRef.current !== 'messages') return;
     const { frame: f, selectedMessage: sel, selectedServer: selServer, showHeartbeats: hb, geo: g } = live.current;
     if (followRef.current) followTransform();
     const x = transformRef.current.rescaleX(baseScale());
@@ -149,7 +179,10 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
   useEffect(() => {
     const el = wrapRef.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const measure = () => setWidth(Math.max(200, Math.floor(el.clientWidth)));
+    // Hidden (the History tab is shown): keep the last width rather than collapse to nothing.
+    const measure = () => {
+      if (el.clientWidth > 0) setWidth(Math.max(200, Math.floor(el.clientWidth)));
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
@@ -167,8 +200,9 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
       .on('zoom', (event: d3.D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         transformRef.current = d3.zoomIdentity.translate(event.transform.x, 0).scale(event.transform.k);
         const src = event.sourceEvent as Event | null;
-        // Panning by hand stops following; zooming with the wheel keeps it.
+        // Panning by hand stops following; zooming with the wheel keeps it, at the chosen span.
         if (src && src.type !== 'wheel' && followRef.current) setFollow(false);
+        if (src && src.type === 'wheel' && followRef.current) followSpanRef.current = BASE_SPAN_MS / event.transform.k;
         requestDraw();
       });
     zoomRef.current = zoom;
@@ -192,6 +226,8 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
   const toFollow = useCallback((on: boolean) => {
     setFollow(on);
     followRef.current = on;
+    // Following again fits the view to the run again.
+    if (on) followSpanRef.current = null;
     requestDraw();
   }, [requestDraw]);
 
@@ -216,9 +252,10 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
     if (arrow) {
       const type = messageKind(arrow) === 'Heartbeat' ? t('message.heartbeat') : arrow.msg.type;
       const lines = [t('timeline.tipMessage', { id: arrow.id, type, from: arrow.msg.from, to: arrow.msg.to }), messageDetail(arrow.msg), fateLine(arrow)];
-      const note = model.noteFor(arrow);
-      const w = note ? whyLine(note.event, size) : null;
-      if (w) lines.push(w.text);
+      for (const note of [model.noteFor(arrow), model.progressNoteFor(arrow)]) {
+        const w = note ? whyLine(note.event, size) : null;
+        if (w) lines.push(w.text);
+      }
       if (pair) lines.push(t(arrow.msg.type.endsWith('Response') ? 'timeline.tipAnswers' : 'timeline.tipAnsweredBy', { id: pair.id }));
       setTooltip({ x: px, y: py, lines });
     } else if (marker) {
@@ -304,6 +341,16 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
       },
       fitAll,
       setFollow: toFollow,
+      axis: () => {
+        const d = lastDraw.current;
+        const rect = canvasRef.current?.getBoundingClientRect();
+        if (!d || !rect) return { ticks: [], now: null, domain: [NaN, NaN] };
+        const box = (b: { text: string; x0: number; x1: number; y0: number; y1: number }) => ({
+          text: b.text, left: rect.left + b.x0, right: rect.left + b.x1, top: rect.top + b.y0, bottom: rect.top + b.y1,
+        });
+        const [t0, t1] = d.x.domain();
+        return { ticks: d.result.axis.ticks.map(box), now: d.result.axis.now ? box(d.result.axis.now) : null, domain: [t0, t1] };
+      },
     };
     return () => {
       apiRef.current = null;
@@ -312,32 +359,80 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
 
   const roles = new Map(frame.servers.map((v) => [v.id, (v.up ? v.role : 'crashed') as DrawnRole]));
 
+  const badge = verdictBadge(history.view);
+  const views = ['messages', 'history'] as const;
+  const tabKey = (ev: React.KeyboardEvent<HTMLButtonElement>) => {
+    if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight' && ev.key !== 'Home' && ev.key !== 'End') return;
+    // Arrows move between the tabs here, not the run (the page's ← → shortcuts).
+    ev.preventDefault();
+    ev.stopPropagation();
+    const next = ev.key === 'Home' ? 'messages' : ev.key === 'End' ? 'history' : view === 'messages' ? 'history' : 'messages';
+    setView(next);
+    document.getElementById(`timeline-tab-${next}`)?.focus();
+  };
+
   return (
-    <section className="panel timeline-panel" aria-label={t('timeline.title')} data-testid="timeline">
+    <section className="panel timeline-panel" aria-label={t('timeline.title')} data-testid="timeline" data-view={view}>
       <div className="timeline-toolbar">
         <h2>{t('timeline.title')}</h2>
-        {thinned ? <span className="timeline-note">{t('timeline.thinned')}</span> : <span className="timeline-hint">{t('timeline.hint')}</span>}
-        <span className="toolbar-spacer" />
-        <label className="check">
-          <input type="checkbox" checked={showHeartbeats} onChange={(e) => setShowHeartbeats(e.target.checked)} data-testid="show-heartbeats" />
-          {t('timeline.heartbeats')}
-        </label>
-        <button type="button" className="btn btn-small" data-testid="fit-all" onClick={fitAll} title={t('timeline.fitAllTitle')}>
-          {t('timeline.fitAll')}
-        </button>
-        <button
-          type="button"
-          className={follow ? 'btn btn-small btn-on' : 'btn btn-small'}
-          data-testid="follow-now"
-          aria-pressed={follow}
-          onClick={() => toFollow(!follow)}
-          title={t('timeline.followTitle')}
-        >
-          {t('timeline.follow')}
-        </button>
-        <ExportButtons view="timeline" scenario={wb.name} simTimeMs={frame.position.timeMs} svg={() => timelineSvg(figure())} png={() => timelinePngBlob(figure())} />
+        <div className="timeline-views" role="tablist" aria-label={t('timeline.viewsLabel')}>
+          {views.map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              id={`timeline-tab-${v}`}
+              aria-selected={view === v}
+              aria-controls={`timeline-panel-${v}`}
+              tabIndex={view === v ? 0 : -1}
+              className={view === v ? 'tl-view active' : 'tl-view'}
+              data-testid={`timeline-view-${v}`}
+              onClick={() => setView(v)}
+              onKeyDown={tabKey}
+              title={v === 'history' ? t('timeline.viewHistoryTitle') : t('timeline.viewMessagesTitle')}
+            >
+              {v === 'messages' ? t('timeline.viewMessages') : t('timeline.viewHistory')}
+              {v === 'history' && (
+                <span className={`tl-badge hb-${badge.tone}`} data-testid="history-badge" data-verdict={history.view?.verdict ?? 'checking'}>
+                  {badge.text}
+                </span>
+              )}
+            </button>
+          ))}
+        </div>
+        {view === 'messages' ? (
+          <>
+            {thinned ? <span className="timeline-note">{t('timeline.thinned')}</span> : <span className="timeline-hint" title={t('timeline.hint')}>{t('timeline.hint')}</span>}
+            <span className="toolbar-spacer" />
+            <label className="check">
+              <input type="checkbox" checked={showHeartbeats} onChange={(e) => setShowHeartbeats(e.target.checked)} data-testid="show-heartbeats" />
+              {t('timeline.heartbeats')}
+            </label>
+            <button type="button" className="btn btn-small" data-testid="fit-all" onClick={fitAll} title={t('timeline.fitAllTitle')}>
+              {t('timeline.fitAll')}
+            </button>
+            <button
+              type="button"
+              className={follow ? 'btn btn-small btn-on' : 'btn btn-small'}
+              data-testid="follow-now"
+              aria-pressed={follow}
+              onClick={() => toFollow(!follow)}
+              title={t('timeline.followTitle')}
+            >
+              {t('timeline.follow')}
+            </button>
+            <ExportButtons view="timeline" scenario={wb.name} simTimeMs={frame.position.timeMs} svg={() => timelineSvg(figure())} png={() => timelinePngBlob(figure())} />
+          </>
+        ) : (
+          <span className="toolbar-spacer" />
+        )}
       </div>
-      <div className="timeline-body">
+      {view === 'history' && (
+        <div className="timeline-history" role="tabpanel" id="timeline-panel-history" aria-labelledby="timeline-tab-history">
+          <HistoryPanel view={history.view} stale={history.stale} cursorMs={frame.position.timeMs} maxHeight={Math.max(120, geo.height - 40)} onSeek={onSeek} />
+        </div>
+      )}
+      <div className="timeline-body" role="tabpanel" id="timeline-panel-messages" aria-labelledby="timeline-tab-messages" hidden={view !== 'messages'}>
         <div className="lane-labels" style={{ width: LABEL_W, height: geo.height }}>
           <div className="lane-label lane-label-events" style={{ top: geo.eventsY }}>
             {t('timeline.eventsLane')}
@@ -384,7 +479,7 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
           )}
         </div>
       </div>
-      <TimelineLegend />
+      {view === 'messages' && <TimelineLegend />}
     </section>
   );
 }

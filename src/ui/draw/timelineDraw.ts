@@ -7,7 +7,7 @@ import type { NodeId } from '../../raft/types';
 import type { MessageRecord } from '../../sim/types';
 import { messageColor, roleColor } from './colors';
 import { t } from '../i18n';
-import { isResponse, messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
+import { isHeartbeatish, isResponse, messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
 
 /**
  * The part of the canvas 2D API the timeline is drawn with. A real canvas context has all of it, and
@@ -72,15 +72,13 @@ export interface DrawResult {
   drawn: MessageRecord[];
   markers: Marker[];
   heartbeatsThinned: boolean;
+  /** The time axis's tick labels and the "now" label as drawn (canvas px). */
+  axis: { ticks: LabelBox[]; now: LabelBox | null };
 }
 
 const FONT = '600 12px system-ui, "Noto Sans", "DejaVu Sans", sans-serif';
 const SMALL_FONT = '11px system-ui, "Noto Sans", "DejaVu Sans", sans-serif';
 
-export function isHeartbeatish(model: TimelineModel, r: MessageRecord): boolean {
-  const m = r.msg;
-  return (m.type === 'AppendEntries' && m.entries.length === 0) || (m.type === 'AppendEntriesResponse' && model.heartbeatResponses.has(r.id));
-}
 
 /** The arrow's end points (sender lane at sendMs → receiver lane at deliverMs). */
 export function arrowEnds(r: MessageRecord, x: d3.ScaleLinear<number, number>, geo: Geometry): [number, number, number, number] | null {
@@ -170,25 +168,23 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
     ctx.fillRect(Math.max(0, xf), AXIS_H, W - Math.max(0, xf), H - AXIS_H);
   }
 
-  // Time axis.
-  ctx.font = SMALL_FONT;
-  ctx.textBaseline = 'middle';
-  ctx.textAlign = 'center';
-  const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
-  const fmt = x.tickFormat(Math.max(2, Math.floor(W / 110)));
-  for (const tk of ticks) {
+  // Time axis: ticks whose labels fit, and no label under the "now" label.
+  const nowLabel = cursorLabel(ctx, o.cursorMs, x, W);
+  const ticks = axisTicks(ctx, x, W, nowLabel);
+  ctx.strokeStyle = '#e9ecef';
+  ctx.lineWidth = 1;
+  for (const tk of ticks.lines) {
     const px = Math.round(x(tk)) + 0.5;
-    ctx.strokeStyle = '#e9ecef';
-    ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(px, AXIS_H);
     ctx.lineTo(px, H);
     ctx.stroke();
-    ctx.fillStyle = '#5b6675';
-    const label = t('timeline.tick', { ms: fmt(tk) });
-    const half = ctx.measureText(label).width / 2 + 2;
-    ctx.fillText(label, Math.max(half, Math.min(W - half, px)), AXIS_H / 2);
   }
+  ctx.font = SMALL_FONT;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  ctx.fillStyle = '#5b6675';
+  for (const b of ticks.labels) ctx.fillText(b.text, b.x0, AXIS_H / 2);
   ctx.strokeStyle = '#ced4da';
   ctx.beginPath();
   ctx.moveTo(0, AXIS_H + 0.5);
@@ -272,7 +268,7 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
   const drawn: MessageRecord[] = [];
   const cursorMs = o.cursorMs;
   for (const r of visible) {
-    const hb = isHeartbeatish(model, r);
+    const hb = isHeartbeatish(r);
     if (hideHeartbeats && hb && r.id !== o.selected) continue;
     const y1 = geo.laneY.get(r.msg.from);
     const y2 = geo.laneY.get(r.msg.to);
@@ -398,24 +394,80 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
     ctx.setLineDash([]);
   }
   const xc = x(o.cursorMs);
-  if (xc >= -1 && xc <= W + 1) {
+  if (nowLabel) {
     ctx.strokeStyle = '#1c6dd0';
     ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.moveTo(xc, AXIS_H);
     ctx.lineTo(xc, H);
     ctx.stroke();
-    const label = t('timeline.cursor', { ms: (Math.round(o.cursorMs * 10) / 10).toFixed(1) });
     ctx.font = FONT;
-    const w = ctx.measureText(label).width + 10;
-    const lx = Math.min(W - w, Math.max(0, xc - w / 2));
     ctx.fillStyle = '#1c6dd0';
-    ctx.fillRect(lx, 2, w, AXIS_H - 4);
+    ctx.fillRect(nowLabel.x0, nowLabel.y0, nowLabel.x1 - nowLabel.x0, nowLabel.y1 - nowLabel.y0);
     ctx.fillStyle = '#ffffff';
     ctx.textAlign = 'center';
-    ctx.fillText(label, lx + w / 2, AXIS_H / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(nowLabel.text, (nowLabel.x0 + nowLabel.x1) / 2, AXIS_H / 2);
   }
-  return { drawn, markers, heartbeatsThinned: thin && o.showHeartbeats };
+  return { drawn, markers, heartbeatsThinned: thin && o.showHeartbeats, axis: { ticks: ticks.labels, now: nowLabel } };
+}
+
+/** A label's box on the canvas (px): left, right, top, bottom. */
+export interface LabelBox {
+  text: string;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Horizontal space kept clear between two tick labels, and around the "now" label (px). */
+const TICK_GAP = 14;
+const NOW_GAP = 8;
+
+/** The "now" label at the cursor (clamped inside the canvas), or null when the cursor is out of view. */
+function cursorLabel(ctx: DrawContext, cursorMs: number, x: d3.ScaleLinear<number, number>, W: number): LabelBox | null {
+  const xc = x(cursorMs);
+  if (!(xc >= -1 && xc <= W + 1)) return null;
+  const text = t('timeline.cursor', { ms: (Math.round(cursorMs * 10) / 10).toFixed(1) });
+  ctx.font = FONT;
+  const w = ctx.measureText(text).width + 10;
+  const x0 = Math.min(W - w, Math.max(0, xc - w / 2));
+  return { text, x0, x1: x0 + w, y0: 2, y1: AXIS_H - 2 };
+}
+
+/**
+ * Ticks of the time axis (d3's nice ticks) and the labels drawn for them: the tick count is
+ * derived from the width and the measured width of the labels, lowered until no two labels come
+ * closer than TICK_GAP; a label that would touch the "now" label is left out (its grid line stays).
+ * Labels at the edges are pulled inside the canvas.
+ */
+export function axisTicks(ctx: DrawContext, x: d3.ScaleLinear<number, number>, W: number, now: LabelBox | null): { lines: number[]; labels: LabelBox[] } {
+  ctx.font = SMALL_FONT;
+  const [d0, d1] = x.domain();
+  const layout = (count: number): { lines: number[]; labels: LabelBox[] } => {
+    const ticks = x.ticks(count);
+    const fmt = x.tickFormat(count);
+    const labels = ticks.map((tk) => {
+      const text = t('timeline.tick', { ms: fmt(tk) });
+      const w = ctx.measureText(text).width;
+      const x0 = Math.max(1, Math.min(W - w - 1, x(tk) - w / 2));
+      return { text, x0, x1: x0 + w, y0: 4, y1: AXIS_H - 4 };
+    });
+    return { lines: ticks, labels };
+  };
+  const crowded = (labels: LabelBox[]): boolean => labels.some((b, i) => i > 0 && b.x0 < labels[i - 1].x1 + TICK_GAP);
+  // A first guess from the widest label this domain can have, then fewer until they fit.
+  const widest = Math.max(...[d0, d1, (d0 + d1) / 2].map((v) => ctx.measureText(t('timeline.tick', { ms: x.tickFormat(10)(v) })).width));
+  let count = Math.max(1, Math.floor(W / (widest + TICK_GAP + 16)));
+  let out = layout(count);
+  while (count > 1 && crowded(out.labels)) {
+    count = Math.max(1, Math.min(count - 1, Math.floor(count * 0.8)));
+    out = layout(count);
+  }
+  if (crowded(out.labels)) out = { lines: out.lines, labels: out.labels.filter((_, i) => i % 2 === 0) };
+  if (now) out = { lines: out.lines, labels: out.labels.filter((b) => b.x1 + NOW_GAP <= now.x0 || b.x0 >= now.x1 + NOW_GAP) };
+  return out;
 }
 
 function markerPoint(m: Marker, o: DrawOptions, bandH: number): [number, number] {

@@ -7,7 +7,7 @@
  * `sync(head)` only reads what was appended since the last call; switching to another branch (a
  * different head, or a head whose arrays were replaced) starts over once.
  */
-import type { NodeId, Role } from '../../raft/types';
+import { answersHeartbeat, type NodeId, type Role } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
 
@@ -50,6 +50,15 @@ export function messageKind(r: MessageRecord): MessageKind {
   return m.type;
 }
 
+/**
+ * A heartbeat or its answer: an AppendEntries without entries, or a successful response to one
+ * (`answersHeartbeat`: its matchIndex is the request's prevLogIndex). Hidden together.
+ */
+export function isHeartbeatish(r: MessageRecord): boolean {
+  const m = r.msg;
+  return (m.type === 'AppendEntries' && m.entries.length === 0) || (m.type === 'AppendEntriesResponse' && answersHeartbeat(m));
+}
+
 export function isResponse(r: MessageRecord): boolean {
   const t = r.msg.type;
   return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse';
@@ -59,6 +68,11 @@ const RESPONSE_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['m
   RequestVote: 'RequestVoteResponse',
   AppendEntries: 'AppendEntriesResponse',
 };
+
+/** An AppendEntries and a response to it share prevLogIndex (the response echoes it); other pairs pass. */
+function samePrev(req: MessageRecord, resp: MessageRecord): boolean {
+  return req.msg.type !== 'AppendEntries' || resp.msg.type !== 'AppendEntriesResponse' || req.msg.prevLogIndex === resp.msg.prevLogIndex;
+}
 
 function lowerBound(n: number, key: (i: number) => number, value: number): number {
   let lo = 0;
@@ -82,10 +96,6 @@ export class TimelineModel {
   private lastTerm = new Map<NodeId, number>();
   /** The longest sendMs → deliverMs of a finished message (bounds the visible-window search). */
   private maxSpan = 0;
-  /** The latest AppendEntries sent on each link "from>to" (to recognise heartbeat responses). */
-  private lastAppend = new Map<string, MessageRecord>();
-  /** Ids of AppendEntriesResponses that answer a heartbeat (hidden with the heartbeats). */
-  heartbeatResponses = new Set<number>();
 
   servers: NodeId[] = [];
   clients: string[] = [];
@@ -109,8 +119,6 @@ export class TimelineModel {
     this.msgScanned = 0;
     this.open = [];
     this.maxSpan = 0;
-    this.lastAppend = new Map();
-    this.heartbeatResponses = new Set();
     this.servers = sim.serverIds.slice();
     this.clients = [...sim.clients.keys()];
     this.segments = new Map();
@@ -151,11 +159,6 @@ export class TimelineModel {
         const r = msgs[j++];
         const m = r.msg;
         if (m.type !== 'ClientRequest' && m.type !== 'ClientResponse') this.observeTerm(m.from, r.sendMs, m.term);
-        if (m.type === 'AppendEntries') this.lastAppend.set(m.from + '>' + m.to, r);
-        else if (m.type === 'AppendEntriesResponse') {
-          const q = this.lastAppend.get(m.to + '>' + m.from);
-          if (q && q.msg.type === 'AppendEntries' && q.msg.entries.length === 0 && q.status === 'delivered' && q.deliverMs === r.sendMs) this.heartbeatResponses.add(r.id);
-        }
         if (r.status === 'inFlight') this.open.push(r);
         else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
       }
@@ -265,7 +268,8 @@ export class TimelineModel {
 
   /**
    * The other half of a request/response pair: a response is sent by the request's receiver at
-   * the instant the request was delivered, back to its sender.
+   * the instant the request was delivered, back to its sender; an AppendEntriesResponse also
+   * echoes its request's prevLogIndex.
    */
   pairOf(r: MessageRecord): MessageRecord | null {
     const msgs = this.messages;
@@ -277,7 +281,7 @@ export class TimelineModel {
       let best: MessageRecord | null = null;
       for (let k = from; k < msgs.length && msgs[k].sendMs <= r.sendMs; k++) {
         const q = msgs[k];
-        if (q.status === 'delivered' && q.deliverMs === r.sendMs && q.msg.type === reqType && q.msg.from === m.to && q.msg.to === m.from) best = q;
+        if (q.status === 'delivered' && q.deliverMs === r.sendMs && q.msg.type === reqType && q.msg.from === m.to && q.msg.to === m.from && samePrev(q, r)) best = q;
       }
       return best;
     }
@@ -286,7 +290,7 @@ export class TimelineModel {
     const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, r.deliverMs);
     for (let k = from; k < msgs.length && msgs[k].sendMs <= r.deliverMs; k++) {
       const q = msgs[k];
-      if (q.msg.type === respType && q.msg.from === m.to && q.msg.to === m.from) return q;
+      if (q.msg.type === respType && q.msg.from === m.to && q.msg.to === m.from && samePrev(r, q)) return q;
     }
     return null;
   }
@@ -310,6 +314,22 @@ export class TimelineModel {
       if (q.msg.type === 'ClientResponse' && q.msg.seq === m.seq && q.msg.from === m.to && q.msg.to === m.from) return q;
       // A later attempt of the same operation to the same server takes over the pairing.
       if (q.msg.type === 'ClientRequest' && q.msg.seq === m.seq && q.msg.from === m.from && q.msg.to === m.to) return null;
+    }
+    return null;
+  }
+
+  /**
+   * The note a leader wrote when this AppendEntriesResponse arrived and changed its Progress of
+   * the sender (etcd raft BecomeProbe / BecomeReplicate), if any.
+   */
+  progressNoteFor(r: MessageRecord): { event: TraceEvent; index: number } | null {
+    const m = r.msg;
+    if (m.type !== 'AppendEntriesResponse' || r.status !== 'delivered') return null;
+    const tr = this.trace;
+    const from = lowerBound(tr.length, (k) => tr[k].atMs, r.deliverMs);
+    for (let k = from; k < tr.length && tr[k].atMs === r.deliverMs; k++) {
+      const e = tr[k];
+      if (e.kind === 'note' && e.node === m.to && e.note.kind === 'progressChanged' && e.note.peer === m.from) return { event: e, index: k };
     }
     return null;
   }

@@ -65,7 +65,19 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
       return n.cause === 'higherTerm'
         ? { text: t('why.steppedDown.higherTerm', { node, from: n.from, term: n.term }), tone: 'role' }
         : { text: t('why.steppedDown.leaderDiscovered', { node, from: n.from, term: n.term }), tone: 'role' };
-    case 'progressChanged': return null; // not worded yet (issue 10, classroom side)
+    case 'progressChanged': {
+      // etcd raft tracker/progress.go: BecomeReplicate after an answer that shows where the logs
+      // match, BecomeProbe after a rejection or entries presumed lost.
+      const p = { node, peer: n.peer, from: n.from, to: n.to, index: n.index };
+      const tone: WhyTone = n.to === 'replicate' ? 'commit' : 'refusal';
+      switch (n.cause) {
+        case 'appendAccepted': return { text: t('why.progress.appendAccepted', p), tone };
+        case 'appendRejected': return { text: t('why.progress.appendRejected', p), tone };
+        case 'heartbeatResponse': return { text: t('why.progress.heartbeatResponse', p), tone };
+        case 'appendUnacknowledged': return { text: t('why.progress.appendUnacknowledged', p), tone };
+      }
+      return null;
+    }
     default: return null; // PreVote, CheckQuorum, reads, transfer: worded in the UI step of issue 12
   }
 }

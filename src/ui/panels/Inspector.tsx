@@ -1,11 +1,13 @@
 /**
- * Inspectors: the selected server (Figure 2 state, timers, votes, nextIndex/matchIndex, its KV
- * store with revisions, and its role statechart), the selected message (every field, when it was
- * sent and delivered, its fate, and the drop / duplicate / delay actions while it is in flight),
- * and the branch tree of the time machine.
+ * Inspectors: the selected server (Figure 2 state, timers, votes, a leader's Progress of each
+ * follower with nextIndex/matchIndex/inflight, its KV store with revisions, and its role
+ * statechart), the selected message (every field, when it was sent and delivered, its fate, and
+ * the drop / duplicate / delay actions while it is in flight), and the branch tree of the time
+ * machine.
  */
 import { useState, type ReactNode } from 'react';
 import { commandText } from '../../scenario/report';
+import type { ProgressView } from '../../raft/types';
 import type { MessageRecord, ServerView, SimMessage } from '../../sim/types';
 import type { Branch } from '../../timetravel/timeMachine';
 import { roleColor, termColor, textOn } from '../draw/colors';
@@ -37,6 +39,44 @@ function deadlineText(v: ServerView, nowMs: number): string {
   return t('inspect.deadline.at', { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) });
 }
 
+/**
+ * The leader's Progress of each follower (etcd raft tracker/progress.go): its state (probe,
+ * replicate, snapshot), nextIndex and matchIndex (Figure 2), the AppendEntries in flight against
+ * maxInflightMsgs, and whether sending is held back (etcd IsPaused).
+ */
+function ProgressTable({ progress }: { progress: ProgressView[] }) {
+  return (
+    <table className="grid-table progress-table" data-testid="leader-progress" aria-label={t('inspect.progress.caption')}>
+      <caption>{t('inspect.progress.caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('inspect.peer')}</th>
+          <th scope="col" title={t('inspect.progress.stateTitle')}>Progress</th>
+          <th scope="col">nextIndex</th>
+          <th scope="col">matchIndex</th>
+          <th scope="col" title={t('inspect.progress.inflightTitle')}>inflight</th>
+        </tr>
+      </thead>
+      <tbody>
+        {progress.map((p) => (
+          <tr key={p.id} data-testid={`progress-${p.id}`} data-state={p.state} data-paused={p.paused ? '1' : '0'}>
+            <th scope="row">{p.id}</th>
+            <td>
+              <span className={`progress-state progress-${p.state}`} title={t(`inspect.progress.${p.state}Title`)}>
+                {p.state}
+              </span>
+              {p.paused && <span className="progress-paused" title={t('inspect.progress.pausedTitle')}>{t('inspect.progress.paused')}</span>}
+            </td>
+            <td data-field="nextIndex">{p.nextIndex}</td>
+            <td data-field="matchIndex">{p.matchIndex}</td>
+            <td data-field="inflight">{t('inspect.progress.inflightValue', { n: p.inflight, max: p.maxInflight })}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame; id: string | null }) {
   const v = frame.servers.find((s) => s.id === id) ?? null;
   if (!v) {
@@ -54,7 +94,6 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
   const lastIndex = v.log.length;
   const lastTerm = lastIndex ? v.log[lastIndex - 1].term : 0;
   const keys = Object.keys(v.kv.kvs).sort();
-  const peers = frame.servers.map((s) => s.id).filter((p) => p !== v.id);
   return (
     <div className="server-inspector" data-testid="server-inspector" data-server={v.id}>
       <div className="inspector-head">
@@ -82,26 +121,7 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
           <Statechart role={v.up ? v.role : null} lastTransition={lastTransition} />
         </div>
       </div>
-      {v.role === 'leader' && v.up && (
-        <table className="grid-table" data-testid="leader-indexes">
-          <thead>
-            <tr>
-              <th>{t('inspect.peer')}</th>
-              <th>nextIndex</th>
-              <th>matchIndex</th>
-            </tr>
-          </thead>
-          <tbody>
-            {peers.map((p) => (
-              <tr key={p}>
-                <td>{p}</td>
-                <td>{v.nextIndex[p] ?? '—'}</td>
-                <td>{v.matchIndex[p] ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {v.role === 'leader' && v.up && <ProgressTable progress={v.progress} />}
       <h3 className="inspector-sub">{t('inspect.kvTitle', { revision: v.kv.revision })}</h3>
       {!v.up ? (
         <p className="inspector-note">{t('kv.crashed')}</p>
@@ -199,8 +219,10 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
   const kind = messageKind(rec);
   const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
   const pair = wb.timeline.pairOf(rec);
-  const note = wb.timeline.noteFor(rec);
-  const why = note ? whyLine(note.event, frame.servers.length) : null;
+  const whys = [wb.timeline.noteFor(rec), wb.timeline.progressNoteFor(rec)].flatMap((n) => {
+    const w = n ? whyLine(n.event, frame.servers.length) : null;
+    return w ? [w] : [];
+  });
   const delayMs = Number(delay);
   return (
     <div className="message-inspector" data-testid="message-inspector" data-message-id={rec.id}>
@@ -213,7 +235,11 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
       <p className="fate" data-testid="message-fate">
         {fateText(rec, frame.position.timeMs, inFlightNow)}
       </p>
-      {why && <p className="why-box">{why.text}</p>}
+      {whys.map((w, i) => (
+        <p key={i} className="why-box" data-testid="message-why">
+          {w.text}
+        </p>
+      ))}
       <table className="fields">
         <tbody>
           <Row label="type">{rec.msg.type}</Row>
