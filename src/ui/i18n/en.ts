@@ -549,6 +549,15 @@ export const en = {
   'export.clusterPngTitle': 'Download the cluster view as a PNG image at twice its size',
   'export.failed': 'The image could not be exported: {message}',
   'share.traceHashDiffers': '{file} is open, but replaying it here gives traceHash {got}, not the {want} it was exported with: it was made by another version of raftsim or edited, so the timeline may differ from the exported one.',
+  // A long replay in slices (ReplayPanel)
+  'replay.title': 'Opening the recorded run',
+  'replay.explain': 'This run is long: replaying it takes a while. The page keeps working meanwhile; Cancel opens the run where the replay has got to.',
+  'replay.where': 'Replayed {at} of {until} of simulated time ({percent}%).',
+  'replay.cancel': 'Cancel',
+  'replay.cancelled': 'The replay was stopped at {at} of {until}: the run is open there, without the recorded actions after that.',
+  'replay.timeMs': '{n} ms',
+  'replay.timeS': '{n} s',
+  'replay.timeH': '{n} h',
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

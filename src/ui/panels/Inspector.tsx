@@ -55,6 +55,7 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
   const lastTerm = lastIndex ? v.log[lastIndex - 1].term : 0;
   const keys = Object.keys(v.kv.kvs).sort();
   const peers = frame.servers.map((s) => s.id).filter((p) => p !== v.id);
+  const progress = new Map(v.progress.map((pr) => [pr.id, pr])); // by server name: a Map (scenario/types.ts)
   return (
     <div className="server-inspector" data-testid="server-inspector" data-server={v.id}>
       <div className="inspector-head">
@@ -95,8 +96,8 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
             {peers.map((p) => (
               <tr key={p}>
                 <td>{p}</td>
-                <td>{v.nextIndex[p] ?? '—'}</td>
-                <td>{v.matchIndex[p] ?? '—'}</td>
+                <td>{progress.get(p)?.nextIndex ?? '—'}</td>
+                <td>{progress.get(p)?.matchIndex ?? '—'}</td>
               </tr>
             ))}
           </tbody>
