@@ -60,12 +60,13 @@ steps:
   - do: { kind: client, client: ${z}, via: leader, spec: { op: put, key: toString, value: t } }
   - cas: { key: constructor, from: c1, to: c2, client: ${z}, expect: { succeeded: true } }
   - delete: { key: constructor, client: ${x}, expect: { deleted: 1 } }
+  - put: { key: hasOwnProperty, value: h2, client: ${y} }
   - run: 300
-  - expect: { kv: { constructor: null, toString: t, __proto__: real }, on: all }
+  - expect: { kv: { constructor: null, toString: t, __proto__: real, hasOwnProperty: h2 }, on: all }
   - delete: { key: "", prefix: true, client: ${y} }
   - get: { key: __proto__, client: ${x}, expect: { value: null } }
   - get: { key: toString, client: ${x}, expect: { value: null } }
-  - expect: { kv: { __proto__: null, toString: null }, invariants: ok, linearizable: true }
+  - expect: { kv: { __proto__: null, toString: null, hasOwnProperty: null }, invariants: ok, linearizable: true }
 `;
 }
 
