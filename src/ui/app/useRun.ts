@@ -58,8 +58,7 @@ export interface RunState {
 export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
   const [first] = useState(() => url.fromLink ?? openRun(loadRun(url.initial.scenario ?? defaultScenarioName(), url.initial.seed), url.initial.atMs));
   // A replay that did not finish while the page opened goes on in slices; its run is not shown until then.
-  const [job, setJob] = useState<{ job: ReplayJob; expectHash: string | null; file: string } | null>(() =>
-    first.replaying ? { job: first.replaying, expectHash: null, file: '' } : null);
+  const [job, setJob] = useState<ReplayState | null>(() => (first.replaying ? { job: first.replaying, expectHash: null, file: '', stopping: false } : null));
   const [, setProgressTick] = useState(0);
   const [opened, setOpened] = useState<Opened>(() => (first.replaying ? replayingOpened(first.replaying) : first.opened));
   const [runError, setRunErrorState] = useState<string | null>(first.error);
@@ -137,7 +136,7 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
 
   /** Makes `o` the open run (the refs at once, for callbacks running before the next render); a replay in progress stops. */
   const replace = useCallback((o: OpenResult, expectHash: string | null = null, file = '') => {
-    const next = o.replaying ? { job: o.replaying, expectHash, file } : null;
+    const next = o.replaying ? { job: o.replaying, expectHash, file, stopping: false } : null;
     jobRef.current = next;
     setJob(next);
     const shown = o.replaying ? replayingOpened(o.replaying) : o.opened;
@@ -158,9 +157,26 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
   }, []);
 
   // The slices of a long replay: REPLAY_SLICE_MS of work, then the page answers (clicks, paints).
+  // Once Cancel is pressed (`stopping`), the panel says so first, and after that paint the run
+  // opens at its start, a fresh one: what the replay computed is dropped (a long run's history is
+  // costly to draw, and the point of Cancel is a page that answers now).
   useEffect(() => {
     if (!job) return;
     let timer = 0;
+    if (job.stopping) {
+      const frame = window.requestAnimationFrame(() => {
+        timer = window.setTimeout(() => {
+          const { wb: w } = job.job;
+          const p = job.job.progress();
+          replace(openRun(loadRunText(w.name, w.text, w.scenario.file, w.seed), null));
+          say(t('replay.cancelled', { at: simTimeText(p.atMs), until: simTimeText(p.untilMs) }));
+        }, 0);
+      });
+      return () => {
+        window.cancelAnimationFrame(frame);
+        window.clearTimeout(timer);
+      };
+    }
     const slice = () => {
       if (jobRef.current !== job) return;
       try {
@@ -179,16 +195,16 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
     };
     timer = window.setTimeout(slice, 0);
     return () => window.clearTimeout(timer);
-  }, [job, openReplayed, say]);
+  }, [job, openReplayed, replace, say]);
 
   const cancelReplay = useCallback(() => {
     const j = jobRef.current;
-    if (!j) return;
-    openReplayed(j.job, null);
-    const p = j.job.progress();
-    say(t('replay.cancelled', { at: simTimeText(p.atMs), until: simTimeText(p.untilMs) }));
-  }, [openReplayed, say]);
-  const replay: ReplayProgress | null = job ? { ...job.job.progress(), cancel: cancelReplay } : null;
+    if (!j || j.stopping) return;
+    const next = { ...j, stopping: true };
+    jobRef.current = next;
+    setJob(next);
+  }, []);
+  const replay: ReplayProgress | null = job ? { ...job.job.progress(), stopping: job.stopping, cancel: cancelReplay } : null;
 
   const load = useCallback(
     (name: string, seed: number | null, text: string | null = null, file: string = CUSTOM_FILE) => {
@@ -224,6 +240,14 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
     replay, opened, wb, runError, wbRef, runErrorRef, openedClean: first.error === null, customText, customFile, setCustom,
     bump, setRunError, nav, act, sendClient, leaderKey, load, loadFile,
   };
+}
+
+/** A long replay in slices: the job, the trace hash a trace file expects at its end (and the file's name), whether Cancel was pressed. */
+interface ReplayState {
+  job: ReplayJob;
+  expectHash: string | null;
+  file: string;
+  stopping: boolean;
 }
 
 /** What the page shows while a replay plays in slices: no run yet (its controls wait), the scenario's title. */

@@ -551,10 +551,11 @@ export const en = {
   'share.traceHashDiffers': '{file} is open, but replaying it here gives traceHash {got}, not the {want} it was exported with: it was made by another version of raftsim or edited, so the timeline may differ from the exported one.',
   // A long replay in slices (ReplayPanel)
   'replay.title': 'Opening the recorded run',
-  'replay.explain': 'This run is long: replaying it takes a while. The page keeps working meanwhile; Cancel opens the run where the replay has got to.',
+  'replay.explain': 'This run is long: replaying it takes a while. The page keeps working meanwhile; Cancel opens the run at its start instead.',
   'replay.where': 'Replayed {at} of {until} of simulated time ({percent}%).',
   'replay.cancel': 'Cancel',
-  'replay.cancelled': 'The replay was stopped at {at} of {until}: the run is open there, without the recorded actions after that.',
+  'replay.stopping': 'Stopping the replay: the run opens at its start…',
+  'replay.cancelled': 'The replay was stopped at {at} of {until}: the run opens at its start, without the recorded actions.',
   'replay.timeMs': '{n} ms',
   'replay.timeS': '{n} s',
   'replay.timeH': '{n} h',

@@ -15,11 +15,11 @@ import { ReplayJob } from './share';
 /**
  * Wall time (ms) a link's or a file's recorded replay may take while the page opens it; a longer
  * one goes on in slices (REPLAY_SLICE_MS each, the page answering in between) with a progress
- * panel and Cancel (see useRun). README, "Sharing a run", documents both.
+ * panel and Cancel (see useRun). README ("Long links and files") documents both.
  */
 export const OPEN_REPLAY_BUDGET_MS = 300;
 /** Wall time (ms) of one slice of a long replay; a click waits at most about this long. */
-export const REPLAY_SLICE_MS = 40;
+export const REPLAY_SLICE_MS = 25;
 
 /** The open run, or why there is none (shown in the error panel, with `title` as its heading). */
 export type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };

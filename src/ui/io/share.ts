@@ -55,7 +55,7 @@ export function replayInto(wb: Workbench, replay: Replay): void {
 }
 
 /** Events per time-machine advance between two looks at the wall clock (a few ms of work). */
-const REPLAY_CHUNK_EVENTS = 2_000;
+const REPLAY_CHUNK_EVENTS = 500;
 
 /**
  * Recorded actions played on a workbench a slice at a time (what opening a long link does, so the

@@ -12,7 +12,9 @@ export interface ReplayProgress {
   events: number;
   untilMs: number;
   untilEvents: number;
-  /** Stops the replay: the run opens where it got to, with a notice. */
+  /** Cancel was pressed: the run is about to open at its start. */
+  stopping: boolean;
+  /** Stops the replay: the run opens at its start (a fresh run), with a notice. */
   cancel(): void;
 }
 
@@ -23,7 +25,7 @@ export function simTimeText(ms: number): string {
   return t('replay.timeH', { n: (ms / 3_600_000).toFixed(1) });
 }
 
-/** The progress of a replay in slices, with a Cancel button (the run then opens where it got to). */
+/** The progress of a replay in slices, with a Cancel button (the run then opens at its start). */
 export function ReplayPanel({ replay }: { replay: ReplayProgress }) {
   const fraction = replay.untilMs > 0 ? Math.min(1, replay.atMs / replay.untilMs) : 1;
   const percent = Math.floor(fraction * 100);
@@ -33,8 +35,8 @@ export function ReplayPanel({ replay }: { replay: ReplayProgress }) {
         <h2>{t('replay.title')}</h2>
         <p>{t('replay.explain')}</p>
         <progress className="replay-progress" max={100} value={percent} data-testid="replay-progress" />
-        <p data-testid="replay-where">{t('replay.where', { at: simTimeText(replay.atMs), until: simTimeText(replay.untilMs), percent })}</p>
-        <button type="button" className="btn btn-primary" data-testid="replay-cancel" onClick={replay.cancel}>
+        <p data-testid="replay-where">{replay.stopping ? t('replay.stopping') : t('replay.where', { at: simTimeText(replay.atMs), until: simTimeText(replay.untilMs), percent })}</p>
+        <button type="button" className="btn btn-primary" data-testid="replay-cancel" disabled={replay.stopping} onClick={replay.cancel}>
           {t('replay.cancel')}
         </button>
       </section>
