@@ -26,12 +26,14 @@ seed: 7
 cluster:
   nodes: [${A}, ${B}, ${C}]
   initial:
-    ${A}: { term: 1, votedFor: ${B}, log: [1, { term: 1, put: [hasOwnProperty, init] }] }
-    ${B}: { term: 1, votedFor: ${B}, log: [1, { term: 1, put: [hasOwnProperty, init] }] }
-    ${C}: { term: 1, log: [1, { term: 1, put: [hasOwnProperty, init] }] }
+    ${A}: { term: 1, votedFor: ${B}, log: [1, { term: 1, put: [hasOwnProperty, init] }, { term: 1, put: [__proto__, i1] }, { term: 1, put: [constructor, i2] }] }
+    ${B}: { term: 1, votedFor: ${B}, log: [1, { term: 1, put: [hasOwnProperty, init] }, { term: 1, put: [__proto__, i1] }, { term: 1, put: [constructor, i2] }] }
+    ${C}: { term: 1, log: [1, { term: 1, put: [hasOwnProperty, init] }, { term: 1, put: [__proto__, i1] }, { term: 1, put: [constructor, i2] }] }
 clients: [${x}, ${y}, ${z}]
 steps:
   - wait: { for: leader, among: [${A}, ${B}, ${C}], withinMs: 3000 }
+  - wait: { for: commit, index: 5, nodes: 3, withinMs: 3000 }
+  - expect: { kv: { __proto__: i1, constructor: i2, hasOwnProperty: init }, on: all }
   - put: { key: __proto__, value: real, client: ${x} }
   - put: { key: constructor, value: c1, client: ${y} }
   - get: { key: __proto__, expect: { value: real } }
@@ -41,7 +43,7 @@ steps:
       kv: { __proto__: real, constructor: c1, hasOwnProperty: init, toString: null, valueOf: null }
       on: all
       term: { ${A}: 2, ${B}: 2, ${C}: 2 }
-      log: { ${A}: [1, 1, 2, 2, 2, 2, 2], ${B}: [1, 1, 2, 2, 2, 2, 2], ${C}: [1, 1, 2, 2, 2, 2, 2] }
+      log: { ${A}: [1, 1, 1, 1, 2, 2, 2, 2, 2], ${B}: [1, 1, 1, 1, 2, 2, 2, 2, 2], ${C}: [1, 1, 1, 1, 2, 2, 2, 2, 2] }
   - crash: ${B}
   - timeout: ${A}
   - wait: { for: leader, among: [${A}, ${C}], withinMs: 3000 }
