@@ -51,8 +51,9 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
     await page.waitForFunction(() => window.__raftsim?.lang() === 'zh');
     const after = await controlLabels(page);
     // Proper names, numbers and symbols stay as they are: server and client ids, Raft's field and
-    // message names (commitIndex, AppendEntries), file formats (SVG, PNG), speeds, arrows and "?".
-    const properToken = /SVG|PNG|S\d+|c\d+|\d+(\/\d+)?x|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*|\d+|[^\p{L}]/gu;
+    // message names (commitIndex, AppendEntries), etcd raft's type names (Progress), file formats
+    // (SVG, PNG), speeds, arrows and "?".
+    const properToken = /Progress|SVG|PNG|S\d+|c\d+|\d+(\/\d+)?x|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*|\d+|[^\p{L}]/gu;
     const proper = { test: (text: string) => text.replace(properToken, '') === '' };
     const byKey = new Map(after.map((l) => [l.split('|')[0], l.split('|').slice(1).join('|')]));
     const unchanged: string[] = [];

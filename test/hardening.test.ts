@@ -22,6 +22,7 @@ import { MAX_SEED } from '../src/scenario/seed';
 import { ScenarioError } from '../src/scenario/types';
 import { decodeLink, decompressedLength, encodeLink, LinkError, MAX_LINK_BYTES } from '../src/share/link';
 import { importTrace } from '../src/share/traceFile';
+import { parseSeed, readUrl } from '../src/ui/io/url';
 import { REASONS_ZH } from '../src/ui/i18n/reasonsZh';
 import { en } from '../src/ui/i18n/en';
 import { zh } from '../src/ui/i18n/zh';
@@ -248,6 +249,16 @@ describe('#7 seeds: one range, 0 to 2^53 − 1, the same check in the file and o
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout).seed).toBe(9007199254740991);
   }, 60_000);
+
+  it("the page's ?seed= and seed box use the same rule: 9007199254740991.4, 1e3, 0x10 and 2^53 are refused, never rounded", () => {
+    for (const bad of ['9007199254740991.4', '1e3', '0x10', '9007199254740992', '-1', '1.0', '', ' ']) expect(parseSeed(bad), bad).toBeNull();
+    expect(readUrl('?seed=9007199254740991.4').seed).toBeNull();
+    expect(readUrl('?seed=1e3').seed).toBeNull();
+    expect(readUrl('?seed=9007199254740991').seed).toBe(MAX_SEED);
+    expect(parseSeed('0')).toBe(0);
+    expect(parseSeed(' 42 ')).toBe(42);
+    expect(parseSeed(null)).toBeNull();
+  });
 
   it('links and trace files say the range too', () => {
     const link = `r=1.${compressToEncodedURIComponent(JSON.stringify({ v: 1, library: 'leader-crash', seed: 2 ** 53 }))}`;

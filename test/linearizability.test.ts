@@ -155,19 +155,20 @@ describe('checkLinearizability: basics', () => {
     );
   });
 
-  it('ignores failed put/get/delete and prefix operations (counted as skipped)', () => {
+  it('ignores failed put/get/delete and prefix gets (counted as skipped), and a prefix delete that covers none of its keys', () => {
     const h: HistoryEntry[] = [
       put('c1', 'x', '1', [0, 10]),
       { ...put('c1', 'x', '2', [20, 30]), result: 'fail' },
       { ...del('c1', 'x', [31, 32]), result: 'fail' },
       { client: 'c2', op: 'get', key: 'x', invokeMs: 33, returnMs: 34, result: 'fail' },
       { client: 'c2', op: 'get', key: 'x', prefix: true, invokeMs: 35, returnMs: 36, result: 'ok', response: { kvs: [] } },
-      { client: 'c2', op: 'delete', key: '', prefix: true, invokeMs: 35, returnMs: 36, result: 'ok' },
+      // Deletes every key starting with "y": none of this history's keys.
+      { client: 'c2', op: 'delete', key: 'y', prefix: true, invokeMs: 35, returnMs: 36, result: 'ok' },
       get('c2', 'x', '1', [40, 50]),
     ];
     const r = check(h);
     expect(r.result).toBe('linearizable');
-    expect(r.skippedPrefixOps).toBe(2);
+    expect(r.skippedPrefixOps).toBe(1);
     // The failed ones are not in the linearization either: only the put and the get it explains.
     expect(r.keys).toEqual([{ key: 'x', result: 'ok', operations: 5, linearization: [h[0], h[6]] }]);
   });
@@ -549,6 +550,192 @@ describe('checkLinearizability: keys are independent', () => {
 
   it('a write to one key never explains a read of another', () => {
     expect(check([put('c1', 'a', '1', [0, 10]), get('c2', 'b', '1', [20, 30])]).result).toBe('not-linearizable');
+  });
+});
+
+/** A delete of every key starting with `prefix` (result ok, or unknown when returnMs is null). */
+const delPrefix = (client: string, prefix: string, span: Span, deleted: string[] = []): HistoryEntry => ({
+  ...base(client, prefix, span),
+  op: 'delete',
+  prefix: true,
+  ...(span[1] === null ? {} : { response: { op: 'delete', deleted: deleted.length, prevKvs: deleted.map((key) => ({ key })) } }),
+});
+
+/**
+ * Brute force over a whole multi-key history, prefix deletes included (each deletes every key
+ * starting with its prefix, all at one instant): every subset of the unknown writes and every
+ * order that respects real time. The truth the per-key checker must never contradict.
+ */
+function bruteForceKeys(h: HistoryEntry[]): boolean {
+  const required: HistoryEntry[] = [];
+  const optional: HistoryEntry[] = [];
+  for (const e of h) {
+    if (e.op === 'get' && e.prefix) continue;
+    if (e.result === 'unknown') {
+      if (e.op !== 'get') optional.push(e);
+    } else if (e.result === 'ok' || e.op === 'cas') {
+      required.push(e);
+    }
+  }
+  const step = (e: HistoryEntry, state: ReadonlyMap<string, string>): Map<string, string> | undefined => {
+    const next = new Map(state);
+    if (e.prefix) {
+      for (const k of state.keys()) if (k.startsWith(e.key)) next.delete(k);
+      return next;
+    }
+    const r = apply(e.result === 'unknown' ? { ...e, result: 'ok' } : e, state.get(e.key) ?? null);
+    if (!r) return undefined;
+    if (r.state === null) next.delete(e.key);
+    else next.set(e.key, r.state);
+    return next;
+  };
+  const rec = (rest: HistoryEntry[], state: ReadonlyMap<string, string>): boolean => {
+    if (rest.length === 0) return true;
+    for (let i = 0; i < rest.length; i++) {
+      const x = rest[i];
+      if (rest.some((y) => precedes(y, x))) continue;
+      const next = step(x, state);
+      if (next && rec(rest.filter((_, j) => j !== i), next)) return true;
+    }
+    return false;
+  };
+  for (let mask = 0; mask < 1 << optional.length; mask++) {
+    if (rec(required.concat(optional.filter((_, i) => mask & (1 << i))), new Map())) return true;
+  }
+  return false;
+}
+
+describe('checkLinearizability: a prefix delete is a delete of every key it covers', () => {
+  it('a single-key get after a prefix delete finds the key absent (it used to be reported as not linearizable)', () => {
+    const h = [put('c1', 'a1', '1', [0, 10]), delPrefix('c2', 'a', [20, 30], ['a1']), get('c1', 'a1', null, [40, 50])];
+    const r = check(h);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys).toMatchObject([{ key: 'a1', result: 'ok', operations: 3 }]);
+    expect(r.keys[0].linearization?.map((op) => op.op)).toEqual(['put', 'delete', 'get']);
+    expect(r.skippedPrefixOps).toBe(0);
+  });
+
+  it('the prefix "" covers every key, each in its own register', () => {
+    const h = [
+      put('c1', 'x', '1', [0, 10]),
+      put('c1', '__proto__', '2', [11, 19]),
+      delPrefix('c2', '', [20, 30], ['__proto__', 'x']),
+      get('c1', 'x', null, [40, 50]),
+      get('c1', '__proto__', null, [40, 50]),
+    ];
+    const r = check(h);
+    expect(r.result).toBe('linearizable');
+    expect(r.keys.map((k) => [k.key, k.operations])).toEqual([['__proto__', 3], ['x', 3]]);
+  });
+
+  it('a read of the old value after the prefix delete returned is caught, and the explanation shows the delete', () => {
+    const d = delPrefix('c2', 'a', [20, 30], ['a1']);
+    const r = check([put('c1', 'a1', '1', [0, 10]), d, get('c1', 'a1', '1', [40, 50])]);
+    expect(r.result).toBe('not-linearizable');
+    expect(r.failingKey).toBe('a1');
+    expect(r.minimalOps).toContain(d);
+    expect(r.minimalOps).toHaveLength(3);
+  });
+
+  it('a key outside the prefix is untouched: reading its old value is fine, reading it absent is not', () => {
+    const h = (seen: string | null) => [put('c1', 'b1', '1', [0, 10]), delPrefix('c2', 'a', [20, 30]), get('c1', 'b1', seen, [40, 50])];
+    expect(check(h('1')).result).toBe('linearizable');
+    expect(check(h(null)).result).toBe('not-linearizable');
+  });
+
+  it('a prefix delete concurrent with a put may come before or after it', () => {
+    const h = (seen: string | null) => [delPrefix('c2', 'a', [0, 30]), put('c1', 'a1', '1', [5, 10]), get('c1', 'a1', seen, [40, 50])];
+    expect(check(h('1')).result).toBe('linearizable');
+    expect(check(h(null)).result).toBe('linearizable');
+  });
+
+  it('an unknown prefix delete may have deleted the key, or not (both reads are fine, but not both in turn)', () => {
+    const h = (reads: (string | null)[]) => [
+      put('c1', 'a1', '1', [0, 10]),
+      delPrefix('c2', 'a', [20, null]),
+      ...reads.map((v, i) => get('c1', 'a1', v, [40 + 20 * i, 50 + 20 * i])),
+    ];
+    expect(check(h(['1'])).result).toBe('linearizable');
+    expect(check(h([null])).result).toBe('linearizable');
+    expect(check(h(['1', null])).result).toBe('linearizable'); // it took effect late
+    expect(check(h([null, '1'])).result).toBe('not-linearizable'); // nothing wrote "1" again
+  });
+
+  it('an unknown prefix delete never explains a read before its invocation', () => {
+    const r = check([put('c1', 'a1', '1', [0, 10]), get('c1', 'a1', null, [20, 30]), delPrefix('c2', 'a', [40, null])]);
+    expect(r.result).toBe('not-linearizable');
+  });
+
+  it('a failed prefix delete changes nothing', () => {
+    const r = check([put('c1', 'a1', '1', [0, 10]), { ...delPrefix('c2', 'a', [20, 30]), result: 'fail' }, get('c1', 'a1', null, [40, 50])]);
+    expect(r.result).toBe('not-linearizable');
+  });
+
+  it('is sound on 3000 random two-key histories with prefix deletes: never a violation the whole history does not have, and exact when each prefix delete covers one key', () => {
+    const stream = new RandomStream(20261201, 'prefix-deletes');
+    const rnd = (): number => stream.next();
+    const int = (n: number): number => Math.floor(rnd() * n);
+    const vals = ['a', 'b'];
+    const keys = ['p1', 'p2', 'q1'];
+    const prefixes = ['p', 'p1', '', 'q'];
+    let illegal = 0;
+    let exactCases = 0;
+    for (let iter = 0; iter < 3000; iter++) {
+      const n = 2 + int(5);
+      const h: HistoryEntry[] = [];
+      const points: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const inv = int(12);
+        const ret = inv + int(6);
+        points.push(inv + rnd() * (ret - inv));
+        const span: Span = [inv, rnd() < 0.2 ? null : ret];
+        const kind = int(10);
+        const key = keys[int(keys.length)];
+        const v = vals[int(2)];
+        if (kind < 3) h.push(get(`c${i}`, key, rnd() < 0.3 ? null : v, span));
+        else if (kind < 6) h.push(put(`c${i}`, key, v, span));
+        else if (kind < 7) h.push(cas(`c${i}`, key, rnd() < 0.3 ? null : vals[int(2)], v, span, span[1] === null ? undefined : 'ok'));
+        else h.push(delPrefix(`c${i}`, prefixes[int(prefixes.length)], span));
+      }
+      // Half the histories: results of a real store (prefix deletes at one instant), maybe one read corrupted.
+      if (iter % 2 === 0) {
+        const order = h.map((_, i) => i).sort((x, y) => points[x] - points[y]);
+        const state = new Map<string, string>();
+        for (const i of order) {
+          const e = h[i];
+          if (e.result === 'unknown' && rnd() < 0.5) continue;
+          const cur = state.get(e.key) ?? null;
+          if (e.prefix) for (const k of [...state.keys()]) if (k.startsWith(e.key)) state.delete(k);
+          if (e.prefix) continue;
+          if (e.op === 'get') {
+            if (e.result === 'ok') e.value = cur;
+          } else if (e.op === 'put') state.set(e.key, e.value as string);
+          else if (cur === e.from) state.set(e.key, e.to as string);
+          else if (e.result !== 'unknown') e.result = 'fail';
+        }
+        if (rnd() < 0.3) {
+          const gets = h.filter((e) => e.op === 'get' && e.result === 'ok');
+          if (gets.length > 0) gets[int(gets.length)].value = vals[int(2)];
+        }
+      }
+      const truth = bruteForceKeys(h);
+      const r = checkLinearizability(h);
+      // Sound: a history that is linearizable as a whole is never reported as not linearizable.
+      if (truth) expect({ h, result: r.result }).toEqual({ h, result: 'linearizable' });
+      // Exact when no prefix delete covers two of the history's keys (then no coupling is dropped).
+      const used = new Set(h.filter((e) => !e.prefix).map((e) => e.key));
+      const exact = h.every((e) => !e.prefix || [...used].filter((k) => k.startsWith(e.key)).length <= 1);
+      if (exact) {
+        exactCases++;
+        expect({ h, result: r.result }).toEqual({ h, result: truth ? 'linearizable' : 'not-linearizable' });
+      }
+      if (r.result === 'not-linearizable') {
+        illegal++;
+        expect(bruteForceKeys(r.minimalOps as HistoryEntry[])).toBe(false);
+      }
+    }
+    expect(illegal).toBeGreaterThan(300);
+    expect(exactCases).toBeGreaterThan(1000);
   });
 });
 

@@ -101,7 +101,7 @@ describe('observers', () => {
     const counter = new Counter();
     const base = simulationFor(scenario);
     const sim = new Simulation(base.config, { observers: [counter] });
-    expect(counter.initialAppends.sort()).toEqual(Object.keys(scenario.cluster.initial).sort());
+    expect(counter.initialAppends.sort()).toEqual([...scenario.cluster.initial.keys()].sort());
   });
 });
 

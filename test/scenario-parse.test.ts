@@ -93,10 +93,10 @@ describe('parseScenario: valid documents', () => {
         electionTimeoutMs: [150, 300],
         clientTimeoutMs: 700,
         network: { latencyMs: [5, 25], dropRate: 0.05, duplicateRate: 0 },
-        initial: {
-          S1: { term: 6, votedFor: 'S1', log: [{ term: 1 }, { term: 1 }, { term: 4 }, { term: 6 }] },
-          S2: { term: 3, votedFor: null, log: [{ term: 1 }, { term: 3, put: ['x', '7'] }] },
-        },
+        initial: new Map([
+          ['S1', { term: 6, votedFor: 'S1', log: [{ term: 1 }, { term: 1 }, { term: 4 }, { term: 6 }] }],
+          ['S2', { term: 3, votedFor: null, log: [{ term: 1 }, { term: 3, put: ['x', '7'] }] }],
+        ]),
         leaderNoop: true,
         maxEntriesPerAppend: 64,
         maxInflightMsgs: 8,
@@ -128,12 +128,12 @@ describe('parseScenario: valid documents', () => {
           kind: 'expect',
           checks: {
             leader: 'S3',
-            role: { S1: 'follower' },
-            term: { S1: 2 },
+            role: new Map([['S1', 'follower']]),
+            term: new Map([['S1', 2]]),
             committed: { index: 3, nodes: 3 },
             notCommitted: { index: 4 },
-            log: { S1: [1, 1, 2] },
-            kv: { x: '1', y: null },
+            log: new Map([['S1', [1, 1, 2]]]),
+            kv: new Map([['x', '1'], ['y', null]]),
             on: ['S1', 'S2'],
             invariants: 'ok',
             linearizable: true,
@@ -165,7 +165,7 @@ describe('parseScenario: valid documents', () => {
         electionTimeoutMs: [150, 300],
         clientTimeoutMs: 500,
         network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 },
-        initial: {},
+        initial: new Map(),
         leaderNoop: true,
         maxEntriesPerAppend: 64,
         maxInflightMsgs: 8,
@@ -211,12 +211,12 @@ describe('parseScenario: valid documents', () => {
       ),
       FILE,
     );
-    expect(s.cluster.initial.S1.log).toEqual([{ term: 2, put: ['k', '7'] }]);
+    expect(s.cluster.initial.get('S1')!.log).toEqual([{ term: 2, put: ['k', '7'] }]);
     expect(s.steps[0]).toMatchObject({ kind: 'put', key: '5', value: '1' });
     expect(s.steps[1]).toMatchObject({ kind: 'put', value: '007' });
     expect(s.steps[2]).toMatchObject({ kind: 'cas', from: null, to: '2.50' });
     expect(s.steps[3]).toMatchObject({ kind: 'get', expect: { value: '3' } });
-    expect(s.steps[4]).toMatchObject({ kind: 'expect', checks: { kv: { x: '1', gone: null } } });
+    expect(s.steps[4]).toMatchObject({ kind: 'expect', checks: { kv: new Map([['x', '1'], ['gone', null]]) } });
   });
 
   it('accepts aliases that expand a little and the core !!str tag', () => {

@@ -18,7 +18,7 @@ export interface HistoryEntry {
   from?: string | null;
   /** cas: new value. */
   to?: string;
-  /** get/delete over a prefix: ignored by the checker (not single-key). */
+  /** get/delete over a prefix (every key starting with `key`): the checker models a prefix delete as a delete of each key it covers and skips prefix gets. */
   prefix?: boolean;
   /**
    * get answered from a server's local state (may be stale — the checker still checks it,

@@ -5,9 +5,18 @@
  * get must observe the current value, cas(from, to) swaps when current === from ('ok') and
  * leaves it alone otherwise ('fail').
  *
+ * Prefix deletes: a delete of prefix P leaves every key under P (etcd's [P, prefixEnd(P)), the
+ * prefix "" is every key) absent, whether it deleted the key or the key was already absent, at
+ * one instant between its invocation and its return. So in each key's register it is a delete
+ * (a write of absent) with the same times: ok, it is required; unknown outcome, it is optional
+ * (it may have taken effect, on all its keys at one instant, or not at all); failed, it is
+ * ignored. Checking each key on its own drops only the "same instant for every key" coupling,
+ * which can hide a violation but never report a false one; the reply's prevKvs are not needed.
+ * Prefix gets are not checked (skipping a read can never make a good history look bad).
+ *
  * Algorithm: the one of the Porcupine checker (Anish Athalye), written from the papers:
  *  - P-compositionality: a history is linearizable iff each key's sub-history is, so every key
- *    is checked on its own.
+ *    is checked on its own (a prefix delete joins the sub-history of every key it covers).
  *  - Wing & Gong's search with Lowe's just-in-time linearization over a doubly-linked list of
  *    call/return events sorted by time (calls before returns at equal times: equal timestamps
  *    are concurrent; time is (ms, order) when the history carries the simulator's event order,
@@ -42,6 +51,7 @@
  * The only clock used here is `CheckOptions.now` (for the time limit); the simulation engine
  * must not import this module.
  */
+import { inInterval, interval, prefixRange } from '../kv/range';
 import type { HistoryEntry } from './history';
 
 export interface CheckOptions {
@@ -57,7 +67,7 @@ export interface CheckOptions {
 export interface KeyResult {
   key: string;
   result: 'ok' | 'illegal' | 'unknown';
-  /** Single-key operations of this key in the history (any result). */
+  /** Operations of this key in the history (any result): its single-key ones and the prefix deletes that cover it. */
   operations: number;
   /** When illegal: the smallest set of ok/fail operations of the key that cannot be ordered. */
   minimalOps?: HistoryEntry[];
@@ -77,7 +87,7 @@ export interface LinearizabilityResult {
   result: 'linearizable' | 'not-linearizable' | 'unknown';
   /** One result per key, sorted by key. */
   keys: KeyResult[];
-  /** Prefix gets/deletes in the history; they are not single-key and are not checked. */
+  /** Prefix gets in the history: they read several keys and are not checked (prefix deletes are, see the module comment). */
   skippedPrefixOps: number;
   /** When not linearizable: the first bad key (in key order). */
   failingKey?: string;
@@ -245,7 +255,6 @@ function buildProblem(k: KeyOps, subset?: readonly number[]): Problem {
   for (let s = 0; s < total; s++) {
     src = subset ? subset[s] : s;
     const e = k.entries[src];
-    if (e.prefix) continue;
     const opt = e.result === 'unknown' ? 1 : 0;
     switch (e.op) {
       case 'put':
@@ -911,7 +920,7 @@ function search(p: Problem, clock: Clock, maxIterations = Infinity): SearchOutco
 
 /** Operations that constrain the register: ok put/get/delete and ok/failed cas. */
 function isDefinite(e: HistoryEntry): boolean {
-  if (e.prefix || e.result === 'unknown') return false;
+  if (e.result === 'unknown') return false;
   return e.result === 'ok' || e.op === 'cas';
 }
 
@@ -968,7 +977,7 @@ function buildSources(k: KeyOps, set: readonly number[], first: Map<string | nul
   const ok: [number, number, string | null][] = []; // return, invocation, value
   for (const i of set) {
     const e = k.entries[i];
-    if (e.prefix || e.result !== 'ok') continue;
+    if (e.result !== 'ok') continue;
     let v: string | null;
     let from = k.inv[i]; // earliest time it can take effect
     if (e.op === 'put') v = e.value as string;
@@ -1113,7 +1122,7 @@ function writeSummary(k: KeyOps, set: readonly number[], plain: boolean): WriteS
   const casFrom = new Map<string | null, number[]>();
   for (const i of set) {
     const e = k.entries[i];
-    if (e.prefix || e.result === 'fail' || (plain && e.result !== 'ok')) continue;
+    if (e.result === 'fail' || (plain && e.result !== 'ok')) continue;
     if (e.op !== 'put' && e.op !== 'delete' && e.op !== 'cas') continue;
     if (e.result === 'ok' && k.ret[i] < w.firstOkReturn) w.firstOkReturn = k.ret[i];
     if (e.op === 'put') offer(e.value as string, k.inv[i]);
@@ -1219,7 +1228,7 @@ function shrink(
 ): { ops: HistoryEntry[]; stuck: HistoryEntry | undefined } {
   const all = k.entries.map((_, i) => i);
   let cur = all.filter((i) => isDefinite(k.entries[i])).sort((x, y) => k.inv[x] - k.inv[y] || k.ret[x] - k.ret[y] || x - y);
-  let unk = all.filter((i) => !k.entries[i].prefix && k.entries[i].result === 'unknown');
+  let unk = all.filter((i) => k.entries[i].result === 'unknown');
   let curSupport = support(k, cur.concat(unk));
   let stuck = first.stuck >= 0 ? firstProblem.src[first.stuck] : -1;
   let budget = Math.max(200_000, 4 * first.iterations);
@@ -1283,7 +1292,7 @@ function describeStuck(e: HistoryEntry): string {
     case 'put':
       return `put of ${q(e.value)} by ${e.client} returned ${at}`;
     case 'delete':
-      return `delete by ${e.client} returned ${at}`;
+      return e.prefix ? `delete of prefix ${JSON.stringify(e.key)} by ${e.client} returned ${at}` : `delete by ${e.client} returned ${at}`;
     case 'cas':
       return e.result === 'ok'
         ? `cas ${q(e.from)} -> ${q(e.to)} by ${e.client} succeeded ${at}`
@@ -1296,19 +1305,22 @@ function describeStuck(e: HistoryEntry): string {
 
 /**
  * Check that a client history is linearizable with respect to a per-key register.
- * Prefix gets/deletes are skipped (counted in `skippedPrefixOps`). Keys are checked
- * independently; the result is 'not-linearizable' if any key is illegal, else 'unknown' if the
- * time limit was hit on some key, else 'linearizable'.
+ * A prefix delete is a delete of every key under its prefix that the history's single-key
+ * operations use (see the module comment); prefix gets are skipped (counted in
+ * `skippedPrefixOps`). Keys are checked independently; the result is 'not-linearizable' if any
+ * key is illegal, else 'unknown' if the time limit was hit on some key, else 'linearizable'.
  */
 export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions = {}): LinearizabilityResult {
   const now = opts.now ?? ((): number => performance.now());
   const clock = makeClock(now, opts.timeLimitMs ?? 10_000);
 
   const byKey = new Map<string, HistoryEntry[]>();
+  const prefixDeletes: HistoryEntry[] = [];
   let skippedPrefixOps = 0;
   for (const e of history) {
     if (e.prefix) {
-      skippedPrefixOps++;
+      if (e.op === 'delete') prefixDeletes.push(e);
+      else skippedPrefixOps++;
       continue;
     }
     let list = byKey.get(e.key);
@@ -1317,6 +1329,12 @@ export function checkLinearizability(history: HistoryEntry[], opts: CheckOptions
       byKey.set(e.key, list);
     }
     list.push(e);
+  }
+  // A prefix delete joins the register of every key under its prefix (as a delete of that key).
+  for (const d of prefixDeletes) {
+    const { key, rangeEnd } = prefixRange(d.key);
+    const range = interval(key, rangeEnd);
+    for (const [k, list] of byKey) if (inInterval(range, k)) list.push(d);
   }
   const keyNames = [...byKey.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 

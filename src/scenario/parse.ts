@@ -880,7 +880,8 @@ function build(ctx: Ctx, d: Dict): Scenario {
     dropRate: net.dropRate ?? DEFAULTS.dropRate,
     duplicateRate: net.duplicateRate ?? DEFAULTS.duplicateRate,
   };
-  const initial: Record<string, InitialServerState> = {};
+  // Keyed by server name: a Map (see the rule in types.ts).
+  const initial = new Map<string, InitialServerState>();
   for (const [name, s] of Object.entries((c.initial ?? {}) as Record<string, Dict>)) {
     const log: InitialEntry[] = ((s.log ?? []) as unknown[]).map((e, i) => {
       if (typeof e === 'number') return { term: e };
@@ -892,7 +893,7 @@ function build(ctx: Ctx, d: Dict): Scenario {
       }
       return out;
     });
-    initial[name] = { term: s.term, votedFor: s.votedFor ?? null, log };
+    initial.set(name, { term: s.term, votedFor: s.votedFor ?? null, log });
   }
   const cluster: ClusterConfig = {
     nodes: serverNames(c.nodes)!,
@@ -1012,30 +1013,32 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
 function clientExpect(ctx: Ctx, e: Dict, segs: Seg[]): ClientExpect {
   const out: ClientExpect = {};
   if ('value' in e) out.value = e.value === null ? null : ctx.text([...segs, 'value'], e.value);
-  if (e.values !== undefined) out.values = textMap(ctx, e.values, [...segs, 'values']) as Record<string, string>;
+  if (e.values !== undefined) out.values = textMap(ctx, e.values, [...segs, 'values']) as Map<string, string>;
   if (e.result !== undefined) out.result = e.result;
   if (e.succeeded !== undefined) out.succeeded = e.succeeded;
   if (e.deleted !== undefined) out.deleted = e.deleted;
   return out;
 }
 
-function textMap(ctx: Ctx, m: Dict, segs: Seg[]): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(m)) out[k] = v === null ? null : ctx.text([...segs, k], v);
-  return out;
+/**
+ * A mapping keyed by KV keys as a Map of its values as text. yaml's toJS keeps every key as an
+ * own property (`__proto__` too), and Object.entries lists them all.
+ */
+function textMap(ctx: Ctx, m: Dict, segs: Seg[]): Map<string, string | null> {
+  return new Map(Object.entries(m).map(([k, v]) => [k, v === null ? null : ctx.text([...segs, k], v)]));
 }
 
 function expectChecks(ctx: Ctx, v: Dict, segs: Seg[]): ExpectChecks {
   const out: ExpectChecks = {};
   if (v.leader !== undefined) out.leader = v.leader;
-  if (v.role !== undefined) out.role = { ...v.role };
-  if (v.term !== undefined) out.term = { ...v.term };
+  if (v.role !== undefined) out.role = new Map(Object.entries(v.role as Dict));
+  if (v.term !== undefined) out.term = new Map(Object.entries(v.term as Dict));
   if (v.committed !== undefined) {
     out.committed = { index: v.committed.index, ...(v.committed.nodes !== undefined ? { nodes: v.committed.nodes } : {}) };
   }
   if (v.notCommitted !== undefined) out.notCommitted = { index: v.notCommitted.index };
   if (v.log !== undefined) {
-    out.log = Object.fromEntries(Object.entries(v.log as Record<string, number[]>).map(([k, l]) => [k, [...l]]));
+    out.log = new Map(Object.entries(v.log as Record<string, number[]>).map(([k, l]) => [k, [...l]]));
   }
   if (v.kv !== undefined) out.kv = textMap(ctx, v.kv, [...segs, 'kv']);
   if (v.on !== undefined) out.on = v.on === 'all' ? 'all' : [...v.on];

@@ -13,7 +13,7 @@ import type { SimServer } from '../sim/host';
 import type { HistoryRecord } from '../sim/types';
 import { applyVerb, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
 import { formatReason, reason, type Reason } from './reasons';
-import type { ClientExpect, ExpectChecks, Scenario, Step } from './types';
+import type { ClientExpect, ExpectChecks, InitialEntry, Scenario, Step } from './types';
 
 /** The outcome of one step. `ok` is null for a step that has not finished (or never ran). */
 export interface StepResult {
@@ -50,7 +50,7 @@ type Active =
   | { type: 'pause' };
 
 /** Turns a scenario's `initial` entries into log entries; equal (index, term) pairs get equal commands. */
-export function initialLog(log: Scenario['cluster']['initial'][string]['log']): LogEntry<Command>[] {
+export function initialLog(log: InitialEntry[]): LogEntry<Command>[] {
   return log.map((e, i) =>
     e.put
       ? { term: e.term, command: { type: 'kv', clientId: `initial@${i + 1}.${e.term}`, seq: 1, op: { op: 'put', key: e.put[0], value: e.put[1] } } }
@@ -64,10 +64,8 @@ export function initialLog(log: Scenario['cluster']['initial'][string]['log']): 
  */
 export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
   const c = scenario.cluster;
-  const initial: Record<NodeId, PersistentState<Command>> = {};
-  for (const [id, st] of Object.entries(c.initial)) {
-    initial[id] = { currentTerm: st.term, votedFor: st.votedFor, log: initialLog(st.log) };
-  }
+  const initial = new Map<NodeId, PersistentState<Command>>();
+  for (const [id, st] of c.initial) initial.set(id, { currentTerm: st.term, votedFor: st.votedFor, log: initialLog(st.log) });
   const unsafe: Record<string, boolean> = {};
   for (const u of c.unsafe) unsafe[u] = true;
   const checker = opts.checkInvariants === false ? null : new InvariantChecker();
@@ -474,12 +472,12 @@ export class ScenarioRunner {
       else if (c.leader === 'any') { if (!l) out.push(reason('expectSomeLeader')); }
       else if (l?.id !== c.leader) out.push(l ? reason('expectLeader', { want: c.leader, id: l.id, term: l.raft.currentTerm }) : reason('expectLeaderNobody', { want: c.leader }));
     }
-    for (const [id, role] of Object.entries(c.role ?? {})) {
+    for (const [id, role] of c.role ?? []) {
       const s = sim.server(id);
       const actual = s.up ? s.raft.role : 'crashed';
       if (actual !== role) out.push(reason('expectRole', { id, role, actual }));
     }
-    for (const [id, term] of Object.entries(c.term ?? {})) {
+    for (const [id, term] of c.term ?? []) {
       const t = sim.server(id).raft.currentTerm;
       if (t !== term) out.push(reason('expectTerm', { id, term, actual: t }));
     }
@@ -492,7 +490,7 @@ export class ScenarioRunner {
       const have = [...sim.servers.values()].filter((s) => s.up && s.raft.commitIndex >= c.notCommitted!.index).map((s) => s.id);
       if (have.length) out.push(reason('expectNotCommitted', { index: c.notCommitted.index, servers: have.join(', ') }));
     }
-    for (const [id, terms] of Object.entries(c.log ?? {})) {
+    for (const [id, terms] of c.log ?? []) {
       const actual = sim.server(id).raft.log.map((e) => e.term);
       if (actual.join(',') !== terms.join(',')) out.push(reason('expectLog', { id, want: terms.join(', '), actual: actual.join(', ') }));
     }
@@ -500,9 +498,8 @@ export class ScenarioRunner {
       const on = c.on === 'all' ? sim.serverIds : c.on ?? sim.serverIds.filter((id) => sim.server(id).up);
       for (const id of on) {
         const s = sim.server(id);
-        const entries = s.up ? s.sm.store.entries() : {};
-        for (const [key, want] of Object.entries(c.kv)) {
-          const got = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : null;
+        for (const [key, want] of c.kv) {
+          const got = s.up ? s.sm.store.get(key)?.value ?? null : null;
           if (got !== want) out.push(reason(s.up ? 'expectKv' : 'expectKvCrashed', { key, want: JSON.stringify(want), id, got: JSON.stringify(got) }));
         }
       }
@@ -530,6 +527,11 @@ export class ScenarioRunner {
 /** What a wait step waits for, in words ("a leader among S1, S2", "index 3 committed on 3 servers"). */
 function waitWhat(c: WaitCond): Reason {
   return c.for === 'leader' ? reason('waitLeader', { servers: c.among.join(', ') }) : reason('waitCommit', { index: c.index, nodes: c.nodes });
+}
+
+/** A key → value map as JSON text, in its order (`{"__proto__":"1"}`; Object.fromEntries keeps every key). */
+function mapText(m: ReadonlyMap<string, string>): string {
+  return JSON.stringify(Object.fromEntries(m));
 }
 
 function majority(n: number): number {
@@ -560,11 +562,11 @@ export function checkClientExpect(rec: HistoryRecord, e: ClientExpect): Reason[]
   const resp = rec.response as { op?: string; kvs?: { key: string; value: string }[]; deleted?: number; succeeded?: boolean } | undefined;
   if (rec.result === 'ok' && e.value !== undefined && rec.value !== e.value) out.push(reason('expectValue', { want: JSON.stringify(e.value), got: JSON.stringify(rec.value) }));
   if (rec.result === 'ok' && e.values !== undefined) {
-    const got: Record<string, string> = {};
-    for (const kv of resp?.kvs ?? []) got[kv.key] = kv.value;
-    if (JSON.stringify(got) !== JSON.stringify(Object.fromEntries(Object.entries(e.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))) {
-      out.push(reason('expectValues', { want: JSON.stringify(e.values), got: JSON.stringify(got) }));
-    }
+    // Keys are compared as Map keys (any key, `__proto__` too), in key order as the store returns them.
+    const got = new Map((resp?.kvs ?? []).map((kv) => [kv.key, kv.value]));
+    const want = new Map([...e.values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const same = got.size === want.size && [...want].every(([k, v]) => got.has(k) && got.get(k) === v);
+    if (!same) out.push(reason('expectValues', { want: mapText(e.values), got: mapText(got) }));
   }
   if (rec.result === 'ok' && e.deleted !== undefined && resp?.deleted !== e.deleted) out.push(reason('expectDeleted', { want: e.deleted, got: String(resp?.deleted) }));
   if (e.succeeded !== undefined) {

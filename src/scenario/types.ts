@@ -1,6 +1,18 @@
 /**
  * The typed form of a scenario file (scenarios/*.yaml) after parsing and validation.
  * The YAML contract is documented in docs/scenarios.md. All durations are ms of simulated time.
+ *
+ * Names and keys from outside (issue 11 #1, #2). A server or client name, or a KV key, comes from
+ * a scenario, a link, a trace, a history or the page, and may be any text the rules allow:
+ * `toString`, `constructor`, `hasOwnProperty`, and for KV keys `__proto__` too. The one rule:
+ * **whatever is looked up by such a name or key is a `Map`** (`ReadonlyMap` in the types, so
+ * `x[name]` does not compile). The parser turns every mapping keyed by them (`cluster.initial`,
+ * `expect.role` / `term` / `log` / `kv`, a prefix get's `expect.values`) into a Map, with every
+ * key the file wrote (`__proto__` is a key like any other); the engine's config takes Maps, and the
+ * Raft core and engine keep servers, clients and sessions in Maps. Plain objects keyed by them
+ * exist only as JSON-shaped data to print or save (the `--json` report, views, store snapshots):
+ * built with `Object.fromEntries` or `Object.create(null)`, read back with `Object.entries`,
+ * never indexed by a name from elsewhere.
  */
 import type { UserAction } from '../sim/verbs';
 import type { Reason } from './reasons';
@@ -32,7 +44,8 @@ export interface ClusterConfig {
   /** A client retries an attempt that got no reply after this long. */
   clientTimeoutMs: number;
   network: NetworkConfig;
-  initial: Record<string, InitialServerState>;
+  /** Persistent state at time 0 of the servers the file lists (server name → state). */
+  initial: ReadonlyMap<string, InitialServerState>;
   /** A new leader appends a no-op entry of its term (Raft paper §8); default true. */
   leaderNoop: boolean;
   /** Most entries one AppendEntries carries (default 64). */
@@ -62,7 +75,7 @@ export interface ClientExpect {
   /** Expected value of a single-key get; null means "key absent". */
   value?: string | null;
   /** For prefix gets: the full key → value map expected. */
-  values?: Record<string, string>;
+  values?: ReadonlyMap<string, string>;
   /** "ok" | "fail" | "unknown". */
   result?: 'ok' | 'fail' | 'unknown';
   /** For cas: whether the compare held. */
@@ -103,14 +116,16 @@ export type StepBody =
 export interface ExpectChecks {
   /** A server name, "none" or "any". */
   leader?: string;
-  role?: Record<string, 'follower' | 'candidate' | 'leader'>;
-  term?: Record<string, number>;
+  /** Server name → role it must have. */
+  role?: ReadonlyMap<string, 'follower' | 'candidate' | 'leader'>;
+  /** Server name → its currentTerm. */
+  term?: ReadonlyMap<string, number>;
   committed?: { index: number; nodes?: number };
   notCommitted?: { index: number };
   /** Entry terms of each listed server's log. */
-  log?: Record<string, number[]>;
-  /** Applied KV contents; null value means the key must be absent. */
-  kv?: Record<string, string | null>;
+  log?: ReadonlyMap<string, number[]>;
+  /** Applied KV contents, key → value; a null value means the key must be absent. */
+  kv?: ReadonlyMap<string, string | null>;
   /** Which servers the kv check applies to (default: live servers). */
   on?: string[] | 'all';
   /** "ok": no violation so far; { violated }: each named Figure 3 property has been violated (unsafe demos). */

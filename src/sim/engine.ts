@@ -37,8 +37,8 @@ export interface SimConfig {
   electionTimeoutMs: [number, number];
   clientTimeoutMs: number;
   network: LinkSettings;
-  /** Persistent state at time 0, per server (to set up the paper's figures). */
-  initial?: Record<NodeId, PersistentState<Command>>;
+  /** Persistent state at time 0, per server name (to set up the paper's figures); a Map, as every lookup by name. */
+  initial?: ReadonlyMap<NodeId, PersistentState<Command>>;
   unsafe?: Partial<UnsafeFlags>;
   /** A new leader appends a no-op of its term (Raft paper §8); default true. */
   leaderNoop?: boolean;

@@ -27,7 +27,7 @@ export interface HostConfig {
   /** Election timeouts are drawn from [min, max) (Raft paper §5.2). */
   electionTimeoutMs: [number, number];
   /** Persistent state at time 0, per server. */
-  initial?: Record<NodeId, PersistentState<Command>>;
+  initial?: ReadonlyMap<NodeId, PersistentState<Command>>;
   unsafe: UnsafeFlags;
   leaderNoop?: boolean;
   maxEntriesPerAppend?: number;
@@ -89,7 +89,7 @@ export class Host {
   constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
     this.serverIds = config.servers.slice();
     for (const id of this.serverIds) {
-      const raft = this.makeRaft(id, config.initial?.[id]);
+      const raft = this.makeRaft(id, config.initial?.get(id));
       this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
     }
   }

@@ -37,6 +37,7 @@ import { Controls } from '../panels/Controls';
 import { EventFeed } from '../panels/EventFeed';
 import { branchLabel, Inspector } from '../panels/Inspector';
 import { LogPanel } from '../panels/LogPanel';
+import { ReplayPanel } from '../panels/ReplayPanel';
 import { Menu, type MenuTarget } from '../panels/Menus';
 import { TimeBar } from '../panels/TimeBar';
 import { useAids } from './useAids';
@@ -175,7 +176,9 @@ export function App() {
         canRun={canRun}
         onChapter={pl.goToChapter}
       />
-      {!wb || !frame ? (
+      {run.replay ? (
+        <ReplayPanel replay={run.replay} />
+      ) : !wb || !frame ? (
         <main className="main main-error">
           <section className="panel error-panel" role="alert" data-testid="error-panel">
             <h2>{title}</h2>

@@ -1,16 +1,20 @@
-import { useCallback, useRef, useState, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { ClientOpSpec } from '../../sim/client';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { errorText } from '../i18n/errorText';
 import { t } from '../i18n';
-import { openFileText, openRun, type OpenResult, type Opened } from '../io/openRun';
+import { REPLAY_SLICE_MS, openFileText, openRun, type OpenResult, type Opened } from '../io/openRun';
+import type { ReplayJob } from '../io/share';
 import { CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, loadRun, loadRunText } from '../model/scenarios';
 import type { Workbench } from '../model/workbench';
 import { branchLabel } from '../panels/Inspector';
+import { simTimeText, type ReplayProgress } from '../panels/ReplayPanel';
 import type { OpeningUrl } from './useUrlState';
 
 /** The open run and the commands that change it. */
 export interface RunState {
+  /** A long replay in progress (null: none); the run opens when it ends or is cancelled. */
+  replay: ReplayProgress | null;
   opened: Opened;
   /** The open workbench (null when the scenario did not load). */
   wb: Workbench | null;
@@ -53,13 +57,18 @@ export interface RunState {
  */
 export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
   const [first] = useState(() => url.fromLink ?? openRun(loadRun(url.initial.scenario ?? defaultScenarioName(), url.initial.seed), url.initial.atMs));
-  const [opened, setOpened] = useState<Opened>(first.opened);
+  // A replay that did not finish while the page opened goes on in slices; its run is not shown until then.
+  const [job, setJob] = useState<ReplayState | null>(() => (first.replaying ? { job: first.replaying, expectHash: null, file: '', stopping: false } : null));
+  const [, setProgressTick] = useState(0);
+  const [opened, setOpened] = useState<Opened>(() => (first.replaying ? replayingOpened(first.replaying) : first.opened));
   const [runError, setRunErrorState] = useState<string | null>(first.error);
   const [, setTick] = useState(0);
   const [customFile, setCustomFile] = useState(CUSTOM_FILE);
   const [customText, setCustomText] = useState<string | null>(() => (first.opened.ok && first.opened.wb.name === CUSTOM_NAME ? first.opened.wb.text : null));
 
   const wb = opened.ok ? opened.wb : null;
+  const jobRef = useRef(job);
+  jobRef.current = job;
   const wbRef = useRef(wb);
   wbRef.current = wb;
   const runErrorRef = useRef(runError);
@@ -125,13 +134,77 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
     for (const id of down) act({ kind: 'restart', node: id });
   }, [act, say]);
 
-  /** Makes `o` the open run (the refs at once, for callbacks running before the next render). */
-  const replace = useCallback((o: OpenResult) => {
-    wbRef.current = o.opened.ok ? o.opened.wb : null;
+  /** Makes `o` the open run (the refs at once, for callbacks running before the next render); a replay in progress stops. */
+  const replace = useCallback((o: OpenResult, expectHash: string | null = null, file = '') => {
+    const next = o.replaying ? { job: o.replaying, expectHash, file, stopping: false } : null;
+    jobRef.current = next;
+    setJob(next);
+    const shown = o.replaying ? replayingOpened(o.replaying) : o.opened;
+    wbRef.current = shown.ok ? shown.wb : null;
     runErrorRef.current = o.error;
     setRunErrorState(o.error);
-    setOpened(o.opened);
+    setOpened(shown);
   }, []);
+
+  /** Shows the run of a replay that ended (`error`: what stopped it) or was cancelled. */
+  const openReplayed = useCallback((j: ReplayJob, error: string | null) => {
+    jobRef.current = null;
+    setJob(null);
+    wbRef.current = j.wb;
+    runErrorRef.current = error;
+    setRunErrorState(error);
+    setOpened({ ok: true, wb: j.wb });
+  }, []);
+
+  // The slices of a long replay: REPLAY_SLICE_MS of work, then the page answers (clicks, paints).
+  // Once Cancel is pressed (`stopping`), the panel says so first, and after that paint the run
+  // opens at its start, a fresh one: what the replay computed is dropped (a long run's history is
+  // costly to draw, and the point of Cancel is a page that answers now).
+  useEffect(() => {
+    if (!job) return;
+    let timer = 0;
+    if (job.stopping) {
+      const frame = window.requestAnimationFrame(() => {
+        timer = window.setTimeout(() => {
+          const { wb: w } = job.job;
+          const p = job.job.progress();
+          replace(openRun(loadRunText(w.name, w.text, w.scenario.file, w.seed), null));
+          say(t('replay.cancelled', { at: simTimeText(p.atMs), until: simTimeText(p.untilMs) }));
+        }, 0);
+      });
+      return () => {
+        window.cancelAnimationFrame(frame);
+        window.clearTimeout(timer);
+      };
+    }
+    const slice = () => {
+      if (jobRef.current !== job) return;
+      try {
+        if (!job.job.run(REPLAY_SLICE_MS)) {
+          setProgressTick((n) => (n + 1) % 1_000_000_000);
+          timer = window.setTimeout(slice, 0);
+          return;
+        }
+      } catch (e) {
+        openReplayed(job.job, errorText(e));
+        return;
+      }
+      openReplayed(job.job, null);
+      const hash = job.job.wb.runner.sim.traceHash;
+      if (job.expectHash !== null && hash !== job.expectHash) say(t('share.traceHashDiffers', { file: job.file, got: hash, want: job.expectHash }));
+    };
+    timer = window.setTimeout(slice, 0);
+    return () => window.clearTimeout(timer);
+  }, [job, openReplayed, replace, say]);
+
+  const cancelReplay = useCallback(() => {
+    const j = jobRef.current;
+    if (!j || j.stopping) return;
+    const next = { ...j, stopping: true };
+    jobRef.current = next;
+    setJob(next);
+  }, []);
+  const replay: ReplayProgress | null = job ? { ...job.job.progress(), stopping: job.stopping, cancel: cancelReplay } : null;
 
   const load = useCallback(
     (name: string, seed: number | null, text: string | null = null, file: string = CUSTOM_FILE) => {
@@ -153,9 +226,9 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
         return false;
       }
       const o = f.result;
-      replace(o);
+      replace(o, f.expectHash, fileName);
       setCustom(f.yaml, fileName);
-      if (o.opened.ok && f.expectHash !== null && o.opened.wb.runner.sim.traceHash !== f.expectHash) {
+      if (!o.replaying && o.opened.ok && f.expectHash !== null && o.opened.wb.runner.sim.traceHash !== f.expectHash) {
         say(t('share.traceHashDiffers', { file: fileName, got: o.opened.wb.runner.sim.traceHash, want: f.expectHash }));
       }
       return true;
@@ -164,7 +237,21 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
   );
 
   return {
-    opened, wb, runError, wbRef, runErrorRef, openedClean: first.error === null, customText, customFile, setCustom,
+    replay, opened, wb, runError, wbRef, runErrorRef, openedClean: first.error === null, customText, customFile, setCustom,
     bump, setRunError, nav, act, sendClient, leaderKey, load, loadFile,
   };
 }
+
+/** A long replay in slices: the job, the trace hash a trace file expects at its end (and the file's name), whether Cancel was pressed. */
+interface ReplayState {
+  job: ReplayJob;
+  expectHash: string | null;
+  file: string;
+  stopping: boolean;
+}
+
+/** What the page shows while a replay plays in slices: no run yet (its controls wait), the scenario's title. */
+function replayingOpened(j: ReplayJob): Opened {
+  return { ok: false, name: j.wb.name, seed: j.wb.seed, error: '', title: j.wb.scenario.title };
+}
+

@@ -5,30 +5,29 @@ import type { Frame } from '../model/frame';
 import { Dialog } from './Dialog';
 
 /** The default groups of the partition helper: the leader and the servers after it form the minority. */
-export function defaultGroups(frame: Frame): Record<string, 'A' | 'B'> {
+export function defaultGroups(frame: Frame): Map<string, 'A' | 'B'> {
   const ids = frame.servers.map((s) => s.id);
   const minority = Math.max(ids.length > 1 ? 1 : 0, Math.floor((ids.length - 1) / 2));
   const start = frame.leaderId ? ids.indexOf(frame.leaderId) : ids.length - minority;
-  const out: Record<string, 'A' | 'B'> = {};
-  for (const id of ids) out[id] = 'A';
-  for (let k = 0; k < minority; k++) out[ids[(start + k) % ids.length]] = 'B';
+  const out = new Map<string, 'A' | 'B'>(ids.map((id) => [id, 'A']));
+  for (let k = 0; k < minority; k++) out.set(ids[(start + k) % ids.length], 'B');
   return out;
 }
 
 export function PartitionDialog({ servers, initial, inPast, onApply, onHeal, onClose }: {
   servers: string[];
   /** The group of each server to start from. */
-  initial: Record<string, 'A' | 'B'>;
+  initial: ReadonlyMap<string, 'A' | 'B'>;
   inPast: boolean;
   onApply(groups: string[][]): void;
   onHeal(): void;
   onClose(): void;
 }) {
-  const [group, setGroup] = useState<Record<string, 'A' | 'B'>>(initial);
+  const [group, setGroup] = useState<ReadonlyMap<string, 'A' | 'B'>>(initial);
   const [dragging, setDragging] = useState<string | null>(null);
-  const move = (id: string, g: 'A' | 'B') => setGroup((cur) => ({ ...cur, [id]: g }));
-  const a = servers.filter((s) => group[s] !== 'B');
-  const b = servers.filter((s) => group[s] === 'B');
+  const move = (id: string, g: 'A' | 'B') => setGroup((cur) => new Map(cur).set(id, g));
+  const a = servers.filter((s) => group.get(s) !== 'B');
+  const b = servers.filter((s) => group.get(s) === 'B');
   const box = (g: 'A' | 'B', members: string[]) => (
     <div
       className={`partition-group group-${g}`}

@@ -681,6 +681,16 @@ export const en = {
   'history.legend.open': 'unknown outcome',
   'history.legend.order': 'linearization order',
   'history.legend.cursor': 'time cursor',
+  // A long replay in slices (ReplayPanel)
+  'replay.title': 'Opening the recorded run',
+  'replay.explain': 'This run is long: replaying it takes a while. The page keeps working meanwhile; Cancel opens the run at its start instead.',
+  'replay.where': 'Replayed {at} of {until} of simulated time ({percent}%).',
+  'replay.cancel': 'Cancel',
+  'replay.stopping': 'Stopping the replay: the run opens at its start…',
+  'replay.cancelled': 'The replay was stopped at {at} of {until}: the run opens at its start, without the recorded actions.',
+  'replay.timeMs': '{n} ms',
+  'replay.timeS': '{n} s',
+  'replay.timeH': '{n} h',
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

@@ -646,4 +646,14 @@ export const zh: Record<StringId, string> = {
   'history.legend.open': '结果未知',
   'history.legend.order': '线性化顺序',
   'history.legend.cursor': '时间光标',
+  // 分段重放（ReplayPanel）
+  'replay.title': '正在打开录制的运行',
+  'replay.explain': '这次运行很长，重放需要一些时间。重放期间页面仍可使用；点击“取消”则从头打开这次运行。',
+  'replay.where': '已重放 {at}，共 {until} 的模拟时间（{percent}%）。',
+  'replay.cancel': '取消',
+  'replay.stopping': '正在停止重放：即将从头打开这次运行……',
+  'replay.cancelled': '重放已在 {at}（共 {until}）处停止：运行从头打开，录制的操作不会执行。',
+  'replay.timeMs': '{n} 毫秒',
+  'replay.timeS': '{n} 秒',
+  'replay.timeH': '{n} 小时',
 };

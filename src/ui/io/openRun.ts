@@ -10,7 +10,16 @@ import { errorText, localReason } from '../i18n/errorText';
 import { t, type Locale } from '../i18n';
 import { bundledScenario, CUSTOM_FILE, CUSTOM_NAME, defaultScenarioName, fastForward, loadRun, loadRunText, type LoadedRun } from '../model/scenarios';
 import { Workbench } from '../model/workbench';
-import { replayInto } from './share';
+import { ReplayJob } from './share';
+
+/**
+ * Wall time (ms) a link's or a file's recorded replay may take while the page opens it; a longer
+ * one goes on in slices (REPLAY_SLICE_MS each, the page answering in between) with a progress
+ * panel and Cancel (see useRun). README ("Long links and files") documents both.
+ */
+export const OPEN_REPLAY_BUDGET_MS = 300;
+/** Wall time (ms) of one slice of a long replay; a click waits at most about this long. */
+export const REPLAY_SLICE_MS = 25;
 
 /** The open run, or why there is none (shown in the error panel, with `title` as its heading). */
 export type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; seed: number | null; error: string; title?: string };
@@ -19,6 +28,11 @@ export type Opened = { ok: true; wb: Workbench } | { ok: false; name: string; se
 export interface OpenResult {
   opened: Opened;
   error: string | null;
+  /**
+   * A recorded replay that did not finish within its opening budget: the run in `opened` is where
+   * it got to, and the page plays the rest in slices (absent: nothing left to replay).
+   */
+  replaying?: ReplayJob;
 }
 
 /** Opens a loaded run; with `atMs`, plays it to that simulated time (ms) at once. */
@@ -35,13 +49,17 @@ export function openRun(run: LoadedRun, atMs: number | null): OpenResult {
   return { opened: { ok: true, wb }, error: null };
 }
 
-/** Builds a run from scenario text and plays its `replay` section, if any (then it is paused). */
-export function openRecorded(name: string, text: string, file: string, seed: number | null): OpenResult {
+/**
+ * Builds a run from scenario text and plays its `replay` section, if any (then it is paused).
+ * The replay plays for at most `budgetMs` of wall time here; the rest is left in `replaying`.
+ */
+export function openRecorded(name: string, text: string, file: string, seed: number | null, budgetMs = Infinity): OpenResult {
   const run = loadRunText(name, text, file, seed);
   const o = openRun(run, null);
   if (o.opened.ok && o.opened.wb.scenario.replay) {
+    const job = new ReplayJob(o.opened.wb, o.opened.wb.scenario.replay);
     try {
-      replayInto(o.opened.wb, o.opened.wb.scenario.replay);
+      if (!job.run(budgetMs)) return { ...o, replaying: job };
     } catch (e) {
       return { opened: o.opened, error: errorText(e) };
     }
@@ -59,11 +77,11 @@ export function openFromHash(hash: string): (OpenResult & { lang: Locale | null 
       const base = bundledScenario(link.library);
       if (base === undefined) return { ...openRun(loadRun(link.library, link.seed), null), lang };
       const text = link.replay ? recordingYaml(base.text, link.replay) : base.text;
-      return { ...openRecorded(base.name, text, `scenarios/${base.name}.yaml`, link.seed), lang };
+      return { ...openRecorded(base.name, text, `scenarios/${base.name}.yaml`, link.seed, OPEN_REPLAY_BUDGET_MS), lang };
     }
     const yaml = link.yaml ?? '';
     const text = link.replay ? recordingYaml(yaml, link.replay) : yaml;
-    return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed), lang };
+    return { ...openRecorded(CUSTOM_NAME, text, CUSTOM_FILE, link.seed, OPEN_REPLAY_BUDGET_MS), lang };
   } catch (e) {
     const reason = e instanceof LinkError ? localReason(e.why) : errorText(e);
     return { opened: { ok: false, name: defaultScenarioName(), seed: null, error: reason, title: t('share.linkErrorTitle') }, error: null, lang: null };
@@ -86,5 +104,5 @@ export function openFileText(fileName: string, text: string): { result: OpenResu
     seed = tf.seed;
     expectHash = tf.traceHash;
   }
-  return { result: openRecorded(CUSTOM_NAME, yaml, fileName, seed), yaml, expectHash };
+  return { result: openRecorded(CUSTOM_NAME, yaml, fileName, seed, OPEN_REPLAY_BUDGET_MS), yaml, expectHash };
 }

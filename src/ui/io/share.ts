@@ -51,11 +51,64 @@ export function savedTrace(wb: Workbench): string {
  * (the same steps as `playRecorded`, but through the time machine).
  */
 export function replayInto(wb: Workbench, replay: Replay): void {
-  for (const a of replay.actions) {
-    wb.tm.advance(a.atMs, a.events - wb.position.events);
-    wb.tm.act(a.do as unknown as UserAction);
+  new ReplayJob(wb, replay).run(Infinity);
+}
+
+/** Events per time-machine advance between two looks at the wall clock (a few ms of work). */
+const REPLAY_CHUNK_EVENTS = 500;
+
+/**
+ * Recorded actions played on a workbench a slice at a time (what opening a long link does, so the
+ * page keeps answering): each `run(budgetMs)` plays on for about `budgetMs` of wall time and
+ * returns. Pieces end in exactly the state `replayInto` reaches at once: the time machine's
+ * advance by n events and then m more is its advance by n + m (it stops early only where one
+ * advance would: at the target time, or at a presenter pause).
+ */
+export class ReplayJob {
+  /** The next recorded action to apply (actions.length: on to `until`). */
+  private next = 0;
+  private finished = false;
+
+  /** @param chunkEvents  events per advance between looks at the clock (tests use small ones) */
+  constructor(readonly wb: Workbench, readonly replay: Replay, private readonly chunkEvents = REPLAY_CHUNK_EVENTS) {}
+
+  /** All actions applied and the run at `until`. */
+  get done(): boolean {
+    return this.finished;
   }
-  wb.tm.advance(replay.until.atMs, replay.until.events - wb.position.events);
+
+  /** How far the replay is: the cursor's simulated time and events, and the recording's end. */
+  progress(): { atMs: number; events: number; untilMs: number; untilEvents: number } {
+    const p = this.wb.position;
+    return { atMs: p.timeMs, events: p.events, untilMs: this.replay.until.atMs, untilEvents: this.replay.until.events };
+  }
+
+  /**
+   * Plays on until done or until `budgetMs` of wall time (read from `now`, checked after every
+   * chunk of events) have passed. Returns whether it is done.
+   * @throws Error from an action the run refuses (an unknown server, a message not in flight)
+   */
+  run(budgetMs: number, now: () => number = () => performance.now()): boolean {
+    const deadline = budgetMs === Infinity ? Infinity : now() + budgetMs;
+    const { actions, until } = this.replay;
+    while (!this.finished) {
+      const target = this.next < actions.length ? actions[this.next] : until;
+      const left = target.events - this.wb.position.events;
+      const ask = Math.min(this.chunkEvents, left);
+      const k = ask > 0 ? this.wb.tm.advance(target.atMs, ask) : 0;
+      // Reached: the events are used up, or the advance stopped short (target time, a pause).
+      if (ask <= 0 || k < ask || k === left) {
+        if (this.next < actions.length) {
+          this.wb.tm.act(actions[this.next].do as unknown as UserAction);
+          this.next++;
+        } else {
+          this.finished = true;
+        }
+      }
+      if (deadline !== Infinity && now() >= deadline) break;
+    }
+    return this.finished;
+  }
 }
 
 /**

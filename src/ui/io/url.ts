@@ -6,6 +6,7 @@
  * - play: 0 opens paused (default 1, or 0 when `at` is given);
  * - at: open the run already advanced to this simulated time (ms).
  */
+import { seedFromText } from '../../scenario/seed';
 
 export const DEFAULT_SPEED = 0.1;
 
@@ -32,10 +33,13 @@ export function parseSpeed(s: string | null): number | null {
   return Number.isFinite(v) && v > 0 && v <= 1000 ? v : null;
 }
 
+/**
+ * A seed typed in the address (`?seed=`) or the seed box: the one rule of src/scenario/seed.ts
+ * (decimal digits, 0 to 2^53 − 1, never rounded), so `9007199254740991.4`, `1e3` and `0x10` are
+ * refused as in a file or on the command line. Null when empty or refused.
+ */
 export function parseSeed(s: string | null): number | null {
-  if (s === null || s.trim() === '') return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+  return s === null ? null : seedFromText(s.trim());
 }
 
 export function readUrl(search: string): UrlState {

@@ -126,7 +126,7 @@ export class TimelineModel {
     this.lastTerm = new Map();
     this.markers = [];
     for (const id of this.servers) {
-      const t0 = sim.config.initial?.[id]?.currentTerm ?? 0;
+      const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
       this.segments.set(id, [{ startMs: 0, role: 'follower', term: t0 }]);
       this.terms.set(id, [{ atMs: 0, term: t0 }]);
       this.lastTerm.set(id, t0);
