@@ -20,6 +20,7 @@ import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
 import { Host, type SimServer } from './host';
 import type { SimEvent, SimKernel } from './kernel';
+import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
@@ -230,13 +231,12 @@ export class Simulation implements SimKernel {
     this.traceLog.events = events;
   }
 
-  /** Every message sent, in send order (when keepTrace). */
-  get messages(): MessageRecord[] {
+  /**
+   * Every message sent, in send order (when keepTrace; empty otherwise), stored by columns: read
+   * records with `at(i)` / `byId(id)`, or iterate (see messageLog.ts).
+   */
+  get messages(): MessageLog {
     return this.transport.messages;
-  }
-
-  set messages(records: MessageRecord[]) {
-    this.transport.messages = records;
   }
 
   /** Messages sent and not yet delivered or dropped (what the UI draws moving). */

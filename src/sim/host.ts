@@ -383,12 +383,7 @@ export class Host {
     s.pending.clear();
     s.paused = false;
     s.heldTimers = [];
-    for (const r of s.held) {
-      this.transport.release(r);
-      r.status = 'dropped';
-      r.dropReason = 'crashed';
-      this.k.stats.messagesDropped++;
-    }
+    for (const r of s.held) this.transport.dropHeld(r);
     s.held = [];
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
     this.k.fault('crash', [id]);

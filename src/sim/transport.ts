@@ -12,6 +12,7 @@
  */
 import type { NodeId } from '../raft/types';
 import type { SimEvent, SimKernel } from './kernel';
+import { MessageLog } from './messageLog';
 import { Network } from './network';
 import { RandomStream, quantizeMs } from './rng';
 import type { ClientResponse, DropReason, LinkSettings, MessageRecord, SimMessage } from './types';
@@ -33,8 +34,8 @@ const MSG_CODES: Record<SimMessage['type'], string> = {
 export class Transport {
   /** Link state: cut links, isolation, network-wide and per-link settings. */
   network: Network;
-  /** Every message sent, in send order (only when the run keeps its trace). */
-  messages: MessageRecord[] = [];
+  /** Every message sent, in send order, stored by columns (only when the run keeps its trace; empty otherwise). */
+  messages = new MessageLog();
   /** Messages sent and not yet delivered or dropped, plus those held by a paused server (what the UI draws moving). */
   inFlight = new Set<MessageRecord>();
   private rng: RandomStream;
@@ -77,7 +78,7 @@ export class Transport {
     if (duplicateOf !== undefined) rec.duplicateOf = duplicateOf;
     if (lost) rec.dropReason = 'loss';
     this.k.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
-    if (this.keepMessages) this.messages.push(rec);
+    if (this.keepMessages) this.messages.append(rec);
     this.inFlight.add(rec);
     this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
   }
@@ -111,6 +112,7 @@ export class Transport {
     rec.status = 'delivered';
     this.k.stats.messagesDelivered++;
     this.k.hasher.str('d').num(rec.id);
+    if (this.keepMessages) this.messages.finish(rec);
   }
 
   /** `rec` arrived at a paused server, which reads it only when resumed: it still counts as in flight. */
@@ -132,6 +134,16 @@ export class Transport {
     rec.deliverMs = this.k.nowMs;
     this.k.stats.messagesDropped++;
     this.k.hasher.str('x').num(rec.id).str(reason);
+    if (this.keepMessages) this.messages.finish(rec);
+  }
+
+  /** A message held by a paused server is lost with it (the server crashed): dropped, not hashed (as it always was). */
+  dropHeld(rec: MessageRecord): void {
+    this.inFlight.delete(rec);
+    rec.status = 'dropped';
+    rec.dropReason = 'crashed';
+    this.k.stats.messagesDropped++;
+    if (this.keepMessages) this.messages.finish(rec);
   }
 
   // ---- messages in flight, by hand -------------------------------------------------------
@@ -245,8 +257,8 @@ export class Transport {
   // ---- copies ----------------------------------------------------------------------------
 
   /**
-   * A copy bound to another engine. In-flight records are copied (delivered and dropped ones are
-   * immutable and shared); `records` receives old → new so the engine can re-point its queue and
+   * A copy bound to another engine. In-flight records are copied (the message log shares its
+   * columns, copy-on-write); `records` receives old → new so the engine can re-point its queue and
    * the host its held messages.
    */
   clone(k: SimKernel, target: DeliveryTarget, records: Map<MessageRecord, MessageRecord>): Transport {
@@ -263,7 +275,7 @@ export class Transport {
       records.set(r, copy);
       c.inFlight.add(copy);
     }
-    c.messages = this.keepMessages ? this.messages.map((r) => records.get(r) ?? r) : [];
+    c.messages = this.messages.clone(records);
     return c;
   }
 }

@@ -13,7 +13,7 @@
  * the fork, then these actions" and replays exactly.
  */
 import type { ScenarioRunner } from '../scenario/runner';
-import type { MessageRecord, TraceEvent } from '../sim/types';
+import type { TraceEvent } from '../sim/types';
 import { verbLabel, type UserAction } from '../sim/verbs';
 
 /**
@@ -50,7 +50,6 @@ export interface Branch {
 interface Checkpoint extends Position {
   runner: ScenarioRunner;
   traceLen: number;
-  messagesLen: number;
   /** How many actions of the branch's lineage had been applied to `runner`. */
   actionsApplied: number;
 }
@@ -85,8 +84,10 @@ export class TimeMachine {
   /** How many lineage actions have been applied to the cursor run. */
   private cursorApplied = 0;
   private readonly every: number;
+  /** Lineages by branch (see lineage). */
+  private lineageCache = new Map<number, RecordedAction[]>();
   /** Restored runs whose trace/messages prefix is still in their branch head (see restore). */
-  private prefixOf = new WeakMap<ScenarioRunner, { traceLen: number; messagesLen: number; head: ScenarioRunner }>();
+  private prefixOf = new WeakMap<ScenarioRunner, { traceLen: number; head: ScenarioRunner }>();
 
   /** @param start  a fresh run (time 0); the machine owns it from now on. */
   constructor(start: ScenarioRunner, opts: TimeMachineOptions = {}) {
@@ -146,9 +147,27 @@ export class TimeMachine {
 
   /** Every action of the current branch's lineage, in order (for saving the run as a scenario). */
   actions(branchId = this.current): RecordedAction[] {
-    const b = this.branches[branchId];
-    const inherited = b.parent === null ? [] : this.actions(b.parent).filter((a) => atOrBefore(a, b.fork));
-    return [...inherited, ...b.actions];
+    return this.lineage(branchId).slice();
+  }
+
+  /**
+   * The lineage of a branch (its parent's actions up to the fork, then its own), cached: acting
+   * extends the current branch's list in place, so recording n actions costs O(n), not O(n²).
+   * Don't mutate the result.
+   */
+  private lineage(branchId = this.current): RecordedAction[] {
+    let l = this.lineageCache.get(branchId);
+    if (!l) {
+      const b = this.branches[branchId];
+      const inherited = b.parent === null ? [] : this.lineage(b.parent).filter((a) => atOrBefore(a, b.fork));
+      l = [...inherited, ...b.actions];
+      this.lineageCache.set(branchId, l);
+    }
+    return l;
+  }
+
+  private lineageLength(): number {
+    return this.lineage().length;
   }
 
   /**
@@ -160,7 +179,7 @@ export class TimeMachine {
     let n = 0;
     while (this.inPast && n < maxEvents) {
       const r = this.cursorRunner;
-      const lineage = this.actions();
+      const lineage = this.lineage();
       const next = lineage[this.cursorApplied];
       const f = this.branch.frontier;
       const cur = pos(r);
@@ -212,12 +231,12 @@ export class TimeMachine {
     const f = this.branch.frontier;
     if (target.events >= f.events && target.timeMs >= f.timeMs) {
       this.cursorRunner = this.head;
-      this.cursorApplied = this.actions().length;
+      this.cursorApplied = this.lineageLength();
       return;
     }
     const cp = this.latestCheckpoint(this.current, target);
     const r = this.restore(cp);
-    const lineage = this.actions();
+    const lineage = this.lineage();
     let applied = cp.actionsApplied;
     for (; applied < lineage.length; applied++) {
       const a = lineage[applied];
@@ -249,8 +268,12 @@ export class TimeMachine {
     if (this.inPast) this.fork(action);
     const at = this.position;
     applyAction(this.cursorRunner, action);
-    this.branch.actions.push({ ...at, action });
-    this.cursorApplied = this.actions().length;
+    const rec = { ...at, action };
+    this.branch.actions.push(rec);
+    // Other branches' cached lineages may inherit from this one: rebuild them when asked.
+    for (const id of [...this.lineageCache.keys()]) if (id !== this.current) this.lineageCache.delete(id);
+    this.lineageCache.get(this.current)?.push(rec);
+    this.cursorApplied = this.lineageLength();
     this.branch.frontier = pos(this.head);
   }
 
@@ -288,37 +311,37 @@ export class TimeMachine {
   }
 
   private checkpointOf(r: ScenarioRunner): Checkpoint {
-    const c = r.clone();
-    const traceLen = r.sim.trace.length;
-    const messagesLen = r.sim.messages.length;
-    c.sim.trace = [];
-    c.sim.messages = [];
-    const actionsApplied = this.branches.length ? this.actions().length : 0;
-    return { ...pos(r), runner: c, traceLen, messagesLen, actionsApplied };
+    // The clone takes an empty trace (the head keeps the branch's trace; see restore), so that a
+    // checkpoint costs nothing per trace event. The message log is shared by columns (messageLog.ts).
+    const trace = r.sim.trace;
+    r.sim.trace = [];
+    let c: ScenarioRunner;
+    try {
+      c = r.clone();
+    } finally {
+      r.sim.trace = trace;
+    }
+    const actionsApplied = this.branches.length ? this.lineageLength() : 0;
+    return { ...pos(r), runner: c, traceLen: trace.length, actionsApplied };
   }
 
   /**
-   * A live copy of a checkpoint. Its trace and message arrays start empty (only what happens after
-   * the checkpoint is appended); `fork` fills in the prefix from the branch head if the copy ever
-   * becomes a head itself. This keeps seeking O(replayed events), not O(run length).
+   * A live copy of a checkpoint. Its trace starts empty (only what happens after the checkpoint is
+   * appended); `fork` fills in the prefix from the branch head if the copy ever becomes a head
+   * itself. Its message log is whole (shared columns). This keeps seeking O(replayed events), not
+   * O(run length).
    */
   private restore(cp: Checkpoint): ScenarioRunner {
     const r = cp.runner.clone();
-    this.prefixOf.set(r, { traceLen: cp.traceLen, messagesLen: cp.messagesLen, head: this.head });
+    this.prefixOf.set(r, { traceLen: cp.traceLen, head: this.head });
     return r;
   }
 
-  /** Gives a restored run the trace and message records from before its checkpoint. */
+  /** Gives a restored run the trace from before its checkpoint. */
   private fillPrefix(r: ScenarioRunner): void {
     const p = this.prefixOf.get(r);
     if (!p) return;
     this.prefixOf.delete(r);
-    const inFlight = new Map<number, MessageRecord>();
-    for (const m of r.sim.inFlight) inFlight.set(m.id, m);
-    for (const m of r.sim.messages) inFlight.set(m.id, m);
     r.sim.trace = p.head.sim.trace.slice(0, p.traceLen).concat(r.sim.trace);
-    const own = r.sim.messages;
-    r.sim.messages = p.head.sim.messages.slice(0, p.messagesLen).map((m) => inFlight.get(m.id) ?? m);
-    for (const m of own) r.sim.messages.push(m);
   }
 }

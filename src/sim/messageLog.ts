@@ -1,0 +1,440 @@
+/**
+ * The run's message log, stored by columns: every message sent, in send order, for the timeline
+ * and the inspector. A finished message (delivered or dropped) costs a few typed-array cells
+ * (times, status, its fields) instead of a ~270-byte object graph; a `MessageRecord` is built on
+ * demand by `at(i)`. Messages still in flight are kept as their live record objects (the transport
+ * mutates them: delay, drop, arrival) and are written to the columns when they finish.
+ *
+ * Layout: chunks of CHUNK rows. Per row: sendMs, deliverMs (Float64), status and drop reason
+ * (one byte), the message's shape (Uint16: its keys and the kind of each value, shared by every
+ * message of that shape) and an offset into the chunk's Int32 value pool, where the message's
+ * fields sit (numbers, interned strings, booleans, and references to the object fields such as
+ * `entries`, a client's op or a result, which are shared with the logs and never copied). A
+ * duplicate's `duplicateOf` sits in a small per-chunk map.
+ *
+ * Copies (checkpoints, branches) share the chunks: `clone()` is O(number of chunks). The log that
+ * made a chunk owns it and writes in place; a copy writes to a chunk it does not own only after
+ * copying it (copy-on-write). Rows a copy cannot see (appended after the copy) or that it still
+ * has in flight (it reads its own live records for those) may change under it; nothing else does.
+ *
+ * Optionally bounded (`retain(limit)`): past `limit` messages the oldest chunks are forgotten and
+ * only a summary of each (time span, counts per message type) is kept, so a 24-hour run does not
+ * keep 28 million messages. Ids are assigned in send order from 1, so row i holds message id i + 1.
+ */
+import type { DropReason, MessageRecord, SimMessage } from './types';
+
+const CHUNK_BITS = 12;
+/** Rows per chunk. */
+export const MESSAGE_CHUNK = 1 << CHUNK_BITS;
+const ROW_MASK = MESSAGE_CHUNK - 1;
+
+/** How a field's value is stored. Tags with no slot carry their value in the shape itself. */
+const enum Tag {
+  Int, // one slot
+  Float, // two slots: the float64's bits
+  Str, // one slot: interned string id
+  Obj, // one slot: index into the chunk's object list
+  True,
+  False,
+  Null,
+  Undef,
+  EmptyArray, // a fresh [] on each read
+  Const, // the shape's constant string (the `type` field)
+}
+
+const STATUS = ['inFlight', 'delivered', 'dropped'] as const;
+const DROP_REASONS: (DropReason | undefined)[] = [undefined, 'loss', 'partition', 'crashed', 'manual'];
+const DROP_CODE: Record<DropReason, number> = { loss: 1, partition: 2, crashed: 3, manual: 4 };
+
+const F64 = new Float64Array(1);
+const I32 = new Int32Array(F64.buffer);
+
+interface Shape {
+  id: number;
+  keys: string[];
+  tags: Tag[];
+  /** The `type` field's value (every SimMessage has one). */
+  type: string;
+}
+
+/** Strings and shapes, shared by a log and all its copies (append-only, so sharing is safe). */
+class Dictionary {
+  strings: string[] = [];
+  stringIds = new Map<string, number>();
+  shapes: Shape[] = [];
+  /** Shapes by message type, tried in order. */
+  byType = new Map<string, Shape[]>();
+
+  str(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  shapeOf(msg: SimMessage): Shape {
+    const type = msg.type;
+    let list = this.byType.get(type);
+    if (!list) this.byType.set(type, (list = []));
+    for (const s of list) if (matches(s, msg)) return s;
+    const keys: string[] = [];
+    const tags: Tag[] = [];
+    const m = msg as unknown as Record<string, unknown>;
+    for (const k in m) {
+      keys.push(k);
+      tags.push(k === 'type' ? Tag.Const : tagOf(m[k]));
+    }
+    if (this.shapes.length >= 0xffff) throw new Error('message log: too many message shapes');
+    const s: Shape = { id: this.shapes.length + 1, keys, tags, type };
+    this.shapes.push(s);
+    list.push(s);
+    return s;
+  }
+}
+
+function isInt32(v: number): boolean {
+  return (v | 0) === v && !(v === 0 && 1 / v < 0);
+}
+
+function tagOf(v: unknown): Tag {
+  switch (typeof v) {
+    case 'number': return isInt32(v) ? Tag.Int : Tag.Float;
+    case 'string': return Tag.Str;
+    case 'boolean': return v ? Tag.True : Tag.False;
+    case 'undefined': return Tag.Undef;
+    default:
+      if (v === null) return Tag.Null;
+      if (Array.isArray(v) && v.length === 0) return Tag.EmptyArray;
+      return Tag.Obj;
+  }
+}
+
+function matches(s: Shape, msg: SimMessage): boolean {
+  const m = msg as unknown as Record<string, unknown>;
+  const keys = s.keys;
+  const tags = s.tags;
+  let j = 0;
+  for (const k in m) {
+    if (j >= keys.length || keys[j] !== k) return false;
+    const t = tags[j++];
+    if (t === Tag.Const) continue;
+    if (tagOf(m[k]) !== t) return false;
+  }
+  return j === keys.length;
+}
+
+interface Chunk {
+  /** The log allowed to write in place (see the file comment). */
+  owner: object;
+  sendMs: Float64Array;
+  deliverMs: Float64Array;
+  /** status (bits 0-1) | drop reason code << 2; meaningful once the row is encoded. */
+  meta: Uint8Array;
+  /** Shape id of the encoded message; 0 while not encoded (in flight). */
+  shape: Uint16Array;
+  off: Int32Array;
+  vals: Int32Array;
+  nvals: number;
+  objs: unknown[];
+  /** row → duplicateOf, for the (rare) duplicates. */
+  dups: Map<number, number> | null;
+}
+
+function newChunk(owner: object): Chunk {
+  return {
+    owner, sendMs: new Float64Array(MESSAGE_CHUNK), deliverMs: new Float64Array(MESSAGE_CHUNK), meta: new Uint8Array(MESSAGE_CHUNK),
+    shape: new Uint16Array(MESSAGE_CHUNK), off: new Int32Array(MESSAGE_CHUNK), vals: new Int32Array(MESSAGE_CHUNK * 4), nvals: 0, objs: [], dups: null,
+  };
+}
+
+function copyChunk(c: Chunk, owner: object): Chunk {
+  return {
+    owner, sendMs: c.sendMs.slice(), deliverMs: c.deliverMs.slice(), meta: c.meta.slice(), shape: c.shape.slice(), off: c.off.slice(),
+    vals: c.vals.slice(), nvals: c.nvals, objs: c.objs.slice(), dups: c.dups ? new Map(c.dups) : null,
+  };
+}
+
+/** What is left of a forgotten chunk of messages (see `retain`). Times in ms of simulated time. */
+export interface MessageSummary {
+  /** Ids fromId..toId (inclusive) were forgotten. */
+  fromId: number;
+  toId: number;
+  firstSendMs: number;
+  lastSendMs: number;
+  /** Messages per type (`SimMessage['type']`; heartbeats count as AppendEntries). */
+  counts: Record<string, number>;
+}
+
+export class MessageLog implements Iterable<MessageRecord> {
+  private dict: Dictionary;
+  private chunks: Chunk[] = [];
+  /** Chunk number of chunks[0] (earlier ones were forgotten). */
+  private firstChunk = 0;
+  private total = 0;
+  /** Rows still in flight: their live records (row → record). */
+  private live = new Map<number, MessageRecord>();
+  private limit = Infinity;
+  private summaries: MessageSummary[] = [];
+  /** This log's identity as a chunk owner. */
+  private readonly token = {};
+
+  constructor(dict?: Dictionary) {
+    this.dict = dict ?? new Dictionary();
+  }
+
+  /** Number of messages sent so far (ids 1..length); rows below `start` were forgotten. */
+  get length(): number {
+    return this.total;
+  }
+
+  /** The first row still kept (0 unless `retain` forgot older ones). */
+  get start(): number {
+    return this.firstChunk << CHUNK_BITS;
+  }
+
+  /** Messages kept as live objects (in flight). */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Rows kept in the columns or live (length - start). */
+  get retained(): number {
+    return this.total - this.start;
+  }
+
+  /** Summaries of the forgotten chunks, oldest first. */
+  get forgotten(): readonly MessageSummary[] {
+    return this.summaries;
+  }
+
+  /**
+   * Keeps at most about `limit` messages (rounded up to whole chunks of MESSAGE_CHUNK), forgetting
+   * the oldest chunks past it; Infinity (the default) keeps everything. Copies inherit the limit.
+   * @throws RangeError for a limit below one chunk
+   */
+  retain(limit: number): void {
+    if (!(limit >= MESSAGE_CHUNK)) throw new RangeError(`message log: keep at least ${MESSAGE_CHUNK} messages, got ${limit}`);
+    this.limit = limit;
+    this.forget();
+  }
+
+  // ---- writing (the transport) -----------------------------------------------------------
+
+  /**
+   * Appends a message just sent: `rec` stays the live record until `finish(rec)`.
+   * @throws Error if `rec.id` is not the next id (ids are given in send order from 1)
+   */
+  append(rec: MessageRecord): void {
+    const i = this.total;
+    if (rec.id !== i + 1) throw new Error(`message log: expected id ${i + 1}, got ${rec.id}`);
+    const row = i & ROW_MASK;
+    let c: Chunk;
+    if (row === 0) {
+      c = newChunk(this.token);
+      this.chunks.push(c);
+    } else {
+      c = this.writable(i);
+    }
+    c.sendMs[row] = rec.sendMs;
+    c.deliverMs[row] = rec.deliverMs;
+    c.shape[row] = 0;
+    this.total = i + 1;
+    this.live.set(i, rec);
+    if (row === 0 && this.retained > this.limit + MESSAGE_CHUNK) this.forget();
+  }
+
+  /** `rec` was delivered or dropped (its final state): writes it to the columns and lets the object go. */
+  finish(rec: MessageRecord): void {
+    const i = rec.id - 1;
+    if (!this.live.delete(i) || i < this.start) return;
+    const c = this.writable(i);
+    const row = i & ROW_MASK;
+    c.deliverMs[row] = rec.deliverMs;
+    c.meta[row] = STATUS.indexOf(rec.status) | ((rec.dropReason ? DROP_CODE[rec.dropReason] : 0) << 2);
+    if (rec.duplicateOf !== undefined) (c.dups ??= new Map()).set(row, rec.duplicateOf);
+    else c.dups?.delete(row);
+    this.encode(c, row, rec.msg);
+  }
+
+  private writable(i: number): Chunk {
+    const k = (i >> CHUNK_BITS) - this.firstChunk;
+    let c = this.chunks[k];
+    if (c.owner !== this.token) {
+      c = copyChunk(c, this.token);
+      this.chunks[k] = c;
+    }
+    return c;
+  }
+
+  private encode(c: Chunk, row: number, msg: SimMessage): void {
+    const shape = this.dict.shapeOf(msg);
+    const m = msg as unknown as Record<string, unknown>;
+    const tags = shape.tags;
+    const keys = shape.keys;
+    let need = 0;
+    for (const t of tags) need += t === Tag.Float ? 2 : t <= Tag.Obj ? 1 : 0;
+    if (c.nvals + need > c.vals.length) {
+      const v = new Int32Array(Math.max(c.vals.length * 2, c.nvals + need));
+      v.set(c.vals.subarray(0, c.nvals));
+      c.vals = v;
+    }
+    const vals = c.vals;
+    let p = c.nvals;
+    c.off[row] = p;
+    for (let j = 0; j < tags.length; j++) {
+      switch (tags[j]) {
+        case Tag.Int: vals[p++] = m[keys[j]] as number; break;
+        case Tag.Float:
+          F64[0] = m[keys[j]] as number;
+          vals[p++] = I32[0];
+          vals[p++] = I32[1];
+          break;
+        case Tag.Str: vals[p++] = this.dict.str(m[keys[j]] as string); break;
+        case Tag.Obj:
+          vals[p++] = c.objs.length;
+          c.objs.push(m[keys[j]]);
+          break;
+        default: break;
+      }
+    }
+    c.nvals = p;
+    c.shape[row] = shape.id;
+  }
+
+  private forget(): void {
+    while (this.chunks.length > 1 && this.total - ((this.firstChunk + 1) << CHUNK_BITS) >= this.limit) {
+      const c = this.chunks[0];
+      const base = this.firstChunk << CHUNK_BITS;
+      const counts: Record<string, number> = {};
+      for (let row = 0; row < MESSAGE_CHUNK; row++) {
+        const type = this.typeAt(base + row, c);
+        counts[type] = (counts[type] ?? 0) + 1;
+      }
+      this.summaries.push({ fromId: base + 1, toId: base + MESSAGE_CHUNK, firstSendMs: c.sendMs[0], lastSendMs: c.sendMs[ROW_MASK], counts });
+      this.chunks.shift();
+      this.firstChunk++;
+    }
+  }
+
+  private typeAt(i: number, c: Chunk): string {
+    const r = this.live.get(i);
+    if (r) return r.msg.type;
+    return this.dict.shapes[c.shape[i & ROW_MASK] - 1].type;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  private chunkOf(i: number): Chunk {
+    if (!(i >= this.start && i < this.total)) throw new RangeError(`message log: row ${i} is not kept (rows ${this.start}..${this.total - 1})`);
+    return this.chunks[(i >> CHUNK_BITS) - this.firstChunk];
+  }
+
+  /**
+   * The record at row `i` (message id i + 1): the live object while in flight, else a fresh
+   * MessageRecord built from the columns (equal to the record as it was when it finished).
+   * @throws RangeError for a row not kept
+   */
+  at(i: number): MessageRecord {
+    const c = this.chunkOf(i);
+    if (this.live.size) {
+      const r = this.live.get(i);
+      if (r) return r;
+    }
+    const row = i & ROW_MASK;
+    const meta = c.meta[row];
+    const rec: MessageRecord = { id: i + 1, msg: this.decode(c, row), sendMs: c.sendMs[row], deliverMs: c.deliverMs[row], status: STATUS[meta & 3] };
+    const dup = c.dups?.get(row);
+    if (dup !== undefined) rec.duplicateOf = dup;
+    const reason = DROP_REASONS[meta >> 2];
+    if (reason) rec.dropReason = reason;
+    return rec;
+  }
+
+  private decode(c: Chunk, row: number): SimMessage {
+    const shape = this.dict.shapes[c.shape[row] - 1];
+    const strings = this.dict.strings;
+    const vals = c.vals;
+    const keys = shape.keys;
+    const tags = shape.tags;
+    let p = c.off[row];
+    const m: Record<string, unknown> = {};
+    for (let j = 0; j < tags.length; j++) {
+      const k = keys[j];
+      switch (tags[j]) {
+        case Tag.Int: m[k] = vals[p++]; break;
+        case Tag.Float:
+          I32[0] = vals[p++];
+          I32[1] = vals[p++];
+          m[k] = F64[0];
+          break;
+        case Tag.Str: m[k] = strings[vals[p++]]; break;
+        case Tag.Obj: m[k] = c.objs[vals[p++]]; break;
+        case Tag.True: m[k] = true; break;
+        case Tag.False: m[k] = false; break;
+        case Tag.Null: m[k] = null; break;
+        case Tag.Undef: m[k] = undefined; break;
+        case Tag.EmptyArray: m[k] = []; break;
+        case Tag.Const: m[k] = shape.type; break;
+      }
+    }
+    return m as unknown as SimMessage;
+  }
+
+  /** The id of row `i` (i + 1). */
+  idAt(i: number): number {
+    return i + 1;
+  }
+
+  /** When row `i` was sent, without building its record. @throws RangeError for a row not kept */
+  sendMsAt(i: number): number {
+    return this.chunkOf(i).sendMs[i & ROW_MASK];
+  }
+
+  /** The row of message `id`, or -1 if it was never sent or is no longer kept. */
+  indexOfId(id: number): number {
+    const i = id - 1;
+    return Number.isInteger(i) && i >= this.start && i < this.total ? i : -1;
+  }
+
+  /** The record of message `id`, or null if it was never sent or is no longer kept. */
+  byId(id: number): MessageRecord | null {
+    const i = this.indexOfId(id);
+    return i < 0 ? null : this.at(i);
+  }
+
+  /** Records of rows [from, to) (clamped to the rows kept). */
+  slice(from = this.start, to = this.total): MessageRecord[] {
+    const out: MessageRecord[] = [];
+    for (let i = Math.max(from, this.start); i < Math.min(to, this.total); i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Every kept record, in send order. */
+  toArray(): MessageRecord[] {
+    return this.slice();
+  }
+
+  *[Symbol.iterator](): Iterator<MessageRecord> {
+    for (let i = this.start; i < this.total; i++) yield this.at(i);
+  }
+
+  // ---- copies ----------------------------------------------------------------------------
+
+  /**
+   * A copy sharing every chunk (O(number of chunks)); its live records are re-pointed through
+   * `records` (old → new, the transport's copies of the messages in flight).
+   */
+  clone(records: Map<MessageRecord, MessageRecord> = new Map()): MessageLog {
+    const c = new MessageLog(this.dict);
+    c.chunks = this.chunks.slice();
+    c.firstChunk = this.firstChunk;
+    c.total = this.total;
+    for (const [i, r] of this.live) c.live.set(i, records.get(r) ?? r);
+    c.limit = this.limit;
+    c.summaries = this.summaries.slice();
+    return c;
+  }
+}
