@@ -67,7 +67,7 @@ export class InvariantChecker implements SimChecker {
   /** Per server: last seen currentTerm and votedFor, and last applied index. */
   private termVote = new Map<NodeId, { term: number; votedFor: NodeId | null }>();
   private lastApplied = new Map<NodeId, number>();
-  /** The KV state (revision and contents, as text) after applying each index, by the first server to apply it. */
+  /** The KV state digest (revision, keys, hash of the contents; src/sim/kvDigest.ts) after applying each index, by the first server to apply it. */
   private stateAt: string[] = [];
   /** Violations already reported, to report each problem once. */
   private reported = new Set<string>();
@@ -237,8 +237,9 @@ export class InvariantChecker implements SimChecker {
   }
 
   /**
-   * `id` applied `index` and its KV state is now `state` (revision and contents as text): indexes
-   * must come in order, and every server at this lastApplied must hold the same state.
+   * `id` applied `index` and its KV state is now `state` (a digest of the revision and contents,
+   * compared as text): indexes must come in order, and every server at this lastApplied must hold
+   * the same state.
    */
   onAppliedState(id: NodeId, index: number, state: string, atMs: number): void {
     const last = this.lastApplied.get(id) ?? 0;

@@ -84,6 +84,7 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     leaderNoop: c.leaderNoop,
     maxEntriesPerAppend: c.maxEntriesPerAppend,
     maxInflightMsgs: c.maxInflightMsgs,
+    autoCompactionRetention: c.autoCompactionRetention,
     keepTrace: opts.keepTrace,
   }, { checker });
 }

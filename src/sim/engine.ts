@@ -49,6 +49,13 @@ export interface SimConfig {
   maxInflightMsgs?: number;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
   keepTrace?: boolean;
+  /**
+   * Revisions of KV history each server keeps before compacting automatically (etcd
+   * `--auto-compaction-mode=revision --auto-compaction-retention=N`, driven by applied revisions so
+   * it is the same on every replica; see Host.autoCompact). 0 keeps everything, as etcd without
+   * auto compaction. Default DEFAULT_AUTO_COMPACTION_RETENTION (10,000).
+   */
+  autoCompactionRetention?: number;
 }
 
 /** Who watches the run from time 0 (observers must see the initial logs, so they are given at construction). */
@@ -124,6 +131,7 @@ export class Simulation implements SimKernel {
       seed: config.seed, servers: this.serverIds, heartbeatMs: config.heartbeatMs, electionTimeoutMs: config.electionTimeoutMs,
       initial: config.initial, unsafe: this.unsafe, leaderNoop: config.leaderNoop,
       maxEntriesPerAppend: config.maxEntriesPerAppend, maxInflightMsgs: config.maxInflightMsgs,
+      autoCompactionRetention: config.autoCompactionRetention,
     });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {

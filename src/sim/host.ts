@@ -14,6 +14,7 @@ import type { Command } from '../kv/types';
 import { RaftNode } from '../raft/node';
 import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
 import type { SimEvent, SimKernel } from './kernel';
+import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
@@ -32,7 +33,16 @@ export interface HostConfig {
   leaderNoop?: boolean;
   maxEntriesPerAppend?: number;
   maxInflightMsgs?: number;
+  /** Revisions of KV history each server keeps (see SimConfig.autoCompactionRetention); 0 keeps all. */
+  autoCompactionRetention?: number;
 }
+
+/**
+ * Default revisions of KV history a server keeps (SimConfig.autoCompactionRetention): etcd keeps
+ * everything until compacted; the simulator compacts on its own so that a long run's memory stays
+ * bounded, keeping 10,000 to 20,000 revisions per server.
+ */
+export const DEFAULT_AUTO_COMPACTION_RETENTION = 10_000;
 
 /** A client request a server has proposed and will answer when the entry is applied. */
 interface PendingRequest {
@@ -59,6 +69,8 @@ export class SimServer {
   paused = false;
   held: MessageRecord[] = [];
   heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
+  /** Digest of the state machine's KV state for the checker's Replica Agreement (kvDigest.ts). */
+  digest = new KvDigest();
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
     this.raft = raft;
   }
@@ -68,6 +80,7 @@ export class SimServer {
     const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
     c.up = this.up;
     c.sm = this.sm.clone();
+    c.digest = this.digest.cloneFor(this.sm.store, c.sm.store);
     c.electionGen = this.electionGen;
     c.heartbeatGen = this.heartbeatGen;
     c.electionDeadlineMs = this.electionDeadlineMs;
@@ -338,15 +351,20 @@ export class Host {
     const k = this.k;
     const obs = k.observers;
     for (const o of obs) o.onApplied?.(s.id, index, entry, k.nowMs);
+    const revisionBefore = s.sm.store.revision;
     const result = s.sm.applyCommand(entry.command);
     if (obs.length) {
       let state: string | null = null;
       for (const o of obs) {
         if (!o.onAppliedState) continue;
-        state ??= kvStateText(s.sm.store.revision, s.sm.store.entries());
+        if (state === null) {
+          s.digest.update(s.sm.store);
+          state = s.digest.text();
+        }
         o.onAppliedState(s.id, index, state, k.nowMs);
       }
     }
+    if (s.sm.store.revision !== revisionBefore) this.autoCompact(s);
     const cmd = entry.command;
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
@@ -362,6 +380,25 @@ export class Host {
         this.reply(s.id, clientId, p.seq, { ok: false, error: 'overwritten', leaderHint: s.raft.leaderId });
       }
     }
+  }
+
+  /**
+   * Automatic compaction of the server's KV history (etcd's `--auto-compaction-mode=revision`,
+   * driven by applied revisions instead of a wall-clock period so that it is deterministic and the
+   * same on every replica): once the store is `2 × retention` revisions past its last compaction it
+   * compacts at `revision - retention`, so between `retention` and `2 × retention` revisions of
+   * history are kept and the cost (O(keys) per compaction) is spread over `retention` writes.
+   * Reads below the compacted revision fail with etcd's ErrCompacted. Does not change the KV
+   * contents, the revision, the trace or the traceHash.
+   */
+  private autoCompact(s: SimServer): void {
+    const retention = this.config.autoCompactionRetention ?? DEFAULT_AUTO_COMPACTION_RETENTION;
+    if (retention <= 0) return;
+    const store = s.sm.store;
+    const base = Math.max(1, store.compactRevision);
+    if (store.revision - base < 2 * retention) return;
+    const r = store.execute({ op: 'compact', revision: store.revision - retention });
+    if (r.op === 'error') throw new Error(`internal: automatic compaction of ${s.id} at ${store.revision - retention} failed: ${r.error}`);
   }
 
   // ---- crash, restart, pause, resume, timeout --------------------------------------------
@@ -465,9 +502,3 @@ function observed(s: SimServer): ObservedNode {
   return { id: s.id, role: r.role, currentTerm: r.currentTerm, log: r.log, commitIndex: r.commitIndex };
 }
 
-/** A server's KV state as text, to compare replicas at the same lastApplied. */
-function kvStateText(revision: number, entries: Record<string, string>): string {
-  let t = String(revision);
-  for (const k in entries) t += '\u0000' + k + '\u0001' + entries[k];
-  return t;
-}

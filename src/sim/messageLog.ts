@@ -64,6 +64,8 @@ class Dictionary {
   shapes: Shape[] = [];
   /** Shapes by message type, tried in order. */
   byType = new Map<string, Shape[]>();
+  /** The shapes encodeHot writes: AppendEntries without and with entries, AppendEntriesResponse succeeded and not. */
+  hot: (Shape | undefined)[] = [];
 
   str(s: string): number {
     let id = this.stringIds.get(s);
@@ -75,24 +77,27 @@ class Dictionary {
     return id;
   }
 
-  shapeOf(msg: SimMessage): Shape {
-    const type = msg.type;
+  /** The shape of a message with these keys and values (`Object.keys` / `Object.values` of it). */
+  shapeOf(type: string, keys: string[], values: unknown[]): Shape {
     let list = this.byType.get(type);
     if (!list) this.byType.set(type, (list = []));
-    for (const s of list) if (matches(s, msg)) return s;
-    const keys: string[] = [];
-    const tags: Tag[] = [];
-    const m = msg as unknown as Record<string, unknown>;
-    for (const k in m) {
-      keys.push(k);
-      tags.push(k === 'type' ? Tag.Const : tagOf(m[k]));
-    }
+    for (const s of list) if (matches(s, keys, values)) return s;
+    const tags = keys.map((k, j) => (k === 'type' ? Tag.Const : tagOf(values[j])));
     if (this.shapes.length >= 0xffff) throw new Error('message log: too many message shapes');
     const s: Shape = { id: this.shapes.length + 1, keys, tags, type };
     this.shapes.push(s);
     list.push(s);
     return s;
   }
+}
+
+const AE_KEYS = ['type', 'from', 'to', 'term', 'leaderId', 'prevLogIndex', 'prevLogTerm', 'entries', 'leaderCommit'];
+const AER_KEYS = ['type', 'from', 'to', 'term', 'success', 'matchIndex', 'prevLogIndex', 'conflictTerm', 'conflictIndex'];
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isInt32(v: number): boolean {
@@ -112,18 +117,16 @@ function tagOf(v: unknown): Tag {
   }
 }
 
-function matches(s: Shape, msg: SimMessage): boolean {
-  const m = msg as unknown as Record<string, unknown>;
-  const keys = s.keys;
+function matches(s: Shape, keys: string[], values: unknown[]): boolean {
+  const sk = s.keys;
+  if (sk.length !== keys.length) return false;
   const tags = s.tags;
-  let j = 0;
-  for (const k in m) {
-    if (j >= keys.length || keys[j] !== k) return false;
-    const t = tags[j++];
-    if (t === Tag.Const) continue;
-    if (tagOf(m[k]) !== t) return false;
+  for (let j = 0; j < sk.length; j++) {
+    if (sk[j] !== keys[j]) return false;
+    const t = tags[j];
+    if (t !== Tag.Const && tagOf(values[j]) !== t) return false;
   }
-  return j === keys.length;
+  return true;
 }
 
 interface Chunk {
@@ -270,32 +273,88 @@ export class MessageLog implements Iterable<MessageRecord> {
   }
 
   private encode(c: Chunk, row: number, msg: SimMessage): void {
-    const shape = this.dict.shapeOf(msg);
-    const m = msg as unknown as Record<string, unknown>;
-    const tags = shape.tags;
-    const keys = shape.keys;
-    let need = 0;
-    for (const t of tags) need += t === Tag.Float ? 2 : t <= Tag.Obj ? 1 : 0;
-    if (c.nvals + need > c.vals.length) {
-      const v = new Int32Array(Math.max(c.vals.length * 2, c.nvals + need));
+    const keys = Object.keys(msg);
+    if (c.nvals + 2 * keys.length > c.vals.length) {
+      const v = new Int32Array(Math.max(c.vals.length * 2, c.nvals + 2 * keys.length));
       v.set(c.vals.subarray(0, c.nvals));
       c.vals = v;
     }
+    if (!this.encodeHot(c, row, msg, keys)) this.encodeGeneric(c, row, msg, keys);
+  }
+
+  /**
+   * The two messages most runs are made of (AppendEntries, AppendEntriesResponse without a
+   * rejection reason), written field by field; any other key list or value kind is left to
+   * encodeGeneric. Writes the same slots, in the same order, as encodeGeneric would for the shape.
+   */
+  private encodeHot(c: Chunk, row: number, msg: SimMessage, keys: string[]): boolean {
+    const d = this.dict;
+    const vals = c.vals;
+    let p = c.nvals;
+    if (msg.type === 'AppendEntries') {
+      if (!sameKeys(keys, AE_KEYS)) return false;
+      const m = msg;
+      if (typeof m.from !== 'string' || typeof m.to !== 'string' || typeof m.leaderId !== 'string' || !Array.isArray(m.entries)) return false;
+      if (!isInt32(m.term) || !isInt32(m.prevLogIndex) || !isInt32(m.prevLogTerm) || !isInt32(m.leaderCommit)) return false;
+      const empty = m.entries.length === 0;
+      const shape = d.hot[empty ? 0 : 1] ??= d.shapeOf(msg.type, keys, Object.values(msg));
+      c.off[row] = p;
+      vals[p++] = d.str(m.from);
+      vals[p++] = d.str(m.to);
+      vals[p++] = m.term;
+      vals[p++] = d.str(m.leaderId);
+      vals[p++] = m.prevLogIndex;
+      vals[p++] = m.prevLogTerm;
+      if (!empty) {
+        vals[p++] = c.objs.length;
+        c.objs.push(m.entries);
+      }
+      vals[p++] = m.leaderCommit;
+      c.nvals = p;
+      c.shape[row] = shape.id;
+      return true;
+    }
+    if (msg.type === 'AppendEntriesResponse') {
+      if (!sameKeys(keys, AER_KEYS)) return false;
+      const m = msg;
+      if (typeof m.from !== 'string' || typeof m.to !== 'string' || typeof m.success !== 'boolean') return false;
+      if (!isInt32(m.term) || !isInt32(m.matchIndex) || !isInt32(m.prevLogIndex) || !isInt32(m.conflictTerm) || !isInt32(m.conflictIndex)) return false;
+      const shape = d.hot[m.success ? 2 : 3] ??= d.shapeOf(msg.type, keys, Object.values(msg));
+      c.off[row] = p;
+      vals[p++] = d.str(m.from);
+      vals[p++] = d.str(m.to);
+      vals[p++] = m.term;
+      vals[p++] = m.matchIndex;
+      vals[p++] = m.prevLogIndex;
+      vals[p++] = m.conflictTerm;
+      vals[p++] = m.conflictIndex;
+      c.nvals = p;
+      c.shape[row] = shape.id;
+      return true;
+    }
+    return false;
+  }
+
+  private encodeGeneric(c: Chunk, row: number, msg: SimMessage, keys: string[]): void {
+    const values = Object.values(msg) as unknown[];
+    const shape = this.dict.shapeOf(msg.type, keys, values);
+    const tags = shape.tags;
+    const n = tags.length;
     const vals = c.vals;
     let p = c.nvals;
     c.off[row] = p;
-    for (let j = 0; j < tags.length; j++) {
+    for (let j = 0; j < n; j++) {
       switch (tags[j]) {
-        case Tag.Int: vals[p++] = m[keys[j]] as number; break;
+        case Tag.Int: vals[p++] = values[j] as number; break;
         case Tag.Float:
-          F64[0] = m[keys[j]] as number;
+          F64[0] = values[j] as number;
           vals[p++] = I32[0];
           vals[p++] = I32[1];
           break;
-        case Tag.Str: vals[p++] = this.dict.str(m[keys[j]] as string); break;
+        case Tag.Str: vals[p++] = this.dict.str(values[j] as string); break;
         case Tag.Obj:
           vals[p++] = c.objs.length;
-          c.objs.push(m[keys[j]]);
+          c.objs.push(values[j]);
           break;
         default: break;
       }
