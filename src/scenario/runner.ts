@@ -34,6 +34,8 @@ export interface RunnerOptions {
   /** Attach the invariant checker (src/check/invariants.ts) from time 0; default true. */
   checkInvariants?: boolean;
   keepTrace?: boolean;
+  /** Keep the message records (default: as keepTrace); see SimConfig.keepMessages. */
+  keepMessages?: boolean;
   /** Hold at `pause` steps (and `say` with pause) until `resume()`; headless runs don't. */
   honourPauses?: boolean;
   /** Checks a client history for linearizability (for `expect: { linearizable }`); injected to keep the engine free of clocks. */
@@ -62,7 +64,7 @@ export function initialLog(log: Scenario['cluster']['initial'][string]['log']): 
  * Builds the simulation a scenario describes (at time 0, before any step), with the invariant
  * checker attached as `sim.checker` unless `checkInvariants` is false.
  */
-export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
+export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace' | 'keepMessages'> = {}): Simulation {
   const c = scenario.cluster;
   const initial: Record<NodeId, PersistentState<Command>> = {};
   for (const [id, st] of Object.entries(c.initial)) {
@@ -86,6 +88,7 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     maxInflightMsgs: c.maxInflightMsgs,
     autoCompactionRetention: c.autoCompactionRetention,
     keepTrace: opts.keepTrace,
+    keepMessages: opts.keepMessages,
   }, { checker });
 }
 

@@ -221,7 +221,7 @@ const cluster = (): JsonSchema => ({
       minimum: 0,
       maximum: LIMITS.maxAutoCompactionRetention,
       'x-expected': `a whole number from 0 to ${LIMITS.maxAutoCompactionRetention}`,
-      description: `Revisions of key-value history each server keeps before compacting on its own (default ${DEFAULTS.autoCompactionRetention}; 0 keeps all; etcd --auto-compaction-mode=revision).`,
+      description: `Revisions of key-value history each server keeps at least; it compacts on its own once 10 times as many have accumulated (default ${DEFAULTS.autoCompactionRetention}; 0 keeps all; etcd --auto-compaction-mode=revision).`,
     },
     leaderNoop: {
       type: 'boolean',

@@ -40,8 +40,9 @@ export interface ClusterConfig {
   /** Most AppendEntries a leader keeps unacknowledged to one follower in replicate (default 8; etcd raft MaxInflightMsgs). */
   maxInflightMsgs: number;
   /**
-   * Revisions of KV history each server keeps before compacting on its own (default 10,000; 0 keeps
-   * all; etcd `--auto-compaction-mode=revision`, driven by applied revisions; see SimConfig).
+   * Revisions of KV history each server keeps at least, compacting on its own once 10 times as many
+   * have accumulated (default 1,000; 0 keeps all; etcd `--auto-compaction-mode=revision`, driven by
+   * applied revisions; see SimConfig).
    */
   autoCompactionRetention: number;
   /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */

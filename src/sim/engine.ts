@@ -50,10 +50,15 @@ export interface SimConfig {
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
   keepTrace?: boolean;
   /**
+   * Keep the message records (`messages`), for the timeline and the inspector; default: as
+   * keepTrace. The CLI and the fuzzer never read them and turn them off.
+   */
+  keepMessages?: boolean;
+  /**
    * Revisions of KV history each server keeps before compacting automatically (etcd
    * `--auto-compaction-mode=revision --auto-compaction-retention=N`, driven by applied revisions so
    * it is the same on every replica; see Host.autoCompact). 0 keeps everything, as etcd without
-   * auto compaction. Default DEFAULT_AUTO_COMPACTION_RETENTION (10,000).
+   * auto compaction. Default DEFAULT_AUTO_COMPACTION_RETENTION (1,000; history of 1,000 to 10,000 revisions).
    */
   autoCompactionRetention?: number;
 }
@@ -125,7 +130,7 @@ export class Simulation implements SimKernel {
     this.traceLog = new TraceLog();
     if (this.keepTrace) this.observers.push(this.traceLog);
     this.tracing = this.observers.some((o) => o.onTrace);
-    this.transport = new Transport(this, this.deliveryTarget(), this.serverIds, config.network, config.seed, this.keepTrace);
+    this.transport = new Transport(this, this.deliveryTarget(), this.serverIds, config.network, config.seed, this.keepTrace && (config.keepMessages ?? true));
     this.hasher.num(config.seed).str(this.serverIds.join(','));
     this.host = new Host(this, this.transport, {
       seed: config.seed, servers: this.serverIds, heartbeatMs: config.heartbeatMs, electionTimeoutMs: config.electionTimeoutMs,
@@ -240,7 +245,7 @@ export class Simulation implements SimKernel {
   }
 
   /**
-   * Every message sent, in send order (when keepTrace; empty otherwise), stored by columns: read
+   * Every message sent, in send order (when keepTrace and keepMessages; empty otherwise), stored by columns: read
    * records with `at(i)` / `byId(id)`, or iterate (see messageLog.ts).
    */
   get messages(): MessageLog {

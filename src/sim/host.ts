@@ -38,11 +38,13 @@ export interface HostConfig {
 }
 
 /**
- * Default revisions of KV history a server keeps (SimConfig.autoCompactionRetention): etcd keeps
- * everything until compacted; the simulator compacts on its own so that a long run's memory stays
- * bounded, keeping 10,000 to 20,000 revisions per server.
+ * Default revisions of KV history a server keeps at least (SimConfig.autoCompactionRetention):
+ * etcd keeps everything until compacted; the simulator compacts on its own so that a long run's
+ * memory stays bounded, keeping 1,000 to 10,000 revisions per server (see Host.autoCompact).
  */
-export const DEFAULT_AUTO_COMPACTION_RETENTION = 10_000;
+export const DEFAULT_AUTO_COMPACTION_RETENTION = 1_000;
+/** A server compacts once its store is this many times the retention past its last compaction. */
+export const AUTO_COMPACTION_WINDOW = 10;
 
 /** A client request a server has proposed and will answer when the entry is applied. */
 interface PendingRequest {
@@ -383,20 +385,21 @@ export class Host {
   }
 
   /**
-   * Automatic compaction of the server's KV history (etcd's `--auto-compaction-mode=revision`,
-   * driven by applied revisions instead of a wall-clock period so that it is deterministic and the
-   * same on every replica): once the store is `2 × retention` revisions past its last compaction it
-   * compacts at `revision - retention`, so between `retention` and `2 × retention` revisions of
-   * history are kept and the cost (O(keys) per compaction) is spread over `retention` writes.
-   * Reads below the compacted revision fail with etcd's ErrCompacted. Does not change the KV
-   * contents, the revision, the trace or the traceHash.
+   * Automatic compaction of the server's KV history, as etcd's `--auto-compaction-mode=revision`
+   * (which compacts at "latest revision − retention" every 5 minutes), but driven by applied
+   * revisions instead of a wall-clock period so that it is deterministic and the same on every
+   * replica: once the store is AUTO_COMPACTION_WINDOW × retention revisions past its last
+   * compaction it compacts at `revision − retention`. So between `retention` and 10 × `retention`
+   * revisions of history are kept, and the cost of a compaction (it rebuilds the kept versions) is
+   * spread over 9 × `retention` writes. Reads below the compacted revision fail with etcd's
+   * ErrCompacted. Changes neither the KV contents nor the revision, the trace or the traceHash.
    */
   private autoCompact(s: SimServer): void {
     const retention = this.config.autoCompactionRetention ?? DEFAULT_AUTO_COMPACTION_RETENTION;
     if (retention <= 0) return;
     const store = s.sm.store;
     const base = Math.max(1, store.compactRevision);
-    if (store.revision - base < 2 * retention) return;
+    if (store.revision - base < AUTO_COMPACTION_WINDOW * retention) return;
     const r = store.execute({ op: 'compact', revision: store.revision - retention });
     if (r.op === 'error') throw new Error(`internal: automatic compaction of ${s.id} at ${store.revision - retention} failed: ${r.error}`);
   }
