@@ -189,7 +189,7 @@ export class ScenarioRunner {
         // `maxEvents` only stops the next event; steps whose time is up before it still finish,
         // so a replay to (events, time) ends in exactly the state the original run had there.
         if (n >= maxEvents) return n;
-        this.sim.processNext(limit);
+        this.sim.runNext(limit);
         n++;
         if (!this.finished) this.check();
         this.checkAsync();

@@ -168,7 +168,7 @@ export class Simulation implements SimKernel {
     w.host = this.host.clone(c, c.transport, map.records);
     const q = this.queue.save();
     const queue = new EventHeap<SimEvent>();
-    queue.restore({ items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)), nextSeq: q.nextSeq });
+    queue.restore({ ...q, items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)) });
     w.queue = queue;
     w.clientHost = c.makeClientHost();
     c.clients = new Map();
@@ -193,13 +193,13 @@ export class Simulation implements SimKernel {
         const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
         this.transport.send(m);
       },
-      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs, seq: 0 }),
+      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }),
       nextOrder: () => this.nextOrder(),
       onReturn: (h) => {
         const rec = h.record!;
         this.history.push(rec);
         this.hasher.str('ret').str(h.client).num(h.seq).str(rec.result);
-        this.emit({ atMs: this.nowMs, kind: 'client', phase: 'return', client: h.client, opText: describeOp(h.spec), result: resultText(rec) });
+        if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'return', client: h.client, opText: describeOp(h.spec), result: resultText(rec) });
         this.onClientReturn?.(h);
       },
     };
@@ -348,6 +348,22 @@ export class Simulation implements SimKernel {
 
   /** Processes the next (non-stale) event if it is due at or before `limitMs`; returns it, or null. */
   processNext(limitMs = Infinity): ProcessedEvent | null {
+    const e = this.nextEvent(limitMs);
+    if (!e) return null;
+    switch (e.type) {
+      case 'deliver': return { kind: 'deliver', atMs: e.atMs, record: e.rec };
+      case 'electionTimer': return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
+      case 'heartbeatTimer': return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
+      case 'clientTimer': return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+    }
+  }
+
+  /** As `processNext`, without describing the event: whether one was processed (the loops' fast path). */
+  runNext(limitMs = Infinity): boolean {
+    return this.nextEvent(limitMs) !== null;
+  }
+
+  private nextEvent(limitMs: number): SimEvent | null {
     this.dropStale();
     const e = this.queue.peek();
     if (!e || e.atMs > limitMs) return null;
@@ -357,22 +373,21 @@ export class Simulation implements SimKernel {
     switch (e.type) {
       case 'deliver':
         this.transport.deliver(e.rec);
-        return { kind: 'deliver', atMs: e.atMs, record: e.rec };
+        break;
       case 'electionTimer':
-        this.host.timerFired(e);
-        return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       case 'heartbeatTimer':
         this.host.timerFired(e);
-        return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
+        break;
       case 'clientTimer':
         this.clients.get(e.client)!.onTimer(e.gen);
-        return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+        break;
     }
+    return e;
   }
 
   /** Processes every event due at or before `untilMs`, then sets the clock to `untilMs`. */
   runUntil(untilMs: number): void {
-    while (this.processNext(untilMs)) { /* keep going */ }
+    while (this.nextEvent(untilMs)) { /* keep going */ }
     if (untilMs > this.nowMs && untilMs !== Infinity) this.nowMs = untilMs;
   }
 
@@ -485,8 +500,9 @@ export class Simulation implements SimKernel {
     const c = this.clients.get(client);
     if (!c) throw new Error(`unknown client "${client}"`);
     if (options.via) this.server(options.via);
-    this.hasher.str('op').str(client).str(describeOp(spec));
-    this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText: describeOp(spec), ...(options.via ? { server: options.via } : {}) });
+    const opText = describeOp(spec);
+    this.hasher.str('op').str(client).str(opText);
+    if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText, ...(options.via ? { server: options.via } : {}) });
     return c.submit(spec, options);
   }
 }

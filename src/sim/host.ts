@@ -73,8 +73,11 @@ export class SimServer {
   heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
   /** Digest of the state machine's KV state for the checker's Replica Agreement (kvDigest.ts). */
   digest = new KvDigest();
+  /** The view observers are given (see `observed`). */
+  readonly observedView: ObservedNode;
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
     this.raft = raft;
+    this.observedView = { id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex };
   }
 
   /** An independent copy (Raft node, state machine, timers, randomness). */
@@ -182,7 +185,7 @@ export class Host {
   requeueElectionTimer(id: NodeId): void {
     const s = this.servers.get(id)!;
     s.electionEventMs = s.electionDeadlineMs;
-    this.k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs!, seq: 0 });
+    this.k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs! });
   }
 
   /** A (live) timer fired: the node steps on it, or a paused server keeps it for when it resumes. */
@@ -284,7 +287,7 @@ export class Host {
           if (s.electionEventMs === null || t < s.electionEventMs) {
             s.electionGen++;
             s.electionEventMs = t;
-            k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
+            k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t });
           }
           break;
         }
@@ -296,7 +299,7 @@ export class Host {
           break;
         case 'setHeartbeatTimer':
           s.heartbeatGen++;
-          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs, seq: 0 });
+          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs });
           break;
         case 'stopHeartbeatTimer':
           s.heartbeatGen++;
@@ -499,9 +502,14 @@ export class Host {
   }
 }
 
-/** What observers read of a server. */
+/** What observers read of a server: one view object per server, refreshed at each hook (observers don't keep it). */
 function observed(s: SimServer): ObservedNode {
   const r = s.raft;
-  return { id: s.id, role: r.role, currentTerm: r.currentTerm, log: r.log, commitIndex: r.commitIndex };
+  const v = s.observedView;
+  v.role = r.role;
+  v.currentTerm = r.currentTerm;
+  v.log = r.log;
+  v.commitIndex = r.commitIndex;
+  return v;
 }
 

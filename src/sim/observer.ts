@@ -13,7 +13,10 @@
 import type { LogEntry, NodeId, Role } from '../raft/types';
 import type { TraceEvent } from './types';
 
-/** What an observer reads of a server at a hook (the live log: read it during the call, don't keep it). */
+/**
+ * What an observer reads of a server at a hook: a view the host reuses and the live log, so read
+ * it during the call and don't keep it (copy what you need).
+ */
 export interface ObservedNode {
   id: NodeId;
   role: Role;

@@ -80,7 +80,7 @@ export class Transport {
     this.k.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
     if (this.keepMessages) this.messages.append(rec);
     this.inFlight.add(rec);
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
+    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs });
   }
 
   /** Whether a queued delivery no longer does anything (the message was dropped or delayed by hand). */
@@ -184,7 +184,7 @@ export class Transport {
     if (!(byMs > 0)) throw new Error(`delay must be a positive number of ms, got ${byMs}`);
     const rec = this.findInFlight(id);
     rec.deliverMs += byMs;
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
+    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs });
     this.k.fault('delay message', [rec.msg.from, rec.msg.to], `#${id} by ${byMs} ms`);
   }
 
