@@ -141,22 +141,27 @@ interface Chunk {
   off: Int32Array;
   vals: Int32Array;
   nvals: number;
+  /** Rows with an encoding; when all have one, `vals` is trimmed to `nvals` (it grows again if needed). */
+  encoded: number;
   objs: unknown[];
   /** row → duplicateOf, for the (rare) duplicates. */
   dups: Map<number, number> | null;
 }
 
+/** Value slots reserved per row at first (the common messages need 5 to 8). */
+const SLOTS_PER_ROW = 8;
+
 function newChunk(owner: object): Chunk {
   return {
     owner, sendMs: new Float64Array(MESSAGE_CHUNK), deliverMs: new Float64Array(MESSAGE_CHUNK), meta: new Uint8Array(MESSAGE_CHUNK),
-    shape: new Uint16Array(MESSAGE_CHUNK), off: new Int32Array(MESSAGE_CHUNK), vals: new Int32Array(MESSAGE_CHUNK * 4), nvals: 0, objs: [], dups: null,
+    shape: new Uint16Array(MESSAGE_CHUNK), off: new Int32Array(MESSAGE_CHUNK), vals: new Int32Array(MESSAGE_CHUNK * SLOTS_PER_ROW), nvals: 0, encoded: 0, objs: [], dups: null,
   };
 }
 
 function copyChunk(c: Chunk, owner: object): Chunk {
   return {
     owner, sendMs: c.sendMs.slice(), deliverMs: c.deliverMs.slice(), meta: c.meta.slice(), shape: c.shape.slice(), off: c.off.slice(),
-    vals: c.vals.slice(), nvals: c.nvals, objs: c.objs.slice(), dups: c.dups ? new Map(c.dups) : null,
+    vals: c.vals.slice(), nvals: c.nvals, encoded: c.encoded, objs: c.objs.slice(), dups: c.dups ? new Map(c.dups) : null,
   };
 }
 
@@ -275,11 +280,13 @@ export class MessageLog implements Iterable<MessageRecord> {
   private encode(c: Chunk, row: number, msg: SimMessage): void {
     const keys = Object.keys(msg);
     if (c.nvals + 2 * keys.length > c.vals.length) {
-      const v = new Int32Array(Math.max(c.vals.length * 2, c.nvals + 2 * keys.length));
+      const v = new Int32Array(Math.max(Math.ceil(c.vals.length * 1.5), c.nvals + 2 * keys.length));
       v.set(c.vals.subarray(0, c.nvals));
       c.vals = v;
     }
+    const first = c.shape[row] === 0;
     if (!this.encodeHot(c, row, msg, keys)) this.encodeGeneric(c, row, msg, keys);
+    if (first && ++c.encoded === MESSAGE_CHUNK && c.nvals < c.vals.length) c.vals = c.vals.slice(0, c.nvals);
   }
 
   /**
