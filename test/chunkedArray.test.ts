@@ -5,7 +5,7 @@ describe('ChunkedArray (the checker\'s per-index memory, shared by checkpoints)'
   it('reads back what was set, undefined elsewhere, and grows like an array', () => {
     const a = new ChunkedArray<number>();
     for (let i = 1; i < 3 * CHUNKED_ARRAY_CHUNK; i += 3) a.set(i, i * 2);
-    expect(a.length).toBe(3 * CHUNKED_ARRAY_CHUNK - 2);
+    expect(a.length).toBe(3 * CHUNKED_ARRAY_CHUNK - 1); // the last index set is 3 * CHUNK - 2
     expect(a.get(4)).toBe(8);
     expect(a.get(5)).toBeUndefined();
     expect(a.get(-1)).toBeUndefined();
