@@ -252,6 +252,11 @@ export class Simulation implements SimKernel {
     return this.transport.messages;
   }
 
+  /** Replaces the message log (the time machine gives a restored checkpoint its branch's log; see MessageLog.prefix). */
+  set messages(log: MessageLog) {
+    this.transport.messages = log;
+  }
+
   /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
   get inFlight(): Set<MessageRecord> {
     return this.transport.inFlight;

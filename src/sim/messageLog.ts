@@ -181,6 +181,8 @@ export class MessageLog implements Iterable<MessageRecord> {
   private chunks: Chunk[] = [];
   /** Chunk number of chunks[0] (earlier ones were forgotten). */
   private firstChunk = 0;
+  /** Rows below this are not kept even if their chunk is (a prefix cut below `start`, see `prefix`). */
+  private startRow = 0;
   private total = 0;
   /** Rows still in flight: their live records (row → record). */
   private live = new Map<number, MessageRecord>();
@@ -200,7 +202,7 @@ export class MessageLog implements Iterable<MessageRecord> {
 
   /** The first row still kept (0 unless `retain` forgot older ones). */
   get start(): number {
-    return this.firstChunk << CHUNK_BITS;
+    return Math.max(this.firstChunk << CHUNK_BITS, this.startRow);
   }
 
   /** Messages kept as live objects (in flight). */
@@ -270,7 +272,11 @@ export class MessageLog implements Iterable<MessageRecord> {
   private writable(i: number): Chunk {
     const k = (i >> CHUNK_BITS) - this.firstChunk;
     let c = this.chunks[k];
-    if (c.owner !== this.token) {
+    if (!c) {
+      // Only after `prefix` cut below everything kept: this chunk's earlier rows are not kept.
+      c = newChunk(this.token);
+      this.chunks[k] = c;
+    } else if (c.owner !== this.token) {
       c = copyChunk(c, this.token);
       this.chunks[k] = c;
     }
@@ -375,11 +381,12 @@ export class MessageLog implements Iterable<MessageRecord> {
       const c = this.chunks[0];
       const base = this.firstChunk << CHUNK_BITS;
       const counts: Record<string, number> = {};
-      for (let row = 0; row < MESSAGE_CHUNK; row++) {
+      const from = Math.max(0, this.startRow - base);
+      for (let row = from; row < MESSAGE_CHUNK; row++) {
         const type = this.typeAt(base + row, c);
         counts[type] = (counts[type] ?? 0) + 1;
       }
-      this.summaries.push({ fromId: base + 1, toId: base + MESSAGE_CHUNK, firstSendMs: c.sendMs[0], lastSendMs: c.sendMs[ROW_MASK], counts });
+      if (from < MESSAGE_CHUNK) this.summaries.push({ fromId: base + from + 1, toId: base + MESSAGE_CHUNK, firstSendMs: c.sendMs[from], lastSendMs: c.sendMs[ROW_MASK], counts });
       this.chunks.shift();
       this.firstChunk++;
     }
@@ -388,7 +395,8 @@ export class MessageLog implements Iterable<MessageRecord> {
   private typeAt(i: number, c: Chunk): string {
     const r = this.live.get(i);
     if (r) return r.msg.type;
-    return this.dict.shapes[c.shape[i & ROW_MASK] - 1].type;
+    const shape = c.shape[i & ROW_MASK];
+    return shape ? this.dict.shapes[shape - 1].type : 'unknown';
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -490,6 +498,31 @@ export class MessageLog implements Iterable<MessageRecord> {
   // ---- copies ----------------------------------------------------------------------------
 
   /**
+   * The log as it was when it had `length` rows, for a copy of the run taken then (a time-travel
+   * checkpoint, which keeps no log of its own): shares the chunks; `live` are that copy's records
+   * still in flight (those with ids up to `length` are its live rows; this log may have finished
+   * them since). Rows this log has forgotten stay forgotten.
+   * @throws RangeError if `length` is more than this log's length
+   */
+  prefix(length: number, live: Iterable<MessageRecord>): MessageLog {
+    if (!(Number.isInteger(length) && length >= 0 && length <= this.total)) throw new RangeError(`message log: no prefix of ${length} rows (length ${this.total})`);
+    const c = new MessageLog(this.dict);
+    c.limit = this.limit;
+    c.total = length;
+    if (length > this.start) {
+      c.chunks = this.chunks.slice(0, ((length - 1) >> CHUNK_BITS) - this.firstChunk + 1);
+      c.firstChunk = this.firstChunk;
+      c.startRow = this.startRow;
+    } else {
+      c.firstChunk = length >> CHUNK_BITS;
+      c.startRow = length;
+    }
+    c.summaries = this.summaries.filter((m) => m.toId <= length);
+    for (const r of live) if (r.id <= length) c.live.set(r.id - 1, r);
+    return c;
+  }
+
+  /**
    * A copy sharing every chunk (O(number of chunks)); its live records are re-pointed through
    * `records` (old → new, the transport's copies of the messages in flight).
    */
@@ -497,6 +530,7 @@ export class MessageLog implements Iterable<MessageRecord> {
     const c = new MessageLog(this.dict);
     c.chunks = this.chunks.slice();
     c.firstChunk = this.firstChunk;
+    c.startRow = this.startRow;
     c.total = this.total;
     for (const [i, r] of this.live) c.live.set(i, records.get(r) ?? r);
     c.limit = this.limit;

@@ -3,8 +3,11 @@
  * past, which starts a new branch. Earlier branches are kept as a tree and can be switched to.
  *
  * Memory stays bounded: instead of a copy per event, the machine keeps periodic checkpoints (a
- * clone of the run every `checkpointEveryEvents` events, without the shared trace arrays) and
- * reaches any position by cloning the nearest earlier checkpoint and replaying from it. Replay is
+ * clone of the run every `checkpointEveryEvents` events, without the trace; the message log and
+ * the checker's memory are shared by columns and chunks) and reaches any position by cloning the
+ * nearest earlier checkpoint and replaying from it. A branch keeps at most `maxCheckpoints`: past
+ * that, every other one is dropped and the spacing doubles, so a long run's checkpoints stay a
+ * bounded number (a seek then replays at most twice as many events). Replay is
  * exact because the run is deterministic and `ScenarioRunner.advance(untilMs, maxEvents)` from the
  * same state always ends in the same state.
  *
@@ -13,6 +16,7 @@
  * the fork, then these actions" and replays exactly.
  */
 import type { ScenarioRunner } from '../scenario/runner';
+import { MessageLog } from '../sim/messageLog';
 import type { TraceEvent } from '../sim/types';
 import { verbLabel, type UserAction } from '../sim/verbs';
 
@@ -50,13 +54,17 @@ export interface Branch {
 interface Checkpoint extends Position {
   runner: ScenarioRunner;
   traceLen: number;
+  /** The head's message log length then; a restored copy takes that prefix of the branch head's log. */
+  messagesLen: number;
   /** How many actions of the branch's lineage had been applied to `runner`. */
   actionsApplied: number;
 }
 
 export interface TimeMachineOptions {
-  /** A checkpoint every this many events (default 20,000). */
+  /** A checkpoint every this many events (default 20,000), to start with (see maxCheckpoints). */
   checkpointEveryEvents?: number;
+  /** Most checkpoints per branch (default 64, at least 2); past it the spacing doubles. */
+  maxCheckpoints?: number;
 }
 
 /** Applies a user action to a run now (through the verbs table). @throws Error for an unknown server, client or message */
@@ -84,6 +92,9 @@ export class TimeMachine {
   /** How many lineage actions have been applied to the cursor run. */
   private cursorApplied = 0;
   private readonly every: number;
+  private readonly maxCheckpoints: number;
+  /** Events between checkpoints, per branch (starts at `every`, doubles when thinned). */
+  private spacing = new Map<number, number>();
   /** Lineages by branch (see lineage). */
   private lineageCache = new Map<number, RecordedAction[]>();
   /** Restored runs whose trace/messages prefix is still in their branch head (see restore). */
@@ -92,6 +103,8 @@ export class TimeMachine {
   /** @param start  a fresh run (time 0); the machine owns it from now on. */
   constructor(start: ScenarioRunner, opts: TimeMachineOptions = {}) {
     this.every = opts.checkpointEveryEvents ?? 20_000;
+    this.maxCheckpoints = Math.max(2, opts.maxCheckpoints ?? 64);
+    this.spacing.set(0, this.every);
     this.branches.push({ id: 0, parent: null, fork: pos(start), actions: [], frontier: pos(start), label: 'original run' });
     this.heads.set(0, start);
     this.checkpoints.set(0, [this.checkpointOf(start)]);
@@ -202,10 +215,14 @@ export class TimeMachine {
     while (n < maxEvents) {
       const list = this.checkpoints.get(this.current)!;
       const last = list[list.length - 1];
-      const room = last.events + this.every - head.sim.stats.events;
+      const every = this.spacing.get(this.current)!;
+      const room = last.events + every - head.sim.stats.events;
       const k = head.advance(untilMs, Math.min(maxEvents - n, Math.max(1, room)));
       n += k;
-      if (head.sim.stats.events >= last.events + this.every) list.push(this.checkpointOf(head));
+      if (head.sim.stats.events >= last.events + every) {
+        list.push(this.checkpointOf(head));
+        if (list.length > this.maxCheckpoints) this.thin(list);
+      }
       if (k === 0 || head.sim.nowMs >= untilMs || head.paused) break;
     }
     this.branch.frontier = pos(head);
@@ -299,8 +316,26 @@ export class TimeMachine {
     // Inherit the parent's checkpoints up to the fork; the cursor run becomes the new head.
     const inherited = this.checkpoints.get(parent)!.filter((c) => atOrBefore(c, at));
     this.checkpoints.set(id, inherited);
+    this.spacing.set(id, this.spacing.get(parent)!);
     this.heads.set(id, r);
     this.current = id;
+  }
+
+  /**
+   * Drops every other checkpoint of the current branch (keeping the first, at time 0 or the fork's
+   * ancestry, and the newest) and doubles the branch's spacing.
+   */
+  private thin(list: Checkpoint[]): void {
+    const last = list.length - 1;
+    const kept = list.filter((_, i) => i === 0 || (last - i) % 2 === 0);
+    list.length = 0;
+    list.push(...kept);
+    this.spacing.set(this.current, 2 * this.spacing.get(this.current)!);
+  }
+
+  /** How many checkpoints the current branch holds (for tests and benchmarks). */
+  get checkpointCount(): number {
+    return this.checkpoints.get(this.current)!.length;
   }
 
   private latestCheckpoint(branchId: number, target: { events: number; timeMs: number }): Checkpoint {
@@ -311,28 +346,34 @@ export class TimeMachine {
   }
 
   private checkpointOf(r: ScenarioRunner): Checkpoint {
-    // The clone takes an empty trace (the head keeps the branch's trace; see restore), so that a
-    // checkpoint costs nothing per trace event. The message log is shared by columns (messageLog.ts).
+    // The clone takes an empty trace and an empty message log (the head keeps the branch's; see
+    // restore), so that a checkpoint costs nothing per trace event or message, and keeps no
+    // message chunks alive that the head's log has since forgotten (MessageLog.retain).
     const trace = r.sim.trace;
+    const messages = r.sim.messages;
     r.sim.trace = [];
+    r.sim.messages = new MessageLog();
     let c: ScenarioRunner;
     try {
       c = r.clone();
     } finally {
       r.sim.trace = trace;
+      r.sim.messages = messages;
     }
     const actionsApplied = this.branches.length ? this.lineageLength() : 0;
-    return { ...pos(r), runner: c, traceLen: trace.length, actionsApplied };
+    return { ...pos(r), runner: c, traceLen: trace.length, messagesLen: messages.length, actionsApplied };
   }
 
   /**
    * A live copy of a checkpoint. Its trace starts empty (only what happens after the checkpoint is
    * appended); `fork` fills in the prefix from the branch head if the copy ever becomes a head
-   * itself. Its message log is whole (shared columns). This keeps seeking O(replayed events), not
-   * O(run length).
+   * itself. Its message log is the branch head's as it was then (shared columns, MessageLog.prefix:
+   * the head's log holds the same messages up to there, on this branch and on any branch that
+   * inherited the checkpoint). This keeps seeking O(replayed events), not O(run length).
    */
   private restore(cp: Checkpoint): ScenarioRunner {
     const r = cp.runner.clone();
+    r.sim.messages = this.head.sim.messages.prefix(cp.messagesLen, r.sim.inFlight);
     this.prefixOf.set(r, { traceLen: cp.traceLen, head: this.head });
     return r;
   }
