@@ -76,6 +76,7 @@ describe('time travel over a long run', () => {
       ref.advance(at);
       expect(tm.runner.sim.traceHash, `at ${at}`).toBe(ref.sim.traceHash);
       expect(tm.runner.sim.stats).toEqual(ref.sim.stats);
+      expect(tm.runner.sim.history).toEqual(ref.sim.history);
       // The restored run's message log (the head's, cut where the checkpoint was, then replayed) is the fresh run's.
       expect(tm.runner.sim.messages.length).toBe(ref.sim.messages.length);
       expect(tm.runner.sim.messages.toArray()).toEqual(ref.sim.messages.toArray());

@@ -56,6 +56,8 @@ interface Checkpoint extends Position {
   traceLen: number;
   /** The head's message log length then; a restored copy takes that prefix of the branch head's log. */
   messagesLen: number;
+  /** The head's client history length then; a restored copy takes that prefix of the head's history. */
+  historyLen: number;
   /** How many actions of the branch's lineage had been applied to `runner`. */
   actionsApplied: number;
 }
@@ -349,19 +351,23 @@ export class TimeMachine {
     // The clone takes an empty trace and an empty message log (the head keeps the branch's; see
     // restore), so that a checkpoint costs nothing per trace event or message, and keeps no
     // message chunks alive that the head's log has since forgotten (MessageLog.retain).
+    // The client history likewise (records are immutable; the head's first historyLen are the same).
     const trace = r.sim.trace;
     const messages = r.sim.messages;
+    const history = r.sim.history;
     r.sim.trace = [];
     r.sim.messages = new MessageLog();
+    r.sim.history = [];
     let c: ScenarioRunner;
     try {
       c = r.clone();
     } finally {
       r.sim.trace = trace;
       r.sim.messages = messages;
+      r.sim.history = history;
     }
     const actionsApplied = this.branches.length ? this.lineageLength() : 0;
-    return { ...pos(r), runner: c, traceLen: trace.length, messagesLen: messages.length, actionsApplied };
+    return { ...pos(r), runner: c, traceLen: trace.length, messagesLen: messages.length, historyLen: history.length, actionsApplied };
   }
 
   /**
@@ -374,6 +380,7 @@ export class TimeMachine {
   private restore(cp: Checkpoint): ScenarioRunner {
     const r = cp.runner.clone();
     r.sim.messages = this.head.sim.messages.prefix(cp.messagesLen, r.sim.inFlight);
+    r.sim.history = this.head.sim.history.slice(0, cp.historyLen);
     this.prefixOf.set(r, { traceLen: cp.traceLen, head: this.head });
     return r;
   }
