@@ -102,10 +102,13 @@ export class SimServer {
 export class Host {
   readonly servers = new Map<NodeId, SimServer>();
   readonly serverIds: NodeId[];
+  /** Whether an observer compares replicas' KV states (onAppliedState): only then is the digest kept. */
+  private digesting: boolean;
 
   /** Builds every server's Raft node (from `initial` where given); nothing runs until `start`. */
   constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
     this.serverIds = config.servers.slice();
+    this.digesting = k.observers.some((o) => o.onAppliedState);
     for (const id of this.serverIds) {
       const raft = this.makeRaft(id, config.initial?.[id]);
       this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
@@ -356,21 +359,19 @@ export class Host {
     const k = this.k;
     const obs = k.observers;
     for (const o of obs) o.onApplied?.(s.id, index, entry, k.nowMs);
-    const revisionBefore = s.sm.store.revision;
-    const result = s.sm.applyCommand(entry.command);
-    if (obs.length) {
-      let state: string | null = null;
-      for (const o of obs) {
-        if (!o.onAppliedState) continue;
-        if (state === null) {
-          s.digest.update(s.sm.store);
-          state = s.digest.text();
-        }
-        o.onAppliedState(s.id, index, state, k.nowMs);
-      }
-    }
-    if (s.sm.store.revision !== revisionBefore) this.autoCompact(s);
+    const store = s.sm.store;
+    const revisionBefore = store.revision;
     const cmd = entry.command;
+    const put = this.digesting && cmd.type === 'kv' && cmd.op.op === 'put' ? cmd.op : null;
+    const previous = put ? store.get(put.key)?.value : undefined;
+    const result = s.sm.applyCommand(cmd);
+    if (this.digesting) {
+      if (put) s.digest.updateAfterPut(store, revisionBefore, put.key, previous, put.value);
+      else s.digest.update(store);
+      const state = s.digest.text();
+      for (const o of obs) o.onAppliedState?.(s.id, index, state, k.nowMs);
+    }
+    if (store.revision !== revisionBefore) this.autoCompact(s);
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -496,6 +497,7 @@ export class Host {
     w.transport = transport;
     w.config = this.config;
     w.serverIds = this.serverIds;
+    (c as unknown as { digesting: boolean }).digesting = this.digesting;
     w.servers = new Map([...this.servers].map(([id, s]) => [id, s.clone()]));
     for (const s of c.servers.values()) s.held = s.held.map((r) => records.get(r) ?? r);
     return c;

@@ -38,9 +38,22 @@ export class KvDigest {
     this.revision = rev;
   }
 
-  /** The digest as text: `revision:keys:hash` (compare with ===). Call `update` first. */
+  /**
+   * The common case, without reading the store's events: `store` applied one put of `key` to
+   * `value`, which moved it from `revisionBefore` to the next revision; `previous` was the key's
+   * value before it (undefined if absent). Anything else (the digest was behind, another store, a
+   * revision jump) falls back to `update`.
+   */
+  updateAfterPut(store: KvStore, revisionBefore: number, key: string, previous: string | undefined, value: string): void {
+    if (store !== this.store || this.revision !== revisionBefore || store.revision !== revisionBefore + 1) return this.update(store);
+    if (previous !== undefined) this.remove(key, previous);
+    this.add(key, value);
+    this.revision = store.revision;
+  }
+
+  /** The digest as text: `revision:keys:hash:hash` (compare with ===). Call `update` first. */
   text(): string {
-    return `${this.revision}:${this.store ? this.store.size : 0}:${(this.h1 >>> 0).toString(16)}${(this.h2 >>> 0).toString(16).padStart(8, '0')}`;
+    return this.revision + ':' + (this.store ? this.store.size : 0) + ':' + this.h1 + ':' + this.h2;
   }
 
   /**
