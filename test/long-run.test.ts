@@ -122,6 +122,10 @@ describe('time travel over a long run', () => {
     // The timeline draws the recent window, and knows nothing of forgotten messages.
     expect(timeline.visibleMessages(39_000, 40_000).length).toBeGreaterThan(0);
     expect(timeline.message(1)).toBeNull();
+    // Its own per-message memory follows the log's: heartbeat-response marks only for kept messages.
+    expect(timeline.heartbeatResponses.blockCount).toBeLessThanOrEqual(log.retained / MESSAGE_CHUNK + 2);
+    const recentResponse = log.toArray().reverse().find((r) => r.msg.type === 'AppendEntriesResponse' && r.status === 'delivered' && timeline.heartbeatResponses.has(r.id));
+    expect(recentResponse).toBeDefined();
     expect(timeline.message(log.length)?.id).toBe(log.length);
     // Seeking into the forgotten past is still exact (the state; its old messages stay forgotten).
     tm.seekTime(5_000);

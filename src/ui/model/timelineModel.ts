@@ -9,7 +9,7 @@
  */
 import type { NodeId, Role } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
-import type { MessageLog } from '../../sim/messageLog';
+import { MESSAGE_CHUNK, type MessageLog } from '../../sim/messageLog';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
 
 export type LaneRole = Role | 'down';
@@ -61,6 +61,33 @@ const RESPONSE_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['m
 };
 
 /** The first index in [lo, hi) whose key is >= value (keys ascending); lo/hi from a message log's kept rows or 0/n. */
+/** A set of message ids, one bit per id in blocks of MESSAGE_CHUNK, that can drop every id below a bound (bounded with the message log). */
+export class IdSet {
+  private blocks = new Map<number, Uint8Array>();
+
+  has(id: number): boolean {
+    return this.blocks.get(Math.floor(id / MESSAGE_CHUNK))?.[id % MESSAGE_CHUNK] === 1;
+  }
+
+  add(id: number): void {
+    const b = Math.floor(id / MESSAGE_CHUNK);
+    let block = this.blocks.get(b);
+    if (!block) this.blocks.set(b, (block = new Uint8Array(MESSAGE_CHUNK)));
+    block[id % MESSAGE_CHUNK] = 1;
+  }
+
+  /** Blocks held (each covers MESSAGE_CHUNK ids). */
+  get blockCount(): number {
+    return this.blocks.size;
+  }
+
+  /** Forgets every block wholly below `id`. */
+  forgetBelow(id: number): void {
+    const limit = Math.floor(id / MESSAGE_CHUNK);
+    for (const b of this.blocks.keys()) if (b < limit) this.blocks.delete(b);
+  }
+}
+
 function lowerBound(span: number | MessageLog, key: (i: number) => number, value: number): number {
   let lo = typeof span === 'number' ? 0 : span.start;
   let hi = typeof span === 'number' ? span : span.length;
@@ -85,8 +112,8 @@ export class TimelineModel {
   private maxSpan = 0;
   /** The latest AppendEntries sent on each link "from>to" (to recognise heartbeat responses). */
   private lastAppend = new Map<string, MessageRecord>();
-  /** Ids of AppendEntriesResponses that answer a heartbeat (hidden with the heartbeats). */
-  heartbeatResponses = new Set<number>();
+  /** Ids of AppendEntriesResponses that answer a heartbeat (hidden with the heartbeats); forgets what the log forgot. */
+  heartbeatResponses = new IdSet();
 
   servers: NodeId[] = [];
   clients: string[] = [];
@@ -114,7 +141,7 @@ export class TimelineModel {
     this.open = [];
     this.maxSpan = 0;
     this.lastAppend = new Map();
-    this.heartbeatResponses = new Set();
+    this.heartbeatResponses = new IdSet();
     this.servers = sim.serverIds.slice();
     this.clients = [...sim.clients.keys()];
     this.segments = new Map();
@@ -166,6 +193,7 @@ export class TimelineModel {
     }
     this.traceScanned = trace.length;
     this.msgScanned = msgs.length;
+    this.heartbeatResponses.forgetBelow(msgs.start + 1);
     if (this.open.length) {
       const still: MessageRecord[] = [];
       for (const r of this.open) {
