@@ -178,3 +178,21 @@ describe('the replica digest (Replica Agreement)', () => {
     expect(sim.checker!.violations.some((x) => x.property === 'Replica Agreement')).toBe(true);
   });
 });
+
+describe('ServerView.kv (built once per store revision, shared, frozen)', () => {
+  it('views at the same revision share one frozen snapshot; a view kept across writes still shows its own time', () => {
+    const sim = cluster();
+    write(sim, 20);
+    const a = sim.view('S1');
+    const b = sim.view('S1');
+    expect(a.kv).toBe(b.kv);
+    expect(Object.isFrozen(a.kv.kvs)).toBe(true);
+    expect(a.kv).toEqual(sim.server('S1').sm.store.snapshot());
+    const kept = sim.view('S2'); // kv not read yet
+    const before = sim.server('S2').sm.store.snapshot();
+    write(sim, 20, 20);
+    expect(kept.kv).toEqual(before);
+    expect(sim.view('S2').kv).toEqual(sim.server('S2').sm.store.snapshot());
+    expect(sim.view('S2').kv).not.toEqual(before);
+  });
+});
