@@ -105,7 +105,8 @@ export class Simulation implements SimKernel {
   private transport: Transport;
   private host: Host;
   private traceLog: TraceLog;
-  private queue = new EventHeap<SimEvent>();
+  /** Timer events, and deliveries as their MessageRecords (see isDelivery). */
+  private queue = new EventHeap<SimEvent | MessageRecord>();
   private keepTrace: boolean;
   private clientHost: ClientHost;
   /** The history order counter (see HistoryRecord.invokeOrder); not hashed. */
@@ -167,8 +168,8 @@ export class Simulation implements SimKernel {
     w.transport = this.transport.clone(c, c.deliveryTarget(), map.records);
     w.host = this.host.clone(c, c.transport, map.records);
     const q = this.queue.save();
-    const queue = new EventHeap<SimEvent>();
-    queue.restore({ ...q, items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)) });
+    const queue = new EventHeap<SimEvent | MessageRecord>();
+    queue.restore({ ...q, items: q.items.map((e) => (isDelivery(e) ? map.records.get(e) ?? { ...e } : e)) });
     w.queue = queue;
     w.clientHost = c.makeClientHost();
     c.clients = new Map();
@@ -193,7 +194,7 @@ export class Simulation implements SimKernel {
         const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
         this.transport.send(m);
       },
-      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }),
+      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }, atMs),
       nextOrder: () => this.nextOrder(),
       onReturn: (h) => {
         const rec = h.record!;
@@ -209,7 +210,12 @@ export class Simulation implements SimKernel {
 
   /** Queues an event (SimKernel). */
   schedule(e: SimEvent): void {
-    this.queue.push(e);
+    this.queue.push(e, e.atMs);
+  }
+
+  /** Queues a message's delivery at its deliverMs (SimKernel). */
+  scheduleDelivery(rec: MessageRecord): void {
+    this.queue.push(rec, rec.deliverMs);
   }
 
   /** Records a trace event: every observer's onTrace (SimKernel). */
@@ -288,17 +294,16 @@ export class Simulation implements SimKernel {
   /** Time of the next event that will do something, or Infinity. */
   nextEventMs(): number {
     this.dropStale();
-    const e = this.queue.peek();
-    return e ? e.atMs : Infinity;
+    return this.queue.size ? this.queue.peekTime() : Infinity;
   }
 
   /**
    * Whether a queued event no longer does anything: a timer that was re-armed or stopped, a timer
    * of a crashed server, a delivery of a message dropped or delayed by hand.
    */
-  private isStale(e: SimEvent): boolean {
+  private isStale(e: SimEvent | MessageRecord, atMs: number): boolean {
+    if (isDelivery(e)) return this.transport.isStale(e, atMs);
     switch (e.type) {
-      case 'deliver': return this.transport.isStale(e);
       case 'electionTimer':
       case 'heartbeatTimer': return this.host.isStale(e);
       case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
@@ -311,11 +316,11 @@ export class Simulation implements SimKernel {
    */
   private dropStale(): void {
     for (let e = this.queue.peek(); e; e = this.queue.peek()) {
-      if (this.isStale(e)) {
+      if (this.isStale(e, this.queue.peekTime())) {
         this.queue.pop();
         continue;
       }
-      if (e.type === 'electionTimer' && this.host.firesEarly(e)) {
+      if (!isDelivery(e) && e.type === 'electionTimer' && this.host.firesEarly(e)) {
         this.queue.pop();
         this.host.requeueElectionTimer(e.node);
         continue;
@@ -355,8 +360,8 @@ export class Simulation implements SimKernel {
   processNext(limitMs = Infinity): ProcessedEvent | null {
     const e = this.nextEvent(limitMs);
     if (!e) return null;
+    if (isDelivery(e)) return { kind: 'deliver', atMs: this.nowMs, record: e };
     switch (e.type) {
-      case 'deliver': return { kind: 'deliver', atMs: e.atMs, record: e.rec };
       case 'electionTimer': return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       case 'heartbeatTimer': return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
       case 'clientTimer': return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
@@ -368,17 +373,20 @@ export class Simulation implements SimKernel {
     return this.nextEvent(limitMs) !== null;
   }
 
-  private nextEvent(limitMs: number): SimEvent | null {
+  private nextEvent(limitMs: number): SimEvent | MessageRecord | null {
     this.dropStale();
     const e = this.queue.peek();
-    if (!e || e.atMs > limitMs) return null;
+    if (!e) return null;
+    const atMs = this.queue.peekTime();
+    if (atMs > limitMs) return null;
     this.queue.pop();
-    this.nowMs = e.atMs;
+    this.nowMs = atMs;
     this.stats.events++;
+    if (isDelivery(e)) {
+      this.transport.deliver(e);
+      return e;
+    }
     switch (e.type) {
-      case 'deliver':
-        this.transport.deliver(e.rec);
-        break;
       case 'electionTimer':
       case 'heartbeatTimer':
         this.host.timerFired(e);
@@ -510,6 +518,11 @@ export class Simulation implements SimKernel {
     if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText, ...(options.via ? { server: options.via } : {}) });
     return c.submit(spec, options);
   }
+}
+
+/** A queued delivery is the MessageRecord itself; timer events have a `type`. */
+function isDelivery(e: SimEvent | MessageRecord): e is MessageRecord {
+  return (e as SimEvent).type === undefined;
 }
 
 function resultText(r: HistoryRecord): string {

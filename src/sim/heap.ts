@@ -19,7 +19,7 @@ export interface SavedHeap<T> {
   nextSeq: number;
 }
 
-export class EventHeap<T extends Scheduled> {
+export class EventHeap<T> {
   private items: T[] = [];
   private times = new Float64Array(64);
   private seqs = new Float64Array(64);
@@ -29,14 +29,14 @@ export class EventHeap<T extends Scheduled> {
     return this.items.length;
   }
 
-  /** Adds `item` at `item.atMs`, after every item already queued at the same time. */
-  push(item: T): void {
+  /** Adds `item` at `atMs` (default `item.atMs`), after every item already queued at the same time. */
+  push(item: T, atMs: number = (item as unknown as Scheduled).atMs): void {
     const a = this.items;
     let i = a.length;
     if (i === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
-    const t = item.atMs;
+    const t = atMs;
     const s = this.nextSeq++;
     a.push(item);
     // Sift up, moving parents down into the hole.
@@ -57,6 +57,11 @@ export class EventHeap<T extends Scheduled> {
   /** The earliest item without removing it. */
   peek(): T | undefined {
     return this.items[0];
+  }
+
+  /** The time of the earliest item (undefined behaviour when empty: check `size`). */
+  peekTime(): number {
+    return this.times[0];
   }
 
   /** Removes and returns the earliest item. */

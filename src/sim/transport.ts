@@ -11,7 +11,7 @@
  * for a crashed server or hold it for a paused one).
  */
 import type { NodeId } from '../raft/types';
-import type { SimEvent, SimKernel } from './kernel';
+import type { SimKernel } from './kernel';
 import { MessageLog } from './messageLog';
 import { Network } from './network';
 import { RandomStream, quantizeMs } from './rng';
@@ -80,12 +80,12 @@ export class Transport {
     this.k.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
     if (this.keepMessages) this.messages.append(rec);
     this.inFlight.add(rec);
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs });
+    this.k.scheduleDelivery(rec);
   }
 
-  /** Whether a queued delivery no longer does anything (the message was dropped or delayed by hand). */
-  isStale(e: Extract<SimEvent, { type: 'deliver' }>): boolean {
-    return e.rec.status !== 'inFlight' || e.atMs !== e.rec.deliverMs;
+  /** Whether a delivery queued for `atMs` no longer does anything (the message was dropped or delayed by hand). */
+  isStale(rec: MessageRecord, atMs: number): boolean {
+    return rec.status !== 'inFlight' || atMs !== rec.deliverMs;
   }
 
   /**
@@ -184,7 +184,7 @@ export class Transport {
     if (!(byMs > 0)) throw new Error(`delay must be a positive number of ms, got ${byMs}`);
     const rec = this.findInFlight(id);
     rec.deliverMs += byMs;
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs });
+    this.k.scheduleDelivery(rec);
     this.k.fault('delay message', [rec.msg.from, rec.msg.to], `#${id} by ${byMs} ms`);
   }
 
