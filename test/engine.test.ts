@@ -62,7 +62,7 @@ describe('network', () => {
     const sim = checkedSimulation(base({ network: { latencyMs: [10, 20], dropRate: 0, duplicateRate: 0 } }));
     sim.runUntil(1000);
     expect(sim.messages.length).toBeGreaterThan(50);
-    for (const r of sim.messages.filter((m) => m.status === 'delivered')) {
+    for (const r of sim.messages.toArray().filter((m) => m.status === 'delivered')) {
       expect(r.deliverMs - r.sendMs).toBeGreaterThanOrEqual(10 - 1e-9);
       expect(r.deliverMs - r.sendMs).toBeLessThanOrEqual(20 + 1e-9);
     }
@@ -71,13 +71,13 @@ describe('network', () => {
   it('dropRate loses messages (recorded with reason "loss") and duplicateRate makes extra copies', () => {
     const sim = checkedSimulation(base({ network: { latencyMs: [10, 20], dropRate: 0.2, duplicateRate: 0.2 } }));
     sim.runUntil(3000);
-    const lost = sim.messages.filter((m) => m.dropReason === 'loss');
-    const dups = sim.messages.filter((m) => m.duplicateOf !== undefined);
+    const lost = sim.messages.toArray().filter((m) => m.dropReason === 'loss');
+    const dups = sim.messages.toArray().filter((m) => m.duplicateOf !== undefined);
     const share = lost.length / sim.messages.length;
     expect(share).toBeGreaterThan(0.1);
     expect(share).toBeLessThan(0.3);
     expect(dups.length).toBeGreaterThan(0);
-    for (const d of dups) expect(sim.messages.find((m) => m.id === d.duplicateOf)!.msg).toBe(d.msg);
+    for (const d of dups) expect(sim.messages.byId(d.duplicateOf!)!.msg).toEqual(d.msg);
   });
 
   it('a message crossing a link cut while it was in flight is dropped at delivery time with reason "partition"', () => {
@@ -122,7 +122,7 @@ describe('network', () => {
     sim.runUntil(1000);
     sim.crash('S2');
     sim.runUntil(1200);
-    const toS2 = sim.messages.filter((m) => m.msg.to === 'S2' && m.sendMs > 1000);
+    const toS2 = sim.messages.toArray().filter((m) => m.msg.to === 'S2' && m.sendMs > 1000);
     expect(toS2.length).toBeGreaterThan(0);
     for (const m of toS2) expect([m.status, m.dropReason]).toEqual(['dropped', 'crashed']);
   });

@@ -39,7 +39,7 @@ function recording(over: Partial<SimConfig> = {}): { sim: Simulation; applied: A
 }
 
 const responsesTo = (sim: Simulation, client: string): { rec: MessageRecord; at: number; m: ClientResponse }[] =>
-  sim.messages.flatMap((rec, at) => (rec.msg.type === 'ClientResponse' && rec.msg.to === client ? [{ rec, at, m: rec.msg }] : []));
+  sim.messages.toArray().flatMap((rec, at) => (rec.msg.type === 'ClientResponse' && rec.msg.to === client ? [{ rec, at, m: rec.msg }] : []));
 
 function leaderAfter(sim: Simulation, ms: number): NodeId {
   sim.runUntil(ms);

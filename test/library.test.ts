@@ -181,7 +181,7 @@ describe('what the lessons show', () => {
 
   it('lossy-network: messages really were lost and duplicated, and the history is linearizable', () => {
     const runner = traced('lossy-network.yaml');
-    const msgs = runner.sim.messages;
+    const msgs = runner.sim.messages.toArray();
     expect(msgs.filter((m) => m.dropReason === 'loss').length).toBeGreaterThan(20);
     expect(msgs.filter((m) => m.duplicateOf !== undefined).length).toBeGreaterThan(20);
     expect(runner.sim.history.every((h) => h.result === 'ok' || h.op === 'get')).toBe(true);

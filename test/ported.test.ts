@@ -599,8 +599,8 @@ describe('6.824 unreliable network', () => {
       // Puts and gets never fail; only a cas whose compare did not hold does.
       if (h.spec.op !== 'cas') expect(h.record!.result).not.toBe('fail');
     }
-    const lost = sim.messages.filter((m) => m.dropReason === 'loss').length;
-    const dups = sim.messages.filter((m) => m.duplicateOf !== undefined).length;
+    const lost = sim.messages.toArray().filter((m) => m.dropReason === 'loss').length;
+    const dups = sim.messages.toArray().filter((m) => m.duplicateOf !== undefined).length;
     console.log(`TestUnreliableAgree: ${handles.length} ops (${JSON.stringify(by)}), ${sim.messages.length} messages (${lost} lost, ${dups} duplicates), ${sim.stats.leadersElected} leaders elected, ${sim.nowMs.toFixed(0)} ms simulated`);
     expect(lost).toBeGreaterThan(0);
     expect(dups).toBeGreaterThan(0);
@@ -630,7 +630,7 @@ describe('message bounds (6.824 TestCount, etcd-style)', () => {
       const h = sim.submit('c1', { op: 'put', key: 'x', value: `v${i}` }, { via: l, retry: true, withinMs: 3000 });
       expect(runUntilTrue(sim, () => h.done && FIVE.every((id) => srv(sim, id).raft.lastApplied === srv(sim, l).raft.log.length), 1000, 1)).toBe(true);
       expect(h.record!.result).toBe('ok');
-      const msgs = nonHeartbeat(sim.messages, t0, sim.nowMs);
+      const msgs = nonHeartbeat(sim.messages.toArray(), t0, sim.nowMs);
       costs.push(msgs.length);
     }
     console.log(`messages per agreement (beyond heartbeats), 5 servers: ${costs.join(', ')}`);
@@ -650,7 +650,7 @@ describe('message bounds (6.824 TestCount, etcd-style)', () => {
     const t0 = sim.nowMs;
     const seconds = 5;
     sim.runUntil(t0 + seconds * 1000);
-    const sent = sim.messages.filter((r) => r.sendMs >= t0 && r.sendMs < t0 + seconds * 1000);
+    const sent = sim.messages.toArray().filter((r) => r.sendMs >= t0 && r.sendMs < t0 + seconds * 1000);
     const perSecond = sent.length / seconds;
     const expected = 2 * (FIVE.length - 1) * (1000 / 50);
     console.log(`idle messages per second, 5 servers, heartbeat 50 ms: ${perSecond} (expected ${expected})`);
@@ -664,7 +664,7 @@ describe('message bounds (6.824 TestCount, etcd-style)', () => {
   it('TestCount (election): electing the first leader of a 3-server cluster takes a bounded number of messages', () => {
     const sim = cluster(1103, { servers: THREE });
     stableLeader(sim, THREE);
-    const votes = sim.messages.filter((r) => r.msg.type === 'RequestVote' || r.msg.type === 'RequestVoteResponse').length;
+    const votes = sim.messages.toArray().filter((r) => r.msg.type === 'RequestVote' || r.msg.type === 'RequestVoteResponse').length;
     console.log(`election messages, 3 servers: ${votes}, elections started: ${sim.stats.electionsStarted}`);
     expect(votes).toBeGreaterThanOrEqual(2); // a candidate must ask at least one peer and hear back
     expect(votes).toBeLessThanOrEqual(4 * sim.stats.electionsStarted);

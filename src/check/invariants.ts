@@ -9,6 +9,7 @@
 import type { LogEntry, NodeId } from '../raft/types';
 import { Simulation, type SimConfig } from '../sim/engine';
 import type { ObservedNode, SimChecker } from '../sim/observer';
+import { ChunkedArray } from './chunkedArray';
 
 export type SafetyProperty =
   | 'Election Safety'
@@ -47,28 +48,29 @@ export class InvariantChecker implements SimChecker {
   private leaderOfTerm = new Map<number, NodeId>();
   /**
    * Log Matching: for each (index, term) seen in any log, the entry and the term before it. The
-   * first term seen at an index lives in flat arrays (cheap to copy for checkpoints); other terms
-   * at the same index (rare: divergent logs) in `seenOther`, keyed "index:term".
+   * first term seen at an index lives in chunked arrays shared by copies (a checkpoint costs
+   * O(log / 1024), chunkedArray.ts); other terms at the same index (rare: divergent logs) in
+   * `seenOther`, keyed "index:term".
    */
-  private seenTerm: number[] = [];
-  private seenRec: { entry: LogEntry; prevTerm: number; node: NodeId }[] = [];
+  private seenTerm = new ChunkedArray<number>();
+  private seenRec = new ChunkedArray<{ entry: LogEntry; prevTerm: number; node: NodeId }>();
   private seenOther = new Map<string, { entry: LogEntry; prevTerm: number; node: NodeId }>();
   /**
    * Leader Completeness: committed entries by index, which server committed each first, and the
    * term in which it was committed (the first committer's currentTerm: a leader commits before any
    * follower learns of it). The property binds leaders of terms after the commit term.
    */
-  private committed: LogEntry[] = [];
-  private committedBy: NodeId[] = [];
-  private committedInTerm: number[] = [];
+  private committed = new ChunkedArray<LogEntry>();
+  private committedBy = new ChunkedArray<NodeId>();
+  private committedInTerm = new ChunkedArray<number>();
   /** State Machine Safety: the entry applied at each index, and by whom first. */
-  private applied: LogEntry[] = [];
-  private appliedBy: NodeId[] = [];
+  private applied = new ChunkedArray<LogEntry>();
+  private appliedBy = new ChunkedArray<NodeId>();
   /** Per server: last seen currentTerm and votedFor, and last applied index. */
   private termVote = new Map<NodeId, { term: number; votedFor: NodeId | null }>();
   private lastApplied = new Map<NodeId, number>();
-  /** The KV state (revision and contents, as text) after applying each index, by the first server to apply it. */
-  private stateAt: string[] = [];
+  /** The KV state digest (revision, keys, hash of the contents; src/sim/kvDigest.ts) after applying each index, by the first server to apply it. */
+  private stateAt = new ChunkedArray<string>();
   /** Violations already reported, to report each problem once. */
   private reported = new Set<string>();
 
@@ -96,12 +98,12 @@ export class InvariantChecker implements SimChecker {
     }
     // Leader Completeness: every entry committed so far must be in the new leader's log.
     for (let i = 1; i < this.committed.length; i++) {
-      const c = this.committed[i];
-      if (!c || this.committedInTerm[i] >= n.currentTerm) continue;
+      const c = this.committed.get(i);
+      if (!c || this.committedInTerm.get(i)! >= n.currentTerm) continue;
       const mine = n.log[i - 1];
       if (!mine || !sameEntry(mine, c)) {
         this.report(`lc:${n.id}:${n.currentTerm}:${i}`, {
-          property: 'Leader Completeness', atMs, nodes: [n.id, this.committedBy[i]],
+          property: 'Leader Completeness', atMs, nodes: [n.id, this.committedBy.get(i)!],
           detail: `${n.id} became leader of term ${n.currentTerm} without the entry committed at index ${i} (term ${c.term})`,
         });
         return;
@@ -145,12 +147,13 @@ export class InvariantChecker implements SimChecker {
       const e = log[i - 1];
       const prevTerm = i > 1 ? log[i - 2].term : 0;
       let rec: { entry: LogEntry; prevTerm: number; node: NodeId } | undefined;
-      if (this.seenTerm[i] === undefined) {
-        this.seenTerm[i] = e.term;
-        this.seenRec[i] = { entry: e, prevTerm, node: n.id };
+      const seen = this.seenTerm.get(i);
+      if (seen === undefined) {
+        this.seenTerm.set(i, e.term);
+        this.seenRec.set(i, { entry: e, prevTerm, node: n.id });
         continue;
-      } else if (this.seenTerm[i] === e.term) {
-        rec = this.seenRec[i];
+      } else if (seen === e.term) {
+        rec = this.seenRec.get(i)!;
       } else {
         rec = this.seenOther.get(`${i}:${e.term}`);
         if (!rec) {
@@ -176,19 +179,20 @@ export class InvariantChecker implements SimChecker {
   onCommitted(n: CheckedNode, fromIndex: number, leaders: CheckedNode[], atMs: number): void {
     for (let i = fromIndex + 1; i <= n.commitIndex && i <= n.log.length; i++) {
       const e = n.log[i - 1];
-      const c = this.committed[i];
+      const c = this.committed.get(i);
       if (!c) {
-        this.committed[i] = e;
-        this.committedBy[i] = n.id;
-        this.committedInTerm[i] = n.currentTerm;
+        this.committed.set(i, e);
+        this.committedBy.set(i, n.id);
+        this.committedInTerm.set(i, n.currentTerm);
       }
+      const inTerm = this.committedInTerm.get(i)!;
       for (const l of leaders) {
-        if (l.currentTerm <= this.committedInTerm[i]) continue;
+        if (l.currentTerm <= inTerm) continue;
         const mine = l.log[i - 1];
         if (!mine || !sameEntry(mine, e)) {
           this.report(`lc:${l.id}:${l.currentTerm}:${i}`, {
             property: 'Leader Completeness', atMs, nodes: [l.id, n.id],
-            detail: `entry at index ${i} (term ${e.term}) committed in term ${this.committedInTerm[i]} by ${n.id} is missing from ${l.id}, leader of later term ${l.currentTerm}`,
+            detail: `entry at index ${i} (term ${e.term}) committed in term ${inTerm} by ${n.id} is missing from ${l.id}, leader of later term ${l.currentTerm}`,
           });
         }
       }
@@ -197,14 +201,15 @@ export class InvariantChecker implements SimChecker {
 
   /** `n` applied `entry` at `index` to its state machine. */
   onApplied(n: NodeId, index: number, entry: LogEntry, atMs: number): void {
-    const prev = this.applied[index];
+    const prev = this.applied.get(index);
     if (!prev) {
-      this.applied[index] = entry;
-      this.appliedBy[index] = n;
+      this.applied.set(index, entry);
+      this.appliedBy.set(index, n);
     } else if (!sameEntry(prev, entry)) {
+      const by = this.appliedBy.get(index)!;
       this.report(`sms:${index}`, {
-        property: 'State Machine Safety', atMs, nodes: [this.appliedBy[index], n],
-        detail: `${this.appliedBy[index]} applied an entry of term ${prev.term} at index ${index} but ${n} applied a different one of term ${entry.term}`,
+        property: 'State Machine Safety', atMs, nodes: [by, n],
+        detail: `${by} applied an entry of term ${prev.term} at index ${index} but ${n} applied a different one of term ${entry.term}`,
       });
     }
   }
@@ -237,8 +242,9 @@ export class InvariantChecker implements SimChecker {
   }
 
   /**
-   * `id` applied `index` and its KV state is now `state` (revision and contents as text): indexes
-   * must come in order, and every server at this lastApplied must hold the same state.
+   * `id` applied `index` and its KV state is now `state` (a digest of the revision and contents,
+   * compared as text): indexes must come in order, and every server at this lastApplied must hold
+   * the same state.
    */
   onAppliedState(id: NodeId, index: number, state: string, atMs: number): void {
     const last = this.lastApplied.get(id) ?? 0;
@@ -249,8 +255,8 @@ export class InvariantChecker implements SimChecker {
       });
     }
     this.lastApplied.set(id, index);
-    const first = this.stateAt[index];
-    if (first === undefined) this.stateAt[index] = state;
+    const first = this.stateAt.get(index);
+    if (first === undefined) this.stateAt.set(index, state);
     else if (first !== state) {
       this.report(`ra:${index}`, {
         property: 'Replica Agreement', atMs, nodes: [id],
@@ -264,18 +270,18 @@ export class InvariantChecker implements SimChecker {
     const c = new InvariantChecker();
     c.violations.push(...this.violations.map((v) => ({ ...v, nodes: v.nodes.slice() })));
     c.leaderOfTerm = new Map(this.leaderOfTerm);
-    c.seenTerm = this.seenTerm.slice();
-    c.seenRec = this.seenRec.slice();
+    c.seenTerm = this.seenTerm.clone();
+    c.seenRec = this.seenRec.clone();
     c.seenOther = new Map(this.seenOther);
-    c.committed = this.committed.slice();
-    c.committedBy = this.committedBy.slice();
-    c.committedInTerm = this.committedInTerm.slice();
-    c.applied = this.applied.slice();
-    c.appliedBy = this.appliedBy.slice();
+    c.committed = this.committed.clone();
+    c.committedBy = this.committedBy.clone();
+    c.committedInTerm = this.committedInTerm.clone();
+    c.applied = this.applied.clone();
+    c.appliedBy = this.appliedBy.clone();
     c.reported = new Set(this.reported);
     c.termVote = new Map(this.termVote);
     c.lastApplied = new Map(this.lastApplied);
-    c.stateAt = this.stateAt.slice();
+    c.stateAt = this.stateAt.clone();
     return c;
   }
 }

@@ -905,6 +905,7 @@ function build(ctx: Ctx, d: Dict): Scenario {
     leaderNoop: c.leaderNoop ?? true,
     maxEntriesPerAppend: c.maxEntriesPerAppend ?? DEFAULTS.maxEntriesPerAppend,
     maxInflightMsgs: c.maxInflightMsgs ?? DEFAULTS.maxInflightMsgs,
+    autoCompactionRetention: c.autoCompactionRetention ?? DEFAULTS.autoCompactionRetention,
     unsafe: [...((c.unsafe ?? []) as string[])],
   };
   const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];

@@ -34,6 +34,8 @@ export interface RunnerOptions {
   /** Attach the invariant checker (src/check/invariants.ts) from time 0; default true. */
   checkInvariants?: boolean;
   keepTrace?: boolean;
+  /** Keep the message records (default: as keepTrace); see SimConfig.keepMessages. */
+  keepMessages?: boolean;
   /** Hold at `pause` steps (and `say` with pause) until `resume()`; headless runs don't. */
   honourPauses?: boolean;
   /** Checks a client history for linearizability (for `expect: { linearizable }`); injected to keep the engine free of clocks. */
@@ -62,7 +64,7 @@ export function initialLog(log: InitialEntry[]): LogEntry<Command>[] {
  * Builds the simulation a scenario describes (at time 0, before any step), with the invariant
  * checker attached as `sim.checker` unless `checkInvariants` is false.
  */
-export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace'> = {}): Simulation {
+export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'seed' | 'checkInvariants' | 'keepTrace' | 'keepMessages'> = {}): Simulation {
   const c = scenario.cluster;
   const initial = new Map<NodeId, PersistentState<Command>>();
   for (const [id, st] of c.initial) initial.set(id, { currentTerm: st.term, votedFor: st.votedFor, log: initialLog(st.log) });
@@ -82,7 +84,9 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     leaderNoop: c.leaderNoop,
     maxEntriesPerAppend: c.maxEntriesPerAppend,
     maxInflightMsgs: c.maxInflightMsgs,
+    autoCompactionRetention: c.autoCompactionRetention,
     keepTrace: opts.keepTrace,
+    keepMessages: opts.keepMessages,
   }, { checker });
 }
 
@@ -183,7 +187,7 @@ export class ScenarioRunner {
         // `maxEvents` only stops the next event; steps whose time is up before it still finish,
         // so a replay to (events, time) ends in exactly the state the original run had there.
         if (n >= maxEvents) return n;
-        this.sim.processNext(limit);
+        this.sim.runNext(limit);
         n++;
         if (!this.finished) this.check();
         this.checkAsync();

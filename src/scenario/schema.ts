@@ -17,6 +17,7 @@
  */
 import { DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_MAX_INFLIGHT_MSGS } from '../raft/types';
 
+import { DEFAULT_AUTO_COMPACTION_RETENTION } from '../sim/host';
 import { VERB_NAMES, verbOf, type VerbArgType, type VerbName } from '../sim/verbs';
 
 import { MAX_SEED, SEED_RANGE_TEXT } from './seed';
@@ -42,6 +43,8 @@ export const LIMITS = {
   maxReplayActions: 10_000,
   /** Largest cluster.maxEntriesPerAppend and cluster.maxInflightMsgs. */
   maxFlowControl: 10_000,
+  /** Largest cluster.autoCompactionRetention (revisions). */
+  maxAutoCompactionRetention: 1_000_000,
 } as const;
 
 /** Server and client names. */
@@ -76,6 +79,7 @@ export const DEFAULTS = {
   withinMs: 5000,
   maxEntriesPerAppend: DEFAULT_MAX_ENTRIES_PER_APPEND,
   maxInflightMsgs: DEFAULT_MAX_INFLIGHT_MSGS,
+  autoCompactionRetention: DEFAULT_AUTO_COMPACTION_RETENTION,
 } as const;
 
 const NAME_RULE = 'a letter followed by up to 15 letters, digits, "_" or "-"';
@@ -211,6 +215,13 @@ const cluster = (): JsonSchema => ({
       maximum: LIMITS.maxFlowControl,
       'x-expected': `a whole number from 1 to ${LIMITS.maxFlowControl}`,
       description: `Most AppendEntries a leader keeps unacknowledged to one follower while replicating (default ${DEFAULTS.maxInflightMsgs}; etcd raft MaxInflightMsgs).`,
+    },
+    autoCompactionRetention: {
+      type: 'integer',
+      minimum: 0,
+      maximum: LIMITS.maxAutoCompactionRetention,
+      'x-expected': `a whole number from 0 to ${LIMITS.maxAutoCompactionRetention}`,
+      description: `Revisions of key-value history each server keeps at least; it compacts on its own once 10 times as many have accumulated (default ${DEFAULTS.autoCompactionRetention}; 0 keeps all; etcd --auto-compaction-mode=revision).`,
     },
     leaderNoop: {
       type: 'boolean',

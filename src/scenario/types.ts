@@ -52,6 +52,12 @@ export interface ClusterConfig {
   maxEntriesPerAppend: number;
   /** Most AppendEntries a leader keeps unacknowledged to one follower in replicate (default 8; etcd raft MaxInflightMsgs). */
   maxInflightMsgs: number;
+  /**
+   * Revisions of KV history each server keeps at least, compacting on its own once 10 times as many
+   * have accumulated (default 1,000; 0 keeps all; etcd `--auto-compaction-mode=revision`, driven by
+   * applied revisions; see SimConfig).
+   */
+  autoCompactionRetention: number;
   /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */
   unsafe: string[];
 }

@@ -20,6 +20,7 @@ import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
 import { Host, type SimServer } from './host';
 import type { SimEvent, SimKernel } from './kernel';
+import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
@@ -48,6 +49,18 @@ export interface SimConfig {
   maxInflightMsgs?: number;
   /** Keep every message record and trace event (default true; benchmarks may turn it off). */
   keepTrace?: boolean;
+  /**
+   * Keep the message records (`messages`), for the timeline and the inspector; default: as
+   * keepTrace. The CLI and the fuzzer never read them and turn them off.
+   */
+  keepMessages?: boolean;
+  /**
+   * Revisions of KV history each server keeps before compacting automatically (etcd
+   * `--auto-compaction-mode=revision --auto-compaction-retention=N`, driven by applied revisions so
+   * it is the same on every replica; see Host.autoCompact). 0 keeps everything, as etcd without
+   * auto compaction. Default DEFAULT_AUTO_COMPACTION_RETENTION (1,000; history of 1,000 to 10,000 revisions).
+   */
+  autoCompactionRetention?: number;
 }
 
 /** Who watches the run from time 0 (observers must see the initial logs, so they are given at construction). */
@@ -92,7 +105,8 @@ export class Simulation implements SimKernel {
   private transport: Transport;
   private host: Host;
   private traceLog: TraceLog;
-  private queue = new EventHeap<SimEvent>();
+  /** Timer events, and deliveries as their MessageRecords (see isDelivery). */
+  private queue = new EventHeap<SimEvent | MessageRecord>();
   private keepTrace: boolean;
   private clientHost: ClientHost;
   /** The history order counter (see HistoryRecord.invokeOrder); not hashed. */
@@ -117,12 +131,13 @@ export class Simulation implements SimKernel {
     this.traceLog = new TraceLog();
     if (this.keepTrace) this.observers.push(this.traceLog);
     this.tracing = this.observers.some((o) => o.onTrace);
-    this.transport = new Transport(this, this.deliveryTarget(), this.serverIds, config.network, config.seed, this.keepTrace);
+    this.transport = new Transport(this, this.deliveryTarget(), this.serverIds, config.network, config.seed, this.keepTrace && (config.keepMessages ?? true));
     this.hasher.num(config.seed).str(this.serverIds.join(','));
     this.host = new Host(this, this.transport, {
       seed: config.seed, servers: this.serverIds, heartbeatMs: config.heartbeatMs, electionTimeoutMs: config.electionTimeoutMs,
       initial: config.initial, unsafe: this.unsafe, leaderNoop: config.leaderNoop,
       maxEntriesPerAppend: config.maxEntriesPerAppend, maxInflightMsgs: config.maxInflightMsgs,
+      autoCompactionRetention: config.autoCompactionRetention,
     });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {
@@ -153,8 +168,8 @@ export class Simulation implements SimKernel {
     w.transport = this.transport.clone(c, c.deliveryTarget(), map.records);
     w.host = this.host.clone(c, c.transport, map.records);
     const q = this.queue.save();
-    const queue = new EventHeap<SimEvent>();
-    queue.restore({ items: q.items.map((e) => (e.type === 'deliver' ? { ...e, rec: map.records.get(e.rec) ?? { ...e.rec } } : e)), nextSeq: q.nextSeq });
+    const queue = new EventHeap<SimEvent | MessageRecord>();
+    queue.restore({ ...q, items: q.items.map((e) => (isDelivery(e) ? map.records.get(e) ?? { ...e } : e)) });
     w.queue = queue;
     w.clientHost = c.makeClientHost();
     c.clients = new Map();
@@ -179,13 +194,13 @@ export class Simulation implements SimKernel {
         const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
         this.transport.send(m);
       },
-      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs, seq: 0 }),
+      schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }, atMs),
       nextOrder: () => this.nextOrder(),
       onReturn: (h) => {
         const rec = h.record!;
         this.history.push(rec);
         this.hasher.str('ret').str(h.client).num(h.seq).str(rec.result);
-        this.emit({ atMs: this.nowMs, kind: 'client', phase: 'return', client: h.client, opText: describeOp(h.spec), result: resultText(rec) });
+        if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'return', client: h.client, opText: describeOp(h.spec), result: resultText(rec) });
         this.onClientReturn?.(h);
       },
     };
@@ -195,7 +210,12 @@ export class Simulation implements SimKernel {
 
   /** Queues an event (SimKernel). */
   schedule(e: SimEvent): void {
-    this.queue.push(e);
+    this.queue.push(e, e.atMs);
+  }
+
+  /** Queues a message's delivery at its deliverMs (SimKernel). */
+  scheduleDelivery(rec: MessageRecord): void {
+    this.queue.push(rec, rec.deliverMs);
   }
 
   /** Records a trace event: every observer's onTrace (SimKernel). */
@@ -230,13 +250,17 @@ export class Simulation implements SimKernel {
     this.traceLog.events = events;
   }
 
-  /** Every message sent, in send order (when keepTrace). */
-  get messages(): MessageRecord[] {
+  /**
+   * Every message sent, in send order (when keepTrace and keepMessages; empty otherwise), stored by columns: read
+   * records with `at(i)` / `byId(id)`, or iterate (see messageLog.ts).
+   */
+  get messages(): MessageLog {
     return this.transport.messages;
   }
 
-  set messages(records: MessageRecord[]) {
-    this.transport.messages = records;
+  /** Replaces the message log (the time machine gives a restored checkpoint its branch's log; see MessageLog.prefix). */
+  set messages(log: MessageLog) {
+    this.transport.messages = log;
   }
 
   /** Messages sent and not yet delivered or dropped (what the UI draws moving). */
@@ -270,17 +294,16 @@ export class Simulation implements SimKernel {
   /** Time of the next event that will do something, or Infinity. */
   nextEventMs(): number {
     this.dropStale();
-    const e = this.queue.peek();
-    return e ? e.atMs : Infinity;
+    return this.queue.size ? this.queue.peekTime() : Infinity;
   }
 
   /**
    * Whether a queued event no longer does anything: a timer that was re-armed or stopped, a timer
    * of a crashed server, a delivery of a message dropped or delayed by hand.
    */
-  private isStale(e: SimEvent): boolean {
+  private isStale(e: SimEvent | MessageRecord, atMs: number): boolean {
+    if (isDelivery(e)) return this.transport.isStale(e, atMs);
     switch (e.type) {
-      case 'deliver': return this.transport.isStale(e);
       case 'electionTimer':
       case 'heartbeatTimer': return this.host.isStale(e);
       case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
@@ -293,11 +316,11 @@ export class Simulation implements SimKernel {
    */
   private dropStale(): void {
     for (let e = this.queue.peek(); e; e = this.queue.peek()) {
-      if (this.isStale(e)) {
+      if (this.isStale(e, this.queue.peekTime())) {
         this.queue.pop();
         continue;
       }
-      if (e.type === 'electionTimer' && this.host.firesEarly(e)) {
+      if (!isDelivery(e) && e.type === 'electionTimer' && this.host.firesEarly(e)) {
         this.queue.pop();
         this.host.requeueElectionTimer(e.node);
         continue;
@@ -335,31 +358,49 @@ export class Simulation implements SimKernel {
 
   /** Processes the next (non-stale) event if it is due at or before `limitMs`; returns it, or null. */
   processNext(limitMs = Infinity): ProcessedEvent | null {
+    const e = this.nextEvent(limitMs);
+    if (!e) return null;
+    if (isDelivery(e)) return { kind: 'deliver', atMs: this.nowMs, record: e };
+    switch (e.type) {
+      case 'electionTimer': return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
+      case 'heartbeatTimer': return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
+      case 'clientTimer': return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+    }
+  }
+
+  /** As `processNext`, without describing the event: whether one was processed (the loops' fast path). */
+  runNext(limitMs = Infinity): boolean {
+    return this.nextEvent(limitMs) !== null;
+  }
+
+  private nextEvent(limitMs: number): SimEvent | MessageRecord | null {
     this.dropStale();
     const e = this.queue.peek();
-    if (!e || e.atMs > limitMs) return null;
+    if (!e) return null;
+    const atMs = this.queue.peekTime();
+    if (atMs > limitMs) return null;
     this.queue.pop();
-    this.nowMs = e.atMs;
+    this.nowMs = atMs;
     this.stats.events++;
+    if (isDelivery(e)) {
+      this.transport.deliver(e);
+      return e;
+    }
     switch (e.type) {
-      case 'deliver':
-        this.transport.deliver(e.rec);
-        return { kind: 'deliver', atMs: e.atMs, record: e.rec };
       case 'electionTimer':
-        this.host.timerFired(e);
-        return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       case 'heartbeatTimer':
         this.host.timerFired(e);
-        return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
+        break;
       case 'clientTimer':
         this.clients.get(e.client)!.onTimer(e.gen);
-        return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+        break;
     }
+    return e;
   }
 
   /** Processes every event due at or before `untilMs`, then sets the clock to `untilMs`. */
   runUntil(untilMs: number): void {
-    while (this.processNext(untilMs)) { /* keep going */ }
+    while (this.nextEvent(untilMs)) { /* keep going */ }
     if (untilMs > this.nowMs && untilMs !== Infinity) this.nowMs = untilMs;
   }
 
@@ -472,10 +513,16 @@ export class Simulation implements SimKernel {
     const c = this.clients.get(client);
     if (!c) throw new Error(`unknown client "${client}"`);
     if (options.via) this.server(options.via);
-    this.hasher.str('op').str(client).str(describeOp(spec));
-    this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText: describeOp(spec), ...(options.via ? { server: options.via } : {}) });
+    const opText = describeOp(spec);
+    this.hasher.str('op').str(client).str(opText);
+    if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText, ...(options.via ? { server: options.via } : {}) });
     return c.submit(spec, options);
   }
+}
+
+/** A queued delivery is the MessageRecord itself; timer events have a `type`. */
+function isDelivery(e: SimEvent | MessageRecord): e is MessageRecord {
+  return (e as SimEvent).type === undefined;
 }
 
 function resultText(r: HistoryRecord): string {

@@ -9,11 +9,12 @@
  * "Respond after applied" (Raft paper §5.3 / Figure 2 "Rules for Servers", thesis §6.3) lives in
  * one place: `apply`.
  */
-import { KvStateMachine } from '../kv/store';
-import type { Command } from '../kv/types';
+import { KvStateMachine, type KvStore } from '../kv/store';
+import type { Command, KvSnapshot } from '../kv/types';
 import { RaftNode } from '../raft/node';
 import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
 import type { SimEvent, SimKernel } from './kernel';
+import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
@@ -32,7 +33,18 @@ export interface HostConfig {
   leaderNoop?: boolean;
   maxEntriesPerAppend?: number;
   maxInflightMsgs?: number;
+  /** Revisions of KV history each server keeps (see SimConfig.autoCompactionRetention); 0 keeps all. */
+  autoCompactionRetention?: number;
 }
+
+/**
+ * Default revisions of KV history a server keeps at least (SimConfig.autoCompactionRetention):
+ * etcd keeps everything until compacted; the simulator compacts on its own so that a long run's
+ * memory stays bounded, keeping 1,000 to 10,000 revisions per server (see Host.autoCompact).
+ */
+export const DEFAULT_AUTO_COMPACTION_RETENTION = 1_000;
+/** A server compacts once its store is this many times the retention past its last compaction. */
+export const AUTO_COMPACTION_WINDOW = 10;
 
 /** A client request a server has proposed and will answer when the entry is applied. */
 interface PendingRequest {
@@ -59,8 +71,15 @@ export class SimServer {
   paused = false;
   held: MessageRecord[] = [];
   heldTimers: ('electionTimeout' | 'heartbeatTimeout')[] = [];
+  /** Digest of the state machine's KV state for the checker's Replica Agreement (kvDigest.ts). */
+  digest = new KvDigest();
+  /** The view observers are given (see `observed`). */
+  readonly observedView: ObservedNode;
+  /** The last KV snapshot a view built, for the store and revision it shows (see Host.view). */
+  kvView: { store: KvStore; revision: number; snapshot: KvSnapshot } | null = null;
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
     this.raft = raft;
+    this.observedView = { id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex };
   }
 
   /** An independent copy (Raft node, state machine, timers, randomness). */
@@ -68,6 +87,7 @@ export class SimServer {
     const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
     c.up = this.up;
     c.sm = this.sm.clone();
+    c.digest = this.digest.cloneFor(this.sm.store, c.sm.store);
     c.electionGen = this.electionGen;
     c.heartbeatGen = this.heartbeatGen;
     c.electionDeadlineMs = this.electionDeadlineMs;
@@ -84,10 +104,13 @@ export class SimServer {
 export class Host {
   readonly servers = new Map<NodeId, SimServer>();
   readonly serverIds: NodeId[];
+  /** Whether an observer compares replicas' KV states (onAppliedState): only then is the digest kept. */
+  private digesting: boolean;
 
   /** Builds every server's Raft node (from `initial` where given); nothing runs until `start`. */
   constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
     this.serverIds = config.servers.slice();
+    this.digesting = k.observers.some((o) => o.onAppliedState);
     for (const id of this.serverIds) {
       const raft = this.makeRaft(id, config.initial?.get(id));
       this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
@@ -132,17 +155,39 @@ export class Host {
     return best;
   }
 
-  /** A plain-data view of a server (copies; safe to keep). @throws Error for an unknown server */
+  /**
+   * A plain-data view of a server (copies; safe to keep). `kv` is built when first read, from an
+   * O(1) copy of the store taken now, and shared (frozen) by every view of the same store at the
+   * same revision: the UI asks for views every frame, and a snapshot of 10,000 keys costs ~3 ms.
+   * @throws Error for an unknown server
+   */
   view(id: NodeId): ServerView {
     const s = this.server(id);
     const r = s.raft;
+    const store = s.sm.store;
+    const revision = store.revision;
+    let capture: KvStore | null = null;
+    const cached = s.kvView;
+    const kvNow = cached && cached.store === store && cached.revision === revision ? cached.snapshot : null;
+    if (!kvNow) capture = store.clone();
+    let kv: KvSnapshot | null = kvNow;
     return {
       id, up: s.up, paused: s.up && s.paused, role: r.role, currentTerm: r.currentTerm, votedFor: r.votedFor,
       commitIndex: s.up ? r.commitIndex : 0, lastApplied: s.up ? r.lastApplied : 0, leaderId: s.up ? r.leaderId : null,
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
       ...r.replicationView(),
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
-      kv: s.sm.store.snapshot(),
+      get kv(): KvSnapshot {
+        if (kv) return kv;
+        const c = s.kvView;
+        if (c && c.store === store && c.revision === revision) kv = c.snapshot;
+        else {
+          kv = frozenSnapshot(capture!);
+          if (s.sm.store === store && store.revision === revision) s.kvView = { store, revision, snapshot: kv };
+        }
+        capture = null;
+        return kv;
+      },
     };
   }
 
@@ -167,7 +212,7 @@ export class Host {
   requeueElectionTimer(id: NodeId): void {
     const s = this.servers.get(id)!;
     s.electionEventMs = s.electionDeadlineMs;
-    this.k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs!, seq: 0 });
+    this.k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: s.electionDeadlineMs! });
   }
 
   /** A (live) timer fired: the node steps on it, or a paused server keeps it for when it resumes. */
@@ -269,7 +314,7 @@ export class Host {
           if (s.electionEventMs === null || t < s.electionEventMs) {
             s.electionGen++;
             s.electionEventMs = t;
-            k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t, seq: 0 });
+            k.schedule({ type: 'electionTimer', node: s.id, gen: s.electionGen, atMs: t });
           }
           break;
         }
@@ -281,7 +326,7 @@ export class Host {
           break;
         case 'setHeartbeatTimer':
           s.heartbeatGen++;
-          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs, seq: 0 });
+          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs });
           break;
         case 'stopHeartbeatTimer':
           s.heartbeatGen++;
@@ -338,16 +383,19 @@ export class Host {
     const k = this.k;
     const obs = k.observers;
     for (const o of obs) o.onApplied?.(s.id, index, entry, k.nowMs);
-    const result = s.sm.applyCommand(entry.command);
-    if (obs.length) {
-      let state: string | null = null;
-      for (const o of obs) {
-        if (!o.onAppliedState) continue;
-        state ??= kvStateText(s.sm.store.revision, s.sm.store.entries());
-        o.onAppliedState(s.id, index, state, k.nowMs);
-      }
-    }
+    const store = s.sm.store;
+    const revisionBefore = store.revision;
     const cmd = entry.command;
+    const put = this.digesting && cmd.type === 'kv' && cmd.op.op === 'put' ? cmd.op : null;
+    const previous = put ? store.get(put.key)?.value : undefined;
+    const result = s.sm.applyCommand(cmd);
+    if (this.digesting) {
+      if (put) s.digest.updateAfterPut(store, revisionBefore, put.key, previous, put.value);
+      else s.digest.update(store);
+      const state = s.digest.text();
+      for (const o of obs) o.onAppliedState?.(s.id, index, state, k.nowMs);
+    }
+    if (store.revision !== revisionBefore) this.autoCompact(s);
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -362,6 +410,26 @@ export class Host {
         this.reply(s.id, clientId, p.seq, { ok: false, error: 'overwritten', leaderHint: s.raft.leaderId });
       }
     }
+  }
+
+  /**
+   * Automatic compaction of the server's KV history, as etcd's `--auto-compaction-mode=revision`
+   * (which compacts at "latest revision − retention" every 5 minutes), but driven by applied
+   * revisions instead of a wall-clock period so that it is deterministic and the same on every
+   * replica: once the store is AUTO_COMPACTION_WINDOW × retention revisions past its last
+   * compaction it compacts at `revision − retention`. So between `retention` and 10 × `retention`
+   * revisions of history are kept, and the cost of a compaction (it rebuilds the kept versions) is
+   * spread over 9 × `retention` writes. Reads below the compacted revision fail with etcd's
+   * ErrCompacted. Changes neither the KV contents nor the revision, the trace or the traceHash.
+   */
+  private autoCompact(s: SimServer): void {
+    const retention = this.config.autoCompactionRetention ?? DEFAULT_AUTO_COMPACTION_RETENTION;
+    if (retention <= 0) return;
+    const store = s.sm.store;
+    const base = Math.max(1, store.compactRevision);
+    if (store.revision - base < AUTO_COMPACTION_WINDOW * retention) return;
+    const r = store.execute({ op: 'compact', revision: store.revision - retention });
+    if (r.op === 'error') throw new Error(`internal: automatic compaction of ${s.id} at ${store.revision - retention} failed: ${r.error}`);
   }
 
   // ---- crash, restart, pause, resume, timeout --------------------------------------------
@@ -383,12 +451,7 @@ export class Host {
     s.pending.clear();
     s.paused = false;
     s.heldTimers = [];
-    for (const r of s.held) {
-      this.transport.release(r);
-      r.status = 'dropped';
-      r.dropReason = 'crashed';
-      this.k.stats.messagesDropped++;
-    }
+    for (const r of s.held) this.transport.dropHeld(r);
     s.held = [];
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
     this.k.fault('crash', [id]);
@@ -458,21 +521,29 @@ export class Host {
     w.transport = transport;
     w.config = this.config;
     w.serverIds = this.serverIds;
+    (c as unknown as { digesting: boolean }).digesting = this.digesting;
     w.servers = new Map([...this.servers].map(([id, s]) => [id, s.clone()]));
     for (const s of c.servers.values()) s.held = s.held.map((r) => records.get(r) ?? r);
     return c;
   }
 }
 
-/** What observers read of a server. */
-function observed(s: SimServer): ObservedNode {
-  const r = s.raft;
-  return { id: s.id, role: r.role, currentTerm: r.currentTerm, log: r.log, commitIndex: r.commitIndex };
+/** A store's snapshot, frozen (records too) so that views may share it. */
+function frozenSnapshot(store: KvStore): KvSnapshot {
+  const snap = store.snapshot();
+  for (const k in snap.kvs) Object.freeze(snap.kvs[k]);
+  Object.freeze(snap.kvs);
+  return Object.freeze(snap);
 }
 
-/** A server's KV state as text, to compare replicas at the same lastApplied. */
-function kvStateText(revision: number, entries: Record<string, string>): string {
-  let t = String(revision);
-  for (const k in entries) t += '\u0000' + k + '\u0001' + entries[k];
-  return t;
+/** What observers read of a server: one view object per server, refreshed at each hook (observers don't keep it). */
+function observed(s: SimServer): ObservedNode {
+  const r = s.raft;
+  const v = s.observedView;
+  v.role = r.role;
+  v.currentTerm = r.currentTerm;
+  v.log = r.log;
+  v.commitIndex = r.commitIndex;
+  return v;
 }
+

@@ -10,9 +10,11 @@ import type { Scheduled } from './heap';
 import type { SimObserver } from './observer';
 import type { MessageRecord, SimStats, TraceEvent } from './types';
 
-/** An event in the engine's queue. Timers carry a generation: one with an old generation is stale. */
+/**
+ * A timer event in the engine's queue. Timers carry a generation: one with an old generation is
+ * stale. (A delivery is queued as its MessageRecord itself, at its deliverMs: `scheduleDelivery`.)
+ */
 export type SimEvent = Scheduled & (
-  | { type: 'deliver'; rec: MessageRecord }
   | { type: 'electionTimer'; node: NodeId; gen: number }
   | { type: 'heartbeatTimer'; node: NodeId; gen: number }
   | { type: 'clientTimer'; client: string; gen: number }
@@ -24,6 +26,8 @@ export interface SimKernel {
   readonly nowMs: number;
   /** Queues an event at `e.atMs` (ties keep insertion order). */
   schedule(e: SimEvent): void;
+  /** Queues the delivery of `rec` at its deliverMs (a delivery queued again after a delay makes the earlier one stale). */
+  scheduleDelivery(rec: MessageRecord): void;
   /** The run's trace hash; modules mix in what they decide, in the order they decide it. */
   readonly hasher: TraceHasher;
   readonly stats: SimStats;

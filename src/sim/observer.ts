@@ -13,7 +13,10 @@
 import type { LogEntry, NodeId, Role } from '../raft/types';
 import type { TraceEvent } from './types';
 
-/** What an observer reads of a server at a hook (the live log: read it during the call, don't keep it). */
+/**
+ * What an observer reads of a server at a hook: a view the host reuses and the live log, so read
+ * it during the call and don't keep it (copy what you need).
+ */
 export interface ObservedNode {
   id: NodeId;
   role: Role;
@@ -36,7 +39,10 @@ export interface SimObserver {
   onCommitted?(n: ObservedNode, fromIndex: number, leaders: ObservedNode[], atMs: number): void;
   /** Server `id` is about to apply `entry` at `index` to its state machine. */
   onApplied?(id: NodeId, index: number, entry: LogEntry, atMs: number): void;
-  /** Server `id` applied `index`; `state` is its KV state after it (revision and contents, as text). */
+  /**
+   * Server `id` applied `index`; `state` is a digest of its KV state after it (revision, number of
+   * keys and a hash of every key and value; kvDigest.ts): equal states give equal texts.
+   */
   onAppliedState?(id: NodeId, index: number, state: string, atMs: number): void;
   /** After every step of a server: its persistent currentTerm and votedFor (Raft paper Figure 2). */
   onPersistentState?(id: NodeId, currentTerm: number, votedFor: NodeId | null, atMs: number): void;

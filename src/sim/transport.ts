@@ -11,7 +11,8 @@
  * for a crashed server or hold it for a paused one).
  */
 import type { NodeId } from '../raft/types';
-import type { SimEvent, SimKernel } from './kernel';
+import type { SimKernel } from './kernel';
+import { MessageLog } from './messageLog';
 import { Network } from './network';
 import { RandomStream, quantizeMs } from './rng';
 import type { ClientResponse, DropReason, LinkSettings, MessageRecord, SimMessage } from './types';
@@ -34,8 +35,8 @@ const MSG_CODES: Record<SimMessage['type'], string> = {
 export class Transport {
   /** Link state: cut links, isolation, network-wide and per-link settings. */
   network: Network;
-  /** Every message sent, in send order (only when the run keeps its trace). */
-  messages: MessageRecord[] = [];
+  /** Every message sent, in send order, stored by columns (only when the run keeps its trace; empty otherwise). */
+  messages = new MessageLog();
   /** Messages sent and not yet delivered or dropped, plus those held by a paused server (what the UI draws moving). */
   inFlight = new Set<MessageRecord>();
   private rng: RandomStream;
@@ -78,14 +79,14 @@ export class Transport {
     if (duplicateOf !== undefined) rec.duplicateOf = duplicateOf;
     if (lost) rec.dropReason = 'loss';
     this.k.hasher.str('s').num(rec.id).str(MSG_CODES[msg.type]).str(msg.from).str(msg.to).num(msg.term).num(rec.deliverMs);
-    if (this.keepMessages) this.messages.push(rec);
+    if (this.keepMessages) this.messages.append(rec);
     this.inFlight.add(rec);
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
+    this.k.scheduleDelivery(rec);
   }
 
-  /** Whether a queued delivery no longer does anything (the message was dropped or delayed by hand). */
-  isStale(e: Extract<SimEvent, { type: 'deliver' }>): boolean {
-    return e.rec.status !== 'inFlight' || e.atMs !== e.rec.deliverMs;
+  /** Whether a delivery queued for `atMs` no longer does anything (the message was dropped or delayed by hand). */
+  isStale(rec: MessageRecord, atMs: number): boolean {
+    return rec.status !== 'inFlight' || atMs !== rec.deliverMs;
   }
 
   /**
@@ -112,6 +113,7 @@ export class Transport {
     rec.status = 'delivered';
     this.k.stats.messagesDelivered++;
     this.k.hasher.str('d').num(rec.id);
+    if (this.keepMessages) this.messages.finish(rec);
   }
 
   /** `rec` arrived at a paused server, which reads it only when resumed: it still counts as in flight. */
@@ -133,6 +135,16 @@ export class Transport {
     rec.deliverMs = this.k.nowMs;
     this.k.stats.messagesDropped++;
     this.k.hasher.str('x').num(rec.id).str(reason);
+    if (this.keepMessages) this.messages.finish(rec);
+  }
+
+  /** A message held by a paused server is lost with it (the server crashed): dropped, not hashed (as it always was). */
+  dropHeld(rec: MessageRecord): void {
+    this.inFlight.delete(rec);
+    rec.status = 'dropped';
+    rec.dropReason = 'crashed';
+    this.k.stats.messagesDropped++;
+    if (this.keepMessages) this.messages.finish(rec);
   }
 
   // ---- messages in flight, by hand -------------------------------------------------------
@@ -173,7 +185,7 @@ export class Transport {
     if (!(byMs > 0)) throw new Error(`delay must be a positive number of ms, got ${byMs}`);
     const rec = this.findInFlight(id);
     rec.deliverMs += byMs;
-    this.k.schedule({ type: 'deliver', rec, atMs: rec.deliverMs, seq: 0 });
+    this.k.scheduleDelivery(rec);
     this.k.fault('delay message', [rec.msg.from, rec.msg.to], `#${id} by ${byMs} ms`);
   }
 
@@ -246,8 +258,8 @@ export class Transport {
   // ---- copies ----------------------------------------------------------------------------
 
   /**
-   * A copy bound to another engine. In-flight records are copied (delivered and dropped ones are
-   * immutable and shared); `records` receives old → new so the engine can re-point its queue and
+   * A copy bound to another engine. In-flight records are copied (the message log shares its
+   * columns, copy-on-write); `records` receives old → new so the engine can re-point its queue and
    * the host its held messages.
    */
   clone(k: SimKernel, target: DeliveryTarget, records: Map<MessageRecord, MessageRecord>): Transport {
@@ -264,7 +276,7 @@ export class Transport {
       records.set(r, copy);
       c.inFlight.add(copy);
     }
-    c.messages = this.keepMessages ? this.messages.map((r) => records.get(r) ?? r) : [];
+    c.messages = this.messages.clone(records);
     return c;
   }
 }

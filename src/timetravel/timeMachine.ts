@@ -3,8 +3,11 @@
  * past, which starts a new branch. Earlier branches are kept as a tree and can be switched to.
  *
  * Memory stays bounded: instead of a copy per event, the machine keeps periodic checkpoints (a
- * clone of the run every `checkpointEveryEvents` events, without the shared trace arrays) and
- * reaches any position by cloning the nearest earlier checkpoint and replaying from it. Replay is
+ * clone of the run every `checkpointEveryEvents` events, without the trace; the message log and
+ * the checker's memory are shared by columns and chunks) and reaches any position by cloning the
+ * nearest earlier checkpoint and replaying from it. A branch keeps at most `maxCheckpoints`: past
+ * that, every other one is dropped and the spacing doubles, so a long run's checkpoints stay a
+ * bounded number (a seek then replays at most twice as many events). Replay is
  * exact because the run is deterministic and `ScenarioRunner.advance(untilMs, maxEvents)` from the
  * same state always ends in the same state.
  *
@@ -13,7 +16,8 @@
  * the fork, then these actions" and replays exactly.
  */
 import type { ScenarioRunner } from '../scenario/runner';
-import type { MessageRecord, TraceEvent } from '../sim/types';
+import { MessageLog } from '../sim/messageLog';
+import type { TraceEvent } from '../sim/types';
 import { verbLabel, type UserAction } from '../sim/verbs';
 
 /**
@@ -50,14 +54,19 @@ export interface Branch {
 interface Checkpoint extends Position {
   runner: ScenarioRunner;
   traceLen: number;
+  /** The head's message log length then; a restored copy takes that prefix of the branch head's log. */
   messagesLen: number;
+  /** The head's client history length then; a restored copy takes that prefix of the head's history. */
+  historyLen: number;
   /** How many actions of the branch's lineage had been applied to `runner`. */
   actionsApplied: number;
 }
 
 export interface TimeMachineOptions {
-  /** A checkpoint every this many events (default 20,000). */
+  /** A checkpoint every this many events (default 20,000), to start with (see maxCheckpoints). */
   checkpointEveryEvents?: number;
+  /** Most checkpoints per branch (default 64, at least 2); past it the spacing doubles. */
+  maxCheckpoints?: number;
 }
 
 /** Applies a user action to a run now (through the verbs table). @throws Error for an unknown server, client or message */
@@ -85,12 +94,19 @@ export class TimeMachine {
   /** How many lineage actions have been applied to the cursor run. */
   private cursorApplied = 0;
   private readonly every: number;
+  private readonly maxCheckpoints: number;
+  /** Events between checkpoints, per branch (starts at `every`, doubles when thinned). */
+  private spacing = new Map<number, number>();
+  /** Lineages by branch (see lineage). */
+  private lineageCache = new Map<number, RecordedAction[]>();
   /** Restored runs whose trace/messages prefix is still in their branch head (see restore). */
-  private prefixOf = new WeakMap<ScenarioRunner, { traceLen: number; messagesLen: number; head: ScenarioRunner }>();
+  private prefixOf = new WeakMap<ScenarioRunner, { traceLen: number; head: ScenarioRunner }>();
 
   /** @param start  a fresh run (time 0); the machine owns it from now on. */
   constructor(start: ScenarioRunner, opts: TimeMachineOptions = {}) {
     this.every = opts.checkpointEveryEvents ?? 20_000;
+    this.maxCheckpoints = Math.max(2, opts.maxCheckpoints ?? 64);
+    this.spacing.set(0, this.every);
     this.branches.push({ id: 0, parent: null, fork: pos(start), actions: [], frontier: pos(start), label: 'original run' });
     this.heads.set(0, start);
     this.checkpoints.set(0, [this.checkpointOf(start)]);
@@ -146,9 +162,27 @@ export class TimeMachine {
 
   /** Every action of the current branch's lineage, in order (for saving the run as a scenario). */
   actions(branchId = this.current): RecordedAction[] {
-    const b = this.branches[branchId];
-    const inherited = b.parent === null ? [] : this.actions(b.parent).filter((a) => atOrBefore(a, b.fork));
-    return [...inherited, ...b.actions];
+    return this.lineage(branchId).slice();
+  }
+
+  /**
+   * The lineage of a branch (its parent's actions up to the fork, then its own), cached: acting
+   * extends the current branch's list in place, so recording n actions costs O(n), not O(n²).
+   * Don't mutate the result.
+   */
+  private lineage(branchId = this.current): RecordedAction[] {
+    let l = this.lineageCache.get(branchId);
+    if (!l) {
+      const b = this.branches[branchId];
+      const inherited = b.parent === null ? [] : this.lineage(b.parent).filter((a) => atOrBefore(a, b.fork));
+      l = [...inherited, ...b.actions];
+      this.lineageCache.set(branchId, l);
+    }
+    return l;
+  }
+
+  private lineageLength(): number {
+    return this.lineage().length;
   }
 
   /**
@@ -160,7 +194,7 @@ export class TimeMachine {
     let n = 0;
     while (this.inPast && n < maxEvents) {
       const r = this.cursorRunner;
-      const lineage = this.actions();
+      const lineage = this.lineage();
       const next = lineage[this.cursorApplied];
       const f = this.branch.frontier;
       const cur = pos(r);
@@ -183,10 +217,14 @@ export class TimeMachine {
     while (n < maxEvents) {
       const list = this.checkpoints.get(this.current)!;
       const last = list[list.length - 1];
-      const room = last.events + this.every - head.sim.stats.events;
+      const every = this.spacing.get(this.current)!;
+      const room = last.events + every - head.sim.stats.events;
       const k = head.advance(untilMs, Math.min(maxEvents - n, Math.max(1, room)));
       n += k;
-      if (head.sim.stats.events >= last.events + this.every) list.push(this.checkpointOf(head));
+      if (head.sim.stats.events >= last.events + every) {
+        list.push(this.checkpointOf(head));
+        if (list.length > this.maxCheckpoints) this.thin(list);
+      }
       if (k === 0 || head.sim.nowMs >= untilMs || head.paused) break;
     }
     this.branch.frontier = pos(head);
@@ -212,12 +250,12 @@ export class TimeMachine {
     const f = this.branch.frontier;
     if (target.events >= f.events && target.timeMs >= f.timeMs) {
       this.cursorRunner = this.head;
-      this.cursorApplied = this.actions().length;
+      this.cursorApplied = this.lineageLength();
       return;
     }
     const cp = this.latestCheckpoint(this.current, target);
     const r = this.restore(cp);
-    const lineage = this.actions();
+    const lineage = this.lineage();
     let applied = cp.actionsApplied;
     for (; applied < lineage.length; applied++) {
       const a = lineage[applied];
@@ -249,8 +287,12 @@ export class TimeMachine {
     if (this.inPast) this.fork(action);
     const at = this.position;
     applyAction(this.cursorRunner, action);
-    this.branch.actions.push({ ...at, action });
-    this.cursorApplied = this.actions().length;
+    const rec = { ...at, action };
+    this.branch.actions.push(rec);
+    // Other branches' cached lineages may inherit from this one: rebuild them when asked.
+    for (const id of [...this.lineageCache.keys()]) if (id !== this.current) this.lineageCache.delete(id);
+    this.lineageCache.get(this.current)?.push(rec);
+    this.cursorApplied = this.lineageLength();
     this.branch.frontier = pos(this.head);
   }
 
@@ -276,8 +318,26 @@ export class TimeMachine {
     // Inherit the parent's checkpoints up to the fork; the cursor run becomes the new head.
     const inherited = this.checkpoints.get(parent)!.filter((c) => atOrBefore(c, at));
     this.checkpoints.set(id, inherited);
+    this.spacing.set(id, this.spacing.get(parent)!);
     this.heads.set(id, r);
     this.current = id;
+  }
+
+  /**
+   * Drops every other checkpoint of the current branch (keeping the first, at time 0 or the fork's
+   * ancestry, and the newest) and doubles the branch's spacing.
+   */
+  private thin(list: Checkpoint[]): void {
+    const last = list.length - 1;
+    const kept = list.filter((_, i) => i === 0 || (last - i) % 2 === 0);
+    list.length = 0;
+    list.push(...kept);
+    this.spacing.set(this.current, 2 * this.spacing.get(this.current)!);
+  }
+
+  /** How many checkpoints the current branch holds (for tests and benchmarks). */
+  get checkpointCount(): number {
+    return this.checkpoints.get(this.current)!.length;
   }
 
   private latestCheckpoint(branchId: number, target: { events: number; timeMs: number }): Checkpoint {
@@ -288,37 +348,48 @@ export class TimeMachine {
   }
 
   private checkpointOf(r: ScenarioRunner): Checkpoint {
-    const c = r.clone();
-    const traceLen = r.sim.trace.length;
-    const messagesLen = r.sim.messages.length;
-    c.sim.trace = [];
-    c.sim.messages = [];
-    const actionsApplied = this.branches.length ? this.actions().length : 0;
-    return { ...pos(r), runner: c, traceLen, messagesLen, actionsApplied };
+    // The clone takes an empty trace and an empty message log (the head keeps the branch's; see
+    // restore), so that a checkpoint costs nothing per trace event or message, and keeps no
+    // message chunks alive that the head's log has since forgotten (MessageLog.retain).
+    // The client history likewise (records are immutable; the head's first historyLen are the same).
+    const trace = r.sim.trace;
+    const messages = r.sim.messages;
+    const history = r.sim.history;
+    r.sim.trace = [];
+    r.sim.messages = new MessageLog();
+    r.sim.history = [];
+    let c: ScenarioRunner;
+    try {
+      c = r.clone();
+    } finally {
+      r.sim.trace = trace;
+      r.sim.messages = messages;
+      r.sim.history = history;
+    }
+    const actionsApplied = this.branches.length ? this.lineageLength() : 0;
+    return { ...pos(r), runner: c, traceLen: trace.length, messagesLen: messages.length, historyLen: history.length, actionsApplied };
   }
 
   /**
-   * A live copy of a checkpoint. Its trace and message arrays start empty (only what happens after
-   * the checkpoint is appended); `fork` fills in the prefix from the branch head if the copy ever
-   * becomes a head itself. This keeps seeking O(replayed events), not O(run length).
+   * A live copy of a checkpoint. Its trace starts empty (only what happens after the checkpoint is
+   * appended); `fork` fills in the prefix from the branch head if the copy ever becomes a head
+   * itself. Its message log is the branch head's as it was then (shared columns, MessageLog.prefix:
+   * the head's log holds the same messages up to there, on this branch and on any branch that
+   * inherited the checkpoint). This keeps seeking O(replayed events), not O(run length).
    */
   private restore(cp: Checkpoint): ScenarioRunner {
     const r = cp.runner.clone();
-    this.prefixOf.set(r, { traceLen: cp.traceLen, messagesLen: cp.messagesLen, head: this.head });
+    r.sim.messages = this.head.sim.messages.prefix(cp.messagesLen, r.sim.inFlight);
+    r.sim.history = this.head.sim.history.slice(0, cp.historyLen);
+    this.prefixOf.set(r, { traceLen: cp.traceLen, head: this.head });
     return r;
   }
 
-  /** Gives a restored run the trace and message records from before its checkpoint. */
+  /** Gives a restored run the trace from before its checkpoint. */
   private fillPrefix(r: ScenarioRunner): void {
     const p = this.prefixOf.get(r);
     if (!p) return;
     this.prefixOf.delete(r);
-    const inFlight = new Map<number, MessageRecord>();
-    for (const m of r.sim.inFlight) inFlight.set(m.id, m);
-    for (const m of r.sim.messages) inFlight.set(m.id, m);
     r.sim.trace = p.head.sim.trace.slice(0, p.traceLen).concat(r.sim.trace);
-    const own = r.sim.messages;
-    r.sim.messages = p.head.sim.messages.slice(0, p.messagesLen).map((m) => inFlight.get(m.id) ?? m);
-    for (const m of own) r.sim.messages.push(m);
   }
 }

@@ -138,6 +138,7 @@ const phrases: Record<string, string> = {
   'a non-empty string': '一个非空字符串',
   'a whole number >= 0': '一个 >= 0 的整数',
   [`a whole number from 1 to ${LIMITS.maxFlowControl}`]: `1 到 ${LIMITS.maxFlowControl} 之间的整数`,
+  [`a whole number from 0 to ${LIMITS.maxAutoCompactionRetention}`]: `0 到 ${LIMITS.maxAutoCompactionRetention} 之间的整数`,
   [`a count from 1 to ${max}, or a list of 1 to ${max} server names`]: `1 到 ${max} 之间的数目，或由 1 到 ${max} 个服务器名字组成的列表`,
   'a server name: a letter followed by up to 15 letters, digits, "_" or "-"': '一个服务器名字：以字母开头，后面最多 15 个字母、数字、"_" 或 "-"',
   'two numbers [min, max] with 0 < min < max': '两个数 [min, max]，且 0 < min < max',

@@ -9,6 +9,7 @@
  */
 import { answersHeartbeat, type NodeId, type Role } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
+import { MESSAGE_CHUNK, type MessageLog } from '../../sim/messageLog';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
 
 export type LaneRole = Role | 'down';
@@ -74,9 +75,10 @@ function samePrev(req: MessageRecord, resp: MessageRecord): boolean {
   return req.msg.type !== 'AppendEntries' || resp.msg.type !== 'AppendEntriesResponse' || req.msg.prevLogIndex === resp.msg.prevLogIndex;
 }
 
-function lowerBound(n: number, key: (i: number) => number, value: number): number {
-  let lo = 0;
-  let hi = n;
+/** The first index in [lo, hi) whose key is >= value (keys ascending); lo/hi from a message log's kept rows or 0/n. */
+function lowerBound(span: number | MessageLog, key: (i: number) => number, value: number): number {
+  let lo = typeof span === 'number' ? 0 : span.start;
+  let hi = typeof span === 'number' ? span : span.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (key(mid) < value) lo = mid + 1;
@@ -88,7 +90,7 @@ function lowerBound(n: number, key: (i: number) => number, value: number): numbe
 export class TimelineModel {
   private head: ScenarioRunner | null = null;
   private traceArr: TraceEvent[] | null = null;
-  private msgArr: MessageRecord[] | null = null;
+  private msgArr: MessageLog | null = null;
   private traceScanned = 0;
   private msgScanned = 0;
   /** Records that were still in flight at the last sync (their span may still grow). */
@@ -102,8 +104,11 @@ export class TimelineModel {
   segments = new Map<NodeId, Segment[]>();
   terms = new Map<NodeId, TermChange[]>();
   markers: Marker[] = [];
-  /** The head's messages (time-ordered by sendMs) and trace. */
-  messages: MessageRecord[] = [];
+  /**
+   * The head's messages (time-ordered by sendMs; rows `messages.start` to `messages.length - 1`,
+   * read with `at(k)`) and trace. Null before the first sync.
+   */
+  messages: MessageLog | null = null;
   trace: TraceEvent[] = [];
   /** The head's simulated time: bands end here. */
   endMs = 0;
@@ -116,7 +121,7 @@ export class TimelineModel {
     this.traceArr = sim.trace;
     this.msgArr = sim.messages;
     this.traceScanned = 0;
-    this.msgScanned = 0;
+    this.msgScanned = sim.messages.start;
     this.open = [];
     this.maxSpan = 0;
     this.servers = sim.serverIds.slice();
@@ -149,14 +154,14 @@ export class TimelineModel {
     const trace = sim.trace;
     const msgs = sim.messages;
     let i = this.traceScanned;
-    let j = this.msgScanned;
+    let j = Math.max(this.msgScanned, msgs.start);
     while (i < trace.length || j < msgs.length) {
-      const takeTrace = j >= msgs.length || (i < trace.length && trace[i].atMs <= msgs[j].sendMs);
+      const takeTrace = j >= msgs.length || (i < trace.length && trace[i].atMs <= msgs.sendMsAt(j));
       if (takeTrace) {
         this.onTrace(trace[i], i);
         i++;
       } else {
-        const r = msgs[j++];
+        const r = msgs.at(j++);
         const m = r.msg;
         if (m.type !== 'ClientRequest' && m.type !== 'ClientResponse') this.observeTerm(m.from, r.sendMs, m.term);
         if (r.status === 'inFlight') this.open.push(r);
@@ -232,10 +237,11 @@ export class TimelineModel {
   visibleMessages(t0: number, t1: number): MessageRecord[] {
     const msgs = this.messages;
     const out: MessageRecord[] = [];
-    const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, t0 - this.maxSpan);
+    if (!msgs) return out;
+    const from = lowerBound(msgs, (k) => msgs.sendMsAt(k), t0 - this.maxSpan);
     for (let k = from; k < msgs.length; k++) {
-      const r = msgs[k];
-      if (r.sendMs > t1) break;
+      if (msgs.sendMsAt(k) > t1) break;
+      const r = msgs.at(k);
       if (r.status === 'inFlight' || r.deliverMs >= t0) out.push(r);
     }
     // Long-delayed messages still in flight were sent before the search window: add them.
@@ -261,9 +267,7 @@ export class TimelineModel {
 
   /** The message with this id on the branch, or null. Ids are assigned in send order. */
   message(id: number): MessageRecord | null {
-    const msgs = this.messages;
-    const k = lowerBound(msgs.length, (i) => msgs[i].id, id);
-    return k < msgs.length && msgs[k].id === id ? msgs[k] : null;
+    return this.messages?.byId(id) ?? null;
   }
 
   /**
@@ -273,23 +277,24 @@ export class TimelineModel {
    */
   pairOf(r: MessageRecord): MessageRecord | null {
     const msgs = this.messages;
+    if (!msgs) return null;
     const m = r.msg;
     if (m.type === 'ClientRequest' || m.type === 'ClientResponse') return this.clientPairOf(r);
     if (isResponse(r)) {
       const reqType = m.type === 'RequestVoteResponse' ? 'RequestVote' : 'AppendEntries';
-      const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, r.sendMs - this.maxSpan - 1);
+      const from = lowerBound(msgs, (k) => msgs.sendMsAt(k), r.sendMs - this.maxSpan - 1);
       let best: MessageRecord | null = null;
-      for (let k = from; k < msgs.length && msgs[k].sendMs <= r.sendMs; k++) {
-        const q = msgs[k];
+      for (let k = from; k < msgs.length && msgs.sendMsAt(k) <= r.sendMs; k++) {
+        const q = msgs.at(k);
         if (q.status === 'delivered' && q.deliverMs === r.sendMs && q.msg.type === reqType && q.msg.from === m.to && q.msg.to === m.from && samePrev(q, r)) best = q;
       }
       return best;
     }
     const respType = RESPONSE_OF[m.type];
     if (!respType || r.status !== 'delivered') return null;
-    const from = lowerBound(msgs.length, (k) => msgs[k].sendMs, r.deliverMs);
-    for (let k = from; k < msgs.length && msgs[k].sendMs <= r.deliverMs; k++) {
-      const q = msgs[k];
+    const from = lowerBound(msgs, (k) => msgs.sendMsAt(k), r.deliverMs);
+    for (let k = from; k < msgs.length && msgs.sendMsAt(k) <= r.deliverMs; k++) {
+      const q = msgs.at(k);
       if (q.msg.type === respType && q.msg.from === m.to && q.msg.to === m.from && samePrev(r, q)) return q;
     }
     return null;
@@ -298,19 +303,21 @@ export class TimelineModel {
   /** Client requests are answered when the entry is applied, not on arrival: pair by (client, seq, server). */
   private clientPairOf(r: MessageRecord): MessageRecord | null {
     const msgs = this.messages;
+    if (!msgs) return null;
     const m = r.msg;
-    const k0 = lowerBound(msgs.length, (k) => msgs[k].id, r.id);
+    const k0 = msgs.indexOfId(r.id);
+    if (k0 < 0) return null;
     const LIMIT = 50_000;
     if (m.type === 'ClientResponse') {
-      for (let k = k0 - 1; k >= 0 && k0 - k < LIMIT; k--) {
-        const q = msgs[k];
+      for (let k = k0 - 1; k >= msgs.start && k0 - k < LIMIT; k--) {
+        const q = msgs.at(k);
         if (q.msg.type === 'ClientRequest' && q.msg.seq === m.seq && q.msg.from === m.to && q.msg.to === m.from && q.status === 'delivered' && q.deliverMs <= r.sendMs) return q;
       }
       return null;
     }
     if (m.type !== 'ClientRequest' || r.status !== 'delivered') return null;
     for (let k = k0 + 1; k < msgs.length && k - k0 < LIMIT; k++) {
-      const q = msgs[k];
+      const q = msgs.at(k);
       if (q.msg.type === 'ClientResponse' && q.msg.seq === m.seq && q.msg.from === m.to && q.msg.to === m.from) return q;
       // A later attempt of the same operation to the same server takes over the pairing.
       if (q.msg.type === 'ClientRequest' && q.msg.seq === m.seq && q.msg.from === m.from && q.msg.to === m.to) return null;

@@ -19,6 +19,13 @@ import { TimelineModel } from './timelineModel';
 /** Checkpoint spacing: small enough that a scrub replays at most a few thousand events. */
 export const CHECKPOINT_EVERY_EVENTS = 5_000;
 
+/**
+ * Message records the timeline keeps in detail (about 50 bytes each in the columnar log): past
+ * this the oldest are forgotten and only summarised (`sim.messages.forgotten`), so a 24-hour run
+ * stays bounded. About an hour of a busy 5-server run.
+ */
+export const MESSAGE_RETENTION = 1_000_000;
+
 /** What a jump button looks for in the trace. */
 export type JumpKind = 'election' | 'commit' | 'fault' | 'caption';
 export const JUMP_KINDS: JumpKind[] = ['election', 'commit', 'fault', 'caption'];
@@ -106,6 +113,7 @@ export class Workbench {
     readonly text: string,
     runner: ScenarioRunner,
   ) {
+    runner.sim.messages.retain(MESSAGE_RETENTION);
     this.tm = new TimeMachine(runner, { checkpointEveryEvents: CHECKPOINT_EVERY_EVENTS });
     this.says = scenario.steps.filter((s): s is Extract<Step, { kind: 'say' }> => s.kind === 'say');
   }
