@@ -1,5 +1,5 @@
 import { useMachine } from '@xstate/react';
-import { useCallback, useEffect, useRef, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type MutableRefObject } from 'react';
 import type { TimelineApi } from '../draw/Timeline';
 import { errorText } from '../i18n/errorText';
 import { getLocale, t } from '../i18n';
@@ -11,11 +11,22 @@ import type { RunState } from './useRun';
 
 /** Real time counted per animation frame at most, so a stalled or background tab doesn't jump. */
 const MAX_FRAME_MS = 100;
+/** Wall-clock ms of simulated time a slow page may owe and catch up on later (above real time). */
+const MAX_DEBT_MS = 1000;
+/** The same above real time, where a frame may wait for a slow redraw: its time is still played. */
+const MAX_FAST_FRAME_MS = 1000;
 /**
  * Wall-clock ms of a frame the simulation may use: events are processed until this much of the
  * frame is spent (the rest is left for drawing), so the page stays responsive at any speed.
  */
 export const FRAME_BUDGET_MS = 9;
+/**
+ * Above real time the page is drawn at most this often (wall-clock ms), and never more often
+ * than REDRAW_SHARE of the time goes to drawing: the simulation gets the frames in between, and
+ * nobody can follow more pictures a second at such speeds anyway.
+ */
+export const FAST_REDRAW_MS = 100;
+const REDRAW_SHARE = 0.25;
 /** Events one advance call may process at most (the budget is checked between calls). */
 const EVENTS_PER_CALL = 2_000;
 
@@ -132,6 +143,14 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
   const reading = snapshot.matches({ playing: 'reading' });
   /** Whether FINISHED was sent for this workbench. */
   const endNotified = useRef(new WeakSet<Workbench>());
+  /** How long the last redraw the loop asked for took (wall-clock ms), to space redraws above 1x. */
+  const drawStart = useRef<number | null>(null);
+  const drawCost = useRef(0);
+  useLayoutEffect(() => {
+    if (drawStart.current === null) return;
+    drawCost.current = performance.now() - drawStart.current;
+    drawStart.current = null;
+  });
 
   /**
    * Shows the cursor's own last caption when the cursor moved by other means than playing; a run
@@ -168,11 +187,12 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
     let last: number | null = null;
     let target = wbRef.current?.position.timeMs ?? 0;
     let lastPos = target;
+    let drawnAt = -Infinity;
     const frame = (now: number) => {
-      const dt = last === null ? 0 : Math.min(MAX_FRAME_MS, Math.max(0, now - last));
+      const snap = actorRef.getSnapshot();
+      const dt = last === null ? 0 : Math.min(snap.context.speed > 1 ? MAX_FAST_FRAME_MS : MAX_FRAME_MS, Math.max(0, now - last));
       last = now;
       const w = wbRef.current;
-      const snap = actorRef.getSnapshot();
       if (!w || runErrorRef.current || playerState(snap.value) !== 'playing') return;
       const hold = holdRef.current;
       syncHold(w, now);
@@ -218,8 +238,9 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
           if (w.runner.paused || availableCaptions(w) > captionsBefore) break;
           if (n === 0 && w.position.timeMs === p) break;
           if (performance.now() >= deadline) {
-            // Too much to keep up: let simulated time fall behind rather than freeze the page.
-            target = w.position.timeMs;
+            // Too much for this frame: catch up in the next ones, but never by more than
+            // MAX_DEBT_MS of wall time (then simulated time falls behind rather than freeze the page).
+            target = Math.min(target, w.position.timeMs + speed * MAX_DEBT_MS);
             break;
           }
         }
@@ -229,11 +250,16 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
       }
       lastPos = w.position.timeMs;
       hold.seen = cursorKey(w);
+      const news = w.runner.paused || availableCaptions(w) > captionsBefore;
       if (w.runner.finished && !w.tm.inPast && !endNotified.current.has(w)) {
         endNotified.current.add(w);
         actorRef.send({ type: 'FINISHED' });
       }
-      bump();
+      if (speed <= 1 || news || now - drawnAt >= Math.max(FAST_REDRAW_MS, drawCost.current / REDRAW_SHARE)) {
+        drawnAt = now;
+        drawStart.current = performance.now();
+        bump();
+      }
       raf = requestAnimationFrame(frame);
     };
     raf = requestAnimationFrame(frame);
