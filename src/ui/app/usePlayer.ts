@@ -130,10 +130,14 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
       actions: {
         stepOne: () => nav((w) => w.stepForward()),
         stepBack: () => nav((w) => w.stepBack()),
-        // Play or Continue: whoever pressed it has read the caption on screen.
+        // Play or Continue: whoever pressed it has read the caption on screen. A presenter pause
+        // is continued only once its own caption is on screen (earlier ones of the instant first).
         resume: () => {
-          holdRef.current.markRead();
-          nav((w) => w.resumeIfHeld());
+          const hold = holdRef.current;
+          hold.markRead();
+          nav((w) => {
+            if (hold.shown >= availableCaptions(w) - 1) w.resumeIfHeld();
+          });
         },
       },
     }),
@@ -199,11 +203,16 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
       const atFrontier = !w.tm.inPast;
 
       const available = availableCaptions(w);
-      // 1. A presenter pause whose caption is on screen: hold until Continue (reading is up to them).
-      if (w.runner.paused && atFrontier && hold.shown >= available - 1) {
-        actorRef.send({ type: 'HOLD' });
-        bump();
-        return;
+      // 1. A presenter pause: once the captions before its own have been read, its caption goes up
+      //    and the player holds until Continue (reading it is up to the audience).
+      if (w.runner.paused && atFrontier) {
+        const own = available - 1;
+        if (hold.shown === own - 1 && hold.remainingMs(now) === 0) hold.show(own, captionText(w, own), now);
+        if (hold.shown >= own) {
+          actorRef.send({ type: 'HOLD' });
+          bump();
+          return;
+        }
       }
       // 2. A caption on screen that could not be read yet, or one more of the same instant: wait.
       const shownBefore = hold.shown;
