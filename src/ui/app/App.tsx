@@ -284,7 +284,7 @@ export function App() {
         started={pl.started}
         reading={pl.reading}
         speed={speed}
-        hiddenMessages={frame?.hiddenMessages ?? 0}
+        messagesThinned={minFlightMs(speed) > 0}
         startPaused={prefs.startPaused}
         onStartPaused={prefs.setStartPaused}
         details={prefs.details}

@@ -1,7 +1,7 @@
 /** The control bar: play/pause, step, restart, speed, scenario, seed, and the run's clock. */
 import { useEffect, useState } from 'react';
 import type { PlayerStateValue } from '../model/playerMachine';
-import { t, tn, type Locale } from '../i18n';
+import { t, type Locale } from '../i18n';
 import { SPEEDS, parseSeed, speedText } from '../io/url';
 import './controls.css';
 
@@ -13,8 +13,8 @@ export interface ControlsProps {
   reading: boolean;
   /** Simulated ms per real ms (Infinity: as fast as possible). */
   speed: number;
-  /** Messages in flight not drawn at this speed. */
-  hiddenMessages: number;
+  /** Messages too quick to see are not drawn at this speed (above 1x). */
+  messagesThinned: boolean;
   /** Open every lesson paused at its first caption. */
   startPaused: boolean;
   onStartPaused(on: boolean): void;
@@ -115,9 +115,9 @@ export function Controls(p: ControlsProps) {
             ))}
           </select>
         </label>
-        {p.hiddenMessages > 0 && (
+        {p.messagesThinned && (
           <span className="speed-note" data-testid="messages-hidden">
-            {tn('controls.messagesHidden', p.hiddenMessages)}
+            {t('controls.messagesThinned')}
           </span>
         )}
         <label>
