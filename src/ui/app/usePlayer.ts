@@ -158,7 +158,8 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
 
   /**
    * Shows the cursor's own last caption when the cursor moved by other means than playing; a run
-   * just opened shows its first caption (the others of its first instant follow on Start).
+   * just opened at its start shows its first caption (the others of its first instant follow on
+   * Start), one opened further on (a link, a file, `?at=`) its last.
    */
   const syncHold = useCallback((w: Workbench, nowMs: number) => {
     const hold = holdRef.current;
@@ -167,7 +168,7 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
     const opened = hold.seen.split(':')[0] !== key.split(':')[0];
     hold.seen = key;
     const available = availableCaptions(w);
-    if (opened) {
+    if (opened && w.position.events === 0) {
       const k = Math.min(0, available - 1);
       hold.show(k, captionText(w, k), nowMs);
       return;
