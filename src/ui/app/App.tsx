@@ -7,7 +7,9 @@
  * - useLocale: the language; useNotices: the one-line notices;
  * - useRun: the open run (a mutable Workbench outside React's state), loading and replacing it,
  *   and the actions that change it (`tm.act`; acting in the past starts a new branch);
- * - usePlayer: the player statechart, the animation loop, and the cursor moves that pause it;
+ * - usePlayer: the player statechart, the animation loop (captions held to be read, speeds above
+ *   1x within a frame budget), and the cursor moves that pause it;
+ * - usePreferences: the details (teacher) view and "Start paused", remembered;
  * - useSelection: the inspected server and message, the inspector's tab;
  * - usePresenter: presenter mode and full screen; useUserScenarios: the user's own scenarios;
  * - useKeyboard: the shortcuts; useTestHooks: `window.__raftsim` for the browser tests.
