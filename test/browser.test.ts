@@ -20,7 +20,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
 
 
   it('plays basic-election live: a leader appears and simulated time moves on', async () => {
-    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1');
+    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1&play=1');
     await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     expect(await page.locator('[data-node-id]').count()).toBe(5);
     await page.waitForSelector('[data-role="leader"]', { timeout: WAIT_MS });
@@ -39,7 +39,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
   });
 
   it('Step processes exactly one event while paused, and nothing moves without it', async () => {
-    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1');
+    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1&play=1');
     await page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     await page.getByTestId('play-pause').click();
     await page.waitForFunction(() => window.__raftsim?.player() === 'paused', undefined, { timeout: WAIT_MS });
@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
   });
 
   it('pauses while the tab is hidden and carries on when it is visible again', async () => {
-    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1');
+    const { page, errors } = await open('?scenario=basic-election&seed=1&speed=1&play=1');
     await page.waitForFunction(() => window.__raftsim?.player() === 'playing' && window.__raftsim.nowMs() > 0, undefined, { timeout: WAIT_MS });
     const setHidden = (hidden: boolean) =>
       page.evaluate((h) => {
@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium', () => {
     await page.route(/\/scenarios\/basic-election\.yaml\?/, (route) =>
       route.fulfill({ status: 200, contentType: 'text/javascript', body: `export default ${JSON.stringify(held)};` }),
     );
-    await page.goto(`${app.baseUrl}/?scenario=basic-election&speed=1`);
+    await page.goto(`${app.baseUrl}/?scenario=basic-election&speed=1&play=1`);
     await page.waitForFunction(() => window.__raftsim?.player() === 'held', undefined, { timeout: WAIT_MS });
     expect(await page.getByTestId('caption').textContent()).toBe('First caption.');
     expect(await page.getByTestId('step-status').getAttribute('data-step-status')).toBe('held');

@@ -162,7 +162,8 @@ describe.skipIf(!haveChromium)('classroom features in Chromium', () => {
       const status = await page.getByTestId('step-status').getAttribute('data-step-status');
       if (status === 'done' || state === 'ended') break;
       expect(status).not.toBe('failed');
-      if (state === 'held') await page.getByTestId('play-pause').click();
+      // The presenter presses Start (the lesson opens paused at its first caption) and Continue.
+      if (state === 'held' || state === 'paused') await page.getByTestId('play-pause').click();
       if (Date.now() > deadline) throw new Error(`the lesson did not end (state ${state}, step ${status})`);
       await page.waitForTimeout(100);
     }

@@ -52,7 +52,7 @@ describe.skipIf(!haveChromium)('the built app under its Content-Security-Policy'
         (window as unknown as { __csp: string[] }).__csp = [...((window as unknown as { __csp?: string[] }).__csp ?? []), `${e.violatedDirective} ${e.blockedURI}`];
       });
     });
-    await page.goto(`${baseUrl}/?scenario=leader-crash&seed=3&speed=1`);
+    await page.goto(`${baseUrl}/?scenario=leader-crash&seed=3&speed=1&play=1`);
     await page.waitForSelector('[data-role="leader"]', { timeout: 20_000 });
     // The editor (a separate chunk with CodeMirror) loads and shows an inline error; the cluster
     // view exports through an <img> of a blob: URL.

@@ -107,7 +107,7 @@ describe.skipIf(!ok)('export for slides in Chromium', () => {
   const app = useApp();
 
   it('the timeline downloads as SVG and PNG holding what is shown at the current zoom', async () => {
-    const { page, errors } = await app.open('?scenario=basic-election&seed=1&play=0');
+    const { page, errors } = await app.open('?scenario=basic-election&seed=1&speed=1&play=0');
     // Play until an election has happened and heartbeats flow, then pause.
     await page.getByTestId('play-pause').click();
     await page.waitForFunction(() => window.__raftsim!.player() === 'playing', undefined, { timeout: WAIT_MS });

@@ -785,6 +785,7 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
         if (isDict(v)) {
           if ('text' in v && 'en' in v) ctx.error(at('en'), 'key', reason('textAndEn'));
           else if (!('text' in v) && !('en' in v)) ctx.error(base, 'value', reason('missingText'), at('text'));
+          if (isDict(v.ask)) checkAsk(ctx, at, v);
         }
         break;
       case 'wait':
@@ -930,6 +931,20 @@ function build(ctx: Ctx, d: Dict): Scenario {
   };
 }
 
+/** What the schema cannot say about a `say` with `ask`: it pauses, its answer is a choice, zh has as many choices. */
+function checkAsk(ctx: Ctx, at: (...rest: Seg[]) => Seg[], say: Record<string, unknown>): void {
+  const ask = say.ask as Record<string, unknown>;
+  if (say.pause !== true) ctx.error(at('ask'), 'key', reason('askNeedsPause'), at('pause'));
+  const choices = Array.isArray(ask.choices) ? ask.choices : null;
+  if (choices && typeof ask.answer === 'string' && !choices.includes(ask.answer)) {
+    ctx.error(at('ask', 'answer'), 'value', reason('askAnswer', { answer: ask.answer, choices: { list: choices.map((c) => String(c)), join: 'comma' } }));
+  }
+  const zh = isDict(ask.zh) ? ask.zh : null;
+  if (choices && zh && Array.isArray(zh.choices) && zh.choices.length !== choices.length) {
+    ctx.error(at('ask', 'zh', 'choices'), 'value', reason('askZhChoices', { n: choices.length }));
+  }
+}
+
 function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: string): StepBody {
   const text = (key: string, value: unknown) => ctx.text([...segs, key], value);
   switch (kind) {
@@ -940,6 +955,16 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
         text: v.text ?? v.en,
         ...(v.zh !== undefined ? { zh: v.zh } : {}),
         pause: v.pause ?? false,
+        ...(v.ask !== undefined
+          ? {
+              ask: {
+                question: v.ask.question,
+                choices: [...v.ask.choices],
+                answer: v.ask.choices.indexOf(v.ask.answer),
+                ...(v.ask.zh !== undefined ? { zh: { question: v.ask.zh.question, choices: [...v.ask.zh.choices] } } : {}),
+              },
+            }
+          : {}),
       };
     case 'pause':
       return { kind: 'pause' };

@@ -59,6 +59,9 @@ export const REASONS_EN = {
   entryAboveTerm: "entry {entry} has term {term}, above {name}'s term ({current})",
   textAndEn: 'give either text or en (en is another name for text), not both',
   missingText: 'missing required key "text" (or its other name "en")',
+  askNeedsPause: 'a question (ask) is answered at a presenter pause: add "pause: true" to this say',
+  askAnswer: 'the answer "{answer}" is not one of the choices ({choices})',
+  askZhChoices: 'give as many Chinese choices as English ones ({n}), in the same order',
   twoGroups: '"{name}" is already in group {group}; a server may be in at most one group',
   mustDiffer: 'must differ from "from" (both are "{value}")',
   prefixValue: 'a prefix get returns several keys: check them with "values" (a mapping)',
@@ -86,6 +89,8 @@ export const REASONS_EN = {
   'clients.other': 'clients',
   'steps.one': 'step',
   'steps.other': 'steps',
+  'choices.one': 'choice',
+  'choices.other': 'choices',
   // Why a step failed (the runner).
   runCap: 'the run reached the simulated-time cap of {maxMs} ms',
   waitTimedOut: 'timed out: not {what} by {time}',

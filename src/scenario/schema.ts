@@ -13,7 +13,8 @@
  * What the schema cannot say is checked in parse.ts: that names refer to the cluster's servers and
  * clients, that electionTimeoutMs min < max and heartbeatMs < min, latency min <= max, that initial
  * logs have non-decreasing terms no higher than the server's term, partition groups don't overlap,
- * cut.from != cut.to, `say` has text or en (not both), and wait/expect `nodes` <= cluster size.
+ * cut.from != cut.to, `say` has text or en (not both), a `say` with `ask` pauses and its answer is one
+ * of its choices (as many in Chinese), and wait/expect `nodes` <= cluster size.
  */
 import { DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_MAX_INFLIGHT_MSGS } from '../raft/types';
 
@@ -295,9 +296,48 @@ const serverMap = (values: JsonSchema): JsonSchema => ({
   additionalProperties: values,
 });
 
+/** Most choices a predict-mode question offers. */
+export const MAX_ASK_CHOICES = 6;
+
+const askText = (): JsonSchema => ({ type: 'string', pattern: '\\S', 'x-expected': 'a non-empty string' });
+const askChoices = (): JsonSchema => ({
+  type: 'array',
+  minItems: 2,
+  maxItems: MAX_ASK_CHOICES,
+  uniqueItems: true,
+  'x-noun': 'choice',
+  items: askText(),
+  'x-expected': `a list of 2 to ${MAX_ASK_CHOICES} different answers`,
+});
+
+/**
+ * Predict mode: a question asked at a presenter pause (`say` with `pause: true`), answered before
+ * Continue shows what happens. `answer` is one of `choices` (checked in parse.ts, as are `pause`
+ * and the number of Chinese choices, which match the English ones by position).
+ */
+const askSchema = (): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['question', 'choices', 'answer'],
+  'x-expected': 'a mapping { question, choices, answer, zh }',
+  description: 'A question the audience answers at this pause before Continue shows what happens.',
+  properties: {
+    question: askText(),
+    choices: askChoices(),
+    answer: askText(),
+    zh: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['question', 'choices'],
+      'x-expected': 'a mapping { question, choices }',
+      properties: { question: askText(), choices: askChoices() },
+    },
+  },
+});
+
 const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   say: {
-    'x-expected': 'a string, or a mapping { text, zh, pause }',
+    'x-expected': 'a string, or a mapping { text, zh, pause, ask }',
     description: 'Narration shown to the audience.',
     oneOf: [
       { type: 'string' },
@@ -309,6 +349,7 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
           en: { type: 'string', description: 'Another name for text.' },
           zh: { type: 'string' },
           pause: { type: 'boolean' },
+          ask: askSchema(),
         },
       },
     ],

@@ -93,8 +93,21 @@ export interface ClientExpect {
 /** A server reference in a step: a name or the word "leader" (the live leader with the highest term). */
 export type ServerRef = string;
 
+/**
+ * Predict mode: a question asked at a presenter pause, answered before Continue shows what
+ * happens. `answer` is the index of the right one in `choices`; `zh` gives the question and the
+ * choices in Chinese, in the same order.
+ */
+export interface Ask {
+  question: string;
+  choices: string[];
+  answer: number;
+  zh?: { question: string; choices: string[] };
+}
+
 export type StepBody =
-  | { kind: 'say'; text: string; zh?: string; pause: boolean }
+  /** A caption; with `pause` the presentation holds after it, and `ask` (only with `pause`) asks the audience first. */
+  | { kind: 'say'; text: string; zh?: string; pause: boolean; ask?: Ask }
   | { kind: 'pause' }
   | { kind: 'run'; durationMs: number }
   | { kind: 'wait'; for: 'leader'; among?: string[]; withinMs: number }

@@ -212,20 +212,23 @@ export class TimeMachine {
       }
       return n;
     }
-    if (n >= maxEvents) return n;
+    if (this.inPast) return n;
+    // At the frontier the run is always called at least once, even for 0 events: it then carries out
+    // the steps due at this instant (captions, faults, checks), as a replay's `runner.advance` does
+    // before applying an action there, so an action taken now is replayed in the same state.
     const head = this.head;
-    while (n < maxEvents) {
+    for (;;) {
       const list = this.checkpoints.get(this.current)!;
       const last = list[list.length - 1];
       const every = this.spacing.get(this.current)!;
       const room = last.events + every - head.sim.stats.events;
-      const k = head.advance(untilMs, Math.min(maxEvents - n, Math.max(1, room)));
+      const k = head.advance(untilMs, Math.max(0, Math.min(maxEvents - n, Math.max(1, room))));
       n += k;
       if (head.sim.stats.events >= last.events + every) {
         list.push(this.checkpointOf(head));
         if (list.length > this.maxCheckpoints) this.thin(list);
       }
-      if (k === 0 || head.sim.nowMs >= untilMs || head.paused) break;
+      if (k === 0 || n >= maxEvents || head.sim.nowMs >= untilMs || head.paused) break;
     }
     this.branch.frontier = pos(head);
     return n;
@@ -279,14 +282,21 @@ export class TimeMachine {
   }
 
   /**
-   * Does something to the cluster at the cursor. At the frontier it extends the branch; in the past
-   * it starts a new branch from here (the old future stays on the old branch).
+   * Does something to the cluster at the cursor. At the frontier it extends the branch (or, with
+   * `newBranch`, starts a new one there and leaves the current branch as it is); in the past it
+   * starts a new branch from here (the old future stays on the old branch).
    * @throws Error for an unknown server, client or message (nothing is recorded then)
    */
-  act(action: UserAction): void {
-    if (this.inPast) this.fork(action);
+  act(action: UserAction, opts: { newBranch?: boolean } = {}): void {
     const at = this.position;
-    applyAction(this.cursorRunner, action);
+    const branch = this.inPast || opts.newBranch === true;
+    // A new branch at the frontier runs on a copy, so the current branch keeps its own head.
+    const r = branch && !this.inPast ? this.head.clone() : this.cursorRunner;
+    applyAction(r, action);
+    if (branch) {
+      this.cursorRunner = r;
+      this.fork(action);
+    }
     const rec = { ...at, action };
     this.branch.actions.push(rec);
     // Other branches' cached lineages may inherit from this one: rebuild them when asked.

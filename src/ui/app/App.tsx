@@ -7,7 +7,9 @@
  * - useLocale: the language; useNotices: the one-line notices;
  * - useRun: the open run (a mutable Workbench outside React's state), loading and replacing it,
  *   and the actions that change it (`tm.act`; acting in the past starts a new branch);
- * - usePlayer: the player statechart, the animation loop, and the cursor moves that pause it;
+ * - usePlayer: the player statechart, the animation loop (captions held to be read, speeds above
+ *   1x within a frame budget), and the cursor moves that pause it;
+ * - usePreferences: the details (teacher) view and "Start paused", remembered;
  * - useSelection: the inspected server and message, the inspector's tab;
  * - usePresenter: presenter mode and full screen; useUserScenarios: the user's own scenarios;
  * - useKeyboard: the shortcuts; useTestHooks: `window.__raftsim` for the browser tests.
@@ -44,7 +46,9 @@ import { useAids } from './useAids';
 import { useKeyboard } from './useKeyboard';
 import { useLocale } from './useLocale';
 import { useNotices } from './useNotices';
-import { usePlayer } from './usePlayer';
+import { showDetails } from '../model/preferences';
+import { minFlightMs, useFollowNow, usePlayer } from './usePlayer';
+import { usePreferences } from './usePreferences';
 import { usePresenter } from './usePresenter';
 import { useRun } from './useRun';
 import { useSelection } from './useSelection';
@@ -64,10 +68,11 @@ export function App() {
   const { notice, say } = useNotices();
   const run = useRun(url, say);
   const { wb, wbRef, nav, act } = run;
-  const pl = usePlayer(run, { speed: url.initial.speed, autoplay: url.initial.play && run.openedClean && url.fromLink === null }, say);
+  const { presenter, setPresenter, fullScreen, setFullScreen } = usePresenter(url.presenter);
+  const prefs = usePreferences(presenter);
+  const pl = usePlayer(run, { speed: url.initial.speed, autoplay: (url.initial.play ?? !prefs.startPaused) && run.openedClean }, say);
   const { player, speed, stopAtEnd, send, actorRef } = pl;
   const sel = useSelection();
-  const { presenter, setPresenter, fullScreen, setFullScreen } = usePresenter(url.presenter);
   const user = useUserScenarios();
   // The glossary and the guided tour (first visit to the plain page; always from "?").
   const aids = useAids(!url.initial.scenario && !url.fromLink && !url.presenter && !url.embed && !url.library);
@@ -81,7 +86,8 @@ export function App() {
   const [clientVia, setClientVia] = useState<string | null>(null);
   const timelineApi = useRef<TimelineApi | null>(null);
 
-  const frame = wb ? buildFrame(wb) : null;
+  const frame = wb ? buildFrame(wb, { captionIndex: pl.shownCaption(wb), minFlightMs: minFlightMs(speed), details: showDetails() }) : null;
+  useFollowNow(timelineApi, frame !== null && frame.inPast && player !== 'playing');
   const { opened, runError, customText, customFile } = run;
 
   // ---- opening runs (each forgets the selection and closes the menu) -------------------------
@@ -92,16 +98,16 @@ export function App() {
       const o = run.load(name, seed, text, file);
       sel.clear();
       setMenu(null);
-      send({ type: 'RESTARTED' });
+      send({ type: 'RESTARTED', autoplay: !prefs.startPaused });
       return o;
     },
-    [run.load, sel.clear, send],
+    [run.load, sel.clear, send, prefs.startPaused],
   );
 
   /** Opens a scenario file (.yaml, its replay is played) or an exported trace (.json). */
   const openFile = (fileName: string, text: string) => {
     if (!run.loadFile(fileName, text)) return;
-    pl.pauseIfPlaying();
+    send({ type: 'RESTARTED', autoplay: !prefs.startPaused });
     sel.clear();
     setMenu(null);
   };
@@ -114,7 +120,6 @@ export function App() {
   };
   const runUserScenario = (s: UserScenario, present: boolean) => {
     if (!s.valid) return;
-    pl.pauseIfPlaying();
     run.setCustom(s.valid, s.file);
     rebuild(CUSTOM_NAME, null, s.valid, s.file);
     setPresenter(present);
@@ -172,9 +177,18 @@ export function App() {
         description={description}
         frame={frame}
         chapters={wb ? wb.chapters() : []}
-        currentChapter={wb ? wb.currentChapter() : -1}
+        currentChapter={frame ? frame.captionIndex : -1}
         canRun={canRun}
         onChapter={pl.goToChapter}
+        details={showDetails()}
+        player={player}
+        started={pl.started}
+        onContinue={() => send({ type: 'PLAY' })}
+        onBackToLesson={(id, atMs) => {
+          pl.switchBranch(id);
+          nav((w) => w.seekTime(atMs));
+        }}
+        onRestartLesson={restart}
       />
       {run.replay ? (
         <ReplayPanel replay={run.replay} />
@@ -282,7 +296,14 @@ export function App() {
       )}
       <Controls
         player={player}
+        started={pl.started}
+        reading={pl.reading}
         speed={speed}
+        messagesThinned={minFlightMs(speed) > 0}
+        startPaused={prefs.startPaused}
+        onStartPaused={prefs.setStartPaused}
+        details={prefs.details}
+        onDetails={prefs.setDetails}
         scenarios={[...bundledScenarios.keys()]}
         scenario={name}
         seed={seed}

@@ -50,6 +50,11 @@ export interface RunState {
   loadFile(fileName: string, text: string): boolean;
 }
 
+/** The notice for an action that started a branch: acting in the past, or the first free-play action of a lesson. */
+function branchNotice(w: Workbench, fromPast: boolean): string {
+  return fromPast ? t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }) : t('notice.freePlay');
+}
+
 /**
  * The run (a Workbench wrapping a TimeMachine) is mutable and lives outside React's state: React
  * state holds which run is open, its runtime error and a frame counter (`bump`). Opens the run the
@@ -100,9 +105,10 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
       const w = wbRef.current;
       if (!w || runErrorRef.current) return;
       const before = w.tm.branches.length;
+      const fromPast = w.tm.inPast;
       const err = w.act(a);
       if (err) say(t('notice.actionFailed', { message: err }));
-      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
+      else if (w.tm.branches.length > before) say(branchNotice(w, fromPast));
       bump();
     },
     [bump, say],
@@ -113,9 +119,10 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
       const w = wbRef.current;
       if (!w) return;
       const before = w.tm.branches.length;
+      const fromPast = w.tm.inPast;
       const err = w.sendClientOp(client, spec, via);
       if (err) say(t('notice.actionFailed', { message: err }));
-      else if (w.tm.branches.length > before) say(t('notice.branched', { id: w.tm.branchId, label: branchLabel(w.tm.branch) }));
+      else if (w.tm.branches.length > before) say(branchNotice(w, fromPast));
       bump();
     },
     [bump, say],

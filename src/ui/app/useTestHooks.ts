@@ -2,6 +2,7 @@ import { useEffect, type MutableRefObject } from 'react';
 import type { TimelineApi } from '../draw/Timeline';
 import { getLocale } from '../i18n';
 import { savedTrace, savedYaml } from '../io/share';
+import { playerState } from '../model/playerMachine';
 import type { Workbench } from '../model/workbench';
 import { branchLabel } from '../panels/Inspector';
 import type { PlayerState } from './usePlayer';
@@ -12,6 +13,8 @@ export interface RaftsimHooks {
   nowMs(): number;
   events(): number;
   player(): string;
+  /** Playing, but holding simulated time while the caption on screen is read. */
+  reading(): boolean;
   /** The cursor position, the branch, and whether the cursor is in the past. */
   position(): { events: number; timeMs: number };
   branchId(): number;
@@ -50,7 +53,8 @@ export function useTestHooks(wbRef: MutableRefObject<Workbench | null>, actorRef
       traceHash: () => w()?.runner.sim.traceHash ?? '',
       nowMs: () => w()?.runner.sim.nowMs ?? 0,
       events: () => w()?.runner.sim.stats.events ?? 0,
-      player: () => String(actorRef.getSnapshot().value),
+      player: () => playerState(actorRef.getSnapshot().value),
+      reading: () => actorRef.getSnapshot().matches({ playing: 'reading' }),
       position: () => w()?.position ?? { events: 0, timeMs: 0 },
       branchId: () => w()?.tm.branchId ?? 0,
       branches: () => (w()?.tm.branches ?? []).map((b) => ({ id: b.id, parent: b.parent, label: branchLabel(b) })),

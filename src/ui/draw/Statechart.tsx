@@ -8,6 +8,7 @@ import type { Role } from '../../raft/types';
 import { roleMachine } from '../../raft/roleMachine';
 import { roleColor, textOn } from './colors';
 import { isStringId, t } from '../i18n';
+import { showDetails } from '../model/preferences';
 import './statechart.css';
 
 interface Edge {
@@ -94,6 +95,17 @@ function Label({ x, y, text, up, width = 17, className }: { x: number; y: number
   );
 }
 
+/**
+ * The last transition in words: the event as a phrase ("receives votes from a majority"); its
+ * name in the machine (WIN_ELECTION) only in the details (teacher) view.
+ */
+function lastTransitionText(tr: { from: Role; to: Role; event: string; term: number }): string {
+  const p = { from: t(`server.role.${tr.from}`), to: t(`server.role.${tr.to}`), term: tr.term };
+  const id = `chart.event.${tr.from}.${tr.event}`;
+  if (!isStringId(id)) return t('chart.last', { ...p, event: tr.event });
+  return showDetails() ? t('chart.lastDetails', { ...p, event: t(id), name: tr.event }) : t('chart.lastPlain', { ...p, event: t(id) });
+}
+
 export interface StatechartProps {
   /** The server's current role, or null when it is crashed. */
   role: Role | null;
@@ -178,7 +190,7 @@ export function Statechart({ role, lastTransition }: StatechartProps) {
             y={H - 10}
             up
             width={48}
-            text={t('chart.last', { from: t(`server.role.${lastTransition.from}`), to: t(`server.role.${lastTransition.to}`), event: lastTransition.event, term: lastTransition.term })}
+            text={lastTransitionText(lastTransition)}
           />
         )
       )}

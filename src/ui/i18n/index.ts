@@ -27,6 +27,18 @@ export function t(id: StringId, params: Record<string, string | number> = {}): s
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
 }
 
+/**
+ * A count's string in the current language: `${id}.one` when the language's plural rule calls `n`
+ * "one" and that string exists (English "1 action"), else `${id}.other`, else `id` itself
+ * (Chinese has one form for every count). `n` is also the `{n}` placeholder unless `params` sets it.
+ */
+export function tn(id: string, n: number, params: Record<string, string | number> = {}): string {
+  const category = new Intl.PluralRules(locale === 'zh' ? 'zh-CN' : 'en').select(n);
+  const candidates = [`${id}.${category}`, `${id}.other`, id];
+  const found = candidates.find(isStringId);
+  return found ? t(found, { n, ...params }) : id;
+}
+
 /** The current language. */
 export function getLocale(): Locale {
   return locale;

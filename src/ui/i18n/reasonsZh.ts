@@ -3,7 +3,7 @@
  * and the schema's `x-expected` phrases translated whole. YAML keys, names and values quoted in
  * a message stay as written, since they are what the reader types.
  */
-import { LIMITS } from '../../scenario/schema';
+import { LIMITS, MAX_ASK_CHOICES } from '../../scenario/schema';
 import type { ReasonId, ReasonLanguage } from '../../scenario/reasons';
 
 const templates: Record<ReasonId, string> = {
@@ -28,6 +28,11 @@ const templates: Record<ReasonId, string> = {
   unknownClient: '未知的客户端 "{name}"（客户端有 {clients}）',
   atMostServers: '最多为 {n}（集群共有 {n} 台服务器）',
   minAboveMax: '最小值（{min}）不能大于最大值（{max}）',
+  askNeedsPause: '问题（ask）要在演示者暂停处作答：请给这个 say 加上 "pause: true"',
+  askAnswer: '答案 "{answer}" 不在选项（{choices}）之中',
+  askZhChoices: '中文选项的个数要和英文选项一样多（{n} 个），顺序相同',
+  'choices.one': '选项',
+  'choices.other': '选项',
   actionsOrder: '录制的操作必须按位置排序（events 和 atMs 都不能减小）',
   tooLong: '这些步骤可能运行 {totalMs} 毫秒的模拟时间；每次运行最多 {limitMs} 毫秒（24 小时）',
   clientIsServer: '"{name}" 是服务器的名字；客户端的名字必须与服务器不同',
@@ -155,7 +160,10 @@ const phrases: Record<string, string> = {
   'a recorded action such as { kind: crash, node: S1 }': '一个录制的操作，例如 { kind: crash, node: S1 }',
   'a list of steps': '一个步骤列表',
   'a mapping with one step key, e.g. "- run: 500"': '一个只含一个步骤键的映射，例如 "- run: 500"',
-  'a string, or a mapping { text, zh, pause }': '一个字符串，或映射 { text, zh, pause }',
+  'a string, or a mapping { text, zh, pause, ask }': '一个字符串，或映射 { text, zh, pause, ask }',
+  'a mapping { question, choices, answer, zh }': '一个映射 { question, choices, answer, zh }',
+  'a mapping { question, choices }': '一个映射 { question, choices }',
+  [`a list of 2 to ${MAX_ASK_CHOICES} different answers`]: `由 2 到 ${MAX_ASK_CHOICES} 个不同答案组成的列表`,
   'a mapping with for: leader or for: commit': '一个含 for: leader 或 for: commit 的映射',
   true: 'true',
   'a server name, "leader", a list of those, or { target, optional }': '一个服务器名字、"leader"、由它们组成的列表，或 { target, optional }',

@@ -35,16 +35,18 @@ export interface OpenResult {
   replaying?: ReplayJob;
 }
 
-/** Opens a loaded run; with `atMs`, plays it to that simulated time (ms) at once. */
+/**
+ * Opens a loaded run at its first caption (the steps due at time 0 are carried out, no event is
+ * processed); with `atMs`, plays it to that simulated time (ms) at once.
+ */
 export function openRun(run: LoadedRun, atMs: number | null): OpenResult {
   if (!run.ok) return { opened: { ok: false, name: run.name, seed: run.seed, error: run.error }, error: null };
   const wb = new Workbench(run.name, run.seed, run.scenario, run.text, run.runner);
-  if (atMs !== null) {
-    try {
-      fastForward(wb, atMs);
-    } catch (e) {
-      return { opened: { ok: true, wb }, error: errorText(e) };
-    }
+  try {
+    if (atMs !== null) fastForward(wb, atMs);
+    else wb.settle();
+  } catch (e) {
+    return { opened: { ok: true, wb }, error: errorText(e) };
   }
   return { opened: { ok: true, wb }, error: null };
 }

@@ -3,6 +3,7 @@
  * Built fresh on each render; reading only, never changing the simulation.
  */
 import { localReason } from '../i18n/errorText';
+import { t } from '../i18n';
 import { captionText } from '../i18n/words';
 import type { Simulation } from '../../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
@@ -30,7 +31,21 @@ export type StepStatus =
   | { kind: 'running' | 'held'; n: number; total: number; stepKind: string; line: number }
   | { kind: 'done'; total: number }
   | { kind: 'failed'; n: number; stepKind: string; line: number; message: string }
-  | { kind: 'empty' };
+  | { kind: 'empty' }
+  /**
+   * Free play: the user changed the run (an action the scenario did not script), so the lesson's
+   * remaining steps are not checked. `skipped`: the first step that no longer held, if one did
+   * (shown as skipped, not failed); `remaining`: the steps not passed yet at the cursor.
+   * `lesson`: the lesson's own run to go back to (null for a shared recording with none beside it).
+   */
+  | {
+      kind: 'freePlay';
+      sinceMs: number;
+      remaining: number;
+      total: number;
+      skipped: { n: number; stepKind: string; line: number; message: string } | null;
+      lesson: { id: number; atMs: number } | null;
+    };
 
 export interface FeedLine {
   /** Index of the trace event in the branch head's trace (stable key). */
@@ -69,6 +84,26 @@ export interface Frame {
   finished: boolean;
   /** Held at a presenter pause. */
   held: boolean;
+  /** The ordinal of the caption shown (chapter k is caption k), -1 before the first. */
+  captionIndex: number;
+  /** Messages in flight that are not drawn because they would be on screen less than a frame at this speed. */
+  hiddenMessages: number;
+}
+
+/** What the page adds to a frame: which caption is on screen, and how fast time flows. */
+export interface FrameOptions {
+  /**
+   * The caption on screen (its ordinal among the branch's captions), when it is not the cursor's
+   * last one: captions of one instant are shown one after another (see reading.ts).
+   */
+  captionIndex?: number;
+  /**
+   * Messages whose whole flight is shorter than this many simulated ms are not drawn as dots (at
+   * high speed they would be on screen less than a frame): the ring shows the servers' states.
+   */
+  minFlightMs?: number;
+  /** The details (teacher) view: step numbers and scenario lines in the why feed's step lines. */
+  details?: boolean;
 }
 
 /** Lines the why feed keeps. */
@@ -108,46 +143,90 @@ function feedNode(e: TraceEvent): string | null {
   }
 }
 
+/**
+ * A scenario step that did not hold, in the why feed: in free play (from `freeSinceMs` on) it is
+ * skipped, not failed; step numbers and lines only in the details view.
+ */
+function stepLine(e: Extract<TraceEvent, { kind: 'step' }>, freeSinceMs: number | null, details: boolean): { text: string; tone: WhyTone } | null {
+  if (e.ok) return null;
+  const message = e.why ? localReason(e.why) : e.message;
+  if (freeSinceMs !== null && e.atMs >= freeSinceMs) {
+    return { text: details ? t('flow.why.stepSkippedDetails', { n: e.index + 1, line: e.line, message }) : t('flow.why.stepSkipped', { message }), tone: 'caption' };
+  }
+  return { text: details ? t('why.stepFailed', { n: e.index + 1, line: e.line, message }) : t('flow.why.stepFailed', { message }), tone: 'error' };
+}
+
 /** The why feed at the cursor: the last FEED_LENGTH worded events of the head's trace before it. */
-function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: number): FeedLine[] {
+function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: number, freeSinceMs: number | null, details: boolean): FeedLine[] {
   const out: FeedLine[] = [];
   for (let i = cursorLen - 1; i >= 0 && i >= cursorLen - FEED_SCAN && out.length < FEED_LENGTH; i--) {
     const e = trace[i];
-    const w = whyLine(e, clusterSize);
+    const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize);
     const minor = e.kind === 'note' && e.note.kind === 'commitAdvanced' && e.note.replicas === 0;
     if (w) out.push({ key: i, atMs: e.atMs, text: w.text, tone: w.tone, kind: e.kind, node: feedNode(e), minor });
   }
   return out;
 }
 
-function lastCaption(trace: TraceEvent[], cursorLen: number): string | null {
+/** The cursor's last caption's ordinal (-1: none yet). */
+function lastCaptionIndex(trace: TraceEvent[], cursorLen: number): number {
   const at = captionPositions(trace);
-  for (let k = at.length - 1; k >= 0; k--) {
-    if (at[k] < cursorLen) {
-      const e = trace[at[k]];
-      return e.kind === 'caption' ? captionText(e) : null;
-    }
-  }
-  return null;
+  let k = at.length - 1;
+  while (k >= 0 && at[k] >= cursorLen) k--;
+  return k;
 }
 
-/** Message dots in flight at the cursor, for the ring. */
-function dots(sim: Simulation): MessageDot[] {
+/** Caption k's text in the page's language (null when there is none). */
+function captionAt(trace: TraceEvent[], k: number): string | null {
+  const e = k >= 0 ? trace[captionPositions(trace)[k]] : undefined;
+  return e && e.kind === 'caption' ? captionText(e) : null;
+}
+
+/** Message dots in flight at the cursor, for the ring (flights shorter than `minFlightMs` are counted, not drawn). */
+function dots(sim: Simulation, minFlightMs: number): { messages: MessageDot[]; hidden: number } {
   const now = sim.nowMs;
   const messages: MessageDot[] = [];
+  let hidden = 0;
   for (const rec of sim.inFlight) {
     const m = rec.msg;
     const span = rec.deliverMs - rec.sendMs;
+    if (span < minFlightMs) {
+      hidden++;
+      continue;
+    }
     const fraction = span > 0 ? Math.min(1, Math.max(0, (now - rec.sendMs) / span)) : 1;
     const kind: MessageKind = m.type === 'AppendEntries' && m.entries.length === 0 ? 'Heartbeat' : m.type;
     const blocked = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && !sim.network.isUp(m.from, m.to);
     messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', blocked, detail: messageDetail(m) });
   }
   messages.sort((a, b) => a.id - b.id);
-  return messages;
+  return { messages, hidden };
 }
 
-export function buildFrame(wb: Workbench): Frame {
+/** The step status at the cursor: the lesson's, or free play once the user changed the run. */
+function stepStatus(wb: Workbench): StepStatus {
+  const runner = wb.tm.runner;
+  const steps = runner.scenario.steps;
+  const free = wb.freePlayStart();
+  const f = runner.failure;
+  if (free && !wb.ownFailure() && (f || !runner.finished)) {
+    return {
+      kind: 'freePlay',
+      sinceMs: free.timeMs,
+      remaining: steps.length - (f ? f.index : runner.stepIndex),
+      total: steps.length,
+      skipped: f ? { n: f.index + 1, stepKind: f.kind, line: f.line, message: f.why ? localReason(f.why) : f.message } : null,
+      lesson: wb.lessonBranch(),
+    };
+  }
+  if (f) return { kind: 'failed', n: f.index + 1, stepKind: f.kind, line: f.line, message: f.why ? localReason(f.why) : f.message };
+  if (steps.length === 0) return { kind: 'empty' };
+  if (runner.finished) return { kind: 'done', total: steps.length };
+  const cur = runner.currentStep ?? steps[steps.length - 1];
+  return { kind: runner.paused ? 'held' : 'running', n: cur.index + 1, total: steps.length, stepKind: cur.kind, line: cur.line };
+}
+
+export function buildFrame(wb: Workbench, opts: FrameOptions = {}): Frame {
   const tm = wb.tm;
   const runner = tm.runner;
   const sim = runner.sim;
@@ -155,30 +234,21 @@ export function buildFrame(wb: Workbench): Frame {
   const cursorLen = wb.cursorTraceLength();
   const trace = head.sim.trace;
 
-  const steps = runner.scenario.steps;
-  let step: StepStatus;
-  if (runner.failure) {
-    const f = runner.failure;
-    step = { kind: 'failed', n: f.index + 1, stepKind: f.kind, line: f.line, message: f.why ? localReason(f.why) : f.message };
-  } else if (steps.length === 0) {
-    step = { kind: 'empty' };
-  } else if (runner.finished) {
-    step = { kind: 'done', total: steps.length };
-  } else {
-    const cur = runner.currentStep ?? steps[steps.length - 1];
-    step = { kind: runner.paused ? 'held' : 'running', n: cur.index + 1, total: steps.length, stepKind: cur.kind, line: cur.line };
-  }
-
+  const step = stepStatus(wb);
   const v = sim.checker && !sim.checker.ok ? sim.checker.violations[0] : undefined;
+  const last = lastCaptionIndex(trace, cursorLen);
+  const captionIndex = opts.captionIndex !== undefined && opts.captionIndex >= 0 && opts.captionIndex <= last ? opts.captionIndex : last;
+  const flights = dots(sim, opts.minFlightMs ?? 0);
+  const free = step.kind === 'freePlay' ? step.sinceMs : null;
 
   return {
     nowMs: sim.nowMs,
     servers: sim.views(),
     clients: [...sim.clients.keys()],
-    messages: dots(sim),
+    messages: flights.messages,
     cutLinks: sim.network.cutLinks(),
-    caption: lastCaption(trace, cursorLen),
-    feed: buildFeed(trace, cursorLen, sim.serverIds.length),
+    caption: captionAt(trace, captionIndex),
+    feed: buildFeed(trace, cursorLen, sim.serverIds.length, free, opts.details ?? false),
     step,
     violation: v ? { property: v.property, atMs: v.atMs, detail: v.detail } : null,
     stats: { ...sim.stats },
@@ -191,5 +261,7 @@ export function buildFrame(wb: Workbench): Frame {
     leaderId: sim.leader()?.id ?? null,
     finished: runner.finished,
     held: runner.paused,
+    captionIndex,
+    hiddenMessages: flights.hidden,
   };
 }

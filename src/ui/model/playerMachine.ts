@@ -10,6 +10,15 @@
  *   paused/playing/held/ended → stepping (one event either way) → paused
  *   paused/playing/ended → scrubbing (dragging the time slider) → paused
  *   playing → ended (the steps are done and "stop at the end" is on) → playing (free-running on)
+ *   playing = running ⇄ reading (a caption is on screen that could not be read yet: simulated
+ *             time waits; a wall-clock hold of the page, never a simulation event)
+ *
+ * The cursor can move without the player (a jump, a chapter, another branch): the page then sends
+ * SYNC with what the run at the cursor is doing, so a stopped player always matches it (held at a
+ * presenter pause there, ended when the steps are over, paused otherwise).
+ *
+ * "started": false until the first Play of a run (the play button reads "Start" then). A run is
+ * opened (RESTARTED) playing or paused at its first caption, as `autoplay` says.
  *
  * "ended": by default a scenario keeps free-running after its last step (the cluster goes on by
  * itself, as before). With `stopAtEnd` the player stops in `ended` when the steps are finished;
@@ -18,7 +27,7 @@
 import { assign, setup } from 'xstate';
 
 export interface PlayerInput {
-  /** Simulated ms per real ms (1 = real time). */
+  /** Simulated ms per real ms (1 = real time; Infinity = as fast as the page can). */
   speed: number;
   /** Start playing at once (false: open paused). */
   autoplay: boolean;
@@ -30,6 +39,8 @@ export interface PlayerContext {
   speed: number;
   autoplay: boolean;
   stopAtEnd: boolean;
+  /** Play was pressed at least once since the run was opened (else the button reads "Start"). */
+  started: boolean;
 }
 
 export type PlayerEvent =
@@ -46,18 +57,32 @@ export type PlayerEvent =
   | { type: 'FINISHED' }
   | { type: 'SCRUB_START' }
   | { type: 'SCRUB_END' }
-  /** The run was rebuilt from time 0 (restart, new scenario or seed). */
-  | { type: 'RESTARTED' }
+  /** The run was rebuilt from time 0 (restart, new scenario or seed): play it, or wait at its first caption. */
+  | { type: 'RESTARTED'; autoplay: boolean }
+  /**
+   * The cursor moved without the player (jump, chapter, branch, opening a file): what the run at
+   * the cursor does now. `held`: it waits at a presenter pause (at the branch frontier);
+   * `finished`: its steps are over.
+   */
+  | { type: 'SYNC'; held: boolean; finished: boolean }
+  /** A caption is on screen that could not be read yet: hold simulated time. */
+  | { type: 'READ' }
+  /** The caption could be read: simulated time flows again. */
+  | { type: 'READ_DONE' }
   | { type: 'SET_SPEED'; speed: number }
   | { type: 'SET_STOP_AT_END'; value: boolean };
 
 /** What every stopped state (paused, held at a presenter pause, ended) answers alike. */
 const STOPPED_ON = {
-  PLAY: { target: 'playing', actions: 'resume' },
-  TOGGLE: { target: 'playing', actions: 'resume' },
+  PLAY: { target: 'playing', actions: ['resume', 'markStarted'] },
+  TOGGLE: { target: 'playing', actions: ['resume', 'markStarted'] },
   STEP: { target: 'stepping', actions: 'stepOne' },
   STEP_BACK: { target: 'stepping', actions: 'stepBack' },
   SCRUB_START: 'scrubbing',
+  RESTARTED: [
+    { guard: 'restartPlaying', target: 'playing', actions: 'restart' },
+    { target: 'paused', actions: 'restart' },
+  ],
 } as const;
 
 export const playerMachine = setup({
@@ -73,6 +98,8 @@ export const playerMachine = setup({
     stepBack: () => {},
     /** Supplied by the page: continue past a presenter pause. */
     resume: () => {},
+    markStarted: assign({ started: true }),
+    restart: assign({ started: ({ event }) => event.type === 'RESTARTED' && event.autoplay }),
     setSpeed: assign({
       speed: ({ context, event }) => (event.type === 'SET_SPEED' && event.speed > 0 ? event.speed : context.speed),
     }),
@@ -83,10 +110,15 @@ export const playerMachine = setup({
   guards: {
     autoplay: ({ context }) => context.autoplay,
     stopAtEnd: ({ context }) => context.stopAtEnd,
+    restartPlaying: ({ event }) => event.type === 'RESTARTED' && event.autoplay,
+    syncHeld: ({ event }) => event.type === 'SYNC' && event.held,
+    syncEnded: ({ context, event }) => event.type === 'SYNC' && !event.held && event.finished && context.stopAtEnd,
+    syncNotHeld: ({ event }) => event.type === 'SYNC' && !event.held,
+    syncNotEnded: ({ event }) => event.type === 'SYNC' && !event.finished,
   },
 }).createMachine({
   id: 'player',
-  context: ({ input }) => ({ speed: input.speed, autoplay: input.autoplay, stopAtEnd: input.stopAtEnd ?? false }),
+  context: ({ input }) => ({ speed: input.speed, autoplay: input.autoplay, stopAtEnd: input.stopAtEnd ?? false, started: input.autoplay }),
   initial: 'starting',
   on: {
     SET_SPEED: { actions: 'setSpeed' },
@@ -97,6 +129,7 @@ export const playerMachine = setup({
       always: [{ guard: 'autoplay', target: 'playing' }, { target: 'paused' }],
     },
     playing: {
+      initial: 'running',
       on: {
         PAUSE: 'paused',
         TOGGLE: 'paused',
@@ -106,6 +139,14 @@ export const playerMachine = setup({
         HOLD: 'held',
         FINISHED: { guard: 'stopAtEnd', target: 'ended' },
         SCRUB_START: 'scrubbing',
+        RESTARTED: [
+          { guard: 'restartPlaying', target: '.running', reenter: true, actions: 'restart' },
+          { target: 'paused', actions: 'restart' },
+        ],
+      },
+      states: {
+        running: { on: { READ: 'reading' } },
+        reading: { on: { READ_DONE: 'running' } },
       },
     },
     hidden: {
@@ -115,13 +156,21 @@ export const playerMachine = setup({
         TOGGLE: 'paused',
         STEP: { target: 'stepping', actions: 'stepOne' },
         STEP_BACK: { target: 'stepping', actions: 'stepBack' },
+        RESTARTED: STOPPED_ON.RESTARTED,
       },
     },
     held: {
-      on: { ...STOPPED_ON, PAUSE: 'paused', RESTARTED: 'playing' },
+      on: {
+        ...STOPPED_ON,
+        PAUSE: 'paused',
+        SYNC: [{ guard: 'syncEnded', target: 'ended' }, { guard: 'syncNotHeld', target: 'paused' }],
+      },
     },
     paused: {
-      on: STOPPED_ON,
+      on: {
+        ...STOPPED_ON,
+        SYNC: { guard: 'syncHeld', target: 'held' },
+      },
     },
     stepping: {
       always: 'paused',
@@ -130,12 +179,22 @@ export const playerMachine = setup({
       on: {
         SCRUB_END: 'paused',
         PAUSE: 'paused',
+        RESTARTED: STOPPED_ON.RESTARTED,
       },
     },
     ended: {
-      on: { ...STOPPED_ON, PAUSE: 'paused', RESTARTED: 'playing' },
+      on: {
+        ...STOPPED_ON,
+        PAUSE: 'paused',
+        SYNC: [{ guard: 'syncHeld', target: 'held' }, { guard: 'syncNotEnded', target: 'paused' }],
+      },
     },
   },
 });
 
 export type PlayerStateValue = 'starting' | 'playing' | 'hidden' | 'held' | 'paused' | 'stepping' | 'scrubbing' | 'ended';
+
+/** The top-level state of a player snapshot's value (`playing` for both of its substates). */
+export function playerState(value: unknown): PlayerStateValue {
+  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as PlayerStateValue;
+}

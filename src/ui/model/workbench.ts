@@ -10,10 +10,10 @@
  */
 import type { NodeId } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
-import type { Scenario, Step } from '../../scenario/types';
+import type { Ask, Scenario, Step } from '../../scenario/types';
 import type { ClientOpSpec } from '../../sim/client';
 import type { HistoryRecord, TraceEvent } from '../../sim/types';
-import { TimeMachine, type Position, type UserAction } from '../../timetravel/timeMachine';
+import { TimeMachine, type Position, type RecordedAction, type UserAction } from '../../timetravel/timeMachine';
 import { TimelineModel } from './timelineModel';
 
 /** Checkpoint spacing: small enough that a scrub replays at most a few thousand events. */
@@ -66,6 +66,8 @@ export interface Chapter {
   zh?: string;
   /** Simulated time its caption appeared on this branch, or null when the run has not got there yet. */
   atMs: number | null;
+  /** The question asked at this chapter's pause (predict mode), if any. */
+  ask?: Ask;
 }
 
 /** How far "go to chapter" may run the simulation forward, at most (simulated ms and events). */
@@ -146,10 +148,23 @@ export class Workbench {
     return base + r.sim.trace.length;
   }
 
-  /** Continues past a presenter pause. In the past the branch's recorded Continue is replayed instead. */
+  /**
+   * Continues past a presenter pause, and carries out the steps due at once after it (the next
+   * caption appears now, as a replay would have it). In the past the branch's recorded Continue is
+   * replayed instead.
+   */
   resumeIfHeld(): void {
     if (!this.tm.runner.paused || this.tm.inPast) return;
     this.tm.act({ kind: 'resume' });
+    this.tm.advance(this.tm.position.timeMs, 0);
+  }
+
+  /**
+   * Carries out the steps due at the cursor's instant without processing any event (at the
+   * frontier): a freshly opened lesson then shows its first caption, and its first pause holds.
+   */
+  settle(): void {
+    if (!this.tm.inPast) this.tm.advance(this.tm.position.timeMs, 0);
   }
 
   /** Plays towards simulated time `untilMs` (at most `maxEvents` events). */
@@ -260,7 +275,14 @@ export class Workbench {
   chapters(): Chapter[] {
     const trace = this.tm.head.sim.trace;
     const at = captionPositions(trace);
-    return this.says.map((s, k) => ({ index: k, line: s.line, text: s.text, ...(s.zh !== undefined ? { zh: s.zh } : {}), atMs: k < at.length ? trace[at[k]].atMs : null }));
+    return this.says.map((s, k) => ({
+      index: k,
+      line: s.line,
+      text: s.text,
+      ...(s.zh !== undefined ? { zh: s.zh } : {}),
+      atMs: k < at.length ? trace[at[k]].atMs : null,
+      ...(s.ask ? { ask: s.ask } : {}),
+    }));
   }
 
   /** The chapter the cursor is in (the last caption shown), or -1 before the first. */
@@ -295,16 +317,61 @@ export class Workbench {
   }
 
   /**
-   * Does something to the cluster at the cursor (a new branch when in the past).
+   * Does something to the cluster at the cursor (a new branch when in the past). The first action
+   * the scenario did not script (anything but Continue) while the lesson still has steps to run
+   * starts free play on a new branch, even at the frontier, so the lesson's own run stays as it was
+   * and can be gone back to (`lessonBranch`).
    * @returns null, or the error message when the action could not be taken
    */
   act(action: UserAction): string | null {
+    const newBranch = action.kind !== 'resume' && !this.tm.inPast && !this.tm.runner.finished && this.scenario.steps.length > 0 && this.freePlayStart() === null;
     try {
-      this.tm.act(action);
+      this.tm.act(action, { newBranch });
       return null;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /**
+   * Where free play began on the cursor's lineage: the first recorded action that the scenario did
+   * not script (anything but the presenter's Continue) at or before the cursor. Null while the run
+   * is the lesson's own.
+   */
+  freePlayStart(): RecordedAction | null {
+    const p = this.tm.position;
+    for (const a of this.tm.actions()) {
+      if (a.events > p.events || (a.events === p.events && a.timeMs > p.timeMs)) break;
+      if (a.action.kind !== 'resume') return a;
+    }
+    return null;
+  }
+
+  /**
+   * The lesson's own run to go back to from free play: the branch that the free-play branch left
+   * and the simulated time it left it. Null when not in free play, or when the free play began on
+   * the first branch itself (a shared recording), which has no lesson run beside it.
+   */
+  lessonBranch(): { id: number; atMs: number } | null {
+    const start = this.freePlayStart();
+    if (!start) return null;
+    for (const id of this.lineage()) {
+      const b = this.tm.branches[id];
+      if (b.parent !== null && b.actions[0] === start) return { id: b.parent, atMs: b.fork.timeMs };
+    }
+    return null;
+  }
+
+  /**
+   * Whether the scenario failed on its own: its first failing step finished before free play
+   * began (or there is no free play). A step that fails after the user changed the run is skipped
+   * instead (the user's experiment, not the lesson, made it fail).
+   */
+  ownFailure(): boolean {
+    const f = this.tm.runner.failure;
+    if (!f) return false;
+    const start = this.freePlayStart();
+    return start === null || f.atMs < start.timeMs;
   }
 
   /** Sends a client operation (recorded for the client panel's reply list). */

@@ -7,7 +7,20 @@ import './controls.css';
 
 export interface ControlsProps {
   player: PlayerStateValue;
+  /** Play was pressed since the run opened (else Play reads "Start"). */
+  started: boolean;
+  /** Playing, but holding while the caption is read. */
+  reading: boolean;
+  /** Simulated ms per real ms (Infinity: as fast as possible). */
   speed: number;
+  /** Messages too quick to see are not drawn at this speed (above 1x). */
+  messagesThinned: boolean;
+  /** Open every lesson paused at its first caption. */
+  startPaused: boolean;
+  onStartPaused(on: boolean): void;
+  /** The details (teacher) view. */
+  details: boolean;
+  onDetails(on: boolean): void;
   scenarios: string[];
   scenario: string;
   seed: number | null;
@@ -47,7 +60,8 @@ const LANGUAGES: { value: Locale; label: string }[] = [
   { value: 'zh', label: '简体中文' },
 ];
 
-function playLabel(player: PlayerStateValue): string {
+function playLabel(player: PlayerStateValue, started: boolean): string {
+  if (!started && (player === 'paused' || player === 'held' || player === 'starting')) return t('controls.start');
   if (player === 'held') return t('controls.continue');
   if (player === 'ended') return t('controls.playOn');
   if (player === 'playing' || player === 'hidden') return t('controls.pause');
@@ -60,7 +74,7 @@ export function Controls(p: ControlsProps) {
     setSeedText(p.seed === null ? '' : String(p.seed));
   }, [p.seed]);
 
-  const known = SPEEDS.some((s) => Math.abs(s.value - p.speed) < 1e-12);
+  const known = SPEEDS.some((s) => s.value === p.speed || Math.abs(s.value - p.speed) < 1e-12);
   const scenarioOptions = p.scenarios.includes(p.scenario) ? p.scenarios : [p.scenario, ...p.scenarios];
 
   return (
@@ -75,7 +89,7 @@ export function Controls(p: ControlsProps) {
           disabled={!p.canRun}
           onClick={p.onToggle}
         >
-          {playLabel(p.player)}
+          {playLabel(p.player, p.started)}
         </button>
         <button type="button" className="btn" data-testid="step" title={t('controls.stepTitle')} disabled={!p.canRun} onClick={p.onStep}>
           {t('controls.step')}
@@ -83,9 +97,9 @@ export function Controls(p: ControlsProps) {
         <button type="button" className="btn" data-testid="restart" title={t('controls.restartTitle')} onClick={p.onRestart}>
           {t('controls.restart')}
         </button>
-        {p.canRun && p.player !== 'playing' && p.player !== 'paused' && p.player !== 'starting' && (
+        {p.canRun && ((p.player !== 'playing' && p.player !== 'paused' && p.player !== 'starting') || p.reading) && (
           <span className="player-state" data-testid="player-state">
-            {t(`controls.state.${p.player}`)}
+            {p.reading || p.player === 'starting' ? t('controls.state.reading') : t(`controls.state.${p.player}`)}
           </span>
         )}
       </div>
@@ -95,12 +109,17 @@ export function Controls(p: ControlsProps) {
           <select data-testid="speed" value={String(p.speed)} onChange={(e) => p.onSpeed(Number(e.target.value))}>
             {!known && <option value={String(p.speed)}>{t('controls.speedCustom', { speed: speedText(p.speed) })}</option>}
             {SPEEDS.map((s) => (
-              <option key={s.label} value={String(s.value)}>
-                {s.label}
+              <option key={s.label ?? 'max'} value={String(s.value)}>
+                {s.label ?? t('controls.speedMax')}
               </option>
             ))}
           </select>
         </label>
+        {p.messagesThinned && (
+          <span className="speed-note" data-testid="messages-hidden">
+            {t('controls.messagesThinned')}
+          </span>
+        )}
         <label>
           {t('controls.scenario')}
           <select data-testid="scenario-picker" value={p.scenario} onChange={(e) => p.onScenario(e.target.value)}>
@@ -143,6 +162,16 @@ export function Controls(p: ControlsProps) {
           <input type="checkbox" data-testid="stop-at-end" checked={p.stopAtEnd} onChange={(e) => p.onStopAtEnd(e.target.checked)} />
           {t('controls.stopAtEnd')}
         </label>
+        <label className="check" title={t('controls.startPausedTitle')}>
+          <input type="checkbox" data-testid="start-paused" checked={p.startPaused} onChange={(e) => p.onStartPaused(e.target.checked)} />
+          {t('controls.startPaused')}
+        </label>
+        {!p.presenter && (
+          <label className="check" title={t('controls.detailsTitle')}>
+            <input type="checkbox" data-testid="details" checked={p.details} onChange={(e) => p.onDetails(e.target.checked)} />
+            {t('controls.details')}
+          </label>
+        )}
         <label className="check" title={t('presenter.toggleTitle')}>
           <input type="checkbox" data-testid="presenter" checked={p.presenter} onChange={(e) => p.onPresenter(e.target.checked)} />
           {t('presenter.toggle')}

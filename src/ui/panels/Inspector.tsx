@@ -13,7 +13,7 @@ import type { Branch } from '../../timetravel/timeMachine';
 import { roleColor, termColor, textOn } from '../draw/colors';
 import type { Frame } from '../model/frame';
 import { Statechart } from '../draw/Statechart';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { messageKind } from '../model/timelineModel';
 import { timeText, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
@@ -330,7 +330,7 @@ export function BranchList({ wb, onSwitch }: { wb: Workbench; onSwitch(id: numbe
           <span className="branch-name">{depth > 0 ? '└ ' : ''}{t('branch.name', { id: b.id })}</span>
           <span className="branch-text">{branchLabel(b)}</span>
           <span className="branch-meta">
-            {t('branch.meta', { actions: b.actions.length, frontier: timeText(b.frontier.timeMs) })}
+            {tn('branch.meta', b.actions.length, { actions: b.actions.length, frontier: timeText(b.frontier.timeMs) })}
           </span>
         </button>
       </li>,
