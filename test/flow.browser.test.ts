@@ -242,8 +242,8 @@ describe.skipIf(!ok)('narrative flow in Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${app.baseUrl}/?scenario=basic-election&speed=1&play=1`);
-    // Wait at the first presenter pause (a leader was elected): "waiting for you", in plain words.
+    await page.goto(`${app.baseUrl}/?scenario=leader-crash&speed=1&play=1`);
+    // Wait at the first presenter pause (a leader was elected and x=1 committed): "waiting for you", in plain words.
     await page.waitForFunction(() => {
       const r = window.__raftsim!;
       if (r.reading()) (document.querySelector('[data-testid="play-pause"]') as HTMLButtonElement).click();
@@ -267,22 +267,22 @@ describe.skipIf(!ok)('narrative flow in Chromium', () => {
     expect(await status.textContent()).toMatch(/^Step \d+ of \d+ \(say, line \d+\) is waiting for you/);
     expect(await last()).toMatch(/^Last transition: candidate → leader: receives votes from a majority \(WIN_ELECTION, term 1\)$/);
 
-    // Remembered on the next visit; and the default demo's description names its lesson by file there.
+    // Remembered on the next visit; and figure-8's description names the unsafe lesson by file there.
     const again = { page: await context.newPage() };
-    await again.page.goto(`${app.baseUrl}/?scenario=basic-election&play=0`);
+    await again.page.goto(`${app.baseUrl}/?scenario=figure-8&play=0`);
     await again.page.waitForSelector('[data-node-id]', { timeout: WAIT_MS });
     expect(await again.page.getByTestId('details').isChecked()).toBe(true);
-    expect(await again.page.locator('.description').textContent()).toMatch(/basic-election\.yaml/);
+    expect(await again.page.locator('.description').textContent()).toMatch(/figure-8-unsafe\.yaml/);
     await again.page.getByTestId('details').uncheck();
-    const fe = scenario('basic-election');
+    const other = scenario('figure-8-unsafe');
     expect(await again.page.locator('.description').textContent()).not.toMatch(/\.yaml/);
-    expect(await again.page.locator('.description').textContent()).toContain(`“${fe.title}”`);
+    expect(await again.page.locator('.description').textContent()).toContain(`“${other.title}”`);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('#8 the play bar follows the cursor after a chapter jump and a branch switch; "1 action"; Follow now is off in the past', async () => {
-    const { page, errors } = await app.open('?scenario=basic-election&speed=1');
+    const { page, errors } = await app.open('?scenario=leader-crash&speed=1');
     const playBar = page.getByTestId('play-pause');
     await playBar.click();
     await page.waitForFunction(() => {
@@ -314,7 +314,7 @@ describe.skipIf(!ok)('narrative flow in Chromium', () => {
     await page.getByTestId('back-to-lesson').click();
     await page.waitForFunction(() => window.__raftsim!.branchId() === 0, undefined, { timeout: WAIT_MS });
     await waitPlayer(page, 'held');
-    const last = says(scenario('basic-election')).length;
+    const last = says(scenario('leader-crash')).length;
     await page.getByTestId('chapters').click();
     await page.getByTestId(`chapter-${last}`).click();
     await waitPlayer(page, 'held');
