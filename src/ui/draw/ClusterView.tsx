@@ -107,7 +107,7 @@ function dotRadius(m: MessageDot): number {
 
 /**
  * Where a message between two places is drawn: from just outside one shape to just outside the
- * other (a dot of radius `dotR` never enters a circle), in its own lane.
+ * other (a dot of radius `dotR` never enters a circle or covers a client chip), in its own lane.
  */
 function lanePoints(a: Place, b: Place, dotR = 0): { start: Point; end: Point } | null {
   const dx = b.x - a.x;
@@ -119,8 +119,8 @@ function lanePoints(a: Place, b: Place, dotR = 0): { start: Point; end: Point } 
   // Perpendicular to the right of the direction of travel.
   const nx = -uy * LANE;
   const ny = ux * LANE;
-  const ea = a.kind === 'server' ? a.edge + dotR + DOT_GAP : a.edge;
-  const eb = b.kind === 'server' ? b.edge + dotR + DOT_GAP : b.edge;
+  const ea = a.edge + (dotR > 0 ? dotR + DOT_GAP : 0);
+  const eb = b.edge + (dotR > 0 ? dotR + DOT_GAP : 0);
   return {
     start: { x: a.x + ux * ea + nx, y: a.y + uy * ea + ny },
     end: { x: b.x - ux * eb + nx, y: b.y - uy * eb + ny },
@@ -369,14 +369,17 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
       {role === 'leader' && <circle className="leader-halo" r={NODE_R + 7} />}
       <circle className="server-body" r={NODE_R} fill={style.fill} stroke={style.stroke} strokeWidth={style.strokeWidth} strokeDasharray={style.dash ?? undefined} />
       {role === 'crashed' && <RoleMark icon="cross" stroke={style.stroke} />}
-      <text className="server-id" y={-10} fill={style.ink}>
-        {v.id}
-      </text>
-      <text className="server-role" y={8} fill={style.ink} fontSize={fitFont(roleText, 13, 2 * Math.sqrt(NODE_R ** 2 - 13 ** 2) - 10)}>
-        {roleText}
-      </text>
-      <text className="server-term" y={25} fill={style.ink}>
-        {termText}
+      {/* One text, so what is seen reads as the label says ("S3 leader term 4"). */}
+      <text className="server-text" fill={style.ink}>
+        <tspan className="server-id" x={0} y={-10}>
+          {v.id}
+        </tspan>{' '}
+        <tspan className="server-role" x={0} y={8} fontSize={fitFont(roleText, 13, 2 * Math.sqrt(NODE_R ** 2 - 13 ** 2) - 10)}>
+          {roleText}
+        </tspan>{' '}
+        <tspan className="server-term" x={0} y={25}>
+          {termText}
+        </tspan>
       </text>
       {role !== 'crashed' && <RoleMark icon={style.icon} stroke={style.stroke} />}
       {v.paused && (

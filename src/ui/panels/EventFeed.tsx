@@ -78,6 +78,7 @@ export function EventFeed({ lines: all, onSelectServer }: { lines: FeedLine[]; o
               aria-selected={l === active}
               className={`feed-${l.kind} tone-${l.tone}${l === active ? ' feed-active' : ''}${l.node && onSelectServer ? ' feed-link' : ''}`}
               data-tone={l.tone}
+              data-node={l.node ?? undefined}
               onClick={() => choose(l)}
             >
               <span className="feed-time">{timeText(l.atMs)}</span>

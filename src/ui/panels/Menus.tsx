@@ -43,13 +43,17 @@ function Popover({ x, y, onClose, children, testId, label }: { x: number; y: num
       window.removeEventListener('keydown', onKey);
     };
   }, [onClose]);
+  // What had the focus when the menu opened (read while rendering, before the menu takes it).
+  const opener = useRef<Element | null>(typeof document !== 'undefined' ? document.activeElement : null);
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | SVGElement | null;
-    if (ref.current) focusables(ref.current)[0]?.focus();
+    const node = ref.current;
+    if (node) focusables(node)[0]?.focus();
     return () => {
-      // Back to the item the menu was opened from, unless the focus went somewhere on purpose.
+      // Back to the item the menu was opened from, unless the focus went somewhere else on purpose.
+      const from = opener.current as HTMLElement | SVGElement | null;
       const now = document.activeElement;
-      if (opener && opener.isConnected && (now === null || now === document.body || ref.current?.contains(now) || !now.isConnected)) opener.focus({ preventScroll: true });
+      const lost = now === null || now === document.body || !now.isConnected || (node !== null && node.contains(now));
+      if (from && from.isConnected && lost && typeof from.focus === 'function') from.focus({ preventScroll: true });
     };
   }, []);
   const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
