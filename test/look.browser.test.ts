@@ -363,9 +363,15 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
     // Step back, from the keyboard: one event back in time.
     const at = await page.evaluate(() => window.__raftsim!.position().events);
     expect(at).toBeGreaterThanOrEqual(before);
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < 40 && (await focused()).testid !== 'step-back'; i++) await page.keyboard.press('Tab');
+    expect((await focused()).testid).toBe('step-back');
+    await page.keyboard.press('Enter');
     await page.waitForFunction((n) => window.__raftsim!.position().events === n - 1, at, { timeout: WAIT_MS });
+    // And the ← shortcut, from the ring.
+    await page.locator(`[data-node-id="${victim}"]`).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((n) => window.__raftsim!.position().events === n - 2, at, { timeout: WAIT_MS });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -472,7 +478,7 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
     expect(reduced.moved!).toBeLessThan(0.5);
     const normal = await sample(false);
     expect(normal.moved!).toBeGreaterThan(0.5);
-  });
+  }, 150_000);
 
   describe('axe-core: no serious or critical violations', () => {
     async function axe(page: Page): Promise<string[]> {
