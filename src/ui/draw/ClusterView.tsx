@@ -37,8 +37,13 @@ const VOTE_R = 5;
 const SERVER_BOTTOM = VOTES_Y + VOTE_R + 2;
 /** Room above the top server for its timer arc and icon. */
 const CY = RING_R + NODE_R + 20;
+/** A client chip's least width; longer names get a wider chip (see clientWidth). */
 export const CLIENT_W = 44;
 export const CLIENT_H = 28;
+/** The width of a client's chip: its name fits (about 8.5 px a character at 13 px bold). */
+export function clientWidth(id: string): number {
+  return Math.max(CLIENT_W, Math.ceil(8.5 * [...id].length + 14));
+}
 /** Messages going a→b and b→a travel on either side of the line, this far from it. */
 const LANE = 6;
 /** A message dot keeps this far outside a server's circle. */
@@ -71,7 +76,7 @@ export function layout(serverIds: string[], clients: string[]): { places: Map<st
   for (const id of serverIds) serversBottom = Math.max(serversBottom, places.get(id)!.y + SERVER_BOTTOM);
   // Under the servers' lowest point, but never higher than just below the ring (odd counts leave a gap).
   const clientY = Math.max(serversBottom + 14 + CLIENT_H / 2, serverIds.length > 1 ? CY + RING_R + 40 : 0);
-  const step = CLIENT_W + 16;
+  const step = Math.max(...clients.map(clientWidth), CLIENT_W) + 16;
   const clientX = d3
     .scalePoint<string>()
     .domain(clients)
@@ -412,7 +417,7 @@ function Client({ id, place }: { id: string; place: Place }) {
   return (
     <g className="client" transform={`translate(${place.x},${place.y})`} data-client-id={id} role="img" aria-label={t('client.title', { id })}>
       <title>{t('client.title', { id })}</title>
-      <rect x={-CLIENT_W / 2} y={-CLIENT_H / 2} width={CLIENT_W} height={CLIENT_H} rx={5} />
+      <rect x={-clientWidth(id) / 2} y={-CLIENT_H / 2} width={clientWidth(id)} height={CLIENT_H} rx={5} />
       <text y={5}>{id}</text>
     </g>
   );

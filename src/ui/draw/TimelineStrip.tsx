@@ -15,9 +15,9 @@ import { roleStyle, type StyledRole } from './roles';
 import './strip.css';
 
 const LABEL_W = 46;
-const LANE_H = 20;
-const BAND_H = 12;
-const AXIS_H = 20;
+const LANE_H = 16;
+const BAND_H = 10;
+const AXIS_H = 18;
 
 function styled(role: LaneRole): StyledRole {
   return role === 'down' ? 'crashed' : role;
