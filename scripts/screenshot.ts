@@ -1,6 +1,7 @@
 /**
  * Takes screenshots of the workbench for the README and the docs:
  *   npx tsx scripts/screenshot.ts            # all of them, into docs/
+ *   npx tsx scripts/screenshot.ts --only presenter,phone   # just these (names below)
  *   npx tsx scripts/screenshot.ts [query] [out.png]   # one page, as it opens
  *
  * - docs/screenshot.png: partition-minority-leader at 984 ms (two leaders, cut links, messages
@@ -11,8 +12,13 @@
  *   §5.4.1), the logs with the entries that conflict with L's highlighted, and L's inspector
  *   (its Progress of each follower, statechart); docs/inspector-message.png: the same with the
  *   message inspector of d's refusal;
- * - docs/history.png: the timeline's History tab on stale-read once every step has run: not
- *   linearizable, the two puts and the stale serializable get in red.
+ * - docs/history.png (history): the timeline's History tab on stale-read once every step has run:
+ *   not linearizable, the two puts and the stale serializable get in red;
+ * - docs/presenter.png (presenter): presenter mode at 1280×720, stale-read after the partition
+ *   heals: ring, logs with every key-value store, the timeline strip, the large caption;
+ * - docs/phone.png (phone): the phone layout at 390×844, partition-minority-leader at 984 ms:
+ *   the ring full width, the panel tabs, the controls at the bottom.
+ * The first three are named screenshot, workbench and inspectors for --only.
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -26,11 +32,15 @@ async function ready(page: Page): Promise<void> {
   await page.waitForTimeout(300);
 }
 
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((process.argv[onlyAt + 1] ?? '').split(',')) : null;
+const want = (name: string) => only === null || only.has(name);
+
 const { server, baseUrl } = await startApp();
 const browser = await launchChromium();
 try {
   mkdirSync(outDir, { recursive: true });
-  if (process.argv[2]) {
+  if (process.argv[2] && only === null) {
     const out = process.argv[3] ?? `${outDir}/screenshot.png`;
     const { page, errors } = await openPage(browser, `${baseUrl}/${process.argv[2]}`, VIEWPORT);
     await ready(page);
@@ -39,7 +49,7 @@ try {
     if (errors.length) console.warn(errors.join('\n'));
   } else {
     // 1. The classic picture: two leaders during a partition.
-    {
+    if (want('screenshot')) {
       const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=partition-minority-leader&at=984&play=0`, VIEWPORT);
       await ready(page);
       await page.evaluate(() => window.__raftsim!.timeline.fitAll());
@@ -50,7 +60,7 @@ try {
       await page.close();
     }
     // 2. The workbench: leader crash, timeline fitted, a vote request hovered.
-    {
+    if (want('workbench')) {
       const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=leader-crash&at=1250&play=0`, VIEWPORT);
       await ready(page);
       await page.evaluate(() => window.__raftsim!.timeline.fitAll());
@@ -73,7 +83,7 @@ try {
     }
     // 3. Inspectors, on a taller page so the bottom row shows whole: the why feed, the logs, the
     //    server inspector with its statechart, and the message inspector of a refused vote.
-    {
+    if (want('inspectors')) {
       const tall = { width: 1440, height: 1400 };
       const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=figure-7&at=40&play=0`, tall);
       await ready(page);
@@ -100,13 +110,31 @@ try {
       await page.close();
     }
     // 4. The history panel: the stale-read lesson's verdict and the operations that cannot be ordered.
-    {
+    if (want('history')) {
       const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=stale-read&at=1200&play=0`, VIEWPORT);
       await ready(page);
       await page.getByTestId('timeline-view-history').click();
       await page.waitForSelector('[data-testid="history-panel"][data-verdict="not-linearizable"]', { timeout: 20_000 });
       await page.getByTestId('timeline').screenshot({ path: `${outDir}/history.png` });
       console.log(`wrote ${outDir}/history.png`);
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // 4. Presenter mode at 1280×720: what a room sees.
+    if (want('presenter')) {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=stale-read&at=1063&play=0&presenter=1`, { width: 1280, height: 720 });
+      await ready(page);
+      await page.screenshot({ path: `${outDir}/presenter.png` });
+      console.log(`wrote ${outDir}/presenter.png`);
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // 5. The phone layout at 390×844.
+    if (want('phone')) {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=partition-minority-leader&at=984&play=0`, { width: 390, height: 844 });
+      await ready(page);
+      await page.screenshot({ path: `${outDir}/phone.png` });
+      console.log(`wrote ${outDir}/phone.png`);
       if (errors.length) console.warn(errors.join('\n'));
       await page.close();
     }

@@ -28,6 +28,7 @@ import { Tour } from '../dialogs/Tour';
 import { ClusterView } from '../draw/ClusterView';
 import { ClusterExportButtons } from '../draw/ExportButtons';
 import { Timeline, type TimelineApi } from '../draw/Timeline';
+import { TimelineStrip } from '../draw/TimelineStrip';
 import { t } from '../i18n';
 import { download, savedTrace, savedYaml, shareUrl } from '../io/share';
 import { blankScenarioYaml, type UserScenario } from '../io/userScenarios';
@@ -41,6 +42,7 @@ import { branchLabel, Inspector } from '../panels/Inspector';
 import { LogPanel } from '../panels/LogPanel';
 import { ReplayPanel } from '../panels/ReplayPanel';
 import { Menu, type MenuTarget } from '../panels/Menus';
+import { panelId, PanelTabs, tabId, type PanelTab } from '../panels/PanelTabs';
 import { TimeBar } from '../panels/TimeBar';
 import { useAids } from './useAids';
 import { useKeyboard } from './useKeyboard';
@@ -85,6 +87,9 @@ export function App() {
   const [dialog, setDialog] = useState<DialogKind | null>(() => (url.library ? 'library' : null));
   const [clientVia, setClientVia] = useState<string | null>(null);
   const timelineApi = useRef<TimelineApi | null>(null);
+  /** The panel shown under the ring on a phone (the others are a tab away). */
+  const [panelTab, setPanelTab] = useState<PanelTab>('timeline');
+  const tabPanel = (tab: PanelTab) => ({ id: panelId(tab), role: 'tabpanel', 'aria-labelledby': tabId(tab) });
 
   const frame = wb ? buildFrame(wb, { captionIndex: pl.shownCaption(wb), minFlightMs: minFlightMs(speed), details: showDetails() }) : null;
   useFollowNow(timelineApi, frame !== null && frame.inPast && player !== 'playing');
@@ -201,7 +206,7 @@ export function App() {
           </section>
         </main>
       ) : (
-        <main className="workbench">
+        <main className="workbench" data-tab={panelTab}>
           <div className="wb-ring panel">
             <h2 className="ring-title">{t('cluster.title')}</h2>
             <div className="ring-actions">
@@ -240,7 +245,8 @@ export function App() {
             </div>
             <p className="ring-hint">{t('cluster.hint')}</p>
           </div>
-          <div className="wb-timeline">
+          <PanelTabs tab={panelTab} onTab={setPanelTab} />
+          <div className="wb-timeline" {...tabPanel('timeline')}>
             <Timeline
               wb={wb}
               frame={frame}
@@ -253,6 +259,11 @@ export function App() {
               apiRef={timelineApi}
             />
           </div>
+          {presenter && (
+            <div className="wb-strip">
+              <TimelineStrip wb={wb} frame={frame} onSeek={pl.seek} />
+            </div>
+          )}
           <div className="wb-travel">
             <TimeBar
               frame={frame}
@@ -268,17 +279,17 @@ export function App() {
               branchLabel={branchLabel(wb.tm.branch)}
             />
           </div>
-          <div className="wb-why">
+          <div className="wb-why" {...tabPanel('why')}>
             <EventFeed
               lines={frame.feed}
               onSelectServer={sel.selectServer}
               onTerm={openGlossary}
             />
           </div>
-          <div className="wb-logs">
+          <div className="wb-logs" {...tabPanel('logs')}>
             <LogPanel servers={frame.servers} leaderId={frame.leaderId} selected={serverSel} onSelect={sel.selectServer} />
           </div>
-          <div className="wb-inspect">
+          <div className="wb-inspect" {...tabPanel('inspect')}>
             <Inspector
               wb={wb}
               frame={frame}

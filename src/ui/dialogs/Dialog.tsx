@@ -19,9 +19,18 @@ export function Dialog({ title, onClose, children, testId, wide, size }: { title
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
+  // The focus goes back to what had it before the dialog opened (read while rendering, before the dialog takes it).
+  const opener = useRef<Element | null>(typeof document !== 'undefined' ? document.activeElement : null);
   useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('input, select, button.btn-primary, button');
+    const node = ref.current;
+    const first = node?.querySelector<HTMLElement>('input, select, button.btn-primary, button');
     first?.focus();
+    return () => {
+      const from = opener.current as HTMLElement | SVGElement | null;
+      const now = document.activeElement;
+      const lost = now === null || now === document.body || !now.isConnected || (node != null && node.contains(now));
+      if (from && from.isConnected && from !== document.body && lost && typeof from.focus === 'function') from.focus({ preventScroll: true });
+    };
   }, []);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>

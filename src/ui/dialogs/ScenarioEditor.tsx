@@ -117,7 +117,7 @@ function editorState(text: string, onText: (text: string) => void): EditorState 
       EditorState.tabSize.of(2),
       // Long captions wrap, and so do the inline error messages under them.
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ 'aria-label': t('editor.textLabel'), 'data-testid': 'editor-text' }),
+      EditorView.contentAttributes.of({ 'aria-label': t('editor.textLabel'), 'data-testid': 'editor-text', tabindex: '0' }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) onText(u.state.doc.toString());
       }),

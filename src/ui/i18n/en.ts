@@ -729,6 +729,28 @@ export const en = {
   'replay.timeMs': '{n} ms',
   'replay.timeS': '{n} s',
   'replay.timeH': '{n} h',
+  // Look and access (issue 9: presenter view, phone layout, keyboard and screen readers)
+  'ring.label': 'Cluster of {count} servers: the arrow keys move between servers, links and messages in flight; Enter opens the actions',
+  'ring.roleDescription': 'cluster ring',
+  'ring.server': '{id}, {role}, term {term}',
+  'ring.serverPaused': '{id}, {role}, paused, term {term}',
+  'ring.link': 'link {a}–{b}',
+  'ring.linkCut': 'link {a}–{b}, cut',
+  'ring.linkCutOne': 'link {a}–{b}, cut from {from} to {to}',
+  'ring.message': '{type} from {from} to {to}',
+  'ring.messageOneEntry': '{type} from {from} to {to}, 1 entry',
+  'ring.messageEntries': '{type} from {from} to {to}, {count} entries',
+  'ring.messageLost': '{message}, will be lost',
+  'ring.messageBlocked': '{message}, its link is cut',
+  'ring.keyHint': 'Keyboard: Tab to the ring, arrow keys to choose, Enter for actions.',
+  'feed.listLabel': 'Why — newest first: the arrow keys move between the lines; Enter selects the line’s server',
+  'panels.label': 'Panels',
+  'panels.timeline': 'Timeline',
+  'panels.logs': 'Logs',
+  'panels.why': 'Why',
+  'panels.inspect': 'Inspector',
+  'strip.label': 'Timeline: each server’s role over time, from 0 to {end}; the line marks now ({now})',
+  'strip.seekTitle': 'Click to go to that instant',
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

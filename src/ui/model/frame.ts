@@ -25,6 +25,8 @@ export interface MessageDot {
   blocked: boolean;
   /** Short details for the tooltip, e.g. "term 2, 1 entry". */
   detail: string;
+  /** How many log entries it carries (AppendEntries; 0 for every other message). */
+  entries: number;
 }
 
 export type StepStatus =
@@ -197,7 +199,7 @@ function dots(sim: Simulation, minFlightMs: number): { messages: MessageDot[]; h
     const fraction = span > 0 ? Math.min(1, Math.max(0, (now - rec.sendMs) / span)) : 1;
     const kind: MessageKind = m.type === 'AppendEntries' && m.entries.length === 0 ? 'Heartbeat' : m.type;
     const blocked = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && !sim.network.isUp(m.from, m.to);
-    messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', blocked, detail: messageDetail(m) });
+    messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', blocked, detail: messageDetail(m), entries: m.type === 'AppendEntries' ? m.entries.length : 0 });
   }
   messages.sort((a, b) => a.id - b.id);
   return { messages, hidden };

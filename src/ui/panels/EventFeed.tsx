@@ -17,6 +17,7 @@ export function EventFeed({ lines: all, onSelectServer, onTerm }: { lines: FeedL
   const [minor, setMinor] = useState(true);
   const roving = useRovingLinks<HTMLOListElement>('.feed-link');
   const lines = minor ? all : all.filter((l) => !l.minor);
+
   return (
     <section className="panel feed" aria-label={t('feed.title')} data-testid="why-feed">
       <div className="panel-head">

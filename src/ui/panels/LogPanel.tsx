@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { commandText } from '../../scenario/report';
 import type { ServerView } from '../../sim/types';
-import { darker, roleColor, termColor, textOn } from '../draw/colors';
+import { darker, termColor, textOn } from '../draw/colors';
+import { roleStyle, type StyledRole } from '../draw/roles';
 import { t } from '../i18n';
 import './logs.css';
 
@@ -55,6 +56,18 @@ function LogBox({ index, term, command, committed, conflict }: { index: number; 
   );
 }
 
+/** A server's role as a small copy of its ring circle: the role's fill, outline and dash (roles.ts). */
+function RoleDot({ role }: { role: StyledRole }) {
+  const s = roleStyle(role);
+  return (
+    <svg className="role-dot" width="16" height="16" viewBox="-10 -10 20 20" aria-hidden="true" data-role={role}>
+      <circle r={7.5} fill={s.fill} stroke={s.stroke} strokeWidth={Math.min(3, s.strokeWidth * 0.7)} strokeDasharray={s.dash ? '3 2' : undefined} />
+      {s.icon === 'crown' && <path d="M-5,2.5L-5.5,-3.5L-2.5,-0.5L0,-5L2.5,-0.5L5.5,-3.5L5,2.5Z" fill="#ffd43b" />}
+      {s.icon === 'cross' && <path d="M-4,-4L4,4M-4,4L4,-4" stroke="#e03131" strokeWidth={2.2} strokeLinecap="round" />}
+    </svg>
+  );
+}
+
 function Kv({ v }: { v: ServerView }) {
   if (!v.up) return <div className="kv kv-crashed">{t('kv.crashed')}</div>;
   const keys = Object.keys(v.kv.kvs).sort();
@@ -100,11 +113,11 @@ export function LogPanel({ servers, leaderId = null, selected = null, onSelect }
       <div className="panel-head">
         <h2>{t('logs.title')}</h2>
         <span className="logs-key">
-          <span className="entry entry-committed mini" style={{ background: termColor(2), borderColor: termColor(2), color: '#fff' }}>2</span>
+          <span className="entry entry-committed mini" style={{ background: termColor(2), borderColor: termColor(2), color: textOn(termColor(2)) }}>2</span>
           {t('legend.committed')}
-          <span className="entry entry-uncommitted mini" style={{ background: '#fff', borderColor: termColor(2), color: termColor(2) }}>2</span>
+          <span className="entry entry-uncommitted mini" style={{ background: '#fff', borderColor: termColor(2), color: darker(termColor(2)) }}>2</span>
           {t('legend.uncommitted')}
-          <span className="entry entry-uncommitted entry-conflict mini" style={{ background: '#fff', borderColor: termColor(3), color: termColor(3) }}>3</span>
+          <span className="entry entry-uncommitted entry-conflict mini" style={{ background: '#fff', borderColor: termColor(3), color: darker(termColor(3)) }}>3</span>
           {leader ? t('logs.conflictKey', { leader: leader.id }) : t('logs.conflictKeyNoLeader')}
         </span>
       </div>
@@ -127,8 +140,10 @@ export function LogPanel({ servers, leaderId = null, selected = null, onSelect }
           return (
             <div key={v.id} className={`log-row log-${role}${v.id === selected ? ' log-selected' : ''}`} data-testid={`log-${v.id}`} data-commit-index={v.commitIndex}>
               <button type="button" className="log-who" onClick={onSelect ? () => onSelect(v.id) : undefined} title={t('logs.selectTitle', { id: v.id })}>
-                <span className="role-dot" style={{ background: roleColor(role) }} />
-                <span className="log-id">{v.id}</span>
+                <RoleDot role={role} />
+                <span className="log-id">
+                  {v.id} <span className="log-role">{t(`server.role.${role}`)}</span>
+                </span>
                 <span className="log-meta">{t('logs.commitIndex', { commitIndex: v.commitIndex })}</span>
                 <span className="log-meta">{t('logs.lastApplied', { lastApplied: v.lastApplied })}</span>
               </button>

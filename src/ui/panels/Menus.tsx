@@ -4,7 +4,7 @@
  * restore, latency and loss per direction), a message in flight (drop, duplicate, delay).
  * Every choice becomes a time-machine action; in the past it starts a new branch.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { LinkSettings } from '../../sim/types';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { t } from '../i18n';
@@ -15,6 +15,16 @@ export type MenuTarget =
   | { kind: 'link'; a: string; b: string; x: number; y: number }
   | { kind: 'message'; id: number; x: number; y: number };
 
+/** The focusable controls of a menu, in order. */
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)')];
+}
+
+/**
+ * A small non-modal dialog at a point: it takes the focus (its first control) when it opens and
+ * gives it back to what had it (the ring's server, link or message) when it closes. Escape or a
+ * click outside closes it; ↑ ↓ move between its controls.
+ */
 function Popover({ x, y, onClose, children, testId, label }: { x: number; y: number; onClose(): void; children: ReactNode; testId: string; label: string }) {
   const ref = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
@@ -33,11 +43,35 @@ function Popover({ x, y, onClose, children, testId, label }: { x: number; y: num
       window.removeEventListener('keydown', onKey);
     };
   }, [onClose]);
+  // What had the focus when the menu opened (read while rendering, before the menu takes it).
+  const opener = useRef<Element | null>(typeof document !== 'undefined' ? document.activeElement : null);
+  useEffect(() => {
+    const node = ref.current;
+    if (node) focusables(node)[0]?.focus();
+    return () => {
+      // Back to the item the menu was opened from, unless the focus went somewhere else on purpose.
+      const from = opener.current as HTMLElement | SVGElement | null;
+      const now = document.activeElement;
+      const lost = now === null || now === document.body || !now.isConnected || (node !== null && node.contains(now));
+      if (from && from.isConnected && lost && typeof from.focus === 'function') from.focus({ preventScroll: true });
+    };
+  }, []);
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    const all = ref.current ? focusables(ref.current) : [];
+    if (all.length === 0) return;
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    const next = e.key === 'ArrowDown' ? (at + 1) % all.length : (at - 1 + all.length) % all.length;
+    all[next].focus();
+    e.preventDefault();
+    e.stopPropagation();
+  };
   // Keep the menu on screen.
   const left = Math.max(8, Math.min(x, window.innerWidth - 300));
   const top = Math.max(8, Math.min(y, window.innerHeight - 340));
   return (
-    <div ref={ref} className="popover" style={{ left, top }} role="menu" aria-label={label} data-testid={testId}>
+    <div ref={ref} className="popover" style={{ left, top }} role="dialog" aria-label={label} data-testid={testId} onKeyDown={onKeyDown}>
       {children}
     </div>
   );
@@ -45,7 +79,7 @@ function Popover({ x, y, onClose, children, testId, label }: { x: number; y: num
 
 function Item({ onClick, children, testId, danger }: { onClick(): void; children: ReactNode; testId: string; danger?: boolean }) {
   return (
-    <button type="button" role="menuitem" className={danger ? 'menu-item danger' : 'menu-item'} data-testid={testId} onClick={onClick}>
+    <button type="button" className={danger ? 'menu-item danger' : 'menu-item'} data-testid={testId} onClick={onClick}>
       {children}
     </button>
   );
