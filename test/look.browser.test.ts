@@ -222,8 +222,9 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
     await page.waitForFunction(() => window.scrollY > 0, undefined, { timeout: WAIT_MS });
     expect(await inView()).toBe(true);
     // Panels as tabs: one shown at a time.
-    const tabs = page.getByRole('tab');
+    const tabs = page.locator('[data-testid^="panel-tab-"]');
     expect(await tabs.count()).toBe(4);
+    for (const role of await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('role')))) expect(role).toBe('tab');
     const visible = async () => ({
       timeline: await page.locator('.wb-timeline').isVisible(),
       logs: await page.locator('.wb-logs').isVisible(),
@@ -264,7 +265,7 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
   });
 
   it('message dots never cover a server label while a run plays', async () => {
-    const { page, errors } = await openAt('?scenario=basic-election&seed=1&speed=1/5', { width: 1440, height: 900 });
+    const { page, errors } = await openAt('?scenario=basic-election&seed=1&speed=1/5&play=1', { width: 1440, height: 900 });
     let checked = 0;
     for (let k = 0; k < 25; k++) {
       const bad = await page.evaluate(() => {

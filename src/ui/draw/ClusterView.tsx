@@ -84,7 +84,8 @@ export function layout(serverIds: string[], clients: string[]): { places: Map<st
   for (const c of clients) {
     places.set(c, { x: clients.length === 1 ? CX : clientX(c)!, y: clientY, edge: CLIENT_H / 2 + 2, kind: 'client' });
   }
-  const height = clients.length ? clientY + CLIENT_H / 2 + 10 : serversBottom + 10;
+  // Whole pixels: the viewBox is copied into exported SVGs, where browsers read sizes as float32.
+  const height = Math.ceil(clients.length ? clientY + CLIENT_H / 2 + 10 : serversBottom + 10);
   return { places, height };
 }
 

@@ -611,7 +611,8 @@ export function nearestMarker(markers: Marker[], px: number, py: number, o: Pick
  * and marker), in canvas coordinates; null if it is not drawn.
  */
 export function clearPointOn(r: MessageRecord, drawn: MessageRecord[], markers: Marker[], o: Pick<DrawOptions, 'x' | 'geo'>): [number, number] | null {
-  if (!drawn.includes(r)) return null;
+  // Records are built when read from the columnar message log: compare by id, not by identity.
+  if (!drawn.some((q) => q.id === r.id)) return null;
   const e = arrowEnds(r, o.x, o.geo);
   if (!e) return null;
   const bandH = Math.max(10, Math.round(o.geo.laneH * 0.36));
@@ -624,7 +625,7 @@ export function clearPointOn(r: MessageRecord, drawn: MessageRecord[], markers: 
     if (px < 0 || px > o.geo.width) continue;
     let nearest = Infinity;
     for (const q of drawn) {
-      if (q === r) continue;
+      if (q.id === r.id) continue;
       const f = arrowEnds(q, o.x, o.geo);
       if (!f) continue;
       nearest = Math.min(nearest, segmentDistance(px, py, f[0], f[1], f[2], f[3]));

@@ -60,7 +60,7 @@ function LogBox({ index, term, command, committed, conflict }: { index: number; 
 function RoleDot({ role }: { role: StyledRole }) {
   const s = roleStyle(role);
   return (
-    <svg className="role-dot" width="16" height="16" viewBox="-10 -10 20 20" aria-hidden="true" data-role={role}>
+    <svg className="role-dot" width="16" height="16" viewBox="-10 -10 20 20" aria-hidden="true" data-dot-role={role}>
       <circle r={7.5} fill={s.fill} stroke={s.stroke} strokeWidth={Math.min(3, s.strokeWidth * 0.7)} strokeDasharray={s.dash ? '3 2' : undefined} />
       {s.icon === 'crown' && <path d="M-5,2.5L-5.5,-3.5L-2.5,-0.5L0,-5L2.5,-0.5L5.5,-3.5L5,2.5Z" fill="#ffd43b" />}
       {s.icon === 'cross' && <path d="M-4,-4L4,4M-4,4L4,-4" stroke="#e03131" strokeWidth={2.2} strokeLinecap="round" />}
