@@ -482,12 +482,15 @@ export class RaftNode<C = unknown> {
     const nextIndex: Record<NodeId, number> = Object.create(null);
     const matchIndex: Record<NodeId, number> = Object.create(null);
     const progress: ProgressView[] = [];
+    const config = this.volatile.config;
     for (const peer of this.peers) {
       const pr = this.volatile.progress.get(peer);
       if (!pr) continue;
       nextIndex[peer] = pr.nextIndex;
       matchIndex[peer] = pr.matchIndex;
-      progress.push(pr.view());
+      const view = pr.view();
+      if (config.learners.includes(peer) || config.learnersNext.includes(peer)) view.learner = true;
+      progress.push(view);
     }
     return { nextIndex, matchIndex, progress };
   }
@@ -1460,8 +1463,9 @@ export class RaftNode<C = unknown> {
    * leader without a no-op). Returns whether it sent.
    */
   private maybeSendAppend(peer: NodeId, sendIfEmpty: boolean): boolean {
-    const pr = this.volatile.progress.get(peer)!;
-    if (pr.isPaused()) return false;
+    const pr = this.volatile.progress.get(peer);
+    // No Progress: the peer was removed (or this server stepped down) by a change applied in this step.
+    if (!pr || pr.isPaused()) return false;
     const log = this.persistent.log;
     const base = this.compactedIndex;
     const prevLogIndex = pr.nextIndex - 1;
@@ -1756,6 +1760,9 @@ export class RaftNode<C = unknown> {
       v.progress.set(id, pr);
     }
     if (!isVoter(v.config, this.id)) {
+      // Tell the followers the commitIndex that covers the change before stepping down (etcd
+      // broadcasts the commit before its host applies the entry), so they apply it too.
+      this.bcastHeartbeat();
       const term = this.persistent.currentTerm;
       this.becomeFollowerBy(term, null, { type: 'REMOVED' }, { kind: 'leaderRemoved', term, index });
       return true;
