@@ -1584,7 +1584,7 @@ export class RaftNode<C = unknown> {
     }
     if (pr.matchIndex >= this.lastLogIndex && pr.state !== 'probe') return;
     if (pr.state === 'probe') {
-      if (pr.nextIndex === pr.matchIndex + 1) {
+      if (pr.nextIndex === pr.matchIndex + 1 && pr.matchIndex >= this.compactedIndex) {
         pr.becomeReplicate();
         this.progressChanged(pr, 'probe', 'heartbeatResponse', pr.matchIndex);
         while (this.maybeSendAppend(pr.id, false)) { /* keep sending */ }
