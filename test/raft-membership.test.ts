@@ -313,6 +313,40 @@ describe('joint consensus (Raft paper §6; etcd raft ConfChangeV2, AutoLeave)', 
   });
 });
 
+describe('joint quorums for CheckQuorum and ReadIndex (thesis §6.2, §6.4; etcd quorum.JointConfig)', () => {
+  function jointNet(options: Options = {}): Net {
+    const net = cluster(['S1', 'S2', 'S3', 'S4', 'S5'], ['S1', 'S2', 'S3'], [], options);
+    net.campaign('S1');
+    net.proposeConf('S1', { transition: 'explicit', changes: [{ type: 'addNode', nodeId: 'S4' }, { type: 'addNode', nodeId: 'S5' }, { type: 'removeNode', nodeId: 'S2' }, { type: 'removeNode', nodeId: 'S3' }] });
+    net.heartbeatRound('S1');
+    expect(cfg(net.node('S1'))).toBe('voters=(S1 S4 S5)&&(S1 S2 S3)');
+    return net;
+  }
+
+  it('ReadIndex: a read is confirmed only when heartbeat acknowledgements form a majority of both halves', () => {
+    const net = jointNet();
+    net.isolate('S2');
+    net.isolate('S3');
+    net.step('S1', { type: 'readIndex', ctx: 'r1' });
+    net.deliver(); // S4 and S5 acknowledge: the new half agrees, the old one (S1 only) does not
+    expect(net.readsReady('S1')).toEqual([]);
+    net.recover();
+    net.heartbeatRound('S1');
+    expect(net.readsReady('S1').map((r) => r.ctx)).toEqual(['r1']);
+  });
+
+  it('CheckQuorum: a joint leader that hears only from the new half steps down', () => {
+    const net = jointNet({ checkQuorum: true });
+    net.drop = (m) => ['S2', 'S3'].includes(m.from) || ['S2', 'S3'].includes(m.to);
+    for (let t = 0; t < 2100 && net.node('S1').role === 'leader'; t += 100) {
+      net.advance(100);
+      net.heartbeatRound('S1');
+    }
+    expect(net.node('S1').role).toBe('follower');
+    expect(net.notes('S1', 'steppedDown').at(-1)).toMatchObject({ cause: 'checkQuorum', heardFrom: ['S1', 'S4', 'S5'], servers: 5 });
+  });
+});
+
 describe('unsafe.unsafeMultiServerChange (the Raft paper\'s Figure 10 hazard)', () => {
   /**
    * Five voters; the leader S1 removes S4 and S5 in one change. S1 and S2 apply it (voters S1 S2 S3,
