@@ -28,6 +28,17 @@
  * progress.ts): each entry is sent once to a follower in replicate, with at most maxInflightMsgs
  * AppendEntries unacknowledged, instead of re-sending everything unacknowledged on every response.
  *
+ * Membership (Raft paper §6, thesis Chapter 4; etcd raft confchange/, tracker/, quorum/): every
+ * "majority" — commit, elections, PreVote, CheckQuorum, ReadIndex, leases — is a quorum of the
+ * applied configuration (quorum.ts: a majority of each half when joint; learners never count). A
+ * ConfChange is a log entry (`proposeConfChange`) that takes effect on a server when it is applied,
+ * which the node does itself as it emits the entry's `apply` effect (applyCommitted): the node
+ * already decides lastApplied, so no separate ApplyConfChange input is needed and the node stays
+ * pure. Log compaction (paper §7): the host hands the node a snapshot of its state machine
+ * (`compact`); the log then starts after `compactedIndex`, indexes keep their meaning, and a
+ * follower that needs compacted entries is sent the snapshot (InstallSnapshot, Progress `snapshot`).
+ * src/raft/HOST13.md says what a host must do to use these.
+ *
  * Rules are from the Raft paper (Ongaro & Ousterhout 2014), Figure 2 and §5, and etcd raft's
  * raft.go; each is cited where it is applied. Internal rules are asserted (assert.ts).
  */
@@ -308,7 +319,9 @@ export class RaftNode<C = unknown> {
    * @param persistent  state from stable storage; copied, so the caller's object is not aliased.
    *   With `unsafe.forgetVoteOnRestart` votedFor is dropped here, as if it had never been persisted.
    * @param volatile  volatile state to continue from (clones only); copied
-   * @throws Error when `config.servers` does not include `config.id`, a limit is not a whole number
+   * @throws Error when neither `config.servers` nor `config.learners` includes `config.id` and it is
+   *   not `spare`, snapshotCatchUpEntries is not a whole number ≥ 0, `persistent` has a compacted
+   *   log without a snapshot or a snapshot older than its compacted index, a limit is not a whole number
    *   ≥ 1, minElectionTimeoutMs is not a positive number or is missing while preVote, checkQuorum or
    *   lease reads need it, readOnly is 'leaseBased' without checkQuorum (etcd raft Config.validate),
    *   or clockDriftBound is not a number ≥ 1
