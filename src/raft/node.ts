@@ -45,7 +45,7 @@
 import { raftAssert } from './assert';
 import { applyConfChange, checkProposal, makeConfig } from './confchange';
 import { Progress } from './progress';
-import { committedValue, hasQuorum, isJoint, isSingleton, isVoter, memberIds, voteResult, voterIds } from './quorum';
+import { committedValue, hasQuorum, isSingleton, isVoter, memberIds, voteResult, voterIds } from './quorum';
 import { ReadOnly } from './readOnly';
 import { nextRole } from './roleMachine';
 import {
@@ -243,6 +243,8 @@ export interface ReplicationView {
  * append would often be rejected while the entries are merely in flight.
  */
 const LOST_AFTER_HEARTBEATS = 2;
+/** Sort comparator, largest first. */
+const DESCENDING = (a: number, b: number): number => b - a;
 /** Shared by every heartbeat (an AppendEntries with no entries); never mutated. */
 const NO_ENTRIES: LogEntry<never>[] = Object.freeze([]) as unknown as LogEntry<never>[];
 
@@ -1644,25 +1646,51 @@ export class RaftNode<C = unknown> {
   private maybeCommit(): void {
     const v = this.volatile;
     if (v.role !== 'leader') return;
+    // The highest index a quorum holds (etcd raft trk.Committed(), quorum.JointConfig.CommittedIndex).
+    // Indexes above it have no quorum; below it, commitment follows from Log Matching.
+    const n = this.quorumMatchIndex();
+    if (!(n > v.commitIndex)) return;
     const term = this.persistent.currentTerm;
+    const t = this.termAt(n);
+    if (t !== term && !this.unsafe.commitPreviousTermEntries) return;
+    this.setCommitIndex(n, this.replicasOf(n), t !== term);
+    this.releaseDeferredReads();
+  }
+
+  /**
+   * The largest index held by a majority of the voters (of each half when joint). The leader holds
+   * its whole log; a leader that is not a voter (removed, until it applies that) is not counted,
+   * as etcd counts only the configuration's voters. Written without closures: it runs on every
+   * acknowledgement.
+   */
+  private quorumMatchIndex(): number {
+    const c = this.volatile.config;
+    const a = this.majorityMatchIndex(c.voters);
+    return c.votersOutgoing.length ? Math.min(a, this.majorityMatchIndex(c.votersOutgoing)) : a;
+  }
+
+  private majorityMatchIndex(voters: readonly NodeId[]): number {
+    const k = voters.length;
+    if (k === 0) return Number.POSITIVE_INFINITY;
     const last = this.lastLogIndex;
-    // The leader holds every entry of its log; a leader that is not a voter (removed, until it
-    // applies that) is not counted, as etcd counts only the configuration's voters.
-    const holds = (id: NodeId, n: number) => (id === this.id ? last >= n : (v.progress.get(id)?.matchIndex ?? 0) >= n);
-    for (let n = last; n > v.commitIndex; n--) {
-      const t = this.termAt(n);
-      if (t !== term && !this.unsafe.commitPreviousTermEntries) {
-        if (t < term) break;
-        continue;
-      }
-      if (hasQuorum(v.config, (id) => holds(id, n))) {
-        let replicas = 0;
-        for (const id of voterIds(v.config)) if (holds(id, n)) replicas++;
-        this.setCommitIndex(n, replicas, t !== term);
-        this.releaseDeferredReads();
-        return;
-      }
+    const progress = this.volatile.progress;
+    const values = new Array<number>(k);
+    for (let i = 0; i < k; i++) values[i] = voters[i] === this.id ? last : progress.get(voters[i])?.matchIndex ?? 0;
+    values.sort(DESCENDING);
+    return values[k >> 1]; // the majority(k)-th largest
+  }
+
+  /** Voters (both halves, each once) holding index `n`, the leader included when it is one. */
+  private replicasOf(n: number): number {
+    const c = this.volatile.config;
+    const last = this.lastLogIndex;
+    const progress = this.volatile.progress;
+    let count = 0;
+    for (const id of c.voters) if ((id === this.id ? last : progress.get(id)?.matchIndex ?? 0) >= n) count++;
+    for (const id of c.votersOutgoing) {
+      if (!c.voters.includes(id) && (id === this.id ? last : progress.get(id)?.matchIndex ?? 0) >= n) count++;
     }
+    return count;
   }
 
   /** Raises commitIndex and applies every newly committed entry in order (Figure 2, All Servers). */
