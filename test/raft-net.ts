@@ -7,13 +7,14 @@
  * (`timeout`, `heartbeat`), as etcd's tests tick.
  */
 import { RaftNode, type RaftConfig } from '../src/raft/node';
-import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, RaftNote } from '../src/raft/types';
+import type { ConfChange, LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, RaftNote } from '../src/raft/types';
 
 /** etcd's defaults, in ms: heartbeat 100, election timeout 1000 (the low end of [1000, 2000)). */
 export const HEARTBEAT_MS = 100;
 export const ELECTION_MS = 1000;
 
-export type Options = Partial<Omit<RaftConfig, 'id' | 'servers'>>;
+/** Node options; `servers` (the bootstrap voters) defaults to every server of the Net, so a Net can hold spares. */
+export type Options = Partial<Omit<RaftConfig, 'id'>>;
 
 export const noop = (term: number): LogEntry => ({ term, command: { type: 'noop' } });
 export const terms = (...ts: number[]): LogEntry[] => ts.map(noop);
@@ -44,6 +45,27 @@ export class Net {
 
   node(id: NodeId): RaftNode {
     return this.nodes.get(id)!;
+  }
+
+  /**
+   * Crashes and restarts `id` from its persistent state (a new node: volatile state lost, Figure 2);
+   * its queued messages are dropped. Returns the new node's start effects.
+   */
+  restart(id: NodeId): RaftEffect[] {
+    const n = this.node(id);
+    this.queue = this.queue.filter((m) => m.to !== id && m.from !== id);
+    const fresh = new RaftNode(configOf(n), n.state().persistent);
+    this.nodes.set(id, fresh);
+    const fx = fresh.start(this.clock.get(id)!);
+    this.record(id, fx);
+    return fx;
+  }
+
+  /** Proposes a ConfChange at `id` and delivers everything; returns the proposeResult. */
+  proposeConf(id: NodeId, change: ConfChange): Extract<RaftEffect, { type: 'proposeResult' }> {
+    const fx = this.step(id, { type: 'proposeConfChange', change });
+    this.deliver();
+    return fx.find((f): f is Extract<RaftEffect, { type: 'proposeResult' }> => f.type === 'proposeResult')!;
   }
 
   /** Rebuilds `id` with other options, keeping its persistent and volatile state (etcd tests flip `preVote` on a live node). */
@@ -169,13 +191,13 @@ export class Net {
   }
 }
 
-function config(options: Options): Omit<RaftConfig, 'id' | 'servers'> {
+function config(options: Options): Partial<Omit<RaftConfig, 'id'>> & { heartbeatMs: number } {
   return { heartbeatMs: HEARTBEAT_MS, minElectionTimeoutMs: ELECTION_MS, ...options };
 }
 
 function configOf(n: RaftNode): RaftConfig {
   return {
-    id: n.id, servers: n.servers, heartbeatMs: n.heartbeatMs, maxEntriesPerAppend: n.maxEntries, maxInflightMsgs: n.maxInflight,
+    id: n.id, servers: n.servers, learners: n.bootstrapLearners, spare: n.spare, snapshotCatchUpEntries: n.snapshotCatchUpEntries, heartbeatMs: n.heartbeatMs, maxEntriesPerAppend: n.maxEntries, maxInflightMsgs: n.maxInflight,
     leaderNoop: n.leaderNoop, unsafe: n.unsafe, minElectionTimeoutMs: n.minElectionTimeoutMs, preVote: n.preVote,
     checkQuorum: n.checkQuorum, readOnly: n.readOnlyOption, clockDriftBound: n.clockDriftBound,
   };

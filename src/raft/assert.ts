@@ -24,6 +24,8 @@ export type RaftRule =
   | 'inflightBound'
   /** Inflights are added in increasing index order (etcd raft tracker/inflights.go Add). */
   | 'inflightOrder'
+  /** The log is compacted only up to lastApplied, and a compacted log always has a snapshot (Raft paper §7: only applied entries are snapshotted). */
+  | 'compactApplied'
   /** Roles change only along the statechart's transitions (Figure 4; etcd raft panics on "invalid transition [leader -> pre-candidate]"). */
   | 'roleTransition';
 

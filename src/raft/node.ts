@@ -28,11 +28,24 @@
  * progress.ts): each entry is sent once to a follower in replicate, with at most maxInflightMsgs
  * AppendEntries unacknowledged, instead of re-sending everything unacknowledged on every response.
  *
+ * Membership (Raft paper §6, thesis Chapter 4; etcd raft confchange/, tracker/, quorum/): every
+ * "majority" — commit, elections, PreVote, CheckQuorum, ReadIndex, leases — is a quorum of the
+ * applied configuration (quorum.ts: a majority of each half when joint; learners never count). A
+ * ConfChange is a log entry (`proposeConfChange`) that takes effect on a server when it is applied,
+ * which the node does itself as it emits the entry's `apply` effect (applyCommitted): the node
+ * already decides lastApplied, so no separate ApplyConfChange input is needed and the node stays
+ * pure. Log compaction (paper §7): the host hands the node a snapshot of its state machine
+ * (`compact`); the log then starts after `compactedIndex`, indexes keep their meaning, and a
+ * follower that needs compacted entries is sent the snapshot (InstallSnapshot, Progress `snapshot`).
+ * src/raft/HOST13.md says what a host must do to use these.
+ *
  * Rules are from the Raft paper (Ongaro & Ousterhout 2014), Figure 2 and §5, and etcd raft's
  * raft.go; each is cited where it is applied. Internal rules are asserted (assert.ts).
  */
 import { raftAssert } from './assert';
+import { applyConfChange, checkProposal, makeConfig } from './confchange';
 import { Progress } from './progress';
+import { committedValue, hasQuorum, isSingleton, isVoter, memberIds, voteResult, voterIds } from './quorum';
 import { ReadOnly } from './readOnly';
 import { nextRole } from './roleMachine';
 import {
@@ -44,7 +57,12 @@ import {
   type AppendEntries,
   type AppendEntriesResponse,
   type AppendRejection,
+  type ConfChange,
+  type ConfChangeRefusal,
+  type InstallSnapshot,
+  type InstallSnapshotResponse,
   type LogEntry,
+  type MembershipConfig,
   type NodeId,
   type PersistentState,
   type PreVote,
@@ -64,6 +82,7 @@ import {
   type RequestVoteResponse,
   type Role,
   type RoleEvent,
+  type Snapshot,
   type TransferRefusal,
   type UnsafeFlags,
   type VoteRefusal,
@@ -72,8 +91,26 @@ import {
 /** Static settings of one server. */
 export interface RaftConfig {
   id: NodeId;
-  /** Every server of the cluster, this one included, in a fixed order. */
+  /**
+   * The voters of the bootstrap configuration (the cluster as it started), in a fixed order. It
+   * includes this server unless `spare` (or `learners` names it). A server's configuration is this
+   * one until a snapshot or an applied ConfChange replaces it (etcd raft Config.peers / ConfState).
+   */
   servers: NodeId[];
+  /** The learners of the bootstrap configuration (default none; etcd ConfState.Learners). */
+  learners?: NodeId[];
+  /**
+   * This server exists but is not in the bootstrap configuration (a spare, to be added by a
+   * ConfChange; etcd's `--initial-cluster-state existing`): it never campaigns until a
+   * configuration that makes it a voter is applied. Without it a server missing from
+   * `servers`/`learners` is refused, as a likely typo.
+   */
+  spare?: boolean;
+  /**
+   * Entries kept in the log behind a snapshot so that a slightly slow follower can still be sent
+   * entries instead of the snapshot (etcd's SnapshotCatchUpEntries; default 5, etcd keeps 5,000).
+   */
+  snapshotCatchUpEntries?: number;
   /** Interval between a leader's heartbeats to each follower, in ms of simulated time (§5.2). */
   heartbeatMs: number;
   /** Most entries carried by one AppendEntries (default 64; etcd raft Config.MaxSizePerMsg, counted in entries). */
@@ -129,6 +166,8 @@ export interface RaftConfig {
 
 /** Default of RaftConfig.clockDriftBound (thesis §6.4.1). */
 export const DEFAULT_CLOCK_DRIFT_BOUND = 1.1;
+/** Default of RaftConfig.snapshotCatchUpEntries (etcd's is 5,000; small here so the picture shows it). */
+export const DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES = 5;
 
 /** A leader transfer under way (etcd raft leadTransferee). `startedAtMs` is on the leader's clock. */
 export interface TransferState {
@@ -171,6 +210,16 @@ export interface VolatileState {
   transfer: TransferState | null;
   /** Leaders: pending reads, heartbeat rounds and acknowledgements (read_only.go). */
   readOnly: ReadOnly;
+  /**
+   * The configuration this server has applied (etcd raft trk.Config): the latest snapshot's, or the
+   * bootstrap one, then each ConfChange as its entry is applied. Frozen; replaced, never mutated.
+   */
+  config: MembershipConfig;
+  /**
+   * Leaders: the index of the latest ConfChange appended; no other may be proposed until
+   * lastApplied reaches it (etcd raft pendingConfIndex). A new leader sets it to its last index.
+   */
+  pendingConfIndex: number;
 }
 
 /** Plain-data copy of a node, for snapshots, checkpoints and the UI. */
@@ -194,11 +243,15 @@ export interface ReplicationView {
  * append would often be rejected while the entries are merely in flight.
  */
 const LOST_AFTER_HEARTBEATS = 2;
+/** Sort comparator, largest first. */
+const DESCENDING = (a: number, b: number): number => b - a;
 /** Shared by every heartbeat (an AppendEntries with no entries); never mutated. */
 const NO_ENTRIES: LogEntry<never>[] = Object.freeze([]) as unknown as LogEntry<never>[];
 
-function freshVolatile(): VolatileState {
+function freshVolatile(config: MembershipConfig): VolatileState {
   return {
+    config,
+    pendingConfIndex: 0,
     role: 'follower',
     commitIndex: 0,
     lastApplied: 0,
@@ -231,9 +284,14 @@ function positiveInteger(value: number | undefined, fallback: number, key: strin
  */
 export class RaftNode<C = unknown> {
   readonly id: NodeId;
+  /** RaftConfig.servers: the bootstrap configuration's voters (see `config` for the one in force). */
   readonly servers: NodeId[];
-  /** Every server but this one, in cluster order. */
-  readonly peers: NodeId[];
+  /** RaftConfig.learners: the bootstrap configuration's learners. */
+  readonly bootstrapLearners: NodeId[];
+  /** RaftConfig.spare. */
+  readonly spare: boolean;
+  /** RaftConfig.snapshotCatchUpEntries with its default filled in. */
+  readonly snapshotCatchUpEntries: number;
   readonly heartbeatMs: number;
   /** RaftConfig.maxEntriesPerAppend with its default filled in. */
   readonly maxEntries: number;
@@ -251,22 +309,38 @@ export class RaftNode<C = unknown> {
   persistent: PersistentState<C>;
   volatile: VolatileState;
   private out: RaftEffect<C>[] = [];
+  private peersOf: MembershipConfig | null = null;
+  private peersCache: NodeId[] = [];
+  private votingPeersOf: MembershipConfig | null = null;
+  private votingPeersCache: NodeId[] = [];
+  /** Set while applyCommitted runs, so that a commit it causes does not re-enter the apply loop. */
+  private applying = false;
 
   /**
    * @param config  the cluster membership, timing and flow-control limits
    * @param persistent  state from stable storage; copied, so the caller's object is not aliased.
    *   With `unsafe.forgetVoteOnRestart` votedFor is dropped here, as if it had never been persisted.
    * @param volatile  volatile state to continue from (clones only); copied
-   * @throws Error when `config.servers` does not include `config.id`, a limit is not a whole number
+   * @throws Error when neither `config.servers` nor `config.learners` includes `config.id` and it is
+   *   not `spare`, snapshotCatchUpEntries is not a whole number ≥ 0, `persistent` has a compacted
+   *   log without a snapshot or a snapshot older than its compacted index, a limit is not a whole number
    *   ≥ 1, minElectionTimeoutMs is not a positive number or is missing while preVote, checkQuorum or
    *   lease reads need it, readOnly is 'leaseBased' without checkQuorum (etcd raft Config.validate),
    *   or clockDriftBound is not a number ≥ 1
    */
   constructor(config: RaftConfig, persistent?: PersistentState<C>, volatile?: VolatileState) {
-    if (!config.servers.includes(config.id)) throw new Error(`server ${config.id} is not in the cluster ${config.servers.join(', ')}`);
+    const learners = config.learners ?? [];
+    if (!config.spare && !config.servers.includes(config.id) && !learners.includes(config.id)) {
+      throw new Error(`server ${config.id} is not in the cluster ${config.servers.join(', ')}`);
+    }
     this.id = config.id;
     this.servers = config.servers.slice();
-    this.peers = this.servers.filter((s) => s !== config.id);
+    this.bootstrapLearners = learners.slice();
+    this.spare = config.spare ?? false;
+    const catchUp = config.snapshotCatchUpEntries ?? DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES;
+    if (!Number.isInteger(catchUp) || catchUp < 0) throw new Error(`snapshotCatchUpEntries must be a whole number ≥ 0, got ${catchUp}`);
+    this.snapshotCatchUpEntries = catchUp;
+    const bootstrap = makeConfig(this.servers, this.bootstrapLearners);
     this.heartbeatMs = config.heartbeatMs;
     this.maxEntries = positiveInteger(config.maxEntriesPerAppend, DEFAULT_MAX_ENTRIES_PER_APPEND, 'maxEntriesPerAppend');
     this.maxInflight = positiveInteger(config.maxInflightMsgs, DEFAULT_MAX_INFLIGHT_MSGS, 'maxInflightMsgs');
@@ -285,11 +359,19 @@ export class RaftNode<C = unknown> {
     if (this.readOnlyOption !== 'safe' && this.readOnlyOption !== 'leaseBased') throw new Error(`readOnly must be safe or leaseBased, got ${String(this.readOnlyOption)}`);
     if (this.readOnlyOption === 'leaseBased' && !this.checkQuorum) throw new Error('readOnly leaseBased requires checkQuorum (etcd raft Config.validate)');
     if (!(Number.isFinite(this.clockDriftBound) && this.clockDriftBound >= 1)) throw new Error(`clockDriftBound must be a number ≥ 1, got ${this.clockDriftBound}`);
-    this.persistent = persistent
-      ? { currentTerm: persistent.currentTerm, votedFor: persistent.votedFor, log: persistent.log.slice() }
-      : { currentTerm: 0, votedFor: null, log: [] };
+    this.persistent = persistent ? copyPersistent(persistent) : { currentTerm: 0, votedFor: null, log: [] };
     if (this.unsafe.forgetVoteOnRestart && !volatile) this.persistent.votedFor = null;
-    this.volatile = volatile ? cloneVolatile(volatile) : freshVolatile();
+    const snap = this.persistent.snapshot;
+    if (snap && snap.metadata.index < this.compactedIndex) throw new Error(`${this.id}: the snapshot (index ${snap.metadata.index}) is older than the compacted log (index ${this.compactedIndex})`);
+    if (!snap && this.compactedIndex > 0) throw new Error(`${this.id}: a compacted log needs a snapshot`);
+    if (volatile) {
+      this.volatile = cloneVolatile(volatile);
+    } else {
+      // A (re)starting server: its configuration is its snapshot's, or the bootstrap one; what the
+      // snapshot covers is committed and applied (the host restores its state machine from it).
+      this.volatile = freshVolatile(snap ? snap.metadata.config : bootstrap);
+      if (snap) this.volatile.commitIndex = this.volatile.lastApplied = snap.metadata.index;
+    }
   }
 
   // ---- read-only views -------------------------------------------------------------------
@@ -306,18 +388,80 @@ export class RaftNode<C = unknown> {
   get lastApplied(): number { return this.volatile.lastApplied; }
   /** The leader of currentTerm this server knows of, if any (used to redirect clients, §8). */
   get leaderId(): NodeId | null { return this.volatile.leaderId; }
-  /** The log (Figure 2, persistent); read-only for callers. */
+  /**
+   * The log (Figure 2, persistent) as far as it is kept: log[0] holds index `firstIndex` (1 unless
+   * the log was compacted, paper §7). Read-only for callers; use `entryAt(index)` to read by index.
+   */
   get log(): readonly LogEntry<C>[] { return this.persistent.log; }
-  /** Index of the last log entry (0 when the log is empty). */
-  get lastLogIndex(): number { return this.persistent.log.length; }
-  /** Term of the last log entry (0 when the log is empty). */
-  get lastLogTerm(): number { return this.termAt(this.persistent.log.length); }
-  /** Term of the entry at `index` (1-based); 0 for index 0 or past the end. */
+  /** Index of the first entry kept in the log (compactedIndex + 1; etcd raftLog.firstIndex). */
+  get firstIndex(): number { return this.compactedIndex + 1; }
+  /** Index of the last entry removed by compaction (0 when none was). Entries up to it are in the snapshot. */
+  get compactedIndex(): number { return this.persistent.compacted?.index ?? 0; }
+  /** The latest snapshot (paper §7), or null when this server has none. */
+  get snapshot(): Snapshot | null { return this.persistent.snapshot ?? null; }
+  /** Index of the latest snapshot's last included entry (0 when none). */
+  get snapshotIndex(): number { return this.persistent.snapshot?.metadata.index ?? 0; }
+  /** Term of the latest snapshot's last included entry (0 when none). */
+  get snapshotTerm(): number { return this.persistent.snapshot?.metadata.term ?? 0; }
+  /** Index of the last log entry (0 when the log is empty and nothing was compacted). */
+  get lastLogIndex(): number { return this.compactedIndex + this.persistent.log.length; }
+  /** Term of the last log entry (0 when the log is empty and nothing was compacted). */
+  get lastLogTerm(): number { return this.termAt(this.lastLogIndex); }
+  /**
+   * Term of the entry at `index` (1-based): 0 for index 0, past the end, or compacted away (below
+   * compactedIndex); the compacted index itself keeps its term (etcd raftLog.term).
+   */
   termAt(index: number): number {
-    return index >= 1 && index <= this.persistent.log.length ? this.persistent.log[index - 1].term : 0;
+    const c = this.persistent.compacted;
+    const base = c?.index ?? 0;
+    if (index === base) return c?.term ?? 0;
+    return index > base && index <= base + this.persistent.log.length ? this.persistent.log[index - base - 1].term : 0;
   }
-  /** Votes needed to win an election or commit: a majority of the cluster. */
-  get quorum(): number { return Math.floor(this.servers.length / 2) + 1; }
+  /** The entry at `index`, or undefined when past the end or compacted away. */
+  entryAt(index: number): LogEntry<C> | undefined {
+    const base = this.compactedIndex;
+    return index > base ? this.persistent.log[index - base - 1] : undefined;
+  }
+  /**
+   * Votes needed to win an election or commit outside joint consensus: a majority of the voters.
+   * In a joint configuration decisions need a majority of each half (see quorum.ts); this is then
+   * the incoming half's.
+   */
+  get quorum(): number { return Math.floor(this.volatile.config.voters.length / 2) + 1; }
+  /** The configuration this server has applied (voters, learners, joint state; etcd tracker.Config). */
+  get config(): MembershipConfig { return this.volatile.config; }
+  /** Every server of the applied configuration: voters (both halves when joint), then learners. */
+  get members(): NodeId[] { return memberIds(this.volatile.config); }
+  /** Every member but this server: the servers a leader replicates to. Shared, do not modify. */
+  get peers(): readonly NodeId[] {
+    const c = this.volatile.config;
+    if (this.peersOf !== c) {
+      this.peersOf = c;
+      this.peersCache = memberIds(c).filter((s) => s !== this.id);
+    }
+    return this.peersCache;
+  }
+  /** Voters of the applied configuration but this server: the servers asked for votes. Shared, do not modify. */
+  private get votingPeers(): readonly NodeId[] {
+    const c = this.volatile.config;
+    if (this.votingPeersOf !== c) {
+      this.votingPeersOf = c;
+      this.votingPeersCache = voterIds(c).filter((s) => s !== this.id);
+    }
+    return this.votingPeersCache;
+  }
+  /** Whether this server is a learner of its configuration. */
+  get isLearner(): boolean {
+    const c = this.volatile.config;
+    return c.learners.includes(this.id) || c.learnersNext.includes(this.id);
+  }
+  /** Whether this server may campaign: it is a voter of its applied configuration (etcd raft promotable). */
+  get promotable(): boolean { return isVoter(this.volatile.config, this.id); }
+  /** A leader's ConfChange appended and not yet applied (its index), or 0 (etcd pendingConfIndex > applied). */
+  get pendingConfIndex(): number {
+    const v = this.volatile;
+    return v.role === 'leader' && v.pendingConfIndex > v.lastApplied ? v.pendingConfIndex : 0;
+  }
   /** The last reading of this server's own clock the host passed (ms), or null. */
   get clockMs(): number | null { return this.volatile.clockMs; }
   /** A leader's transfer target while a leader transfer is under way (thesis §3.10), else null. */
@@ -334,7 +478,7 @@ export class RaftNode<C = unknown> {
     if (v.role !== 'leader' || this.readOnlyOption !== 'leaseBased') return null;
     const ro = v.readOnly;
     if (ro.leaseRevoked || v.transfer) return null;
-    const rq = ro.quorumRound(this.peers, this.quorum);
+    const rq = this.quorumRound();
     const sentAt = rq > 0 ? ro.roundSentAtMs.get(rq) : undefined;
     return sentAt === undefined ? null : sentAt + this.minElectionTimeout() / this.clockDriftBound;
   }
@@ -353,29 +497,30 @@ export class RaftNode<C = unknown> {
     const nextIndex: Record<NodeId, number> = Object.create(null);
     const matchIndex: Record<NodeId, number> = Object.create(null);
     const progress: ProgressView[] = [];
+    const config = this.volatile.config;
     for (const peer of this.peers) {
       const pr = this.volatile.progress.get(peer);
       if (!pr) continue;
       nextIndex[peer] = pr.nextIndex;
       matchIndex[peer] = pr.matchIndex;
-      progress.push(pr.view());
+      const view = pr.view();
+      if (config.learners.includes(peer) || config.learnersNext.includes(peer)) view.learner = true;
+      progress.push(view);
     }
     return { nextIndex, matchIndex, progress };
   }
 
-  /** Deep copy of this node's state (entries are immutable and shared). */
+  /** Deep copy of this node's state (entries, snapshots and configurations are immutable and shared). */
   state(): RaftNodeState<C> {
-    return {
-      persistent: { currentTerm: this.persistent.currentTerm, votedFor: this.persistent.votedFor, log: this.persistent.log.slice() },
-      volatile: cloneVolatile(this.volatile),
-    };
+    return { persistent: copyPersistent(this.persistent), volatile: cloneVolatile(this.volatile) };
   }
 
   /** A copy of this node that evolves independently (for checkpoints). */
   clone(): RaftNode<C> {
     return new RaftNode<C>(
       {
-        id: this.id, servers: this.servers, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries,
+        id: this.id, servers: this.servers, learners: this.bootstrapLearners, spare: this.spare,
+        snapshotCatchUpEntries: this.snapshotCatchUpEntries, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries,
         maxInflightMsgs: this.maxInflight, leaderNoop: this.leaderNoop, unsafe: this.unsafe,
         minElectionTimeoutMs: this.minElectionTimeoutMs, preVote: this.preVote, checkQuorum: this.checkQuorum,
         readOnly: this.readOnlyOption, clockDriftBound: this.clockDriftBound,
@@ -394,6 +539,9 @@ export class RaftNode<C = unknown> {
   start(nowMs?: number): RaftEffect<C>[] {
     this.out = [];
     if (nowMs !== undefined) this.setClock(nowMs);
+    // A server restarting from a snapshot on stable storage restores its state machine from it (paper §7).
+    const snap = this.persistent.snapshot;
+    if (snap && this.volatile.lastApplied === snap.metadata.index) this.out.push({ type: 'restoreSnapshot', snapshot: snap });
     this.out.push({ type: 'resetElectionTimer' });
     return this.flush();
   }
@@ -414,9 +562,10 @@ export class RaftNode<C = unknown> {
     if (nowMs !== undefined) this.setClock(nowMs);
     const commitBefore = this.volatile.commitIndex;
     const wasLeader = this.volatile.role === 'leader';
-    const lastBefore = this.persistent.log.length;
-    const lastEntryBefore = lastBefore ? this.persistent.log[lastBefore - 1] : undefined;
+    const lastBefore = this.lastLogIndex;
+    const lastEntryBefore = this.entryAt(lastBefore);
     if (input.type === 'message') this.stepMessage(input.msg);
+    else if (input.type === 'compact') this.compact(input.data);
     else this.stepByRole[this.volatile.role](input);
     this.assertRules(commitBefore, wasLeader, lastBefore, lastEntryBefore);
     return this.flush();
@@ -483,13 +632,14 @@ export class RaftNode<C = unknown> {
         return;
       }
       if (m.type !== 'PreVote' && !(m.type === 'PreVoteResponse' && m.voteGranted)) {
-        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.leaderId : null, 'higherTerm', m.from);
+        this.becomeFollower(m.term, m.type === 'AppendEntries' || m.type === 'InstallSnapshot' ? m.leaderId : null, 'higherTerm', m.from);
       }
     } else if (m.term < term) {
       if (m.type === 'RequestVote') this.answerVote(m, 'staleTerm');
       else if (m.type === 'AppendEntries') this.rejectAppend(m, 'staleTerm', 0, 0);
       else if (m.type === 'PreVote') this.answerPreVote(m, 'staleTerm');
       else if (m.type === 'ReadIndex') this.refuseRead(m.ctx, m.from, 'staleTerm');
+      else if (m.type === 'InstallSnapshot') this.answerSnapshot(m, 0); // Figure 13: 1. reply immediately if term < currentTerm
       return;
     }
     switch (m.type) {
@@ -519,6 +669,7 @@ export class RaftNode<C = unknown> {
         this.campaign();
         return;
       case 'propose':
+      case 'proposeConfChange':
         this.out.push({ type: 'proposeResult', accepted: false, leaderHint: this.volatile.leaderId });
         return;
       case 'heartbeatTimeout':
@@ -545,6 +696,10 @@ export class RaftNode<C = unknown> {
           this.volatile.leaderId = m.leaderId;
           this.out.push({ type: 'resetElectionTimer' });
           this.handleAppendEntries(m);
+        } else if (m.type === 'InstallSnapshot') {
+          this.volatile.leaderId = m.leaderId;
+          this.out.push({ type: 'resetElectionTimer' });
+          this.handleInstallSnapshot(m);
         } else if (m.type === 'TimeoutNow') {
           // Thesis §3.10: the transfer's target starts an election at once, skipping PreVote (etcd
           // raft stepFollower MsgTimeoutNow, campaignTransfer).
@@ -570,6 +725,7 @@ export class RaftNode<C = unknown> {
         this.campaign();
         return;
       case 'propose':
+      case 'proposeConfChange':
         this.out.push({ type: 'proposeResult', accepted: false, leaderHint: null });
         return;
       case 'heartbeatTimeout':
@@ -587,6 +743,10 @@ export class RaftNode<C = unknown> {
           this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
           this.out.push({ type: 'resetElectionTimer' });
           this.handleAppendEntries(m);
+        } else if (m.type === 'InstallSnapshot') {
+          this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
+          this.out.push({ type: 'resetElectionTimer' });
+          this.handleInstallSnapshot(m);
         } else if (m.type === 'PreVoteResponse') {
           const v = this.volatile;
           const asked = this.persistent.currentTerm + 1;
@@ -594,14 +754,14 @@ export class RaftNode<C = unknown> {
             // A grant carries the term asked for; one for an earlier pre-vote does not count.
             if (m.term !== asked) return;
             if (!v.votesGranted.includes(m.from)) v.votesGranted.push(m.from);
-            if (v.votesGranted.length >= this.quorum) {
+            if (this.tally() === 'won') {
               this.note({ kind: 'preVoteWon', term: asked, votes: v.votesGranted.slice() });
               this.campaign('election', 'WIN_PRE_VOTE');
             }
           } else {
             if (!v.votesRefused.includes(m.from)) v.votesRefused.push(m.from);
-            // etcd raft VoteLost: so many refused that a majority can no longer grant.
-            if (v.votesRefused.length > this.servers.length - this.quorum) {
+            // etcd raft VoteLost: so many refused that a majority (of each half) can no longer grant.
+            if (this.tally() === 'lost') {
               this.becomeFollowerBy(this.persistent.currentTerm, null, { type: 'LOSE_PRE_VOTE' },
                 { kind: 'preVoteLost', term: asked, refusedBy: v.votesRefused.slice() });
             }
@@ -625,6 +785,7 @@ export class RaftNode<C = unknown> {
         this.campaign();
         return;
       case 'propose':
+      case 'proposeConfChange':
         this.out.push({ type: 'proposeResult', accepted: false, leaderHint: null });
         return;
       case 'heartbeatTimeout':
@@ -642,10 +803,14 @@ export class RaftNode<C = unknown> {
           this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
           this.out.push({ type: 'resetElectionTimer' });
           this.handleAppendEntries(m);
+        } else if (m.type === 'InstallSnapshot') {
+          this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
+          this.out.push({ type: 'resetElectionTimer' });
+          this.handleInstallSnapshot(m);
         } else if (m.type === 'RequestVoteResponse' && m.voteGranted) {
           const votes = this.volatile.votesGranted;
           if (!votes.includes(m.from)) votes.push(m.from);
-          if (votes.length >= this.quorum) this.becomeLeader();
+          if (this.tally() === 'won') this.becomeLeader();
         } else if (m.type === 'ReadIndex') {
           this.refuseRead(m.ctx, m.from, 'notLeader');
         }
@@ -682,6 +847,9 @@ export class RaftNode<C = unknown> {
         this.maybeCommit();
         return;
       }
+      case 'proposeConfChange':
+        this.proposeConfChange(input.change, false);
+        return;
       case 'electionTimeout':
         return; // a leader's election timer is stopped; a forced timeout changes nothing (Figure 4)
       case 'readIndex':
@@ -693,6 +861,7 @@ export class RaftNode<C = unknown> {
       case 'message': {
         const m = input.msg;
         if (m.type === 'AppendEntriesResponse') this.handleAppendEntriesResponse(m);
+        else if (m.type === 'InstallSnapshotResponse') this.handleInstallSnapshotResponse(m);
         else if (m.type === 'ReadIndex') this.leaderRead(m.ctx, m.from);
         // An AppendEntries of this very term comes from a second leader of the term, which only a
         // broken Election Safety allows (unsafe.forgetVoteOnRestart). It is ignored, as etcd's
@@ -812,6 +981,8 @@ export class RaftNode<C = unknown> {
     const next = this.lastLogIndex + 1;
     v.progress = new Map();
     for (const peer of this.peers) v.progress.set(peer, new Progress(peer, this.id, next, this.maxInflight));
+    // Conservatively, any entry of the log may be an unapplied ConfChange (etcd becomeLeader).
+    v.pendingConfIndex = this.lastLogIndex;
     this.out.push({ type: 'stopElectionTimer' });
     if (this.leaderNoop) this.appendLocal({ term: this.persistent.currentTerm, command: NOOP });
     this.bcastAppend(true);
@@ -830,28 +1001,34 @@ export class RaftNode<C = unknown> {
    * the CheckQuorum lease (thesis §3.10).
    */
   private campaign(kind: 'preElection' | 'election' | 'transfer' = this.preVote ? 'preElection' : 'election', event: 'TIMEOUT' | 'WIN_PRE_VOTE' = 'TIMEOUT'): void {
+    if (!this.promotable) {
+      // etcd raft hup: "is unpromotable and can not campaign" (a learner, a spare, a removed server).
+      this.note({ kind: 'campaignSkipped', term: this.persistent.currentTerm, reason: this.isLearner ? 'learner' : 'notMember' });
+      this.out.push({ type: 'resetElectionTimer' });
+      return;
+    }
     const lastLogIndex = this.lastLogIndex;
     const lastLogTerm = this.lastLogTerm;
     if (kind === 'preElection') {
       this.becomePreCandidate();
-      if (this.volatile.votesGranted.length >= this.quorum) {
+      if (this.tally() === 'won') {
         this.note({ kind: 'preVoteWon', term: this.persistent.currentTerm + 1, votes: this.volatile.votesGranted.slice() });
         this.campaign('election', 'WIN_PRE_VOTE');
         return;
       }
       const term = this.persistent.currentTerm + 1;
-      for (const peer of this.peers) {
+      for (const peer of this.votingPeers) {
         const pv: PreVote = { type: 'PreVote', from: this.id, to: peer, term, candidateId: this.id, lastLogIndex, lastLogTerm };
         this.out.push({ type: 'send', msg: pv });
       }
       return;
     }
     this.becomeCandidate(kind === 'transfer' ? 'TIMEOUT_NOW' : event);
-    if (this.volatile.votesGranted.length >= this.quorum) {
+    if (this.tally() === 'won') {
       this.becomeLeader();
       return;
     }
-    for (const peer of this.peers) {
+    for (const peer of this.votingPeers) {
       const rv: RequestVote = {
         type: 'RequestVote', from: this.id, to: peer, term: this.persistent.currentTerm,
         candidateId: this.id, lastLogIndex, lastLogTerm,
@@ -859,6 +1036,16 @@ export class RaftNode<C = unknown> {
       if (kind === 'transfer') rv.transfer = true;
       this.out.push({ type: 'send', msg: rv });
     }
+  }
+
+  /**
+   * The (pre-)vote so far, over the applied configuration (etcd ProgressTracker.TallyVotes): a
+   * majority of the voters granted (of each half when joint), or refused, or neither yet. Learners'
+   * answers do not count (they may grant, see handleRequestVote).
+   */
+  private tally(): 'won' | 'lost' | 'pending' {
+    const v = this.volatile;
+    return voteResult(v.config, (id) => (v.votesGranted.includes(id) ? true : v.votesRefused.includes(id) ? false : undefined));
   }
 
   /**
@@ -996,13 +1183,14 @@ export class RaftNode<C = unknown> {
     const now = this.now();
     const minEt = this.minElectionTimeout();
     if (this.checkQuorum && now - v.quorumCheckAtMs! >= minEt) {
-      const heardFrom = this.servers.filter((s) => s === this.id || v.progress.get(s)?.recentActive);
+      const voters = voterIds(v.config);
+      const heardFrom = voters.filter((s) => s === this.id || v.progress.get(s)?.recentActive);
       const windowMs = now - v.quorumCheckAtMs!;
       for (const pr of v.progress.values()) pr.recentActive = false;
       v.quorumCheckAtMs = now;
-      if (heardFrom.length < this.quorum) {
+      if (!hasQuorum(v.config, (id) => heardFrom.includes(id))) {
         const term = this.persistent.currentTerm;
-        this.becomeFollowerBy(term, null, { type: 'LOSE_QUORUM' }, { kind: 'steppedDown', term, cause: 'checkQuorum', heardFrom, servers: this.servers.length, windowMs });
+        this.becomeFollowerBy(term, null, { type: 'LOSE_QUORUM' }, { kind: 'steppedDown', term, cause: 'checkQuorum', heardFrom, servers: voters.length, windowMs });
         return true;
       }
     }
@@ -1026,6 +1214,10 @@ export class RaftNode<C = unknown> {
     const pr = v.progress.get(to);
     if (to !== this.id && !pr) {
       this.refuseTransfer(to, 'unknownServer');
+      return;
+    }
+    if (pr && !isVoter(v.config, to)) {
+      this.refuseTransfer(to, 'learner'); // etcd stepLeader MsgTransferLeader: "is learner. Ignored"
       return;
     }
     if (v.transfer && v.transfer.to === to) {
@@ -1098,7 +1290,7 @@ export class RaftNode<C = unknown> {
     const v = this.volatile;
     const term = this.persistent.currentTerm;
     const index = v.commitIndex;
-    if (this.servers.length === 1) {
+    if (isSingleton(v.config, this.id)) {
       this.note({ kind: 'readConfirmed', ctx, index, term, confirmedBy: [] });
       this.answerRead(ctx, from, index);
       return;
@@ -1120,12 +1312,21 @@ export class RaftNode<C = unknown> {
   private readAck(peer: NodeId, round: number): void {
     const ro = this.volatile.readOnly;
     ro.ack(peer, round);
-    const done = ro.takeConfirmed(ro.quorumRound(this.peers, this.quorum));
+    const done = ro.takeConfirmed(this.quorumRound());
     for (const r of done) {
-      const confirmedBy = this.peers.filter((p) => (ro.acks.get(p) ?? 0) >= r.round);
+      const confirmedBy = this.votingPeers.filter((p) => (ro.acks.get(p) ?? 0) >= r.round);
       this.note({ kind: 'readConfirmed', ctx: r.ctx, index: r.index, term: this.persistent.currentTerm, confirmedBy });
       this.answerRead(r.ctx, r.from, r.index);
     }
+  }
+
+  /**
+   * The highest heartbeat round a quorum of the configuration has acknowledged, the leader counting
+   * its own latest round when it is a voter (etcd readOnly.maybeAdvance via quorum.CommittedIndex).
+   */
+  private quorumRound(): number {
+    const ro = this.volatile.readOnly;
+    return committedValue(this.volatile.config, (id) => (id === this.id ? ro.round : ro.acks.get(id) ?? 0));
   }
 
   /** Reads held for the leader's first commit in its term go on once it has one. */
@@ -1192,18 +1393,27 @@ export class RaftNode<C = unknown> {
   private handleAppendEntries(m: AppendEntries<C>): void {
     const v = this.volatile;
     const log = this.persistent.log;
+    const base = this.compactedIndex;
     raftAssert(v.role !== 'leader', 'leaderAppendOnly', this.id, () => `a leader handling AppendEntries from ${m.from}`);
     // Heard from the leader of currentTerm now (the leader lease of thesis §4.2.3 and §9.6 runs from here).
     v.leaderHeardAtMs = v.clockMs;
-    if (m.prevLogIndex > log.length) {
-      this.rejectAppend(m, 'missingEntry', 0, log.length + 1);
+    if (m.prevLogIndex < base) {
+      // prevLogIndex is compacted away here, so its term cannot be checked; it is below
+      // commitIndex, and committed entries match the leader's (Leader Completeness): answer with
+      // commitIndex as the match (etcd raft handleAppendEntries: m.Index < committed).
+      this.answerAppend(m, v.commitIndex);
       return;
     }
-    if (m.prevLogIndex > 0 && log[m.prevLogIndex - 1].term !== m.prevLogTerm) {
+    const last = this.lastLogIndex;
+    if (m.prevLogIndex > last) {
+      this.rejectAppend(m, 'missingEntry', 0, last + 1);
+      return;
+    }
+    if (m.prevLogIndex > 0 && this.termAt(m.prevLogIndex) !== m.prevLogTerm) {
       // Accelerated log backtracking (§5.3): report the conflicting term and its first index.
-      const conflictTerm = log[m.prevLogIndex - 1].term;
+      const conflictTerm = this.termAt(m.prevLogIndex);
       let conflictIndex = m.prevLogIndex;
-      while (conflictIndex > 1 && log[conflictIndex - 2].term === conflictTerm) conflictIndex--;
+      while (conflictIndex > base + 1 && this.termAt(conflictIndex - 1) === conflictTerm) conflictIndex--;
       this.rejectAppend(m, 'termMismatch', conflictTerm, conflictIndex);
       return;
     }
@@ -1212,31 +1422,36 @@ export class RaftNode<C = unknown> {
     for (let i = 0; i < m.entries.length; i++) {
       index++;
       const e = m.entries[i];
-      if (index <= log.length) {
-        if (log[index - 1].term === e.term) continue;
+      if (index <= base + log.length) {
+        if (log[index - base - 1].term === e.term) continue;
         // Conflict: same index, different term. Never at or below commitIndex while the protocol
         // holds; the invariant checker reports it as a State Machine Safety violation.
         if (index <= v.commitIndex) v.committedEntryRemoved = true;
         if (this.unsafe.noTruncateOnConflict) {
-          log[index - 1] = e;
+          log[index - base - 1] = e;
           this.out.push({ type: 'logChanged', fromIndex: index });
           continue;
         }
-        log.length = index - 1;
+        log.length = index - base - 1;
         this.out.push({ type: 'logChanged', fromIndex: index });
       }
       log.push(e);
       if (appendedFrom === 0) appendedFrom = index;
     }
-    if (appendedFrom) this.out.push({ type: 'appended', fromIndex: appendedFrom, count: log.length - appendedFrom + 1 });
+    if (appendedFrom) this.out.push({ type: 'appended', fromIndex: appendedFrom, count: base + log.length - appendedFrom + 1 });
     const lastNew = m.prevLogIndex + m.entries.length;
     if (m.leaderCommit > v.commitIndex) {
       const to = Math.min(m.leaderCommit, lastNew);
       if (to > v.commitIndex) this.setCommitIndex(to, 0, false);
     }
+    this.answerAppend(m, lastNew);
+  }
+
+  /** A successful AppendEntriesResponse holding the log up to `matchIndex`, echoing the heartbeat round. */
+  private answerAppend(m: AppendEntries<C>, matchIndex: number): void {
     const resp: AppendEntriesResponse = {
       type: 'AppendEntriesResponse', from: this.id, to: m.from, term: this.persistent.currentTerm, success: true,
-      matchIndex: lastNew, prevLogIndex: m.prevLogIndex, conflictTerm: 0, conflictIndex: 0,
+      matchIndex, prevLogIndex: m.prevLogIndex, conflictTerm: 0, conflictIndex: 0,
     };
     if (m.round !== undefined) resp.round = m.round;
     this.out.push({ type: 'send', msg: resp });
@@ -1246,7 +1461,7 @@ export class RaftNode<C = unknown> {
 
   private appendLocal(entry: LogEntry<C>): number {
     this.persistent.log.push(entry);
-    const index = this.persistent.log.length;
+    const index = this.lastLogIndex;
     this.out.push({ type: 'appended', fromIndex: index, count: 1 });
     return index;
   }
@@ -1263,16 +1478,20 @@ export class RaftNode<C = unknown> {
    * leader without a no-op). Returns whether it sent.
    */
   private maybeSendAppend(peer: NodeId, sendIfEmpty: boolean): boolean {
-    const pr = this.volatile.progress.get(peer)!;
-    if (pr.isPaused()) return false;
+    const pr = this.volatile.progress.get(peer);
+    // No Progress: the peer was removed (or this server stepped down) by a change applied in this step.
+    if (!pr || pr.isPaused()) return false;
     const log = this.persistent.log;
+    const base = this.compactedIndex;
     const prevLogIndex = pr.nextIndex - 1;
-    const end = Math.min(log.length, prevLogIndex + this.maxEntries);
+    // The entries (or the term at prevLogIndex) are compacted away: send the snapshot (paper §7).
+    if (prevLogIndex < base) return this.maybeSendSnapshot(pr);
+    const end = Math.min(this.lastLogIndex, prevLogIndex + this.maxEntries);
     if (end <= prevLogIndex && !sendIfEmpty) return false;
     const ae: AppendEntries<C> = {
       type: 'AppendEntries', from: this.id, to: peer, term: this.persistent.currentTerm, leaderId: this.id,
       prevLogIndex, prevLogTerm: this.termAt(prevLogIndex),
-      entries: end > prevLogIndex ? log.slice(prevLogIndex, end) : NO_ENTRIES,
+      entries: end > prevLogIndex ? log.slice(prevLogIndex - base, end - base) : NO_ENTRIES,
       leaderCommit: this.volatile.commitIndex,
     };
     this.out.push({ type: 'send', msg: ae });
@@ -1300,11 +1519,13 @@ export class RaftNode<C = unknown> {
    */
   private sendHeartbeat(peer: NodeId, round: number | undefined): void {
     const pr = this.volatile.progress.get(peer)!;
-    const prevLogIndex = pr.matchIndex;
+    // A matchIndex compacted away here has no term to send: anchor the heartbeat at index 0,
+    // which always matches (it then carries no commitIndex).
+    const prevLogIndex = pr.matchIndex >= this.compactedIndex ? pr.matchIndex : 0;
     const ae: AppendEntries<C> = {
       type: 'AppendEntries', from: this.id, to: peer, term: this.persistent.currentTerm, leaderId: this.id,
       prevLogIndex, prevLogTerm: this.termAt(prevLogIndex), entries: NO_ENTRIES,
-      leaderCommit: Math.min(this.volatile.commitIndex, pr.matchIndex),
+      leaderCommit: Math.min(this.volatile.commitIndex, prevLogIndex),
     };
     if (round !== undefined) ae.round = round;
     this.out.push({ type: 'send', msg: ae });
@@ -1365,9 +1586,20 @@ export class RaftNode<C = unknown> {
    * follower is probed again.
    */
   private handleHeartbeatResponse(pr: Progress): void {
+    if (pr.state === 'snapshot') {
+      // No answer to the snapshot after LOST_AFTER_HEARTBEATS heartbeat responses: presumed lost
+      // (etcd learns it from the transport, MsgSnapStatus reject: PendingSnapshot = 0, BecomeProbe).
+      if (++pr.heartbeatsWithoutAck >= LOST_AFTER_HEARTBEATS) {
+        pr.pendingSnapshot = 0;
+        pr.becomeProbe();
+        this.progressChanged(pr, 'snapshot', 'snapshotUnacknowledged', pr.matchIndex);
+        this.maybeSendAppend(pr.id, true);
+      }
+      return;
+    }
     if (pr.matchIndex >= this.lastLogIndex && pr.state !== 'probe') return;
     if (pr.state === 'probe') {
-      if (pr.nextIndex === pr.matchIndex + 1) {
+      if (pr.nextIndex === pr.matchIndex + 1 && pr.matchIndex >= this.compactedIndex) {
         pr.becomeReplicate();
         this.progressChanged(pr, 'probe', 'heartbeatResponse', pr.matchIndex);
         while (this.maybeSendAppend(pr.id, false)) { /* keep sending */ }
@@ -1395,7 +1627,7 @@ export class RaftNode<C = unknown> {
    */
   private nextIndexFromHints(m: AppendEntriesResponse): number {
     if (m.conflictTerm > 0) {
-      for (let i = Math.min(this.lastLogIndex, m.prevLogIndex); i >= 1; i--) {
+      for (let i = Math.min(this.lastLogIndex, m.prevLogIndex); i >= Math.max(1, this.compactedIndex); i--) {
         const t = this.termAt(i);
         if (t === m.conflictTerm) return i + 1;
         if (t < m.conflictTerm) break;
@@ -1413,36 +1645,315 @@ export class RaftNode<C = unknown> {
    */
   private maybeCommit(): void {
     const v = this.volatile;
+    if (v.role !== 'leader') return;
+    // The highest index a quorum holds (etcd raft trk.Committed(), quorum.JointConfig.CommittedIndex).
+    // Indexes above it have no quorum; below it, commitment follows from Log Matching.
+    const n = this.quorumMatchIndex();
+    if (!(n > v.commitIndex)) return;
     const term = this.persistent.currentTerm;
-    for (let n = this.lastLogIndex; n > v.commitIndex; n--) {
-      const t = this.termAt(n);
-      if (t !== term && !this.unsafe.commitPreviousTermEntries) {
-        if (t < term) break;
-        continue;
-      }
-      let replicas = 1;
-      for (const pr of v.progress.values()) if (pr.matchIndex >= n) replicas++;
-      if (replicas >= this.quorum) {
-        this.setCommitIndex(n, replicas, t !== term);
-        this.releaseDeferredReads();
-        return;
-      }
+    const t = this.termAt(n);
+    if (t !== term && !this.unsafe.commitPreviousTermEntries) return;
+    this.setCommitIndex(n, this.replicasOf(n), t !== term);
+    this.releaseDeferredReads();
+  }
+
+  /**
+   * The largest index held by a majority of the voters (of each half when joint). The leader holds
+   * its whole log; a leader that is not a voter (removed, until it applies that) is not counted,
+   * as etcd counts only the configuration's voters. Written without closures: it runs on every
+   * acknowledgement.
+   */
+  private quorumMatchIndex(): number {
+    const c = this.volatile.config;
+    const a = this.majorityMatchIndex(c.voters);
+    return c.votersOutgoing.length ? Math.min(a, this.majorityMatchIndex(c.votersOutgoing)) : a;
+  }
+
+  private majorityMatchIndex(voters: readonly NodeId[]): number {
+    const k = voters.length;
+    if (k === 0) return Number.POSITIVE_INFINITY;
+    const last = this.lastLogIndex;
+    const progress = this.volatile.progress;
+    const values = new Array<number>(k);
+    for (let i = 0; i < k; i++) values[i] = voters[i] === this.id ? last : progress.get(voters[i])?.matchIndex ?? 0;
+    values.sort(DESCENDING);
+    return values[k >> 1]; // the majority(k)-th largest
+  }
+
+  /** Voters (both halves, each once) holding index `n`, the leader included when it is one. */
+  private replicasOf(n: number): number {
+    const c = this.volatile.config;
+    const last = this.lastLogIndex;
+    const progress = this.volatile.progress;
+    let count = 0;
+    for (const id of c.voters) if ((id === this.id ? last : progress.get(id)?.matchIndex ?? 0) >= n) count++;
+    for (const id of c.votersOutgoing) {
+      if (!c.voters.includes(id) && (id === this.id ? last : progress.get(id)?.matchIndex ?? 0) >= n) count++;
     }
+    return count;
   }
 
   /** Raises commitIndex and applies every newly committed entry in order (Figure 2, All Servers). */
   private setCommitIndex(to: number, replicas: number, previousTermCounted: boolean): void {
     const v = this.volatile;
-    const log = this.persistent.log;
     this.out.push({
       type: 'note',
       note: { kind: 'commitAdvanced', from: v.commitIndex, to, term: this.persistent.currentTerm, replicas, entryTerm: this.termAt(to), previousTermCounted },
     });
     v.commitIndex = to;
-    while (v.lastApplied < v.commitIndex) {
-      v.lastApplied++;
-      this.out.push({ type: 'apply', index: v.lastApplied, entry: log[v.lastApplied - 1] });
+    this.applyCommitted();
+  }
+
+  /**
+   * Applies committed entries in order (Figure 2, All Servers: "If commitIndex > lastApplied:
+   * increment lastApplied, apply log[lastApplied] to state machine"). A ConfChange entry takes
+   * effect here, when it is applied (etcd raft semantics): the node hands the entry to the host in
+   * the `apply` effect and switches its own configuration at the same point of the effect stream,
+   * which is what etcd's host does by calling ApplyConfChange when it applies the entry. Once the
+   * loop is done, a leader whose configuration changed may commit further (a smaller quorum) and
+   * probes new members; then AutoLeave may propose leaving a joint configuration.
+   */
+  private applyCommitted(): void {
+    if (this.applying) return;
+    this.applying = true;
+    const v = this.volatile;
+    let changed = false;
+    try {
+      while (v.lastApplied < v.commitIndex) {
+        v.lastApplied++;
+        const entry = this.entryAt(v.lastApplied)!;
+        this.out.push({ type: 'apply', index: v.lastApplied, entry });
+        if (entry.confChange && this.applyConf(entry.confChange, v.lastApplied)) changed = true;
+      }
+    } finally {
+      this.applying = false;
     }
+    if (changed && v.role === 'leader') {
+      this.maybeCommit();
+      // Probe new members at once rather than at the next heartbeat (etcd switchToConfig).
+      if (v.role === 'leader') this.bcastAppend(false);
+    }
+    this.maybeAutoLeave();
+  }
+
+  // ---- membership (Raft paper §6, thesis Chapter 4; etcd raft confchange/, switchToConfig) -----
+
+  /**
+   * The leader is asked to append a ConfChange (etcd raft stepLeader MsgProp with a conf entry).
+   * Refused, with a note and a proposeResult reason, during a leader transfer, while another
+   * change is appended and not yet applied (etcd pendingConfIndex: "possible unapplied conf
+   * change"), or when the change does not fit the applied configuration (see checkProposal).
+   * `auto` is AutoLeave's own empty change. Returns whether it was appended.
+   */
+  private proposeConfChange(change: ConfChange, auto: boolean): boolean {
+    const v = this.volatile;
+    const term = this.persistent.currentTerm;
+    const refuse = (reason: ConfChangeRefusal, pendingIndex?: number): boolean => {
+      const note: Extract<RaftNote, { kind: 'confChangeRefused' }> = { kind: 'confChangeRefused', term, change, reason };
+      if (pendingIndex !== undefined) note.pendingIndex = pendingIndex;
+      if (!auto) {
+        this.note(note);
+        const r: RaftEffect<C> = { type: 'proposeResult', accepted: false, leaderHint: this.id, reason };
+        if (reason === 'transferring') r.transferee = v.transfer!.to;
+        this.out.push(r);
+      }
+      return false;
+    };
+    if (v.transfer) return refuse('transferring');
+    if (v.pendingConfIndex > v.lastApplied) return refuse('confChangePending', v.pendingConfIndex);
+    const bad = checkProposal(v.config, change, this.unsafe.unsafeMultiServerChange ?? false);
+    if (bad) return refuse(bad);
+    const index = this.appendLocal({ term, command: NOOP, confChange: change });
+    v.pendingConfIndex = index;
+    this.note({ kind: 'confChangeProposed', index, term, change, auto });
+    if (!auto) this.out.push({ type: 'proposeResult', accepted: true, index, term });
+    this.bcastAppend(false);
+    this.maybeCommit();
+    return true;
+  }
+
+  /**
+   * Applies the ConfChange entry at `index` to this server's configuration (etcd raft
+   * applyConfChange + switchToConfig). A leader keeps a Progress for every member: new members get
+   * one in probe (etcd initProgress: nextIndex = last index, recently active so that CheckQuorum
+   * does not count them out before they could answer), removed ones lose theirs. A leader that is
+   * no longer a voter steps down (StepDownOnRemoval, thesis §4.2.2: it kept leading, and replicating,
+   * until the entry that removes it was committed); a transfer to a server that is no longer a
+   * voter is abandoned. Returns whether the configuration changed.
+   */
+  private applyConf(change: ConfChange, index: number): boolean {
+    const v = this.volatile;
+    const r = applyConfChange(v.config, change, this.unsafe.unsafeMultiServerChange ?? false);
+    if (!r.ok) {
+      this.note({ kind: 'confChangeIgnored', index, change, reason: r.reason });
+      return false;
+    }
+    v.config = r.config;
+    this.note({ kind: 'confChangeApplied', index, change, config: r.config, joint: r.joint });
+    this.out.push({ type: 'configChanged', index, config: r.config });
+    if (v.role !== 'leader') return true;
+    const members = this.peers;
+    for (const id of [...v.progress.keys()]) if (!members.includes(id)) v.progress.delete(id);
+    for (const id of members) {
+      if (v.progress.has(id)) continue;
+      const pr = new Progress(id, this.id, Math.max(this.lastLogIndex, 1), this.maxInflight);
+      pr.recentActive = true;
+      v.progress.set(id, pr);
+    }
+    if (!isVoter(v.config, this.id)) {
+      // Tell the followers the commitIndex that covers the change before stepping down (etcd
+      // broadcasts the commit before its host applies the entry), so they apply it too.
+      this.bcastHeartbeat();
+      const term = this.persistent.currentTerm;
+      this.becomeFollowerBy(term, null, { type: 'REMOVED' }, { kind: 'leaderRemoved', term, index });
+      return true;
+    }
+    if (v.transfer && !isVoter(v.config, v.transfer.to)) this.abandonTransfer('superseded');
+    return true;
+  }
+
+  /**
+   * etcd raft appliedTo with AutoLeave: a leader whose applied configuration is joint with
+   * autoLeave, and which has applied its latest ConfChange, proposes the empty ConfChange that
+   * leaves it. Refused during a leader transfer; tried again at the next apply.
+   */
+  private maybeAutoLeave(): void {
+    const v = this.volatile;
+    if (v.role !== 'leader' || !v.config.autoLeave || v.lastApplied < v.pendingConfIndex || v.transfer) return;
+    this.proposeConfChange({ changes: [] }, true);
+  }
+
+  // ---- log compaction and snapshots (Raft paper §7, Figure 13; etcd raft restore, MsgSnap) ---
+
+  /**
+   * The host snapshotted its state machine at lastApplied (`data`): keep it as the latest snapshot
+   * with the configuration applied there, and discard the log up to lastApplied −
+   * snapshotCatchUpEntries (etcd server: CreateSnapshot at the applied index, then Compact at
+   * appliedi − SnapshotCatchUpEntries). Nothing happens when lastApplied is not past the latest
+   * snapshot (a snapshot at the same index would change nothing).
+   */
+  private compact(data: unknown): void {
+    const v = this.volatile;
+    const p = this.persistent;
+    const index = v.lastApplied;
+    if (index <= this.snapshotIndex) return;
+    const term = this.termAt(index);
+    p.snapshot = Object.freeze({ metadata: Object.freeze({ index, term, config: v.config }), data });
+    const to = Math.max(this.compactedIndex, index - this.snapshotCatchUpEntries);
+    this.discardLogTo(to);
+    this.note({ kind: 'snapshotTaken', index, term, compactedIndex: this.compactedIndex });
+  }
+
+  /** Removes the log entries up to `to` (≤ lastApplied), keeping the term of `to` (etcd MemoryStorage.Compact). */
+  private discardLogTo(to: number): void {
+    const base = this.compactedIndex;
+    if (to <= base) return;
+    raftAssert(to <= this.volatile.lastApplied, 'compactApplied', this.id, () => `compacting to ${to} past lastApplied ${this.volatile.lastApplied}`);
+    const term = this.termAt(to);
+    this.persistent.log.splice(0, to - base);
+    this.persistent.compacted = { index: to, term };
+    this.out.push({ type: 'compacted', index: to, term });
+  }
+
+  /**
+   * Sends `pr`'s follower the latest snapshot, whose log it can no longer be sent entries from
+   * (etcd raft maybeSendSnapshot): not to a follower that has not answered recently (it may be
+   * down; a heartbeat response makes it active), and the Progress waits in snapshot until the
+   * follower answers. Returns whether it sent.
+   */
+  private maybeSendSnapshot(pr: Progress): boolean {
+    const snap = this.persistent.snapshot;
+    raftAssert(!!snap, 'compactApplied', this.id, () => 'the log is compacted but there is no snapshot');
+    if (!pr.recentActive) return false;
+    const nextIndex = pr.nextIndex;
+    const from = pr.state;
+    pr.becomeSnapshot(snap.metadata.index);
+    const term = this.persistent.currentTerm;
+    this.note({ kind: 'snapshotSent', peer: pr.id, term, index: snap.metadata.index, nextIndex, compactedIndex: this.compactedIndex });
+    this.progressChanged(pr, from, 'snapshotSent', snap.metadata.index);
+    const msg: InstallSnapshot = {
+      type: 'InstallSnapshot', from: this.id, to: pr.id, term, leaderId: this.id,
+      lastIncludedIndex: snap.metadata.index, lastIncludedTerm: snap.metadata.term, snapshot: snap,
+    };
+    this.out.push({ type: 'send', msg });
+    return true;
+  }
+
+  /**
+   * InstallSnapshot receiver implementation (Figure 13; etcd raft handleSnapshot and restore), for
+   * m.term = currentTerm and a follower:
+   * - a snapshot not past commitIndex is ignored (answered with commitIndex);
+   * - if the log holds the snapshot's last entry with its term, commitIndex just moves up to it
+   *   and the entries are applied as usual (etcd "fast-forwarded commit to snapshot"; Figure 13
+   *   step 6 keeps the log after it);
+   * - otherwise the log is discarded, the snapshot becomes the latest one, commitIndex and
+   *   lastApplied move to its index, the configuration becomes the snapshot's, and the host is
+   *   told to restore its state machine from it (Figure 13 steps 7–8).
+   */
+  private handleInstallSnapshot(m: InstallSnapshot): void {
+    const v = this.volatile;
+    v.leaderHeardAtMs = v.clockMs;
+    const meta = m.snapshot.metadata;
+    if (meta.index <= v.commitIndex) {
+      this.note({ kind: 'snapshotIgnored', leader: m.leaderId, index: meta.index, term: meta.term, reason: 'committed' });
+      this.answerSnapshot(m, v.commitIndex);
+      return;
+    }
+    if (meta.index <= this.lastLogIndex && meta.index >= this.compactedIndex && this.termAt(meta.index) === meta.term) {
+      this.note({ kind: 'snapshotIgnored', leader: m.leaderId, index: meta.index, term: meta.term, reason: 'fastForward' });
+      this.setCommitIndex(meta.index, 0, false);
+      this.answerSnapshot(m, v.commitIndex);
+      return;
+    }
+    const p = this.persistent;
+    const discarded = p.log.length;
+    // Entries past the snapshot's index are not committed here (commitIndex < meta.index): dropping them removes nothing committed.
+    if (this.lastLogIndex > meta.index) this.out.push({ type: 'logChanged', fromIndex: meta.index + 1 });
+    p.log = [];
+    p.compacted = { index: meta.index, term: meta.term };
+    p.snapshot = m.snapshot;
+    v.commitIndex = meta.index;
+    v.lastApplied = meta.index;
+    v.config = meta.config;
+    this.out.push({ type: 'compacted', index: meta.index, term: meta.term });
+    this.out.push({ type: 'restoreSnapshot', snapshot: m.snapshot });
+    this.note({ kind: 'snapshotRestored', leader: m.leaderId, index: meta.index, term: meta.term, discarded });
+    this.out.push({ type: 'configChanged', index: meta.index, config: meta.config });
+    this.answerSnapshot(m, this.lastLogIndex);
+  }
+
+  private answerSnapshot(m: InstallSnapshot, matchIndex: number): void {
+    const resp: InstallSnapshotResponse = { type: 'InstallSnapshotResponse', from: this.id, to: m.from, term: this.persistent.currentTerm, matchIndex };
+    this.out.push({ type: 'send', msg: resp });
+  }
+
+  /**
+   * The leader's handling of an InstallSnapshotResponse of its term (etcd raft stepLeader MsgAppResp
+   * in StateSnapshot, snapshot_succeed_via_app_resp.txt): a follower that now holds the log at
+   * least up to the leader's compacted index goes back to replicate (through probe); otherwise to
+   * probe, to find where the logs match. Either way the snapshot state ends.
+   */
+  private handleInstallSnapshotResponse(m: InstallSnapshotResponse): void {
+    const pr = this.volatile.progress.get(m.from);
+    if (!pr) return;
+    pr.recentActive = true;
+    const advanced = pr.maybeUpdate(m.matchIndex);
+    if (pr.state === 'snapshot') {
+      if (pr.matchIndex + 1 >= this.firstIndex) {
+        pr.becomeProbe();
+        pr.becomeReplicate();
+        this.progressChanged(pr, 'snapshot', 'snapshotInstalled', pr.matchIndex);
+      } else {
+        pr.pendingSnapshot = 0;
+        pr.becomeProbe();
+        this.progressChanged(pr, 'snapshot', 'snapshotIgnored', pr.matchIndex);
+      }
+    }
+    if (advanced) this.maybeCommit();
+    if (this.volatile.role !== 'leader') return;
+    while (this.maybeSendAppend(m.from, false)) { /* keep sending */ }
+    const transfer = this.volatile.transfer;
+    if (transfer && transfer.to === m.from && pr.matchIndex === this.lastLogIndex) this.sendTimeoutNow(m.from);
   }
 
   // ---- assertions ------------------------------------------------------------------------
@@ -1450,7 +1961,7 @@ export class RaftNode<C = unknown> {
   /** The internal rules of assert.ts, checked after every step. */
   private assertRules(commitBefore: number, wasLeader: boolean, lastBefore: number, lastEntryBefore: LogEntry<C> | undefined): void {
     const v = this.volatile;
-    const last = this.persistent.log.length;
+    const last = this.lastLogIndex;
     raftAssert(v.commitIndex >= commitBefore, 'commitIndexMonotonic', this.id, () => `commitIndex went from ${commitBefore} to ${v.commitIndex}`);
     raftAssert(v.lastApplied <= v.commitIndex, 'appliedWithinCommit', this.id, () => `lastApplied ${v.lastApplied} > commitIndex ${v.commitIndex}`);
     // A follower whose committed entries were removed (only an unsafe switch or impossible initial
@@ -1458,15 +1969,25 @@ export class RaftNode<C = unknown> {
     raftAssert(v.commitIndex <= last || v.committedEntryRemoved, 'commitWithinLog', this.id, () => `commitIndex ${v.commitIndex} > last log index ${last}`);
     if (wasLeader && v.role === 'leader') {
       raftAssert(
-        last >= lastBefore && (lastBefore === 0 || this.persistent.log[lastBefore - 1] === lastEntryBefore),
+        last >= lastBefore && (lastBefore <= this.compactedIndex || this.entryAt(lastBefore) === lastEntryBefore),
         'leaderAppendOnly', this.id, () => `the leader's log went from ${lastBefore} entries to ${last}, or entry ${lastBefore} was replaced`,
       );
     }
   }
 }
 
+/** A copy of persistent state: the log array is copied; entries, snapshots and configurations are immutable and shared. */
+function copyPersistent<C>(p: PersistentState<C>): PersistentState<C> {
+  const out: PersistentState<C> = { currentTerm: p.currentTerm, votedFor: p.votedFor, log: p.log.slice() };
+  if (p.compacted && p.compacted.index > 0) out.compacted = { index: p.compacted.index, term: p.compacted.term };
+  if (p.snapshot) out.snapshot = p.snapshot;
+  return out;
+}
+
 function cloneVolatile(v: VolatileState): VolatileState {
   return {
+    config: v.config,
+    pendingConfIndex: v.pendingConfIndex,
     role: v.role,
     commitIndex: v.commitIndex,
     lastApplied: v.lastApplied,

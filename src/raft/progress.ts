@@ -8,7 +8,8 @@
  * - `replicate`: the logs match up to matchIndex; the leader sends new entries as soon as it has
  *   them, advancing nextIndex optimistically, with at most `maxInflightMsgs` AppendEntries
  *   unacknowledged. A rejection sends it back to probe.
- * - `snapshot`: waiting for an InstallSnapshot to land (for a later issue; nothing enters it yet).
+ * - `snapshot`: waiting for an InstallSnapshot to land; nothing else is sent meanwhile. The
+ *   follower's answer (or two heartbeat responses without one) ends it (see RaftNode).
  *
  * The transitions are driven by the leader (src/raft/node.ts); this class keeps the numbers and
  * asserts matchIndex < nextIndex and inflight ≤ maxInflightMsgs after every change.
@@ -91,7 +92,7 @@ export class Progress {
     this.check();
   }
 
-  /** To snapshot, waiting for the snapshot at `snapshotIndex` (etcd Progress.BecomeSnapshot). Unused until snapshots exist. */
+  /** To snapshot, waiting for the snapshot at `snapshotIndex` (etcd Progress.BecomeSnapshot). */
   becomeSnapshot(snapshotIndex: number): void {
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
@@ -172,6 +173,7 @@ export class Progress {
     return {
       id: this.id, state: this.state, nextIndex: this.nextIndex, matchIndex: this.matchIndex,
       inflight: this.inflights.count, maxInflight: this.inflights.size, paused: this.isPaused(),
+      ...(this.state === 'snapshot' ? { pendingSnapshot: this.pendingSnapshot } : {}),
     };
   }
 

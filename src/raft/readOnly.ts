@@ -6,8 +6,9 @@
  * waits until the leader has confirmed it is still leader: a heartbeat round sent after the read
  * arrived has been acknowledged by a majority (the leader counts itself). Heartbeats carry a round
  * number (etcd raft's MsgHeartbeat Context), every follower's response echoes it, and this class
- * keeps the highest round each follower acknowledged. The round a majority has acknowledged (the
- * quorum round) only grows, so every read whose round is at or below it is confirmed, in order.
+ * keeps the highest round each follower acknowledged. The round a quorum has acknowledged (the
+ * quorum round, computed by the node over its configuration with quorum.ts, both halves when
+ * joint) only grows, so every read whose round is at or below it is confirmed, in order.
  * That is etcd's scheme, with a round counter instead of a count of reads.
  *
  * Lease (thesis §6.4.1; etcd ReadOnlyLeaseBased): the leader also records when, on its own clock,
@@ -64,18 +65,6 @@ export class ReadOnly {
   /** `peer` acknowledged a heartbeat of `round` (etcd readOnly.recvAck: the highest one counts). */
   ack(peer: NodeId, round: number): void {
     if (round > (this.acks.get(peer) ?? 0)) this.acks.set(peer, round);
-  }
-
-  /**
-   * The highest round acknowledged by `quorum` servers of `peers` plus the leader (which
-   * acknowledges every round it sends); 0 when there is none (etcd readOnly.maybeAdvance via
-   * quorum.CommittedIndex).
-   */
-  quorumRound(peers: readonly NodeId[], quorum: number): number {
-    const rounds = [this.round];
-    for (const p of peers) rounds.push(this.acks.get(p) ?? 0);
-    rounds.sort((a, b) => b - a);
-    return rounds[quorum - 1] ?? 0;
   }
 
   /** Removes and returns the pending reads confirmed by quorum round `quorumRound`, in order; forgets send times of earlier rounds. */

@@ -9,7 +9,8 @@
  * follower and candidate: with RaftConfig.preVote a timeout leads there (`TIMEOUT_PRE_VOTE`) instead
  * of to candidate, and only a majority of pre-votes (`WIN_PRE_VOTE`) leads on to candidate. A leader
  * transfer's target goes from follower to candidate at once (`TIMEOUT_NOW`, thesis §3.10), and
- * CheckQuorum sends a leader that lost touch with a majority back to follower (`LOSE_QUORUM`, §6.2).
+ * CheckQuorum sends a leader that lost touch with a majority back to follower (`LOSE_QUORUM`, §6.2),
+ * and a leader that applies its own removal steps down (`REMOVED`, etcd StepDownOnRemoval).
  * Without those options the node never sends these events and the chart runs as Figure 4 draws it.
  */
 import { setup, transition } from 'xstate';
@@ -54,6 +55,7 @@ export const roleMachine = setup({
       on: {
         DISCOVER_HIGHER_TERM: { target: 'follower', description: 'discovers server with higher term' },
         LOSE_QUORUM: { target: 'follower', description: 'hears from no majority within an election timeout (CheckQuorum)' },
+        REMOVED: { target: 'follower', description: 'applies a configuration that removes it (StepDownOnRemoval)' },
       },
     },
   },

@@ -32,14 +32,110 @@ export const NOOP: NoopCommand = Object.freeze({ type: 'noop' });
 export interface LogEntry<C = unknown> {
   readonly term: number;
   readonly command: C | NoopCommand;
+  /**
+   * Present only on a configuration change entry (etcd raft EntryConfChange / EntryConfChangeV2).
+   * Its `command` is then NOOP, so a host that knows nothing of membership applies it as a no-op;
+   * the node itself switches its configuration when it applies the entry (see ConfChange).
+   */
+  readonly confChange?: ConfChange;
+}
+
+// ---- membership (etcd raft tracker.Config, raftpb.ConfChangeV2) ----------------------------
+
+/**
+ * A server's configuration: who votes and who only receives the log (etcd raft tracker.Config).
+ * Outside joint consensus `votersOutgoing` and `learnersNext` are empty. In a joint configuration
+ * (Raft paper §6, "C_old,new"; thesis §4.3) decisions (commit, elections, PreVote, CheckQuorum,
+ * ReadIndex, leases) need a majority of `voters` (C_new) AND a majority of `votersOutgoing` (C_old).
+ * A learner receives entries and snapshots, never campaigns and counts in no quorum. A voter of
+ * `votersOutgoing` made a learner in the joint change waits in `learnersNext` until the joint
+ * configuration is left (etcd LearnersNext). `autoLeave`: the leader proposes the empty ConfChange
+ * that leaves the joint configuration as soon as the joint one is applied (etcd AutoLeave).
+ * Arrays keep insertion order (deterministic); objects are frozen and replaced, never mutated.
+ */
+export interface MembershipConfig {
+  readonly voters: readonly NodeId[];
+  readonly votersOutgoing: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+  readonly learnersNext: readonly NodeId[];
+  readonly autoLeave: boolean;
+}
+
+/** One change of a ConfChange (etcd raftpb.ConfChangeSingle). `addNode` of a learner promotes it. */
+export interface ConfChangeSingle {
+  readonly type: 'addNode' | 'addLearnerNode' | 'removeNode';
+  readonly nodeId: NodeId;
+}
+
+/**
+ * A configuration change, carried by a log entry and applied when that entry is applied (etcd raft
+ * ConfChangeV2; a V1 ConfChange is one change). How it is applied (etcd ConfChangeV2.EnterJoint):
+ * - no changes: leave the joint configuration (C_old,new → C_new);
+ * - one change and `transition` 'auto' (the default): a single-server change (thesis §4.1), at once;
+ * - more than one change, or `transition` 'explicit': enter a joint configuration (paper §6). With
+ *   'auto' the leader leaves it by itself once it is applied (AutoLeave); with 'explicit' only an
+ *   empty ConfChange proposed by the host leaves it.
+ * With `unsafe.unsafeMultiServerChange` several changes with 'auto' are applied at once, without
+ * joint consensus (the paper's Figure 10 hazard).
+ */
+export interface ConfChange {
+  readonly transition?: 'auto' | 'explicit';
+  readonly changes: readonly ConfChangeSingle[];
+}
+
+/**
+ * Why a `proposeConfChange` was refused (etcd raft stepLeader MsgProp checks and confchange.Changer
+ * errors, plus the checks a member step needs):
+ * - `confChangePending`: a change is proposed and not yet applied (etcd pendingConfIndex);
+ * - `inJointConfig`: in a joint configuration, only the empty change that leaves it is allowed;
+ * - `notInJointConfig`: an empty change outside a joint configuration;
+ * - `removesAllVoters`: the change would leave no voter;
+ * - `tooManyVoterChanges`: more than one voter would change without joint consensus;
+ * - `alreadyVoter` / `alreadyLearner`: adding a server that already has that role;
+ * - `notMember`: removing a server that is neither voter nor learner;
+ * - `transferring`: a leader transfer is under way (thesis §3.10).
+ */
+export type ConfChangeRefusal =
+  | 'confChangePending' | 'inJointConfig' | 'notInJointConfig' | 'removesAllVoters' | 'tooManyVoterChanges'
+  | 'alreadyVoter' | 'alreadyLearner' | 'notMember' | 'transferring';
+
+// ---- snapshots (Raft paper §7, Figure 13; etcd raftpb.Snapshot) ---------------------------
+
+/**
+ * What a snapshot replaces: the log up to and including `index` (of term `term`), and the
+ * configuration applied at that index (etcd SnapshotMetadata: Index, Term, ConfState).
+ */
+export interface SnapshotMetadata {
+  readonly index: number;
+  readonly term: number;
+  readonly config: MembershipConfig;
+}
+
+/**
+ * A snapshot of the state machine at `metadata.index`. `data` is opaque to the node: the host puts
+ * its state machine there (`compact` input) and restores it from there (`restoreSnapshot` effect).
+ */
+export interface Snapshot {
+  readonly metadata: SnapshotMetadata;
+  readonly data: unknown;
 }
 
 /** State every server keeps on stable storage before answering RPCs (Figure 2, "Persistent state"). */
 export interface PersistentState<C = unknown> {
   currentTerm: number;
   votedFor: NodeId | null;
-  /** log[0] holds index 1. Entries are never mutated; the array is truncated and appended to. */
+  /**
+   * The entries after `compacted.index`: log[0] holds index compacted.index + 1 (index 1 when
+   * nothing was compacted). Entries are never mutated; the array is truncated and appended to.
+   */
   log: LogEntry<C>[];
+  /**
+   * The last entry removed by log compaction (Raft paper §7): its index and term (etcd
+   * MemoryStorage's dummy first entry). Absent or { 0, 0 } when nothing was compacted.
+   */
+  compacted?: { index: number; term: number };
+  /** The latest snapshot (paper §7), covering at least every entry up to `compacted.index`; absent or null when none. */
+  snapshot?: Snapshot | null;
 }
 
 /**
@@ -61,6 +157,12 @@ export interface UnsafeFlags {
    * Optional so that flag sets written before it existed still type-check; absent = false.
    */
   leaderReadsLocally?: boolean;
+  /**
+   * A ConfChange of several servers (transition 'auto') is applied at once, without joint
+   * consensus (the Raft paper's Figure 10 hazard): two disjoint majorities of the old and the new
+   * configuration can elect two leaders in one term. Optional; absent = false.
+   */
+  unsafeMultiServerChange?: boolean;
 }
 
 /** Default of RaftConfig.maxEntriesPerAppend: most entries one AppendEntries carries. */
@@ -78,6 +180,7 @@ export const SAFE: UnsafeFlags = Object.freeze({
   forgetVoteOnRestart: false,
   noTruncateOnConflict: false,
   leaderReadsLocally: false,
+  unsafeMultiServerChange: false,
 });
 
 /** Why a vote was refused (shown in the UI's "why"). */
@@ -98,9 +201,10 @@ export type ReadRefusal = 'noLeader' | 'notLeader' | 'staleTerm' | 'steppedDown'
 /**
  * Why a `transferLeadership` input was refused (Raft thesis §3.10; etcd raft stepLeader
  * MsgTransferLeader): to the leader itself, to a server that is not in the cluster, to the server
- * a transfer is already under way to, or asked of a server that is not leader.
+ * a transfer is already under way to, asked of a server that is not leader, or to a learner (etcd:
+ * "is learner. Ignored transferring leadership").
  */
-export type TransferRefusal = 'toSelf' | 'unknownServer' | 'alreadyTransferring' | 'notLeader';
+export type TransferRefusal = 'toSelf' | 'unknownServer' | 'alreadyTransferring' | 'notLeader' | 'learner';
 /** Why an AppendEntries was rejected. */
 export type AppendRejection = 'staleTerm' | 'missingEntry' | 'termMismatch';
 
@@ -259,15 +363,48 @@ export interface ReadIndexResponse {
   reason?: ReadRefusal;
 }
 
-/** Every message between servers: Figure 2's two RPCs and their results, PreVote, TimeoutNow and ReadIndex. */
+/**
+ * InstallSnapshot RPC arguments (Raft paper Figure 13; etcd raft MsgSnap): a leader sends a
+ * follower whose nextIndex is at or below the leader's compacted index its latest snapshot, whole
+ * (no `offset`/`done` chunks, as etcd). `lastIncludedIndex`/`lastIncludedTerm` repeat the
+ * snapshot's metadata, as Figure 13 names them.
+ */
+export interface InstallSnapshot {
+  type: 'InstallSnapshot';
+  from: NodeId;
+  to: NodeId;
+  term: number;
+  leaderId: NodeId;
+  lastIncludedIndex: number;
+  lastIncludedTerm: number;
+  snapshot: Snapshot;
+}
+
+/**
+ * InstallSnapshot RPC results (Figure 13: `term`), plus `matchIndex` as etcd raft answers MsgSnap
+ * with a MsgAppResp: the follower's last log index after restoring the snapshot, or its
+ * commitIndex when it ignored it (it was not newer than what the follower had committed).
+ */
+export interface InstallSnapshotResponse {
+  type: 'InstallSnapshotResponse';
+  from: NodeId;
+  to: NodeId;
+  term: number;
+  matchIndex: number;
+}
+
+/** Every message between servers: Figure 2's two RPCs and their results, InstallSnapshot, PreVote, TimeoutNow and ReadIndex. */
 export type RaftMessage<C = unknown> =
   | RequestVote | RequestVoteResponse | AppendEntries<C> | AppendEntriesResponse
-  | PreVote | PreVoteResponse | TimeoutNow | ReadIndex | ReadIndexResponse;
+  | PreVote | PreVoteResponse | TimeoutNow | ReadIndex | ReadIndexResponse
+  | InstallSnapshot | InstallSnapshotResponse;
 
 /**
  * What can happen to a node: its timers fire, a message arrives, a client asks for a command, a
  * linearizable read (`readIndex`, thesis §6.4: `ctx` is the read's opaque id, echoed in the
- * readReady/readRefused effect) or a leader transfer (`transferLeadership`, thesis §3.10).
+ * readReady/readRefused effect) or a leader transfer (`transferLeadership`, thesis §3.10), an
+ * operator proposes a membership change (`proposeConfChange`), or the host snapshots its state
+ * machine so that the log can be compacted (`compact`).
  */
 export type RaftInput<C = unknown> =
   | { type: 'electionTimeout' }
@@ -275,14 +412,22 @@ export type RaftInput<C = unknown> =
   | { type: 'message'; msg: RaftMessage<C> }
   | { type: 'propose'; command: C }
   | { type: 'readIndex'; ctx: string }
-  | { type: 'transferLeadership'; to: NodeId };
+  | { type: 'transferLeadership'; to: NodeId }
+  /** A membership change for the leader to append (etcd raft ProposeConfChange); answered by a proposeResult. */
+  | { type: 'proposeConfChange'; change: ConfChange }
+  /**
+   * The host took a snapshot of its state machine at this server's lastApplied, `data` (opaque):
+   * the node keeps it as its latest snapshot and discards the log up to lastApplied −
+   * RaftConfig.snapshotCatchUpEntries (etcd: Storage.CreateSnapshot + Compact; Raft paper §7).
+   */
+  | { type: 'compact'; data: unknown };
 
 /**
  * The leader's view of how it replicates to one follower (etcd raft tracker/progress.go StateType):
  * `probe`: at most one AppendEntries with entries in flight, until the follower answers (used after
  * an election and after a rejection, to find where the logs match); `replicate`: entries are sent
  * optimistically as they arrive, at most maxInflightMsgs AppendEntries in flight; `snapshot`: waiting
- * for an InstallSnapshot to land (declared for the membership-and-snapshots issue; unused).
+ * for an InstallSnapshot to land (nothing else is sent meanwhile).
  */
 export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
@@ -293,9 +438,19 @@ export type ProgressState = 'probe' | 'replicate' | 'snapshot';
  * - `heartbeatResponse`: a heartbeat response showed the follower holds the log up to matchIndex
  *   `index`, with nothing else in flight (probe → replicate, as etcd's MsgAppResp at Match);
  * - `appendUnacknowledged`: entries after matchIndex `index` are in flight but two heartbeat responses
- *   came back without an acknowledgement: they are presumed lost (replicate → probe).
+ *   came back without an acknowledgement: they are presumed lost (replicate → probe);
+ * - `snapshotSent`: the follower needs entries up to `index` that are compacted away: it is sent the
+ *   snapshot (→ snapshot; etcd maybeSendSnapshot);
+ * - `snapshotInstalled`: the follower answered the snapshot and now holds the log up to `index`
+ *   (snapshot → replicate, through probe, as etcd's MsgAppResp in StateSnapshot);
+ * - `snapshotIgnored`: the follower answered the snapshot without it catching it up to the log, at
+ *   `index` (snapshot → probe);
+ * - `snapshotUnacknowledged`: two heartbeat responses came back while the snapshot was unanswered:
+ *   it is presumed lost (snapshot → probe; etcd learns it from MsgSnapStatus).
  */
-export type ProgressChangeCause = 'appendAccepted' | 'appendRejected' | 'heartbeatResponse' | 'appendUnacknowledged';
+export type ProgressChangeCause =
+  | 'appendAccepted' | 'appendRejected' | 'heartbeatResponse' | 'appendUnacknowledged'
+  | 'snapshotSent' | 'snapshotInstalled' | 'snapshotIgnored' | 'snapshotUnacknowledged';
 
 /** Plain-data copy of one follower's Progress, as a leader keeps it (for the inspector). */
 export interface ProgressView {
@@ -311,6 +466,10 @@ export interface ProgressView {
   maxInflight: number;
   /** Sending entries is held back: probe with a probe in flight, replicate with inflight full, or snapshot (etcd IsPaused). */
   paused: boolean;
+  /** Present (true) only for a learner (etcd Progress.IsLearner). */
+  learner?: true;
+  /** Present only in snapshot: the index of the snapshot sent (etcd PendingSnapshot). */
+  pendingSnapshot?: number;
 }
 
 /** Something that changed a node's commitIndex, role or replication, as data for the "why" feed. */
@@ -388,7 +547,40 @@ export type RaftNote =
   /** A transfer to `to` was refused (see TransferRefusal); `leaderHint` is the leader this server knows, if any. */
   | { kind: 'transferRefused'; to: NodeId; term: number; reason: TransferRefusal; leaderHint: NodeId | null }
   /** The server got TimeoutNow from leader `from` and starts an election at once, skipping PreVote. */
-  | { kind: 'timeoutNowReceived'; from: NodeId; term: number };
+  | { kind: 'timeoutNowReceived'; from: NodeId; term: number }
+  // ---- membership (Raft paper §6, thesis Chapter 4; etcd raft confchange/) ----
+  /** The leader appended ConfChange `change` at `index`; `auto` when it is AutoLeave's empty change, proposed by the leader itself. */
+  | { kind: 'confChangeProposed'; index: number; term: number; change: ConfChange; auto: boolean }
+  /** A proposed ConfChange was refused (see ConfChangeRefusal); `pendingIndex` is the unapplied change's index for `confChangePending`. */
+  | { kind: 'confChangeRefused'; term: number; change: ConfChange; reason: ConfChangeRefusal; pendingIndex?: number }
+  /**
+   * The ConfChange at `index` was applied here: this server's configuration is now `config`.
+   * `joint`: 'entered' a joint configuration, 'left' one, or 'none' (a single-server change).
+   */
+  | { kind: 'confChangeApplied'; index: number; change: ConfChange; config: MembershipConfig; joint: 'entered' | 'left' | 'none' }
+  /** The ConfChange at `index` could not be applied to the configuration in force (etcd would panic); it changes nothing. */
+  | { kind: 'confChangeIgnored'; index: number; change: ConfChange; reason: ConfChangeRefusal }
+  /**
+   * The leader applied the ConfChange at `index`, which leaves it out of the voters (removed, or
+   * made a learner): it steps down to follower of the same term (etcd raft StepDownOnRemoval;
+   * thesis §4.2.2). A removed server does not campaign any more (campaignSkipped).
+   */
+  | { kind: 'leaderRemoved'; term: number; index: number }
+  /** The election timer fired but this server may not campaign (etcd promotable): it is a learner, or not a voter of its configuration. */
+  | { kind: 'campaignSkipped'; term: number; reason: 'learner' | 'notMember' }
+  // ---- snapshots and log compaction (paper §7) ----
+  /** The host snapshotted the state machine at `index` (term `term`); the log now starts after `compactedIndex`. */
+  | { kind: 'snapshotTaken'; index: number; term: number; compactedIndex: number }
+  /** The leader sent its snapshot (up to `index`) to `peer`, whose nextIndex was `nextIndex`, at or below the compacted index `compactedIndex`. */
+  | { kind: 'snapshotSent'; peer: NodeId; term: number; index: number; nextIndex: number; compactedIndex: number }
+  /** This server restored the snapshot from `leader` up to `index`, replacing its log (`discarded` entries dropped) and its state machine. */
+  | { kind: 'snapshotRestored'; leader: NodeId; index: number; term: number; discarded: number }
+  /**
+   * This server did not restore the snapshot from `leader` up to `index`: it had committed that far
+   * already (`committed`), or its log holds that entry with the same term, in which case it only
+   * raised commitIndex to it (`fastForward`, etcd raft restore).
+   */
+  | { kind: 'snapshotIgnored'; leader: NodeId; index: number; term: number; reason: 'committed' | 'fastForward' };
 
 /**
  * What a node asks its host to do after a step (the equivalent of etcd raft's Ready).
@@ -407,10 +599,12 @@ export type RaftEffect<C = unknown> =
   /**
    * Answer to a `propose` input. Refused by a server that is not leader (no `reason`; `leaderHint`
    * is the leader it knows), or by a leader during a leader transfer (`reason: 'transferring'`,
-   * `transferee` the target; thesis §3.10): the client should retry, like a redirect.
+   * `transferee` the target; thesis §3.10): the client should retry, like a redirect. A
+   * `proposeConfChange` may also be refused with a ConfChangeRefusal `reason` (not worth retrying
+   * at once, except `confChangePending`, once the pending change is applied).
    */
   | { type: 'proposeResult'; accepted: true; index: number; term: number }
-  | { type: 'proposeResult'; accepted: false; leaderHint: NodeId | null; reason?: 'transferring'; transferee?: NodeId }
+  | { type: 'proposeResult'; accepted: false; leaderHint: NodeId | null; reason?: 'transferring' | ConfChangeRefusal; transferee?: NodeId }
   /**
    * Read `ctx` (a `readIndex` input to this server) may be answered once this server's lastApplied
    * ≥ `index`, from its own state machine (thesis §6.4; etcd raft ReadState).
@@ -424,13 +618,30 @@ export type RaftEffect<C = unknown> =
   | { type: 'logChanged'; fromIndex: number }
   /** Entries were appended at `fromIndex` and after. */
   | { type: 'appended'; fromIndex: number; count: number }
+  /**
+   * The ConfChange at `index` was applied: this server's configuration is now `config` (the host
+   * may start a server it adds, stop one it removes, redraw the ring).
+   */
+  | { type: 'configChanged'; index: number; config: MembershipConfig }
+  /**
+   * Log entries up to `index` (term `term`) were removed from the log: compacted into a snapshot,
+   * or replaced by a restored one. The log now starts at index + 1.
+   */
+  | { type: 'compacted'; index: number; term: number }
+  /**
+   * Replace the state machine with `snapshot.data`: it now stands at `snapshot.metadata.index`
+   * (this server's lastApplied). Emitted when a follower installs a leader's snapshot (Figure 13),
+   * and by `start` when a server restarts from a snapshot on stable storage.
+   */
+  | { type: 'restoreSnapshot'; snapshot: Snapshot }
   | { type: 'note'; note: RaftNote };
 
 /**
  * Events of the role statechart (Raft paper Figure 4, with PreVote's pre-candidate, thesis §9.6):
  * `TIMEOUT` starts an election; `TIMEOUT_PRE_VOTE` starts a pre-vote instead (RaftConfig.preVote);
  * `WIN_PRE_VOTE` / `LOSE_PRE_VOTE`: a majority granted / refused the pre-vote; `TIMEOUT_NOW`: a
- * leader transfer's target starts an election at once (§3.10); `LOSE_QUORUM`: CheckQuorum (§6.2).
+ * leader transfer's target starts an election at once (§3.10); `LOSE_QUORUM`: CheckQuorum (§6.2);
+ * `REMOVED`: a leader applied a configuration without itself as a voter (etcd StepDownOnRemoval).
  */
 export type RoleEvent =
   | { type: 'TIMEOUT' }
@@ -441,4 +652,5 @@ export type RoleEvent =
   | { type: 'WIN_PRE_VOTE' }
   | { type: 'LOSE_PRE_VOTE' }
   | { type: 'TIMEOUT_NOW' }
-  | { type: 'LOSE_QUORUM' };
+  | { type: 'LOSE_QUORUM' }
+  | { type: 'REMOVED' };

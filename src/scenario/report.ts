@@ -100,6 +100,10 @@ function progressCause(n: Extract<RaftNote, { kind: 'progressChanged' }>): strin
     case 'appendRejected': return `${n.peer} rejected AppendEntries at prevLogIndex ${n.index}`;
     case 'heartbeatResponse': return `a heartbeat response shows ${n.peer} holds the log up to index ${n.index}`;
     case 'appendUnacknowledged': return `entries after index ${n.index} went unacknowledged through two heartbeats`;
+    case 'snapshotSent': return `the entries ${n.peer} needs are compacted: sent the snapshot up to index ${n.index}`;
+    case 'snapshotInstalled': return `${n.peer} installed the snapshot and holds the log up to index ${n.index}`;
+    case 'snapshotIgnored': return `${n.peer} answered the snapshot at index ${n.index}, short of the log`;
+    case 'snapshotUnacknowledged': return 'the snapshot went unanswered through two heartbeats';
   }
 }
 

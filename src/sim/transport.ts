@@ -30,6 +30,7 @@ const MSG_CODES: Record<SimMessage['type'], string> = {
   RequestVote: 'RV', RequestVoteResponse: 'RVR', AppendEntries: 'AE', AppendEntriesResponse: 'AER',
   ClientRequest: 'CQ', ClientResponse: 'CR',
   PreVote: 'PV', PreVoteResponse: 'PVR', TimeoutNow: 'TN', ReadIndex: 'RI', ReadIndexResponse: 'RIR',
+  InstallSnapshot: 'IS', InstallSnapshotResponse: 'ISR',
 };
 
 export class Transport {

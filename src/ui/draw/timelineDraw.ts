@@ -106,7 +106,7 @@ function openHead(ctx: DrawContext, x1: number, y1: number, x2: number, y2: numb
 
 const KIND_INDEX: Record<MessageKind, number> = {
   RequestVote: 0, RequestVoteResponse: 1, AppendEntries: 2, Heartbeat: 3, AppendEntriesResponse: 4, ClientRequest: 5, ClientResponse: 6,
-  PreVote: 7, PreVoteResponse: 8, TimeoutNow: 9, ReadIndex: 10, ReadIndexResponse: 11,
+  PreVote: 7, PreVoteResponse: 8, TimeoutNow: 9, ReadIndex: 10, ReadIndexResponse: 11, InstallSnapshot: 12, InstallSnapshotResponse: 13,
 };
 
 function cross(ctx: DrawContext, x: number, y: number, r: number): void {

@@ -40,7 +40,7 @@ export interface Marker {
 /** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
 export const MESSAGE_KINDS = [
   'RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse',
-  'PreVote', 'PreVoteResponse', 'TimeoutNow', 'ReadIndex', 'ReadIndexResponse',
+  'PreVote', 'PreVoteResponse', 'TimeoutNow', 'ReadIndex', 'ReadIndexResponse', 'InstallSnapshot', 'InstallSnapshotResponse',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
