@@ -1,6 +1,6 @@
 /**
  * etcdctl's printers (etcd v3.6 etcdctl/ctlv3/command/printer*.go): how each response is written
- * with `-w simple` (the default), `-w json` and `-w table`. Every function returns the lines etcdctl
+ * with `-w simple` (the default), `-w json`, `-w table` and `-w fields`. Every function returns the lines etcdctl
  * writes to standard output (and, where etcdctl writes there, standard error), or throws an
  * {@link UnsupportedFormat} where etcdctl has no such printer (`table not supported as output
  * format`, exit status 4).
@@ -135,6 +135,42 @@ function printKV(kv: KeyValue, o: PrintOptions): string[] {
   return o.valueOnly ? [v] : [k, v];
 }
 
+// ---- the fields printer (printer_fields.go) ---------------------------------------------------
+
+/** fieldsPrinter.kv: one `"<pfx>Key" : "foo"` line per field. */
+function fKv(pfx: string, kv: KeyValue, o: PrintOptions): string[] {
+  const lease = kv.lease ?? '0000000000000000';
+  return [
+    `"${pfx}Key" : ${goQuote(kv.key)}`,
+    `"${pfx}CreateRevision" : ${kv.createRevision}`,
+    `"${pfx}ModRevision" : ${kv.modRevision}`,
+    `"${pfx}Version" : ${kv.version}`,
+    `"${pfx}Value" : ${goQuote(kv.value)}`,
+    `"${pfx}Lease" : ${o.hex ? lease : hexToDecimal(lease)}`,
+  ];
+}
+
+/** fieldsPrinter.hdr: ClusterID, MemberID, Revision (only when > 0), RaftTerm. */
+function fHdr(h: Partial<FullHeader> & { revision: number }, o: PrintOptions): string[] {
+  const id = (x: string | undefined): string => (o.hex ? hexNoPad(x ?? '0') : hexToDecimal(x ?? '0'));
+  return [`"ClusterID" : ${id(h.clusterId)}`, `"MemberID" : ${id(h.memberId)}`, ...(h.revision > 0 ? [`"Revision" : ${h.revision}`] : []), `"RaftTerm" : ${h.raftTerm ?? 0}`];
+}
+
+const fLeaseId = (id: LeaseId, o: PrintOptions): string => `"ID" : ${o.hex ? id : hexToDecimal(id)}`;
+
+function fOp(r: ResponseOp, o: PrintOptions): string[] {
+  switch (r.op) {
+    case 'deleteRange':
+      return [...fHdr(r.header, o), `"Deleted" : ${r.deleted}`, ...(r.prevKvs ?? []).flatMap((kv) => fKv('Prev', kv, o))];
+    case 'put':
+      return [...fHdr(r.header, o), ...(r.prevKv ? fKv('Prev', r.prevKv, o) : [])];
+    case 'range':
+      return [...fHdr(r.header, o), ...r.kvs.flatMap((kv) => fKv('', kv, o)), `"More" : ${r.more}`, `"Count" : ${r.count}`];
+    case 'txn':
+      return [`"Unknown" : ${goQuote('txn')}`];
+  }
+}
+
 function unsupported(o: PrintOptions): never {
   throw new UnsupportedFormat(o.writeOut);
 }
@@ -144,6 +180,7 @@ function unsupported(o: PrintOptions): never {
 /** printer.Get. */
 export function printGet(r: WithHeader<RangeResponse>, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([jRange(r)]);
+  if (o.writeOut === 'fields') return out(fOp(r, o));
   if (o.writeOut === 'table') unsupported(o);
   return out(r.kvs.flatMap((kv) => printKV(kv, o)));
 }
@@ -151,6 +188,7 @@ export function printGet(r: WithHeader<RangeResponse>, o: PrintOptions): Printed
 /** printer.Put. */
 export function printPut(r: WithHeader<Extract<ResponseOp, { op: 'put' }>>, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)], ['prev_kv', r.prevKv ? jKv(r.prevKv) : undefined]])]);
+  if (o.writeOut === 'fields') return out(fOp(r, o));
   if (o.writeOut === 'table') unsupported(o);
   return out(['OK', ...(r.prevKv ? printKV(r.prevKv, o) : [])]);
 }
@@ -158,6 +196,7 @@ export function printPut(r: WithHeader<Extract<ResponseOp, { op: 'put' }>>, o: P
 /** printer.Del: the number deleted, then the deleted key-values if asked. */
 export function printDel(r: WithHeader<Extract<ResponseOp, { op: 'deleteRange' }>>, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)], ['deleted', jInt(r.deleted)], ['prev_kvs', jKvs(r.prevKvs)]])]);
+  if (o.writeOut === 'fields') return out(fOp(r, o));
   if (o.writeOut === 'table') unsupported(o);
   return out([String(r.deleted), ...(r.prevKvs ?? []).flatMap((kv) => printKV(kv, o))]);
 }
@@ -178,6 +217,7 @@ function simpleOp(r: ResponseOp, o: PrintOptions): string[] {
 /** printer.Txn: SUCCESS or FAILURE, then an empty line before each op's output. */
 export function printTxn(r: WithHeader<TxnResponse>, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([jTxn(r)]);
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), `"Succeeded" : ${r.succeeded}`, ...r.responses.flatMap((x) => fOp(x, o))]);
   if (o.writeOut === 'table') unsupported(o);
   return out([r.succeeded ? 'SUCCESS' : 'FAILURE', ...r.responses.flatMap((x) => ['', ...simpleOp(x, { ...o, valueOnly: false })])]);
 }
@@ -196,6 +236,7 @@ export function printWatch(r: WatchEventsResult, o: PrintOptions): Printed {
       ]),
     ]);
   }
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), ...r.events.flatMap((e) => [`"Type" : ${e.type}`, ...(e.prevKv ? fKv('Prev', e.prevKv, o) : []), ...fKv('', e.kv, o)])]);
   if (o.writeOut === 'table') unsupported(o);
   return out(r.events.flatMap((e) => [e.type, ...(e.prevKv ? printKV(e.prevKv, o) : []), ...printKV(e.kv, o)]));
 }
@@ -203,6 +244,7 @@ export function printWatch(r: WatchEventsResult, o: PrintOptions): Printed {
 /** printer.Grant: `lease 694d5765fc71500b granted with TTL(10s)`. */
 export function printGrant(r: LeaseGrantResult, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([...headerFields(r.header), ['ID', hexToDecimal(r.id)], ['TTL', String(r.ttl)], ['Error', '""']])]);
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), fLeaseId(r.id, o), `"TTL" : ${r.ttl}`]);
   if (o.writeOut === 'table') unsupported(o);
   return out([`lease ${r.id} granted with TTL(${r.ttl}s)`]);
 }
@@ -210,6 +252,7 @@ export function printGrant(r: LeaseGrantResult, o: PrintOptions): Printed {
 /** printer.Revoke: `lease 694d5765fc71500b revoked`. */
 export function printRevoke(id: LeaseId, r: { header: FullHeader }, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)]])]);
+  if (o.writeOut === 'fields') return out(fHdr(r.header, o));
   if (o.writeOut === 'table') unsupported(o);
   return out([`lease ${id} revoked`]);
 }
@@ -217,6 +260,7 @@ export function printRevoke(id: LeaseId, r: { header: FullHeader }, o: PrintOpti
 /** printer.KeepAlive: `lease 694d5765fc71500b keepalived with TTL(10)`. */
 export function printKeepAlive(r: LeaseKeepAliveResult, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([...headerFields(r.header), ['ID', hexToDecimal(r.id)], ['TTL', String(r.ttl)]])]);
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), fLeaseId(r.id, o), `"TTL" : ${r.ttl}`]);
   if (o.writeOut === 'table') unsupported(o);
   return out([`lease ${r.id} keepalived with TTL(${r.ttl})`]);
 }
@@ -227,6 +271,7 @@ export function printTimeToLive(r: LeaseTimeToLiveResult, keys: boolean, o: Prin
     const ks = r.keys.length > 0 ? `[${r.keys.map((k) => goJsonString(base64(k))).join(',')}]` : 'null';
     return out([obj([...headerFields(r.header), ['id', hexToDecimal(r.id)], ['ttl', String(r.ttl)], ['granted-ttl', String(r.grantedTtl)], ['keys', ks]])]);
   }
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), fLeaseId(r.id, o), `"TTL" : ${r.ttl}`, `"GrantedTTL" : ${r.grantedTtl}`, ...r.keys.map((k) => `"Key" : ${goQuote(k)}`)]);
   if (o.writeOut === 'table') unsupported(o);
   if (r.grantedTtl === 0 && r.ttl === -1) return out([`lease ${r.id} already expired`]);
   let txt = `lease ${r.id} granted with TTL(${r.grantedTtl}s), remaining(${r.ttl}s)`;
@@ -237,6 +282,7 @@ export function printTimeToLive(r: LeaseTimeToLiveResult, keys: boolean, o: Prin
 /** printer.Leases: `found 2 leases`, then one ID per line. */
 export function printLeases(r: LeaseLeasesResult, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([...headerFields(r.header), ['leases', `[${r.leases.map((l) => obj([['id', hexToDecimal(l.id)]])).join(',')}]`]])]);
+  if (o.writeOut === 'fields') return out([...fHdr(r.header, o), ...r.leases.map((l) => fLeaseId(l.id, o))]);
   if (o.writeOut === 'table') unsupported(o);
   return out([`found ${r.leases.length} leases`, ...r.leases.map((l) => l.id)]);
 }
@@ -295,6 +341,19 @@ export function printMemberList(r: MemberListResult, o: PrintOptions): Printed {
     }
     return out([obj([['header', jHeader(r.header)], ['members', jMembers(r.members)]])]);
   }
+  if (o.writeOut === 'fields') {
+    return out([
+      ...fHdr(r.header, o),
+      ...r.members.flatMap((m) => [
+        `"ID" : ${o.hex ? hexNoPad(m.id) : hexToDecimal(m.id)}`,
+        `"Name" : ${goQuote(m.name)}`,
+        ...m.peerUrls.map((u) => `"PeerURL" : ${goQuote(u)}`),
+        ...m.clientUrls.map((u) => `"ClientURL" : ${goQuote(u)}`),
+        `"IsLearner" : ${m.isLearner}`,
+        '',
+      ]),
+    ]);
+  }
   const { hdr, rows } = memberRows(r);
   if (o.writeOut === 'table') return out(renderTable(hdr, rows));
   return out(rows.map((row) => row.join(', ')));
@@ -313,6 +372,7 @@ export function printEndpointHealth(list: EndpointHealth[], o: PrintOptions): Pr
   if (o.writeOut === 'json') {
     return out([`[${list.map((h) => obj([['endpoint', goJsonString(h.endpoint)], ['health', String(h.health)], ['took', goJsonString(h.took)], ['error', h.error ? goJsonString(h.error) : undefined]])).join(',')}]`]);
   }
+  if (o.writeOut === 'fields') return out(list.flatMap((h) => [`"Endpoint" : ${goQuote(h.endpoint)}`, `"Health" : ${h.health}`, `"Took" : ${h.took}`, `"Error" : ${h.error ?? ''}`, '']));
   if (o.writeOut === 'table') return out(renderTable(['endpoint', 'health', 'took', 'error'], list.map((h) => [h.endpoint, String(h.health), h.took, h.error ?? ''])));
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -374,6 +434,28 @@ export function printEndpointStatus(list: EndpointStatus[], o: PrintOptions): Pr
         ['downgradeInfo', obj([['enabled', jBool(s.downgradeInfo.enabled)], ['targetVersion', jStr(s.downgradeInfo.targetVersion)]])],
       ]);
     return out([`[${list.map((e) => obj([['Endpoint', goJsonString(e.endpoint)], ['Status', st(e.status)]])).join(',')}]`]);
+  }
+  if (o.writeOut === 'fields') {
+    return out(
+      list.flatMap(({ endpoint, status: s }) => [
+        ...fHdr(s.header, o),
+        `"Version" : ${goQuote(s.version)}`,
+        `"StorageVersion" : ${goQuote(s.storageVersion)}`,
+        `"DBSize" : ${s.dbSize}`,
+        `"DBSizeInUse" : ${s.dbSizeInUse}`,
+        `"DBSizeQuota" : ${s.dbSizeQuota}`,
+        `"Leader" : ${hexToDecimal(s.leader)}`,
+        `"IsLearner" : ${s.isLearner}`,
+        `"RaftIndex" : ${s.raftIndex}`,
+        `"RaftTerm" : ${s.raftTerm}`,
+        `"RaftAppliedIndex" : ${s.raftAppliedIndex}`,
+        `"Errors" : [${s.errors.join(' ')}]`,
+        `"Endpoint" : ${goQuote(endpoint)}`,
+        `"DowngradeTargetVersion" : ${goQuote(s.downgradeInfo.targetVersion)}`,
+        `"DowngradeEnabled" : ${s.downgradeInfo.enabled}`,
+        '',
+      ]),
+    );
   }
   const { hdr, rows } = statusRows(list);
   if (o.writeOut === 'table') return out(renderTable(hdr, rows));

@@ -48,8 +48,8 @@ export const EXIT = {
   BadArgs: 128,
 } as const;
 
-/** Output formats of `-w` that this etcdctl prints (etcd also has fields and protobuf). */
-export type WriteOut = 'simple' | 'json' | 'table';
+/** Output formats of `-w` that this etcdctl prints (etcd also has protobuf). */
+export type WriteOut = 'simple' | 'json' | 'table' | 'fields';
 
 /** The global flags of every command. */
 export interface GlobalOptions {
@@ -744,8 +744,8 @@ export function parseCommandLine(text: string, opts: ParseOptions = {}): ParsedL
 
 function globalOptions(fl: FlagReader): GlobalOptions {
   const w = fl.string('write-out');
-  if (w !== 'simple' && w !== 'json' && w !== 'table') {
-    if (w === 'fields' || w === 'protobuf') throw new BadArgs(`the ${w} output format is not supported by the simulator (use simple, json or table)`, EXIT.BadFeature);
+  if (w !== 'simple' && w !== 'json' && w !== 'table' && w !== 'fields') {
+    if (w === 'protobuf') throw new BadArgs('the protobuf output format is not supported by the simulator (use simple, json, table or fields)', EXIT.BadFeature);
     throw new BadArgs('unsupported output format', EXIT.BadFeature);
   }
   const out: GlobalOptions = { writeOut: w, hex: fl.bool('hex'), commandTimeoutMs: fl.durationMs('command-timeout'), dialTimeoutMs: fl.durationMs('dial-timeout') };

@@ -240,7 +240,7 @@ async function runOnce(cmd: EtcdctlCommand, c: EtcdClient, endpointsFlag: string
   switch (cmd.kind) {
     case 'get': {
       const r = await call(c.kv(cmd.request));
-      if (cmd.countOnly) throw new Exit(EXIT.BadArgs, '--count-only is only for `--write-out=fields`');
+      if (cmd.countOnly && po.writeOut !== 'fields') throw new Exit(EXIT.BadArgs, '--count-only is only for `--write-out=fields`');
       if (cmd.printValueOnly && po.writeOut !== 'simple') throw new Exit(EXIT.BadArgs, 'print-value-only is only for `--write-out=simple`');
       o.add(printGet(r, { ...po, valueOnly: cmd.printValueOnly }));
       return undefined;
