@@ -204,6 +204,15 @@ describe('put, get, del (printer_simple Put/Get/Del, printer_json, printer_field
     expect((await run('del nothing')).stdout).toBe('0\n');
   });
 
+  it('del KEY END prints its warning on standard error first', async () => {
+    const { run } = setup();
+    await run('put b 1');
+    expect(await run('del a c')).toMatchObject({
+      stdout: '1\n',
+      stderr: 'Warning: Keys between "a" and "c" will be deleted. Please interrupt the command within next 2 seconds to cancel. You can provide `--range` flag to avoid the delay.\n',
+    });
+  });
+
   it('del -w json', async () => {
     const { run } = setup();
     await run('put foo bar');

@@ -223,6 +223,14 @@ describe('del (del_command.go getDelOp)', () => {
     expect(cmd('del --from-key b')).toMatchObject({ request: { key: 'b', rangeEnd: '\0' } });
   });
 
+  it('del KEY END without --range warns and pauses 2 s (v3.6), inside a txn too; --range skips it', () => {
+    const warning = 'Warning: Keys between "a" and "c" will be deleted. Please interrupt the command within next 2 seconds to cancel. You can provide `--range` flag to avoid the delay.';
+    expect(ok('del a c')).toMatchObject({ warnings: [warning], delayMs: 2000 });
+    expect(ok('del a c --range')).toMatchObject({ warnings: [], delayMs: 0 });
+    expect(ok('txn\n\ndel a c\n\ndel a c')).toMatchObject({ warnings: [warning, warning], delayMs: 4000 });
+    expect(ok('del --prefix a')).toMatchObject({ warnings: [], delayMs: 0 });
+  });
+
   it("etcdctl's errors", () => {
     expect(err('del').stderr).toBe('Error: del command needs one argument as key and an optional argument as range_end');
     expect(err('del a b c').exit).toBe(128);

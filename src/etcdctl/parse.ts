@@ -97,8 +97,19 @@ export function isBackground(c: EtcdctlCommand): boolean {
   return BACKGROUND_KINDS.has(c.kind) && !(c.kind === 'lease keep-alive' && c.once);
 }
 
+/**
+ * What etcdctl writes or waits for before it sends anything: `del KEY END` without `--range`
+ * warns on standard error and sleeps 2 s (so the user can interrupt it), also inside a txn.
+ */
+export interface ParseNotes {
+  /** Lines for standard error, printed before the command runs. */
+  warnings: string[];
+  /** How long etcdctl sleeps before sending, ms (the host waits; this module sets no timer). */
+  delayMs: number;
+}
+
 /** A successful parse. */
-export interface ParsedLine {
+export interface ParsedLine extends ParseNotes {
   ok: true;
   command: EtcdctlCommand;
   global: GlobalOptions;
@@ -149,7 +160,12 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'compaction', use: 'compaction [options] <revision>', short: 'Compacts the event history in etcd', flags: [f('physical', 'bool', 'false', "'true' to wait for compaction to physically remove all old revisions")] },
   {
     name: 'del', use: 'del [options] <key> [range_end]', short: 'Removes the specified key or range of keys [key, range_end)',
-    flags: [f('prefix', 'bool', 'false', 'delete keys with matching prefix'), f('prev-kv', 'bool', 'false', 'return deleted key-value pairs'), f('from-key', 'bool', 'false', 'delete keys that are greater than or equal to the given key using byte compare')],
+    flags: [
+      f('prefix', 'bool', 'false', 'delete keys with matching prefix'),
+      f('prev-kv', 'bool', 'false', 'return deleted key-value pairs'),
+      f('from-key', 'bool', 'false', 'delete keys that are greater than or equal to the given key using byte compare'),
+      f('range', 'bool', 'false', 'delete range of keys'),
+    ],
   },
   {
     name: 'elect', use: 'elect <election-name> [proposal]', short: 'Observes and participates in leader election',
@@ -404,7 +420,7 @@ function putOp(args: string[], fl: FlagReader, stdin: string | null, opts: Parse
 }
 
 /** etcdctl getDelOp (del_command.go). */
-function delOp(args: string[], fl: FlagReader): DeleteRangeRequest {
+function delOp(args: string[], fl: FlagReader, notes: ParseNotes): DeleteRangeRequest {
   if (args.length === 0 || args.length > 2) fail('del command needs one argument as key and an optional argument as range_end');
   const prefix = fl.bool('prefix');
   const fromKey = fl.bool('from-key');
@@ -413,6 +429,12 @@ function delOp(args: string[], fl: FlagReader): DeleteRangeRequest {
   if (args.length > 1) {
     if (prefix || fromKey) fail('too many arguments, only accept one argument when `--prefix` or `--from-key` is set');
     req.rangeEnd = args[1];
+    if (!fl.bool('range')) {
+      notes.warnings.push(
+        `Warning: Keys between ${goQuote(args[0])} and ${goQuote(args[1])} will be deleted. Please interrupt the command within next 2 seconds to cancel. You can provide \`--range\` flag to avoid the delay.`,
+      );
+      notes.delayMs += 2000;
+    }
   }
   if (prefix) {
     if (req.key === '') {
@@ -510,7 +532,7 @@ function argifyUnquote(lit: string): string {
 }
 
 /** etcdctl parseRequestUnion (txn_command.go): one `get` / `put` / `del` line of a txn branch. */
-function parseRequestUnion(line: string, opts: ParseOptions): RequestOp {
+function parseRequestUnion(line: string, opts: ParseOptions, notes: ParseNotes): RequestOp {
   let args: string[];
   try {
     args = argify(line);
@@ -532,7 +554,7 @@ function parseRequestUnion(line: string, opts: ParseOptions): RequestOp {
   }
   if (spec.name === 'get') return getOp(rest, fr);
   if (spec.name === 'put') return putOp(rest, fr, null, opts);
-  return delOp(rest, fr);
+  return delOp(rest, fr, notes);
 }
 
 /**
@@ -541,7 +563,7 @@ function parseRequestUnion(line: string, opts: ParseOptions): RequestOp {
  * `Error: EOF` when its input ends before the last empty line; here the end of the text also ends
  * a block, so a scenario's multi-line string needs no trailing empty lines.
  */
-export function parseTxnInput(stdin: string, opts: ParseOptions = {}): TxnRequest {
+export function parseTxnInput(stdin: string, opts: ParseOptions = {}, notes: ParseNotes = { warnings: [], delayMs: 0 }): TxnRequest {
   const lines = stdin.split('\n');
   let i = 0;
   const block = (): string[] => {
@@ -554,8 +576,8 @@ export function parseTxnInput(stdin: string, opts: ParseOptions = {}): TxnReques
     return out;
   };
   const compare = block().map((l) => parseCompare(l, opts));
-  const success = block().map((l) => parseRequestUnion(l, opts));
-  const failure = block().map((l) => parseRequestUnion(l, opts));
+  const success = block().map((l) => parseRequestUnion(l, opts, notes));
+  const failure = block().map((l) => parseRequestUnion(l, opts, notes));
   return { op: 'txn', compare, success, failure };
 }
 
@@ -582,7 +604,7 @@ function watchOp(args: string[], fl: FlagReader, dashdash: boolean): WatchCreate
   return req;
 }
 
-function commandOf(path: string[], args: string[], fl: FlagReader, stdin: string | null, opts: ParseOptions, dashdash: boolean): EtcdctlCommand {
+function commandOf(path: string[], args: string[], fl: FlagReader, stdin: string | null, opts: ParseOptions, dashdash: boolean, notes: ParseNotes): EtcdctlCommand {
   const key = path.join(' ');
   switch (key) {
     case 'get':
@@ -590,10 +612,10 @@ function commandOf(path: string[], args: string[], fl: FlagReader, stdin: string
     case 'put':
       return { kind: 'put', request: putOp(args, fl, stdin, opts) };
     case 'del':
-      return { kind: 'del', request: delOp(args, fl) };
+      return { kind: 'del', request: delOp(args, fl, notes) };
     case 'txn':
       if (args.length !== 0) fail('txn command does not accept argument');
-      return { kind: 'txn', request: parseTxnInput(stdin ?? '', opts), interactive: fl.bool('interactive') };
+      return { kind: 'txn', request: parseTxnInput(stdin ?? '', opts, notes), interactive: fl.bool('interactive') };
     case 'compaction': {
       if (args.length !== 1) fail('compaction command needs 1 argument');
       let rev: bigint;
@@ -727,14 +749,15 @@ export function parseCommandLine(text: string, opts: ParseOptions = {}): ParsedL
     const global = globalOptions(fl);
     if (!spec || spec.name === 'help' || (spec.sub && args.length === 0)) {
       const topic = spec?.name === 'help' ? args : path;
-      return { ok: true, command: { kind: 'help', path: topic }, global, words };
+      return { ok: true, command: { kind: 'help', path: topic }, global, words, warnings: [], delayMs: 0 };
     }
     if (spec.sub) {
       return { ok: false, stderr: `Error: ${unknownCommand(args[0], `etcdctl ${path.join(' ')}`, spec.sub)}`, exit: EXIT.Error };
     }
     const positional = exact.args.slice(words.length);
-    const command = commandOf(path, positional, fl, stdin, opts, argv.includes('--'));
-    return { ok: true, command, global, words };
+    const notes: ParseNotes = { warnings: [], delayMs: 0 };
+    const command = commandOf(path, positional, fl, stdin, opts, argv.includes('--'), notes);
+    return { ok: true, command, global, words, ...notes };
   } catch (e) {
     if (e instanceof FlagError) return { ok: false, stderr: `Error: ${e.message}`, exit: EXIT.Error };
     if (e instanceof BadArgs) return { ok: false, stderr: e.message.startsWith('panic:') ? e.message : `Error: ${e.message}`, exit: e.exit };

@@ -12,7 +12,9 @@
  * shell reports it; lock and elect handle the signal and exit with 0.
  *
  * Nothing here reads a clock or sets a timer: time is the client's. The `--command-timeout`
- * deadline is the host's to enforce (it is in {@link ParsedLine.global}).
+ * deadline ({@link ParsedLine.global}) and etcdctl's 2 s pause before a `del KEY END` without
+ * `--range` ({@link ParsedLine.delayMs}) are the host's to wait for: parse first, wait, then
+ * {@link execute}.
  */
 import type { KvEvent, LeaseId } from '../kv';
 import { EtcdClientError, type EtcdClient, type Subscription } from './client';
@@ -204,6 +206,7 @@ export async function execute(parsed: ParsedLine, client: EtcdClient): Promise<C
   const c = global.endpoints && global.endpoints.length > 0 ? client.at(global.endpoints[0]) : client;
   const po: PrintOptions = { writeOut: global.writeOut, hex: global.hex };
   const o = new Output();
+  for (const w of parsed.warnings) o.err(w);
   if (isBackground(cmd)) {
     const bg = new BackgroundCommand(cmd, o);
     try {
