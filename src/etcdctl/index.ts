@@ -15,3 +15,4 @@ export * from './run';
 export * from './table';
 export * from './tokenize';
 export * from './flags';
+export * from './complete';
