@@ -30,7 +30,8 @@ export function complete(line: string): string[] {
   let argsSeen = 0;
   for (const w of before) {
     if (w.startsWith('-')) continue;
-    const found = level?.find((c) => c.name === w) ?? level?.filter((c) => c.name.startsWith(w)).find((_, __, a) => a.length === 1);
+    const matches: CommandSpec[] = level?.filter((c) => c.name.startsWith(w)) ?? [];
+    const found: CommandSpec | undefined = level?.find((c) => c.name === w) ?? (matches.length === 1 ? matches[0] : undefined);
     if (found && argsSeen === 0) {
       if (spec) parent = spec;
       spec = found;
