@@ -145,6 +145,8 @@ describe('cobra command tree', () => {
     expect(cmd('lease')).toEqual({ kind: 'help', path: ['lease'] });
     expect(cmd('help')).toEqual({ kind: 'help', path: [] });
     expect(cmd('help lease')).toEqual({ kind: 'help', path: ['lease'] });
+    expect(cmd('get --help')).toEqual({ kind: 'help', path: ['get'] });
+    expect(cmd('lease grant -h')).toEqual({ kind: 'help', path: ['lease', 'grant'] });
   });
 
   it('unsupported -w values are refused with exit status 4 (ExitBadFeature)', () => {

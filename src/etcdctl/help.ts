@@ -4,7 +4,7 @@
  * text/tabwriter (minwidth 0, tabwidth 8, padding 1, padded with tabs), listing the commands this
  * simulator's etcdctl knows. It is etcdctl's own output, so it stays in English.
  */
-import { COMMANDS, GLOBAL_FLAGS, type CommandSpec } from './parse';
+import { COMMANDS, GLOBAL_FLAGS, HELP_FLAG, type CommandSpec } from './parse';
 import type { FlagSpec } from './flags';
 import { ETCD_VERSION } from './memory';
 
@@ -59,8 +59,6 @@ function flagUsages(flags: readonly FlagSpec[]): string {
     })
     .join('');
 }
-
-const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'bool', default: 'false', usage: 'help for ' };
 
 function subCommands(cs: CommandSpec[], parent: string[] = []): Array<{ name: string; short: string }> {
   return cs.flatMap((c) => (c.sub ? subCommands(c.sub, [...parent, c.name]) : [{ name: [...parent, c.name].join(' '), short: c.short }]));

@@ -242,6 +242,9 @@ export const COMMANDS: CommandSpec[] = [
   },
 ];
 
+/** cobra's own `-h, --help` of every command. */
+export const HELP_FLAG: FlagSpec = f('help', 'bool', 'false', 'help for', 'h');
+
 /** Every flag of every command (for finding the command words before the exact parse). */
 function allFlags(): FlagSpec[] {
   const out = new Map<string, FlagSpec>();
@@ -251,7 +254,7 @@ function allFlags(): FlagSpec[] {
       if (c.sub) walk(c.sub);
     }
   };
-  for (const g of GLOBAL_FLAGS) out.set(g.name, g);
+  for (const g of [...GLOBAL_FLAGS, HELP_FLAG]) out.set(g.name, g);
   walk(COMMANDS);
   return [...out.values()];
 }
@@ -742,11 +745,12 @@ export function parseCommandLine(text: string, opts: ParseOptions = {}): ParsedL
       level = found.sub;
     }
     const inherited = path.length > 1 ? (COMMANDS.find((c) => c.name === path[0])!.persistentFlags ?? []) : [];
-    const specs = [...GLOBAL_FLAGS, ...inherited, ...(spec?.flags ?? [])];
+    const specs = [...GLOBAL_FLAGS, HELP_FLAG, ...inherited, ...(spec?.flags ?? [])];
     // 2. parse again with exactly this command's flags (unknown flags are errors now).
     const exact = parseFlags(argv, specs);
     const fl = new FlagReader(exact, specs);
     const global = globalOptions(fl);
+    if (fl.bool('help') && spec?.name !== 'help') return { ok: true, command: { kind: 'help', path }, global, words, warnings: [], delayMs: 0 };
     if (!spec || spec.name === 'help' || (spec.sub && args.length === 0)) {
       const topic = spec?.name === 'help' ? args : path;
       return { ok: true, command: { kind: 'help', path: topic }, global, words, warnings: [], delayMs: 0 };
