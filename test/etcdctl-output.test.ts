@@ -476,6 +476,8 @@ describe('member (printer_simple MemberAdd/MemberList, printer_table, printer_js
     );
     expect((await run('member list')).stdout.split('\n')[1]).toBe(`${id}, unstarted, , http://s4:2380, , true`);
     expect(await run('member add S5 --peer-urls=http://s4:2380')).toMatchObject({ stderr: 'Error: etcdserver: Peer URLs already exists\n', exit: 1 });
+    // the fields and table printers have no MemberAdd: the member is added, then the printer refuses
+    expect(await run('member add S6 -w fields')).toMatchObject({ stdout: '', stderr: 'Error: fields not supported as output format\n', exit: 4 });
   });
 
   it('member remove / promote: "Member <id> removed from cluster <id>"; etcd\'s errors for the others', async () => {

@@ -293,7 +293,7 @@ export function printLeases(r: LeaseLeasesResult, o: PrintOptions): Printed {
  */
 export function printMemberAdd(r: MemberAddResult, name: string, peerUrlsFlag: string, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)], ['member', jMember(r.member)], ['members', jMembers(r.members)]])]);
-  if (o.writeOut === 'table') unsupported(o);
+  if (o.writeOut === 'table' || o.writeOut === 'fields') unsupported(o); // fieldsPrinter has none either
   const asLearner = r.member.isLearner ? ' as learner ' : ' ';
   const conf = r.members.flatMap((m) => m.peerUrls.map((u) => `${m.id === r.member.id ? name : m.name}=${u}`));
   return out([
@@ -309,14 +309,14 @@ export function printMemberAdd(r: MemberAddResult, name: string, peerUrlsFlag: s
 /** printer.MemberRemove: `Member <id> removed from cluster <cluster id>`. */
 export function printMemberRemove(id: string, r: MemberListResult, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)], ['members', jMembers(r.members)]])]);
-  if (o.writeOut === 'table') unsupported(o);
+  if (o.writeOut === 'table' || o.writeOut === 'fields') unsupported(o); // fieldsPrinter has none either
   return out([`Member ${hexSpacePad16(id)} removed from cluster ${hexSpacePad16(r.header.clusterId)}`]);
 }
 
 /** printer.MemberPromote: `Member <id> promoted in cluster <cluster id>`. */
 export function printMemberPromote(id: string, r: MemberListResult, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)], ['members', jMembers(r.members)]])]);
-  if (o.writeOut === 'table') unsupported(o);
+  if (o.writeOut === 'table' || o.writeOut === 'fields') unsupported(o); // fieldsPrinter has none either
   return out([`Member ${hexSpacePad16(id)} promoted in cluster ${hexSpacePad16(r.header.clusterId)}`]);
 }
 
@@ -465,7 +465,7 @@ export function printEndpointStatus(list: EndpointStatus[], o: PrintOptions): Pr
 /** printer.MoveLeader: `Leadership transferred from <leader> to <target>` (types.ID: hex without padding). */
 export function printMoveLeader(leader: string, target: string, r: { header: FullHeader }, o: PrintOptions): Printed {
   if (o.writeOut === 'json') return out([obj([['header', jHeader(r.header)]])]);
-  if (o.writeOut === 'table') unsupported(o);
+  if (o.writeOut === 'table' || o.writeOut === 'fields') unsupported(o); // fieldsPrinter has none either
   return out([`Leadership transferred from ${hexNoPad(leader)} to ${hexNoPad(target)}`]);
 }
 
