@@ -161,6 +161,19 @@ describe('etcdctl lock (ctl_v3_lock_test.go testLock)', () => {
     expect(keys).toEqual([(a.created as { key: string }).key]);
   });
 
+  it('Ctrl-C at the moment the predecessor releases still ends the command (the cancelled Get fails as in etcdctl)', async () => {
+    const server = new MemoryEtcdServer();
+    const client = server.client();
+    const a = (await runEtcdctl('lock l', { client })) as BackgroundCommand;
+    await settle();
+    const b = (await runEtcdctl('lock l', { client })) as BackgroundCommand;
+    await settle();
+    await a.cancel(); // b's wait ends in a microtask or two; cancel b before it runs
+    const end = await b.cancel();
+    expect(end).toMatchObject({ exit: 1, stderr: 'Error: context canceled\n' });
+    expect(b.output.filter((l) => l.stream === 'stdout')).toEqual([]);
+  });
+
   it("the session's lease ends: the holder exits with \"Error: session expired\"", async () => {
     const server = new MemoryEtcdServer();
     const client = server.client();

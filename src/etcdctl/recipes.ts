@@ -203,6 +203,11 @@ export class Mutex {
       await this.unlock().catch(() => {});
       throw e;
     }
+    if (signal?.aborted) {
+      // etcd: the Get with the cancelled context fails, and Lock unlocks before returning the error
+      await this.unlock().catch(() => {});
+      throw new EtcdClientError(CONTEXT_CANCELED);
+    }
     const g = await c.kv({ op: 'range', key: this.myKey });
     if (g.kvs.length === 0) throw new EtcdClientError(ERR_SESSION_EXPIRED);
     this.header = g.header;

@@ -46,7 +46,7 @@ import {
 import { goDuration } from './go';
 import { usage } from './help';
 import { EXIT, isBackground, parseCommandLine, type EtcdctlCommand, type ParseOptions, type ParsedLine } from './parse';
-import { Election, Mutex, Session } from './recipes';
+import { CONTEXT_CANCELED, Election, Mutex, Session } from './recipes';
 
 /** One line etcdctl wrote, and where. */
 export interface OutputLine {
@@ -449,6 +449,11 @@ async function startBackground(bg: BackgroundCommand, cmd: EtcdctlCommand, c: Et
           bg.finish(EXIT.Error, clientErr(e));
           return;
         }
+        if (bg.signal.aborted) {
+          // etcdctl's Get of the key runs with the cancelled context and fails; the process exits
+          bg.finish(EXIT.Error, CONTEXT_CANCELED);
+          return;
+        }
         held = true;
         const k = await c.kv({ op: 'range', key: m.key });
         if (k.kvs.length === 0) {
@@ -477,6 +482,10 @@ async function startBackground(bg: BackgroundCommand, cmd: EtcdctlCommand, c: Et
           await e.campaign(cmd.proposal, bg.signal);
         } catch (err) {
           bg.finish(EXIT.Error, clientErr(err));
+          return;
+        }
+        if (bg.signal.aborted) {
+          bg.finish(EXIT.Error, CONTEXT_CANCELED); // as for lock: the Get with the cancelled context fails
           return;
         }
         elected = true;
