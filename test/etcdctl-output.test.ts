@@ -468,13 +468,14 @@ describe('member (printer_simple MemberAdd/MemberList, printer_table, printer_js
         `Member ${id} added as learner to cluster ${CLUSTER}`,
         '',
         'ETCD_NAME="S4"',
-        'ETCD_INITIAL_CLUSTER="S1=http://s1:2380,S4=http://s4:2380"',
+        'ETCD_INITIAL_CLUSTER="S4=http://s4:2380,S1=http://s1:2380"', // members ascending by ID, as etcd lists them
         'ETCD_INITIAL_ADVERTISE_PEER_URLS="http://s4:2380"',
         'ETCD_INITIAL_CLUSTER_STATE="existing"',
         '',
       ].join('\n'),
     );
-    expect((await run('member list')).stdout.split('\n')[1]).toBe(`${id}, unstarted, , http://s4:2380, , true`);
+    expect((await run('member list')).stdout).toBe(`${id}, unstarted, , http://s4:2380, , true\n${S1}, started, S1, http://s1:2380, http://s1:2379, false\n`);
+    expect(id < S1).toBe(true);
     expect(await run('member add S5 --peer-urls=http://s4:2380')).toMatchObject({ stderr: 'Error: etcdserver: Peer URLs already exists\n', exit: 1 });
     // the fields and table printers have no MemberAdd: the member is added, then the printer refuses
     expect(await run('member add S6 -w fields')).toMatchObject({ stdout: '', stderr: 'Error: fields not supported as output format\n', exit: 4 });

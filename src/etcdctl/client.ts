@@ -105,7 +105,7 @@ export interface Member {
   isLearner: boolean;
 }
 
-/** MemberListResponse, MemberRemoveResponse, MemberPromoteResponse. */
+/** MemberListResponse, MemberRemoveResponse, MemberPromoteResponse. `members` ascending by ID, as etcd lists them. */
 export interface MemberListResult {
   header: FullHeader;
   members: Member[];

@@ -218,9 +218,9 @@ export class MemoryEtcdServer {
     this.now = target;
   }
 
-  /** The members (copies). */
+  /** The members (copies), ascending by ID as etcd lists them (membership RaftCluster.Members). */
   memberList(): Member[] {
-    return this.members.map((m) => ({ ...m, peerUrls: [...m.peerUrls], clientUrls: [...m.clientUrls] }));
+    return [...this.members].sort((a, b) => (a.id < b.id ? -1 : 1)).map((m) => ({ ...m, peerUrls: [...m.peerUrls], clientUrls: [...m.clientUrls] }));
   }
 
   /** etcd MemberAdd: an unstarted member (no name, no client URLs) with an ID from its peer URLs. */
