@@ -314,13 +314,12 @@ describe('lease (printer_simple Grant/Revoke/KeepAlive/TimeToLive/Leases)', () =
     expect(await run('lease revoke L1')).toMatchObject({ stderr: 'Error: failed to revoke lease (etcdserver: requested lease not found)\n', exit: 1 });
   });
 
-  it('list: "found N leases" then one ID per line', async () => {
+  it('list: "found N leases" then one ID per line, soonest expiry first (lessor.Leases sorts by expiry)', async () => {
     const { run, names } = setup();
     expect((await run('lease list')).stdout).toBe('found 0 leases\n');
-    await run('lease grant 10', 'A');
-    await run('lease grant 20', 'B');
-    const ids = [names.get('A')!, names.get('B')!].sort();
-    expect((await run('lease list')).stdout).toBe(`found 2 leases\n${ids.join('\n')}\n`);
+    await run('lease grant 20', 'LONG');
+    await run('lease grant 10', 'SHORT');
+    expect((await run('lease list')).stdout).toBe(`found 2 leases\n${names.get('SHORT')}\n${names.get('LONG')}\n`);
   });
 
   it('keep-alive --once: "lease <id> keepalived with TTL(10)"; an unknown lease is etcd\'s lease-not-found, exit status 2', async () => {

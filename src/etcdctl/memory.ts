@@ -350,9 +350,13 @@ export class MemoryEtcdClient implements EtcdClient {
     return { header: this.server.header(), id, ttl: info ? ttl : -1, grantedTtl: info ? grantedTtl : 0, keys: keys && info ? info.keys : [] };
   }
 
+  /** Lease.Leases as etcd answers it: sorted by expiry on this member's lessor (lessor.Leases, leasesByExpiry), ties by ID. */
   async leaseLeases() {
     this.check();
-    return { header: this.server.header(), leases: this.server.store.leases().map((l) => ({ id: l.id })) };
+    const now = this.server.nowMs;
+    const left = (id: LeaseId): number => this.server.lessor.remainingMs(id, now) ?? Infinity;
+    const ids = this.server.store.leases().map((l) => l.id).sort((a, b) => left(a) - left(b) || (a < b ? -1 : 1));
+    return { header: this.server.header(), leases: ids.map((id) => ({ id })) };
   }
 
   async watch(req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void): Promise<Subscription> {
