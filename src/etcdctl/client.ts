@@ -180,9 +180,9 @@ export interface EtcdClient {
    * cancelled the loop stops and `onClose` is called once. Rejects if the first keep-alive fails.
    */
   leaseKeepAlive(id: LeaseId, onResponse: (r: LeaseKeepAliveResult) => void, onClose: () => void): Promise<Subscription>;
-  /** clientv3 Lease.TimeToLive (with the attached keys when `keys`). */
+  /** clientv3 Lease.TimeToLive (with the attached keys when `keys`, ascending; etcd gives them in map order). */
   leaseTimeToLive(id: LeaseId, keys: boolean): Promise<LeaseTimeToLiveResult>;
-  /** clientv3 Lease.Leases. */
+  /** clientv3 Lease.Leases: soonest expiry first, as etcd's lessor.Leases sorts them. */
   leaseLeases(): Promise<LeaseLeasesResult>;
   /**
    * clientv3 Watcher.Watch: events in revision order, each exactly once, through `onEvents`; a
