@@ -204,10 +204,12 @@ describe('put, get, del (printer_simple Put/Get/Del, printer_json, printer_field
     expect((await run('del nothing')).stdout).toBe('0\n');
   });
 
-  it('del KEY END prints its warning on standard error first', async () => {
+  it('del KEY END prints its warning on standard error first (text interleaves the streams as written)', async () => {
     const { run } = setup();
     await run('put b 1');
-    expect(await run('del a c')).toMatchObject({
+    const r = await run('del a c');
+    expect(r.text).toBe(`${r.stderr}1\n`);
+    expect(r).toMatchObject({
       stdout: '1\n',
       stderr: 'Warning: Keys between "a" and "c" will be deleted. Please interrupt the command within next 2 seconds to cancel. You can provide `--range` flag to avoid the delay.\n',
     });

@@ -71,6 +71,8 @@ export interface CommandResult {
   /** Standard output, each line ended by a newline. */
   stdout: string;
   stderr: string;
+  /** Both streams interleaved as written, each line ended by a newline (what a terminal shows; `expect: { output }` compares this). */
+  text: string;
   created?: Created;
 }
 
@@ -112,7 +114,8 @@ class Output {
 
   result(exit: number, created?: Created): CommandResult {
     const text = (s: OutputLine['stream']): string => this.lines.filter((l) => l.stream === s).map((l) => `${l.text}\n`).join('');
-    return { exit, output: [...this.lines], stdout: text('stdout'), stderr: text('stderr'), ...(created ? { created } : {}) };
+    const all = this.lines.map((l) => `${l.text}\n`).join('');
+    return { exit, output: [...this.lines], stdout: text('stdout'), stderr: text('stderr'), text: all, ...(created ? { created } : {}) };
   }
 }
 
