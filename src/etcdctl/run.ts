@@ -505,7 +505,7 @@ async function startBackground(bg: BackgroundCommand, cmd: EtcdctlCommand, c: Et
       void bg.done.then(() => session.orphan());
       bg.onInterrupt = async () => EXIT.Success;
       void e
-        .observe((v) => o.add(printGet({ op: 'range', header: v.header, kvs: [v.kv], more: false, count: 1 }, po)), bg.signal)
+        .observe((v) => o.add(printGet({ op: 'range', header: v.header, kvs: [v.kv], more: false, count: 0 } /* Observe builds a GetResponse with Header and Kvs only */, po)), bg.signal)
         .then(
           () => {
             if (!bg.signal.aborted) bg.finish(EXIT.Error, 'elect: observer lost');
