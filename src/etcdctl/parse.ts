@@ -245,8 +245,11 @@ export const COMMANDS: CommandSpec[] = [
 /** cobra's own `-h, --help` of every command. */
 export const HELP_FLAG: FlagSpec = f('help', 'bool', 'false', 'help for', 'h');
 
+let allFlagsCache: FlagSpec[] | null = null;
+
 /** Every flag of every command (for finding the command words before the exact parse). */
 function allFlags(): FlagSpec[] {
+  if (allFlagsCache) return allFlagsCache;
   const out = new Map<string, FlagSpec>();
   const walk = (cs: CommandSpec[]): void => {
     for (const c of cs) {
@@ -256,7 +259,8 @@ function allFlags(): FlagSpec[] {
   };
   for (const g of [...GLOBAL_FLAGS, HELP_FLAG]) out.set(g.name, g);
   walk(COMMANDS);
-  return [...out.values()];
+  allFlagsCache = [...out.values()];
+  return allFlagsCache;
 }
 
 /** Levenshtein distance, case-insensitive (cobra ld(s, t, true)). */
