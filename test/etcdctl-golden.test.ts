@@ -1,5 +1,5 @@
 /**
- * A golden etcdctl session, in the manner of etcd's datadriven testdata: test/golden/etcdctl-tour.txt
+ * A golden etcdctl session, in the manner of etcd's datadriven testdata: test/golden/etcdctl/tour.txt
  * holds commands and the exact output they must print, run in order against one in-memory member
  * (S1). A change in any printer shows up as a readable diff.
  *
@@ -17,7 +17,7 @@ import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { BackgroundCommand, MemoryEtcdServer, runEtcdctl, type OutputLine } from '../src/etcdctl';
 
-const FILE = join(__dirname, 'golden', 'etcdctl-tour.txt');
+const FILE = join(__dirname, 'golden', 'etcdctl', 'tour.txt');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 const settle = async (): Promise<void> => {
@@ -84,7 +84,7 @@ async function transcript(text: string): Promise<string> {
   return `${out.join('\n')}\n`;
 }
 
-describe('golden etcdctl session (test/golden/etcdctl-tour.txt; UPDATE_GOLDEN=1 regenerates)', () => {
+describe('golden etcdctl session (test/golden/etcdctl/tour.txt; UPDATE_GOLDEN=1 regenerates)', () => {
   it('every command prints exactly what the transcript says', async () => {
     const expected = readFileSync(FILE, 'utf8');
     const actual = await transcript(expected);
