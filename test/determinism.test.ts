@@ -10,7 +10,7 @@ import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
 
 const root = join(__dirname, '..');
-const CORE_DIRS = ['src/sim', 'src/raft', 'src/kv', 'src/scenario'];
+const CORE_DIRS = ['src/sim', 'src/raft', 'src/kv', 'src/etcdctl', 'src/scenario'];
 const CORE_FILES = ['src/fuzz/plan.ts', 'src/check/invariants.ts'];
 const FORBIDDEN = /\bMath\.random\b|\bDate\b|\bperformance\.now\b|\bsetTimeout\b|\bsetInterval\b|\bsetImmediate\b|\bprocess\.hrtime\b|\bcrypto\.getRandomValues\b|\brequestAnimationFrame\b/;
 
