@@ -198,6 +198,14 @@ export class SimClient {
       this.finish('unknown', r);
       return;
     }
+    if (r.error === 'transferring') {
+      // Thesis §3.10: the leader is handing over (about one round trip, or abandoned after an
+      // election timeout). Retrying at once would spin: back off, then try the transferee.
+      if (!h.options.via && r.leaderHint) this.leaderGuess = r.leaderHint;
+      this.attemptTarget = null;
+      this.arm(Math.min(this.host.nowMs() + this.backoffMs, this.deadlineMs));
+      return;
+    }
     // Every server either timed out or refused: the suspects may have been slow, not gone. Forgive them.
     this.refusedBy.add(r.from);
     if (this.suspects.size && this.suspects.size + this.refusedBy.size >= this.host.servers().length) {

@@ -10,7 +10,7 @@
  * one place: `apply`.
  */
 import { KvStateMachine, type KvStore } from '../kv/store';
-import type { Command, KvSnapshot } from '../kv/types';
+import type { Command, KvOp, KvSnapshot } from '../kv/types';
 import { RaftNode } from '../raft/node';
 import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
 import type { SimEvent, SimKernel } from './kernel';
@@ -35,7 +35,28 @@ export interface HostConfig {
   maxInflightMsgs?: number;
   /** Revisions of KV history each server keeps (see SimConfig.autoCompactionRetention); 0 keeps all. */
   autoCompactionRetention?: number;
+  /** PreVote (Raft thesis §9.6; RaftConfig.preVote); default false. */
+  preVote?: boolean;
+  /** CheckQuorum (thesis §6.2, §4.2.3; RaftConfig.checkQuorum); default false. */
+  checkQuorum?: boolean;
+  /**
+   * How linearizable gets are served (thesis §6.4): `log` (default) proposes them as log entries;
+   * `readIndex` asks the node for a read index (RaftConfig.readOnly 'safe'); `lease` for a lease
+   * read ('leaseBased', needs checkQuorum). Serializable gets are answered locally in every mode.
+   */
+  reads?: ReadMode;
+  /** The lease's clock-drift bound (RaftConfig.clockDriftBound, ≥ 1); default 1.1. */
+  clockDriftBound?: number;
+  /**
+   * Each server's clock rate (default 1): its local clock advances `rate` ms per ms of simulated
+   * time, and its timers (election, heartbeat, and through them CheckQuorum, leases and leader
+   * transfers) run on that clock. Servers not listed run at rate 1.
+   */
+  clockRate?: ReadonlyMap<NodeId, number>;
 }
+
+/** How linearizable gets are served: through the log, by ReadIndex, or by a lease read (thesis §6.4, §6.4.1). */
+export type ReadMode = 'log' | 'readIndex' | 'lease';
 
 /**
  * Default revisions of KV history a server keeps at least (SimConfig.autoCompactionRetention):
@@ -52,6 +73,18 @@ interface PendingRequest {
   seq: number;
   /** The log index the request was proposed at. */
   index: number;
+}
+
+/**
+ * A linearizable get given to the node as a `readIndex` input (thesis §6.4), keyed by its ctx
+ * (`clientId:seq`): answered from this server's state machine once its applied index reaches
+ * `readyIndex` (null until the node's readReady effect gives it).
+ */
+interface PendingRead {
+  clientId: string;
+  seq: number;
+  op: KvOp;
+  readyIndex: number | null;
 }
 
 /** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
@@ -77,15 +110,29 @@ export class SimServer {
   readonly observedView: ObservedNode;
   /** The last KV snapshot a view built, for the store and revision it shows (see Host.view). */
   kvView: { store: KvStore; revision: number; snapshot: KvSnapshot } | null = null;
-  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
+  /** Linearizable gets given to the node as readIndex inputs, by ctx (reads: readIndex or lease). */
+  reads = new Map<string, PendingRead>();
+  /** Index of the last entry applied to `sm` (the host's own count: answers wait for the state machine, not the node). */
+  appliedIndex = 0;
+  /**
+   * On this server's own clock (ms; see HostConfig.clockRate): when the queued heartbeat timer and
+   * the election timer are due. A timer event passes that deadline as the node's clock reading.
+   */
+  heartbeatLocalMs: number | null = null;
+  electionLocalMs: number | null = null;
+  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream, readonly clockRate = 1) {
     this.raft = raft;
     this.observedView = { id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex };
   }
 
   /** An independent copy (Raft node, state machine, timers, randomness). */
   clone(): SimServer {
-    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
+    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone(), this.clockRate);
     c.up = this.up;
+    c.reads = new Map([...this.reads].map(([k, r]) => [k, { ...r }]));
+    c.appliedIndex = this.appliedIndex;
+    c.heartbeatLocalMs = this.heartbeatLocalMs;
+    c.electionLocalMs = this.electionLocalMs;
     c.sm = this.sm.clone();
     c.digest = this.digest.cloneFor(this.sm.store, c.sm.store);
     c.electionGen = this.electionGen;
@@ -113,7 +160,7 @@ export class Host {
     this.digesting = k.observers.some((o) => o.onAppliedState);
     for (const id of this.serverIds) {
       const raft = this.makeRaft(id, config.initial?.get(id));
-      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
+      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`), config.clockRate?.get(id) ?? 1));
     }
   }
 
@@ -125,16 +172,43 @@ export class Host {
         const n = observed(s);
         for (const o of this.k.observers) o.onAppended?.(n, 1, 0);
       }
-      this.execute(s, s.raft.start(), 0);
+      this.execute(s, s.raft.start(this.localNow(s)), 0);
     }
   }
 
+  /** A server's Raft node, with the cluster's options (src/raft/HOST.md §1). */
   private makeRaft(id: NodeId, persistent?: PersistentState<Command>): RaftNode<Command> {
     const c = this.config;
+    const reads = c.reads ?? 'log';
     return new RaftNode<Command>({
       id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe,
       maxEntriesPerAppend: c.maxEntriesPerAppend, maxInflightMsgs: c.maxInflightMsgs,
+      minElectionTimeoutMs: c.electionTimeoutMs[0],
+      preVote: c.preVote ?? false, checkQuorum: c.checkQuorum ?? false,
+      readOnly: reads === 'lease' ? 'leaseBased' : 'safe',
+      ...(c.clockDriftBound !== undefined ? { clockDriftBound: c.clockDriftBound } : {}),
     }, persistent);
+  }
+
+  /** Whether linearizable gets go to the node as readIndex inputs (reads: readIndex or lease). */
+  private get readsByIndex(): boolean {
+    return (this.config.reads ?? 'log') !== 'log';
+  }
+
+  /**
+   * A server's own clock now, ms: `clockRate × simulated time` (src/raft/HOST.md §2), never less
+   * than the node's last reading (a timer's reading is its exact local deadline, which rounding
+   * may put a hair past this).
+   */
+  localNow(s: SimServer): number {
+    const t = s.clockRate === 1 ? this.k.nowMs : quantizeMs(s.clockRate * this.k.nowMs);
+    const last = s.raft.clockMs;
+    return last !== null && last > t ? last : t;
+  }
+
+  /** A delay of `localMs` on a server's own clock, in ms of simulated time. */
+  private simDelay(s: SimServer, localMs: number): number {
+    return s.clockRate === 1 ? localMs : quantizeMs(localMs / s.clockRate);
   }
 
   // ---- queries ---------------------------------------------------------------------------
@@ -226,14 +300,18 @@ export class Host {
         return;
       }
       this.k.hasher.str('et').str(e.node).num(e.atMs);
-      this.step(s, { type: 'electionTimeout' });
+      const local = s.electionLocalMs;
+      s.electionLocalMs = null;
+      this.step(s, { type: 'electionTimeout' }, local);
       return;
     }
     if (s.paused) {
       s.heldTimers.push('heartbeatTimeout');
       return;
     }
-    this.step(s, { type: 'heartbeatTimeout' });
+    const local = s.heartbeatLocalMs;
+    s.heartbeatLocalMs = null;
+    this.step(s, { type: 'heartbeatTimeout' }, local);
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -268,15 +346,32 @@ export class Host {
       this.reply(s.id, m.clientId, m.seq, { ok: true, result: s.sm.store.apply(m.op) });
       return;
     }
+    if (m.op.op === 'get' && this.readsByIndex) {
+      // Thesis §6.4: a linearizable read takes a read index instead of a log entry (HOST.md §4).
+      const ctx = `${m.clientId}:${m.seq}`;
+      s.reads.set(ctx, { clientId: m.clientId, seq: m.seq, op: m.op, readyIndex: null });
+      this.step(s, { type: 'readIndex', ctx });
+      return;
+    }
     const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };
     const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step({ type: 'propose', command });
+    const effects = s.raft.step({ type: 'propose', command }, this.localNow(s));
     for (const fx of effects) {
       if (fx.type !== 'proposeResult') continue;
       if (fx.accepted) s.pending.set(m.clientId, { clientId: m.clientId, seq: m.seq, index: fx.index });
-      else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
+      else if (fx.reason === 'transferring') {
+        // Thesis §3.10: no proposals during a leader transfer; the client backs off and retries (at the transferee).
+        this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'transferring', leaderHint: fx.transferee ?? fx.leaderHint });
+      } else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
     }
     this.execute(s, effects, commitBefore);
+  }
+
+  /** Answers the pending read `ctx` from this server's state machine (its applied index has reached the read index). */
+  private answerRead(s: SimServer, ctx: string): void {
+    const r = s.reads.get(ctx)!;
+    s.reads.delete(ctx);
+    this.reply(s.id, r.clientId, r.seq, { ok: true, result: s.sm.store.apply(r.op) });
   }
 
   private reply(from: NodeId, clientId: string, seq: number, body: Pick<ClientResponse, 'ok' | 'result' | 'leaderHint' | 'error'>): void {
@@ -286,10 +381,14 @@ export class Host {
 
   // ---- effects ---------------------------------------------------------------------------
 
-  /** The node steps on `input`; the host carries out what it returns. */
-  private step(s: SimServer, input: RaftInput<Command>): RaftEffect<Command>[] {
+  /**
+   * The node steps on `input` at its clock reading `localMs` (default: its clock now; a timer
+   * passes its local deadline, HOST.md §2); the host carries out what it returns.
+   */
+  private step(s: SimServer, input: RaftInput<Command>, localMs: number | null = null): RaftEffect<Command>[] {
     const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step(input);
+    const now = this.localNow(s);
+    const effects = s.raft.step(input, localMs !== null && localMs > now ? localMs : now);
     this.execute(s, effects, commitBefore);
     return effects;
   }
@@ -307,8 +406,11 @@ export class Host {
           // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
           // moves it lazily: a new event only when the deadline comes earlier than the queued one;
           // a queued event that fires before the deadline is re-queued at the deadline.
+          // The timeout is drawn on the server's own clock and fires after drawn / rate of simulated time.
           const [min, max] = this.config.electionTimeoutMs;
-          const t = k.nowMs + quantizeMs(s.electionRng.between(min, max));
+          const drawn = quantizeMs(s.electionRng.between(min, max));
+          const t = k.nowMs + (s.clockRate === 1 ? drawn : quantizeMs(drawn / s.clockRate));
+          s.electionLocalMs = (s.raft.clockMs ?? this.localNow(s)) + drawn;
           s.electionArmedMs = k.nowMs;
           s.electionDeadlineMs = t;
           if (s.electionEventMs === null || t < s.electionEventMs) {
@@ -320,17 +422,35 @@ export class Host {
         }
         case 'stopElectionTimer':
           s.electionGen++;
+          s.electionLocalMs = null;
           s.electionDeadlineMs = null;
           s.electionArmedMs = null;
           s.electionEventMs = null;
           break;
         case 'setHeartbeatTimer':
           s.heartbeatGen++;
-          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs });
+          s.heartbeatLocalMs = (s.raft.clockMs ?? this.localNow(s)) + fx.delayMs;
+          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + this.simDelay(s, fx.delayMs) });
           break;
         case 'stopHeartbeatTimer':
           s.heartbeatGen++;
+          s.heartbeatLocalMs = null;
           break;
+        case 'readReady': {
+          // HOST.md §5: answer once this server's state machine has applied the read index.
+          const r = s.reads.get(fx.ctx);
+          if (!r) break; // the client gave up, or a duplicate answer
+          r.readyIndex = fx.index;
+          if (s.appliedIndex >= fx.index) this.answerRead(s, fx.ctx);
+          break;
+        }
+        case 'readRefused': {
+          const r = s.reads.get(fx.ctx);
+          if (!r) break;
+          s.reads.delete(fx.ctx);
+          this.reply(s.id, r.clientId, r.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
+          break;
+        }
         case 'apply':
           this.apply(s, fx.index, fx.entry);
           break;
@@ -396,6 +516,10 @@ export class Host {
       for (const o of obs) o.onAppliedState?.(s.id, index, state, k.nowMs);
     }
     if (store.revision !== revisionBefore) this.autoCompact(s);
+    s.appliedIndex = index;
+    if (s.reads.size) {
+      for (const [ctx, r] of s.reads) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, ctx);
+    }
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -448,7 +572,11 @@ export class Host {
     s.electionDeadlineMs = null;
     s.electionArmedMs = null;
     s.electionEventMs = null;
+    s.electionLocalMs = null;
+    s.heartbeatLocalMs = null;
     s.pending.clear();
+    s.reads.clear();
+    s.appliedIndex = 0;
     s.paused = false;
     s.heldTimers = [];
     for (const r of s.held) this.transport.dropHeld(r);
@@ -468,9 +596,11 @@ export class Host {
     s.up = true;
     s.raft = this.makeRaft(id, s.raft.persistent);
     s.sm = new KvStateMachine();
+    s.appliedIndex = 0;
     for (const o of this.k.observers) o.onRestart?.(id);
     this.k.fault('restart', [id]);
-    this.execute(s, s.raft.start(), 0);
+    // The new node's clock goes on from where the server's clock is (HOST.md §2).
+    this.execute(s, s.raft.start(this.localNow(s)), 0);
   }
 
   /**
@@ -509,6 +639,24 @@ export class Host {
     this.k.fault('timeout', [id]);
     s.electionDeadlineMs = null;
     this.step(s, { type: 'electionTimeout' });
+  }
+
+  /**
+   * A leader transfer (thesis §3.10; etcd's MsgTransferLeader, `etcdctl move-leader`): the current
+   * leader (`leader()`) is asked to hand leadership to `to`; it refuses, with a note, a transfer to
+   * itself or one already under way. With no leader there is no node to ask: the trace says so
+   * (the fault event's detail is "no leader"). @throws Error for an unknown server
+   */
+  transfer(to: NodeId): void {
+    this.server(to);
+    const l = this.leader();
+    if (!l) {
+      this.k.fault('transfer', [to], 'no leader');
+      return;
+    }
+    this.k.fault('transfer', [l.id, to]);
+    if (l.paused) return; // a paused leader handles nothing; the request is lost like a message to it
+    this.step(l, { type: 'transferLeadership', to });
   }
 
   // ---- copies ----------------------------------------------------------------------------

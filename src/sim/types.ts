@@ -28,9 +28,17 @@ export interface ClientResponse {
   seq: number;
   ok: boolean;
   result?: KvResult;
-  /** When the server is not the leader: the leader it knows, if any. */
+  /**
+   * When the server is not the leader: the leader it knows, if any. With `transferring`: the
+   * target of the leader transfer under way (the likely next leader).
+   */
   leaderHint?: NodeId | null;
-  error?: 'notLeader' | 'overwritten';
+  /**
+   * `notLeader`: not done here, try `leaderHint`; `overwritten`: the entry was replaced (never
+   * committed); `transferring`: the leader refuses proposals during a leader transfer (thesis
+   * §3.10): back off, then retry.
+   */
+  error?: 'notLeader' | 'overwritten' | 'transferring';
 }
 
 export type SimMessage = RaftMessage<Command> | ClientRequest | ClientResponse;

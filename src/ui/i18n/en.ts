@@ -3,6 +3,7 @@
  * placeholders ({name}), never glued fragments, so a translation can reorder words freely.
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
+import { electEn } from './elect';
 
 export const en = {
   'app.title': 'raftsim',
@@ -691,6 +692,8 @@ export const en = {
   'replay.timeMs': '{n} ms',
   'replay.timeS': '{n} s',
   'replay.timeH': '{n} h',
+  // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
+  ...electEn,
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

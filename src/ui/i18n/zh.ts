@@ -1,4 +1,5 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
+import { electZh } from './elect';
 import type { StringId } from './en';
 
 export const zh: Record<StringId, string> = {
@@ -656,4 +657,6 @@ export const zh: Record<StringId, string> = {
   'replay.timeMs': '{n} 毫秒',
   'replay.timeS': '{n} 秒',
   'replay.timeH': '{n} 小时',
+  // Issue 12: its own block, see elect.ts.
+  ...electZh,
 };
