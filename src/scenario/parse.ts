@@ -1025,7 +1025,7 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       const key = text('key', v.key);
       if (kind === 'put') return { kind, key, value: text('value', v.value), ...options, ...expect };
       if (kind === 'get') {
-        return { kind, key, prefix: v.prefix ?? false, serializable: v.serializable ?? false, ...options, ...expect };
+        return { kind, key, prefix: v.prefix ?? false, serializable: v.serializable ?? false, ...(v.read !== undefined ? { read: v.read } : {}), ...options, ...expect };
       }
       if (kind === 'delete') return { kind, key, prefix: v.prefix ?? false, ...options, ...expect };
       return { kind, key, from: v.from === null ? null : text('from', v.from), to: text('to', v.to), ...options, ...expect };

@@ -558,7 +558,7 @@ export function fmtMs(ms: number): string {
 function specOf(step: Step): ClientOpSpec {
   switch (step.kind) {
     case 'put': return { op: 'put', key: step.key, value: step.value };
-    case 'get': return { op: 'get', key: step.key, prefix: step.prefix, serializable: step.serializable };
+    case 'get': return { op: 'get', key: step.key, prefix: step.prefix, serializable: step.serializable, ...(step.read ? { read: step.read } : {}) };
     case 'delete': return { op: 'delete', key: step.key, prefix: step.prefix };
     case 'cas': return { op: 'cas', key: step.key, from: step.from, to: step.to };
     default: throw new Error(`step ${step.kind} is not a client step`);

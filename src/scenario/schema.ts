@@ -329,6 +329,7 @@ const clientStep = (kind: 'put' | 'get' | 'delete' | 'cas'): JsonSchema => {
   if (kind === 'get') {
     own.prefix = { type: 'boolean' };
     own.serializable = { type: 'boolean' };
+    own.read = { enum: [...READ_MODES], description: "How this linearizable get is served, overriding cluster.reads: log, readIndex or lease (for lessons comparing read paths)." };
   }
   if (kind === 'delete') own.prefix = { type: 'boolean' };
   if (kind === 'cas') {
@@ -546,7 +547,7 @@ const verbArgSchema = (t: VerbArgType): JsonSchema => {
     case 'messageId': return { type: 'integer', minimum: 1 };
     case 'clientOp': return {
       type: 'object', additionalProperties: false, required: ['op', 'key'],
-      properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, from: { oneOf: [str, { type: 'null' }] }, to: str },
+      properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, read: { enum: [...READ_MODES] }, from: { oneOf: [str, { type: 'null' }] }, to: str },
     };
   }
 };

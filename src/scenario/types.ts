@@ -130,7 +130,8 @@ export type StepBody =
   /** Any verb but the presenter's continue, as a recorded action; a server argument may be "leader". */
   | { kind: 'do'; action: UserAction }
   | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
-  | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; expect?: ClientExpect } & ClientStepOptions)
+  /** `read`: how this linearizable get is served, overriding cluster.reads. */
+  | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; read?: 'log' | 'readIndex' | 'lease'; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'cas'; key: string; from: string | null; to: string; expect?: ClientExpect } & ClientStepOptions)
   | { kind: 'expect'; checks: ExpectChecks };

@@ -18,13 +18,13 @@ import { SAFE } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
 import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
-import { Host, type ReadMode, type SimServer } from './host';
+import { Host, type SimServer } from './host';
 import type { SimEvent, SimKernel } from './kernel';
 import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
-import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ServerView, SimStats, StepReason, TraceEvent } from './types';
+import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
 
 export { SimServer } from './host';
 
@@ -202,8 +202,8 @@ export class Simulation implements SimKernel {
     return {
       nowMs: () => this.nowMs,
       servers: () => this.serverIds,
-      sendRequest: (client, to, seq, op, serializable) => {
-        const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
+      sendRequest: (client, to, seq, op, serializable, read) => {
+        const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable, ...(read ? { read } : {}) };
         this.transport.send(m);
       },
       schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }, atMs),

@@ -18,7 +18,7 @@ import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
-import type { ClientRequest, ClientResponse, MessageRecord, ServerView } from './types';
+import type { ClientRequest, ClientResponse, MessageRecord, ReadMode, ServerView } from './types';
 
 /** What the host needs to build and run the cluster's nodes. Times in ms of simulated time. */
 export interface HostConfig {
@@ -55,8 +55,7 @@ export interface HostConfig {
   clockRate?: ReadonlyMap<NodeId, number>;
 }
 
-/** How linearizable gets are served: through the log, by ReadIndex, or by a lease read (thesis §6.4, §6.4.1). */
-export type ReadMode = 'log' | 'readIndex' | 'lease';
+export type { ReadMode } from './types';
 
 /**
  * Default revisions of KV history a server keeps at least (SimConfig.autoCompactionRetention):
@@ -190,10 +189,6 @@ export class Host {
     }, persistent);
   }
 
-  /** Whether linearizable gets go to the node as readIndex inputs (reads: readIndex or lease). */
-  private get readsByIndex(): boolean {
-    return (this.config.reads ?? 'log') !== 'log';
-  }
 
   /**
    * A server's own clock now, ms: `clockRate × simulated time` (src/raft/HOST.md §2), never less
@@ -346,11 +341,13 @@ export class Host {
       this.reply(s.id, m.clientId, m.seq, { ok: true, result: s.sm.store.apply(m.op) });
       return;
     }
-    if (m.op.op === 'get' && this.readsByIndex) {
+    if (m.op.op === 'get' && (m.read ?? this.config.reads ?? 'log') !== 'log') {
       // Thesis §6.4: a linearizable read takes a read index instead of a log entry (HOST.md §4).
+      // A request's own mode (ClientRequest.read) is passed on for that read alone.
       const ctx = `${m.clientId}:${m.seq}`;
       s.reads.set(ctx, { clientId: m.clientId, seq: m.seq, op: m.op, readyIndex: null });
-      this.step(s, { type: 'readIndex', ctx });
+      const readOnly = m.read === undefined ? undefined : m.read === 'lease' ? 'leaseBased' as const : 'safe' as const;
+      this.step(s, { type: 'readIndex', ctx, ...(readOnly ? { readOnly } : {}) });
       return;
     }
     const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };

@@ -16,7 +16,12 @@ export interface ClientRequest {
   op: KvOp;
   /** For gets: answer from the contacted server's applied state, without going through the log. */
   serializable: boolean;
+  /** For linearizable gets: how to serve this one, overriding the cluster's reads mode (absent: the cluster's). */
+  read?: ReadMode;
 }
+
+/** How linearizable gets are served: through the log, by ReadIndex, or by a lease read (thesis §6.4, §6.4.1). */
+export type ReadMode = 'log' | 'readIndex' | 'lease';
 
 /** A server's answer to a client. `ok: false` means "not done here": see `leaderHint` / `error`. */
 export interface ClientResponse {

@@ -7,9 +7,11 @@
 
 export const electEn = {
   'action.transfer': 'transfer leadership to {to}',
+  'stepKind.transfer': 'transfer',
 } as const;
 
 /** Simplified Chinese of `electEn` (the type makes a missing key a compile error). */
 export const electZh: Record<keyof typeof electEn, string> = {
   'action.transfer': '把领导权移交给 {to}',
+  'stepKind.transfer': '移交领导权',
 };
