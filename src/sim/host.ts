@@ -246,6 +246,8 @@ export class Host {
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
       ...r.replicationView(),
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
+      localClockMs: this.localNow(s), clockRate: s.clockRate,
+      leaseUntilMs: s.up ? r.leaseUntilMs() : null, transferee: s.up ? r.transferee : null,
       get kv(): KvSnapshot {
         if (kv) return kv;
         const c = s.kvView;

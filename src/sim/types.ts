@@ -116,6 +116,13 @@ export interface ServerView {
   electionDeadlineMs: number | null;
   /** When the current election timer was armed (for drawing the timer arc). */
   electionArmedMs: number | null;
+  /** This server's own clock now, ms, and how fast it runs (SimConfig.clockRate; 1 unless set). */
+  localClockMs: number;
+  clockRate: number;
+  /** A leader's read lease (lease reads, thesis §6.4.1): until when it holds on its own clock, or null. */
+  leaseUntilMs: number | null;
+  /** A leader's leader-transfer target while a transfer is under way (thesis §3.10), or null. */
+  transferee: NodeId | null;
   kv: KvSnapshot;
 }
 

@@ -226,6 +226,8 @@ function Server({ v, place, nowMs, clusterSize, selected, onClick }: { v: Server
       {selected && <circle className="select-ring" r={NODE_R + 15} />}
       {role === 'leader' && <circle className="leader-halo" r={NODE_R + 8} />}
       <circle className="server-body" r={NODE_R} fill={fill} />
+      {/* A pre-candidate (thesis §9.6) wears a dotted inner ring: told apart by shape, not by colour alone. */}
+      {role === 'preCandidate' && <circle className="precandidate-ring" r={NODE_R - 5} />}
       {role === 'crashed' && (
         <path className="crash-cross" d={`M${-NODE_R * 0.55},${-NODE_R * 0.55}L${NODE_R * 0.55},${NODE_R * 0.55}M${-NODE_R * 0.55},${NODE_R * 0.55}L${NODE_R * 0.55},${-NODE_R * 0.55}`} />
       )}
@@ -244,6 +246,22 @@ function Server({ v, place, nowMs, clusterSize, selected, onClick }: { v: Server
           <circle r={11} />
           <rect x={-5} y={-6} width={3.5} height={12} rx={1} />
           <rect x={1.5} y={-6} width={3.5} height={12} rx={1} />
+        </g>
+      )}
+      {role === 'preCandidate' && (
+        <g className="votes pre-votes" transform={`translate(0,${NODE_R + 40})`}>
+          <title>{t('server.preVotes', { votes, needed })}</title>
+          {d3.range(clusterSize).map((i) => (
+            <rect
+              key={i}
+              x={(i - (clusterSize - 1) / 2) * 13 - 4.5}
+              y={-4.5}
+              width={9}
+              height={9}
+              className={i < votes ? 'vote vote-granted' : 'vote'}
+              stroke={i === needed - 1 ? '#7a4b00' : undefined}
+            />
+          ))}
         </g>
       )}
       {role === 'candidate' && (
