@@ -29,9 +29,10 @@ describe.skipIf(!haveChromium)('PreVote in Chromium', () => {
     await page.screenshot({ path: join(tmpdir(), 'raftsim-elect-precandidate.png') });
 
     await page.getByTestId('legend-preCandidate').waitFor({ state: 'visible', timeout: WAIT_MS });
-    s5.click();
+    await s5.click();
     await page.getByTestId('statechart').waitFor({ state: 'visible', timeout: WAIT_MS });
     expect(await page.getByTestId('statechart').innerHTML()).toContain('preCandidate');
+    await page.getByTestId('statechart').screenshot({ path: join(tmpdir(), 'raftsim-elect-statechart.png') });
 
     const later = await app.open('?scenario=disruptive-rejoin-prevote&at=1800&play=0');
     await later.page.waitForFunction(

@@ -522,7 +522,7 @@ export const GLOSSARY: GlossaryEntry[] = [
       en: 'The leader hands leadership to a chosen server: it stops accepting client requests, brings the target’s log up to date, then sends it TimeoutNow; abandoned if not done within an election timeout.',
       zh: '领导者把领导权交给指定的服务器：它停止接受客户端请求，把目标的日志补齐，然后发送 TimeoutNow；如果一个选举超时之内没有完成就放弃。',
     },
-    source: { en: 'Raft thesis §3.10; etcd raft MsgTransferLeader, etcdctl move-leader', zh: 'Raft 博士论文 §3.10；etcd raft MsgTransferLeader、etcdctl move-leader' },
+    source: { en: 'Raft thesis §3.10; etcd raft MsgTransferLeader, etcdctl move-leader', zh: 'Raft 博士论文 §3.10；etcd raft MsgTransferLeader（etcdctl 的 move-leader 命令）' },
     match: { en: ['leader transfer', 'transfer'], zh: ['移交'] },
   },
   {
