@@ -75,11 +75,13 @@ interface PendingRequest {
 }
 
 /**
- * A linearizable get given to the node as a `readIndex` input (thesis §6.4), keyed by its ctx
+ * A linearizable get given to the node as a `readIndex` input (thesis §6.4), with its ctx
  * (`clientId:seq`): answered from this server's state machine once its applied index reaches
- * `readyIndex` (null until the node's readReady effect gives it).
+ * `readyIndex` (null until the node's readReady effect gives it). One per client, as `pending`:
+ * a client runs one operation at a time, so a newer read replaces a lost one.
  */
 interface PendingRead {
+  ctx: string;
   clientId: string;
   seq: number;
   op: KvOp;
@@ -109,7 +111,7 @@ export class SimServer {
   readonly observedView: ObservedNode;
   /** The last KV snapshot a view built, for the store and revision it shows (see Host.view). */
   kvView: { store: KvStore; revision: number; snapshot: KvSnapshot } | null = null;
-  /** Linearizable gets given to the node as readIndex inputs, by ctx (reads: readIndex or lease). */
+  /** Linearizable gets given to the node as readIndex inputs, by client (reads: readIndex or lease). */
   reads = new Map<string, PendingRead>();
   /** Index of the last entry applied to `sm` (the host's own count: answers wait for the state machine, not the node). */
   appliedIndex = 0;
@@ -347,7 +349,7 @@ export class Host {
       // Thesis §6.4: a linearizable read takes a read index instead of a log entry (HOST.md §4).
       // A request's own mode (ClientRequest.read) is passed on for that read alone.
       const ctx = `${m.clientId}:${m.seq}`;
-      s.reads.set(ctx, { clientId: m.clientId, seq: m.seq, op: m.op, readyIndex: null });
+      s.reads.set(m.clientId, { ctx, clientId: m.clientId, seq: m.seq, op: m.op, readyIndex: null });
       const readOnly = m.read === undefined ? undefined : m.read === 'lease' ? 'leaseBased' as const : 'safe' as const;
       this.step(s, { type: 'readIndex', ctx, ...(readOnly ? { readOnly } : {}) });
       return;
@@ -366,10 +368,15 @@ export class Host {
     this.execute(s, effects, commitBefore);
   }
 
-  /** Answers the pending read `ctx` from this server's state machine (its applied index has reached the read index). */
-  private answerRead(s: SimServer, ctx: string): void {
-    const r = s.reads.get(ctx)!;
-    s.reads.delete(ctx);
+  /** The pending read of this ctx, or undefined (the client gave up or moved on; a duplicate answer). */
+  private readOf(s: SimServer, ctx: string): PendingRead | undefined {
+    const r = s.reads.get(ctx.slice(0, ctx.lastIndexOf(':')));
+    return r && r.ctx === ctx ? r : undefined;
+  }
+
+  /** Answers a pending read from this server's state machine (its applied index has reached the read index). */
+  private answerRead(s: SimServer, r: PendingRead): void {
+    s.reads.delete(r.clientId);
     this.reply(s.id, r.clientId, r.seq, { ok: true, result: s.sm.store.apply(r.op) });
   }
 
@@ -437,16 +444,16 @@ export class Host {
           break;
         case 'readReady': {
           // HOST.md §5: answer once this server's state machine has applied the read index.
-          const r = s.reads.get(fx.ctx);
+          const r = this.readOf(s, fx.ctx);
           if (!r) break; // the client gave up, or a duplicate answer
           r.readyIndex = fx.index;
-          if (s.appliedIndex >= fx.index) this.answerRead(s, fx.ctx);
+          if (s.appliedIndex >= fx.index) this.answerRead(s, r);
           break;
         }
         case 'readRefused': {
-          const r = s.reads.get(fx.ctx);
+          const r = this.readOf(s, fx.ctx);
           if (!r) break;
-          s.reads.delete(fx.ctx);
+          s.reads.delete(r.clientId);
           this.reply(s.id, r.clientId, r.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
           break;
         }
@@ -517,7 +524,7 @@ export class Host {
     if (store.revision !== revisionBefore) this.autoCompact(s);
     s.appliedIndex = index;
     if (s.reads.size) {
-      for (const [ctx, r] of s.reads) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, ctx);
+      for (const r of s.reads.values()) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, r);
     }
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
