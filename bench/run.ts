@@ -8,6 +8,9 @@
  *   deliveries   message deliveries per wall-clock second, 5 servers under steady client load,
  *                invariant checks off and on (target >= 1,000,000/s with checks off, one core)
  *   fuzz         1,000 seeds x 30 s simulated, all checks on, 2 workers (target < 45 s)
+ *   fuzzElect    2,000 seeds x 10 s simulated (issue 12: each seed draws PreVote, CheckQuorum, a
+ *                read mode, leader transfers and clock rates within the drift bound), 2 workers;
+ *                reports failing seeds (must be 0)
  *   linearizability  a 10,000-operation history and a 200-operation worst case (target < 1 s)
  *   memory       heap + typed arrays per simulated hour of a 5-server run with the whole trace kept,
  *                and the message log's share (bytes per message)
@@ -90,6 +93,21 @@ async function benchFuzz(): Promise<void> {
   });
   const wallMs = performance.now() - t0;
   emit({ bench: 'fuzz', seeds, simulatedMsPerSeed: durationMs, workers: 2, failing, events, wallMs: Math.round(wallMs), targetWallMs: quick ? undefined : 45_000 });
+}
+
+/** Issue 12's 2,000 seeds of 10 s (the issue's benchmark run): every option drawn per seed, 0 violations expected. */
+async function benchFuzzElect(): Promise<void> {
+  const seeds = quick ? 200 : 2000;
+  const durationMs = 10_000;
+  const t0 = performance.now();
+  const failingSeeds: number[] = [];
+  let events = 0;
+  await runFuzz(1, seeds, { nodes: [3, 5, 7], durationMs }, 2, (r) => {
+    if (!r.ok) failingSeeds.push(r.seed);
+    events += r.events;
+  });
+  const wallMs = performance.now() - t0;
+  emit({ bench: 'fuzzElect', seeds, simulatedMsPerSeed: durationMs, workers: 2, failing: failingSeeds.length, failingSeeds: failingSeeds.slice(0, 20), events, wallMs: Math.round(wallMs) });
 }
 
 /** Heap plus typed-array memory (the columnar message log lives in ArrayBuffers), after full collections. */
@@ -317,6 +335,7 @@ async function main(): Promise<void> {
   if (!only || only === 'longRun') benchLongRun();
   if (!only || only === 'kv') benchKv();
   if (!only || only === 'fuzz') await benchFuzz();
+  if (!only || only === 'fuzzElect') await benchFuzzElect();
 }
 
 void main();

@@ -158,6 +158,23 @@ add('recorded actions out of order', marked(['title: T', 'replay:', '  actions:'
 add('a recorded action at events -1', marked(['title: T', 'replay:', '  actions:', '    - { events: @, atMs: 0, do: { kind: heal } }', '  until: { events: 0, atMs: 0 }', 'steps: []'], '-1'), 2, ['replay.actions[0].events', 'must be a whole number of events >= 0 (got -1)']);
 add('wait for more servers than the cluster has', marked(['title: T', 'cluster: { nodes: 3 }', 'steps:', '  - wait: { for: commit, index: 1, nodes: @ }'], '4'), 2, ['steps[0].wait.nodes', 'must be at most 3 (the cluster has 3 servers)']);
 
+// 7b. Issue 12's cluster keys and the transfer step.
+const c3 = (line: string) => marked(['title: T', 'cluster:', '  nodes: 3', '  @', 'steps: []'], line);
+add('reads: fast', c3('reads: fast'), 2, ['cluster.reads', 'must be one of: log, readIndex, lease', '(got "fast")']);
+add('a profile that does not exist', c3('profile: zookeeper'), 2, ['cluster.profile', 'must be one of: paper, etcd', '(got "zookeeper")']);
+add('clockRate for an unknown server', marked(['title: T', 'cluster:', '  nodes: 3', '  clockRate: { S1: 0.5, @: 2 }', 'steps: []'], 'S9'), 2, ['cluster.clockRate.S9', 'unknown server "S9"']);
+add('clockRate 0', marked(['title: T', 'cluster:', '  nodes: 3', '  clockRate: { S1: @ }', 'steps: []'], '0'), 2, ['cluster.clockRate.S1', 'a clock rate between 0.1 and 10 (both excluded)', '(got 0)']);
+add('clockRate 10', marked(['title: T', 'cluster:', '  nodes: 3', '  clockRate: { S1: @ }', 'steps: []'], '10'), 2, ['cluster.clockRate.S1', 'a clock rate between 0.1 and 10', '(got 10)']);
+add('clockDriftBound below 1', c3('clockDriftBound: 0.9'), 2, ['cluster.clockDriftBound', 'a number between 1 and 10', '(got 0.9)']);
+add('preVote not a boolean', c3('preVote: yes'), 2, ['cluster.preVote', 'must be true or false', '(got "yes")']);
+add('reads: lease without checkQuorum', c3('reads: lease'), 2, ['cluster.reads', 'reads: lease needs checkQuorum: true']);
+add('reads: lease with checkQuorum: false under etcd', marked(['title: T', 'cluster:', '  profile: etcd', '  checkQuorum: false', '  reads: @', 'steps: []'], 'lease'), 2, ['cluster.reads', 'but checkQuorum is false']);
+add('reads: lease with checkQuorum', c3('reads: lease\n  checkQuorum: true'), 0, []);
+add('transfer to an unknown server', marked(['title: T', 'cluster: { nodes: 3 }', 'steps:', '  - transfer: { to: @ }'], 'S9'), 2, ['steps[0].transfer.to', 'unknown server "S9"']);
+add('transfer without to', marked(['title: T', 'cluster: { nodes: 3 }', 'steps:', '  - transfer: @'], '{}'), 2, ['steps[0].transfer', 'missing required key "to"']);
+add('expect role that does not exist', marked(['title: T', 'cluster: { nodes: 3 }', 'steps:', '  - expect: { role: { S1: @ } }'], 'observer'), 2, ['steps[0].expect.role.S1', 'follower, preCandidate, candidate, leader']);
+add('an unknown unsafe switch', c3('unsafe: [leaderReadsFast]'), 2, ['cluster.unsafe[0]', 'leaderReadsLocally']);
+
 // 8. Valid input whose expectation is wrong: exit 1, with the step and why.
 add('a wrong expectation', { text: ['title: T', 'cluster: { nodes: 3 }', 'steps:', '  - wait: { for: leader }', '  - put: { key: x, value: "1" }', '  - expect: { kv: { x: "2" } }'].join('\n') + '\n' }, 1, ['expected x="2"']);
 

@@ -127,7 +127,7 @@ describe('#4 share links: the decompressed size is bounded before anything is bu
   });
 
   it('a link to a scenario of almost 1 MB still opens', () => {
-    const yaml = fuzzPlan(2624, { nodes: [5], durationMs: MAX_FUZZ_DURATION_MS });
+    const yaml = fuzzPlan(472, { nodes: [5], durationMs: MAX_FUZZ_DURATION_MS });
     expect(yaml.length).toBeGreaterThan(400_000);
     const hash = encodeLink({ yaml, seed: 5 });
     expect(decodeLink(hash).yaml).toBe(yaml);
@@ -136,15 +136,15 @@ describe('#4 share links: the decompressed size is bounded before anything is bu
 
 describe('#5 the fuzzer: bounded options, and every plan is a scenario its parser accepts', () => {
   it('plans at the bounds (60 s, 1 and 9 servers, the busiest seeds) parse back, within the step and size limits, with no anchors', () => {
-    // Seeds 87 and 2624 are the busiest of the first 3,000 at 60 s: they reach the step limit.
-    for (const [seed, nodes] of [[1, 1], [2, 9], [87, 9], [2624, 1], [2624, 9]] as const) {
+    // Seeds 472 and 576 reach the step limit at 60 s with 1 and with 9 servers (the plans of issue 12's options).
+    for (const [seed, nodes] of [[1, 1], [2, 9], [472, 9], [472, 1], [576, 9]] as const) {
       const yaml = fuzzPlan(seed, { nodes: [nodes], durationMs: MAX_FUZZ_DURATION_MS, unsafe: ['forgetVoteOnRestart'] });
       expect(yaml).not.toMatch(/^[^"#]*[&*][A-Za-z0-9]/m); // no anchor (&a) or alias (*a)
       expect(new TextEncoder().encode(yaml).length).toBeLessThanOrEqual(LIMITS.maxBytes);
       const sc = parseScenario(yaml, `fuzz-seed-${seed}.yaml`);
       expect(sc.steps.length).toBeLessThanOrEqual(LIMITS.maxSteps);
       expect(sc.cluster.nodes).toHaveLength(nodes);
-      if (seed === 87 || seed === 2624) {
+      if (seed === 472 || seed === 576) {
         expect(sc.steps.length).toBeGreaterThan(LIMITS.maxSteps - 200);
         expect(sc.steps[0]).toMatchObject({ kind: 'say', text: expect.stringMatching(/the fault phase ends at \d+ of 60000 ms, so that the plan stays within the 10000-step scenario limit/) });
       }

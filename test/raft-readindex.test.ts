@@ -258,6 +258,28 @@ describe('lease reads (thesis §6.4.1)', () => {
     expect(net.node('S3').commitIndex).toBe(3);
   });
 
+  it('a read\'s own mode: safe in a lease cluster takes a heartbeat round, at the leader and through a follower, and is exempt from leaderReadsLocally', () => {
+    const unsafe = { commitPreviousTermEntries: false, skipUpToDateCheck: false, forgetVoteOnRestart: false, noTruncateOnConflict: false, leaderReadsLocally: true };
+    const net = new Net(THREE, { ...LEASE, unsafe });
+    net.campaign('S1');
+    net.heartbeatRound('S1');
+    expect(net.node('S1').leaseUntilMs()).not.toBeNull();
+    for (const [id, ctx] of [['S1', 'own'], ['S2', 'fwd']] as const) {
+      const before = net.effectsOf('S1').length;
+      net.step(id, { type: 'readIndex', ctx, readOnly: 'safe' });
+      expect(net.readsReady(id).some((r) => r.ctx === ctx), ctx).toBe(false); // not at once
+      net.deliver();
+      expect(net.readsReady(id).some((r) => r.ctx === ctx), ctx).toBe(true);
+      expect(roundsSent(net.effectsOf('S1', before)).length, ctx).toBeGreaterThan(0);
+    }
+    expect(net.notes('S1', 'readConfirmed').map((n) => n.ctx)).toEqual(['own', 'fwd']);
+    // Its own lease mode reads from the lease; a read with no mode of its own falls to the unsafe switch.
+    net.step('S1', { type: 'readIndex', ctx: 'lease', readOnly: 'leaseBased' });
+    net.step('S1', read('plain'));
+    expect(net.notes('S1', 'leaseRead').map((n) => n.ctx)).toEqual(['lease']);
+    expect(net.notes('S1', 'readLocal').map((n) => n.ctx)).toEqual(['plain']);
+  });
+
   it('TestLeaseRevokedByTransfer: during a leader transfer, and for the rest of the term once TimeoutNow was sent, the lease does not hold', () => {
     const net = new Net(THREE, LEASE);
     net.campaign('S1');

@@ -102,6 +102,12 @@ describe('parseScenario: valid documents', () => {
         maxInflightMsgs: 8,
         autoCompactionRetention: 1_000,
         unsafe: ['skipUpToDateCheck'],
+        profile: 'paper',
+        preVote: false,
+        checkQuorum: false,
+        reads: 'log',
+        clockDriftBound: 1.1,
+        clockRate: new Map(),
       },
       clients: ['c1', 'c2'],
       steps: [
@@ -172,10 +178,33 @@ describe('parseScenario: valid documents', () => {
         maxInflightMsgs: 8,
         autoCompactionRetention: 1_000,
         unsafe: [],
+        profile: 'paper',
+        preVote: false,
+        checkQuorum: false,
+        reads: 'log',
+        clockDriftBound: 1.1,
+        clockRate: new Map(),
       },
       clients: ['c1'],
       steps: [],
     });
+  });
+
+  it('profile: etcd sets heartbeatMs 100, electionTimeoutMs [1000, 2000], preVote, checkQuorum and reads readIndex, as etcd runs raft', () => {
+    const c = parseScenario(lines('title: T', 'cluster: { profile: etcd }', 'steps: []'), FILE).cluster;
+    expect([c.profile, c.heartbeatMs, c.electionTimeoutMs, c.preVote, c.checkQuorum, c.reads]).toEqual(['etcd', 100, [1000, 2000], true, true, 'readIndex']);
+  });
+
+  it('keys given explicitly override the profile; clockRate and clockDriftBound are read as given', () => {
+    const c = parseScenario(lines('title: T', 'cluster: { nodes: 3, profile: etcd, preVote: false, heartbeatMs: 200, reads: lease, clockDriftBound: 1.5, clockRate: { S1: 0.5, S3: 2 } }', 'steps: []'), FILE).cluster;
+    expect([c.preVote, c.checkQuorum, c.heartbeatMs, c.electionTimeoutMs, c.reads, c.clockDriftBound]).toEqual([false, true, 200, [1000, 2000], 'lease', 1.5]);
+    expect([...c.clockRate]).toEqual([['S1', 0.5], ['S3', 2]]);
+  });
+
+  it('the transfer step and a preCandidate role in expect', () => {
+    const s = parseScenario(lines('title: T', 'cluster: { nodes: 3 }', 'steps:', '  - transfer: { to: S3 }', '  - expect: { role: { S2: preCandidate } }'), FILE);
+    expect(s.steps[0]).toEqual({ kind: 'transfer', to: 'S3', index: 0, line: 4 });
+    expect(s.steps[1]).toMatchObject({ kind: 'expect', checks: { role: new Map([['S2', 'preCandidate']]) } });
   });
 
   it('reads cluster.maxEntriesPerAppend and cluster.maxInflightMsgs, and the run uses them', () => {

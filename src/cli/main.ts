@@ -81,9 +81,10 @@ program
   .option('--duration-ms <n>', `simulated length of the fault phase, 1 to ${MAX_FUZZ_DURATION_MS} ms (a seed that would pass the ${LIMITS.maxSteps}-step scenario limit ends it earlier and says so)`, '30000')
   .option('--workers <n>', `worker threads, 1 to ${MAX_FUZZ_WORKERS}`, '2')
   .option('--unsafe <list>', `unsafe switches to turn on: ${UNSAFE_FLAGS.join(', ')}`)
+  .option('--clock-drift <mode>', 'clock rates: within (the drift bound: every read mode must stay linearizable) or beyond (lease reads with one clock far outside it, which the checker must catch)', 'within')
   .option('--out <dir>', 'where failing seeds are written as scenarios', 'fuzz-failures')
   .option('--json', 'print one JSON line per seed')
-  .action(async (opts: { seeds: string; from: string; nodes: string; durationMs: string; workers: string; unsafe?: string; out: string; json?: boolean }) => {
+  .action(async (opts: { seeds: string; from: string; nodes: string; durationMs: string; workers: string; unsafe?: string; clockDrift: string; out: string; json?: boolean }) => {
     const seeds = intOption('--seeds', opts.seeds, 1, MAX_FUZZ_SEEDS);
     const from = intOption('--from', opts.from, 0, MAX_FUZZ_SEED);
     if (BigInt(from) + BigInt(seeds) - 1n > BigInt(MAX_FUZZ_SEED)) usage(`--from ${from} with --seeds ${seeds} would reach seed ${BigInt(from) + BigInt(seeds) - 1n}; the last seed must be at most ${MAX_FUZZ_SEED} (2^53 − 1)`);
@@ -92,10 +93,12 @@ program
     const nodes = [...new Set(opts.nodes.split(',').map((x) => intOption('--nodes', x.trim(), 1, MAX_FUZZ_NODES)))];
     const unsafe = opts.unsafe ? opts.unsafe.split(',').map((x) => x.trim()) : [];
     for (const u of unsafe) if (!(UNSAFE_FLAGS as readonly string[]).includes(u)) usage(`--unsafe: unknown switch "${u}" (known: ${UNSAFE_FLAGS.join(', ')})`);
+    if (opts.clockDrift !== 'within' && opts.clockDrift !== 'beyond') usage(`--clock-drift must be within or beyond, got "${opts.clockDrift}"`);
+    const clockDrift = opts.clockDrift;
     const t0 = performance.now();
     const failed: SeedResult[] = [];
     let done = 0;
-    await runFuzz(from, seeds, { nodes, durationMs, unsafe }, workers, (r) => {
+    await runFuzz(from, seeds, { nodes, durationMs, unsafe, clockDrift }, workers, (r) => {
       done++;
       if (opts.json) process.stdout.write(JSON.stringify({ seed: r.seed, ok: r.ok, failures: r.failures, linearizable: r.linearizable, traceHash: r.traceHash, events: r.events }) + '\n');
       if (!r.ok) {

@@ -34,7 +34,7 @@ export const MAX_FUZZ_NODES = LIMITS.maxServers;
 export const MAX_FUZZ_SEED = MAX_SEED;
 
 /** Steps of the liveness phase, written after the fault phase. */
-const LIVENESS_STEPS = 7;
+const LIVENESS_STEPS = 8;
 /** Most steps one client operation or one fault adds, with the run step before it (crashLoop: 25 rounds of 5, and a restart). */
 const MAX_BLOCK_STEPS = 127;
 
@@ -45,10 +45,27 @@ export interface PlanOptions {
   durationMs: number;
   /** Unsafe switches to turn on (for teaching and to prove the checkers can fail). */
   unsafe?: string[];
+  /**
+   * Clock rates each seed draws (issue 12): `within` (default) keeps every pair of servers' rates
+   * within the clock-drift bound, so every read mode must stay linearizable; `beyond` runs lease
+   * reads (with CheckQuorum) and puts one server's clock far outside it (rate 0.15 to 0.3; its `isolate` faults then hand
+   * that server leadership, cut it off, write elsewhere and read at it), which
+   * the linearizability checker must catch.
+   */
+  clockDrift?: 'within' | 'beyond';
 }
 
+/** The clock-drift bound of fuzz runs (the default, thesis §6.4.1). */
+export const FUZZ_CLOCK_DRIFT_BOUND = 1.1;
+/** Clock rates drawn within the bound: any two differ by a factor of at most 1.04 / 0.96 < 1.1. */
+export const FUZZ_CLOCK_RATES_WITHIN: readonly [number, number] = [0.96, 1.04];
+/** A restart of a server crashed less than this long ago (ms) is postponed in lease-read runs (src/raft/HOST.md §7). */
+const LEASE_RESTART_DELAY_MS = 200;
+
 /** The kinds of faults a seed may switch on. */
-export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'figure8', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split'] as const;
+export const FAULT_KINDS = ['crash', 'leaderCrash', 'crashLoop', 'figure8', 'bounce', 'partition', 'cut', 'isolate', 'drop', 'duplicate', 'latency', 'timeout', 'split', 'transfer'] as const;
+/** Faults that restart a server right after it crashed: left out of lease-read runs (HOST.md §7: a restarted follower forgets its leader lease). */
+const QUICK_RESTART_FAULTS: readonly string[] = ['crashLoop', 'figure8', 'bounce', 'split'];
 
 type StepObj = Record<string, unknown>;
 
@@ -80,8 +97,27 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   const clientCount = int(2, 4);
   const clients = Array.from({ length: clientCount }, (_, i) => `c${i + 1}`);
   const keys = ['x', 'y', 'z'].slice(0, int(1, 3));
+  // Issue 12's options come from their own stream, so the older draws of a seed stay as they were.
+  const erng = seedrandom(`fuzz/${seed}/elect`);
+  const beyond = opts.clockDrift === 'beyond';
+  const localReads = (opts.unsafe ?? []).includes('leaderReadsLocally');
+  const preVote = erng() < 0.5;
+  const checkQuorum = beyond || erng() < 0.5;
+  const modes = checkQuorum ? ['log', 'readIndex', 'lease'] as const : ['log', 'readIndex'] as const;
+  // leaderReadsLocally only changes reads that take a read index; `beyond` is about lease reads.
+  const reads = beyond ? 'lease' : localReads ? (checkQuorum && erng() < 0.5 ? 'lease' : 'readIndex') : modes[Math.floor(erng() * modes.length)];
+  const rate = (lo: number, hi: number) => Math.round((lo + erng() * (hi - lo)) * 1000) / 1000;
+  const clockRate: Record<string, number> = {};
+  if (erng() < 0.5 || beyond) for (const s of servers) clockRate[s] = rate(...FUZZ_CLOCK_RATES_WITHIN);
+  // Beyond the bound: one server's clock runs at 0.15 to 0.5, so as leader its lease outlives the others' (thesis §6.4.1).
+  const slow = beyond ? servers[Math.floor(erng() * servers.length)] : null;
+  if (slow) clockRate[slow] = rate(0.15, 0.3);
+  const transfers = erng() < 0.6;
   // Swarm testing: each fault kind is on or off for this seed, with its own weight.
-  const enabled = FAULT_KINDS.filter(() => rng() < 0.6);
+  const drawn = FAULT_KINDS.filter((k) => k === 'transfer' || rng() < 0.6);
+  const enabled = drawn.filter((k) => (k === 'transfer' ? transfers : reads !== 'lease' || !QUICK_RESTART_FAULTS.includes(k)));
+  // `beyond` seeds always cut servers off (a deposed leader must keep serving for the checker to see it).
+  if (beyond && !enabled.includes('isolate')) enabled.push('isolate');
   const weights = new Map(enabled.map((k) => [k, 1 + rng() * 3]));
   // Log-uniform gaps between client operations: some seeds are busy, some nearly idle (Figure 8 needs quiet terms).
   const opGapMs = Math.round(20 * Math.pow(100, rng()));
@@ -90,8 +126,13 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   // Some seeds run without the leader's no-op (§8), which exposes the Figure 8 situation.
   const leaderNoop = rng() < 0.5;
 
-  const steps: StepObj[] = [{ say: `fuzz seed ${seed}: faults ${enabled.join(', ') || 'none'}; ${clientCount} clients on ${keys.join(', ')}` }];
+  const steps: StepObj[] = [{ say: `fuzz seed ${seed}: faults ${enabled.join(', ') || 'none'}; ${clientCount} clients on ${keys.join(', ')}; reads ${reads}${preVote ? ', preVote' : ''}${checkQuorum ? ', checkQuorum' : ''}` }];
+  // `beyond`: the slow-clock server leads first.
+  if (slow) steps.push({ timeout: slow });
   const crashed = new Set<string>();
+  /** When each crashed server crashed (ms): lease-read runs restart it only LEASE_RESTART_DELAY_MS later. */
+  const crashedAt = new Map<string, number>();
+  const restartable = (s: string) => reads !== 'lease' || t - (crashedAt.get(s) ?? -Infinity) >= LEASE_RESTART_DELAY_MS;
   let t = 0;
   let nextFault = faultGapMs * rng();
   let nextOp = 0;
@@ -141,11 +182,13 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
         const up = servers.filter((s) => !crashed.has(s));
         if (crashed.size > 0 && (rng() < 0.5 || up.length <= 1)) {
           const s = pick([...crashed]);
+          if (!restartable(s)) break;
           crashed.delete(s);
           steps.push({ restart: s });
         } else if (up.length > 0) {
           const s = pick(up);
           crashed.add(s);
+          crashedAt.set(s, t);
           steps.push({ crash: s });
         }
         break;
@@ -168,7 +211,8 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
         steps.push({ put: { key: pick(keys), value: String(++value), client: pick(clients), async: true, withinMs: 1000 } });
         steps.push({ run: int(1, 30) }, { crash: { target: 'leader', optional: true } });
         if (rng() < 0.4) {
-          steps.push({ run: int(50, 400) }, { restart: 'all' });
+          const wait = int(50, 400);
+          steps.push({ run: reads === 'lease' ? Math.max(wait, LEASE_RESTART_DELAY_MS) : wait }, { restart: 'all' });
           crashed.clear();
         }
         break;
@@ -227,6 +271,15 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
         break;
       }
       case 'isolate':
+        if (slow && rng() < 0.5) {
+          // `beyond`: hand leadership to the slow-clock server and cut it off; once the others have
+          // elected a leader and taken a write, read at the old leader, whose lease outlives their patience.
+          const key = pick(keys);
+          steps.push({ transfer: { to: slow } }, { run: int(100, 300) }, { isolate: slow }, { run: int(200, 400) });
+          steps.push({ put: { key, value: String(++value), client: 'driftW', withinMs: 1000 } });
+          steps.push({ get: { key, client: 'driftR', via: slow, retry: false, async: true, withinMs: 300 } }, { reconnect: slow });
+          break;
+        }
         steps.push(rng() < 0.5 ? { isolate: pick(servers) } : { reconnect: pick(servers) });
         break;
       case 'drop':
@@ -242,6 +295,10 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
       case 'timeout':
         steps.push({ timeout: pick(servers) });
         break;
+      case 'transfer':
+        // A leader transfer (thesis §3.10) to any server: a follower, a crashed one, or the leader itself (refused).
+        steps.push({ transfer: { to: pick(servers) } });
+        break;
       default:
         break;
     }
@@ -253,6 +310,7 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
     { say: 'Liveness phase: every fault healed, every server restarted.' },
     { heal: 'all' },
     { network: base },
+    ...(reads === 'lease' ? [{ run: LEASE_RESTART_DELAY_MS }] : []),
     { restart: 'all' },
     { wait: { for: 'leader', withinMs: LIVENESS_LEADER_MS } },
     { put: { key: '__liveness', value: 'ok', client: 'liveness', withinMs: LIVENESS_WRITE_MS, expect: { result: 'ok' } } },
@@ -270,8 +328,12 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
       network: base,
       ...(leaderNoop ? {} : { leaderNoop: false }),
       ...(opts.unsafe && opts.unsafe.length ? { unsafe: opts.unsafe } : {}),
+      ...(preVote ? { preVote } : {}),
+      ...(checkQuorum ? { checkQuorum } : {}),
+      ...(reads !== 'log' ? { reads } : {}),
+      ...(Object.keys(clockRate).length ? { clockRate } : {}),
     },
-    clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), 'liveness'],
+    clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), ...(slow ? ['driftW', 'driftR'] : []), 'liveness'],
     steps,
   };
   // No anchors or aliases: shared objects (the network settings) are written out each time.

@@ -682,7 +682,7 @@ export class RaftNode<C = unknown> {
           return;
         }
         this.note({ kind: 'readForwarded', ctx: input.ctx, leader });
-        const ri: ReadIndex = { type: 'ReadIndex', from: this.id, to: leader, term: this.persistent.currentTerm, ctx: input.ctx };
+        const ri: ReadIndex = { type: 'ReadIndex', from: this.id, to: leader, term: this.persistent.currentTerm, ctx: input.ctx, ...(input.readOnly ? { readOnly: input.readOnly } : {}) };
         this.out.push({ type: 'send', msg: ri });
         return;
       }
@@ -853,7 +853,7 @@ export class RaftNode<C = unknown> {
       case 'electionTimeout':
         return; // a leader's election timer is stopped; a forced timeout changes nothing (Figure 4)
       case 'readIndex':
-        this.leaderRead(input.ctx, null);
+        this.leaderRead(input.ctx, null, input.readOnly);
         return;
       case 'transferLeadership':
         this.transferLeadership(input.to);
@@ -862,7 +862,7 @@ export class RaftNode<C = unknown> {
         const m = input.msg;
         if (m.type === 'AppendEntriesResponse') this.handleAppendEntriesResponse(m);
         else if (m.type === 'InstallSnapshotResponse') this.handleInstallSnapshotResponse(m);
-        else if (m.type === 'ReadIndex') this.leaderRead(m.ctx, m.from);
+        else if (m.type === 'ReadIndex') this.leaderRead(m.ctx, m.from, m.readOnly);
         // An AppendEntries of this very term comes from a second leader of the term, which only a
         // broken Election Safety allows (unsafe.forgetVoteOnRestart). It is ignored, as etcd's
         // stepLeader ignores MsgApp: a leader never lets another overwrite its log (leaderAppendOnly).
@@ -1265,20 +1265,22 @@ export class RaftNode<C = unknown> {
    * With unsafe.leaderReadsLocally it is answered at once with commitIndex. Otherwise a leader that
    * has not committed an entry of its term yet holds it until it has (thesis §6.4 step 1: only then
    * is its commitIndex at least every committed entry; etcd raft TestReadOnlyForNewLeader).
+   * `mode`: the read's own confirmation mode (RaftInput readIndex.readOnly), which also exempts it
+   * from leaderReadsLocally.
    */
-  private leaderRead(ctx: string, from: NodeId | null): void {
+  private leaderRead(ctx: string, from: NodeId | null, mode?: 'safe' | 'leaseBased'): void {
     const term = this.persistent.currentTerm;
-    if (this.unsafe.leaderReadsLocally) {
+    if (this.unsafe.leaderReadsLocally && mode === undefined) {
       this.note({ kind: 'readLocal', ctx, index: this.volatile.commitIndex, term });
       this.answerRead(ctx, from, this.volatile.commitIndex);
       return;
     }
     if (!this.committedEntryInCurrentTerm()) {
-      this.volatile.readOnly.deferred.push({ ctx, from });
+      this.volatile.readOnly.deferred.push({ ctx, from, ...(mode ? { readOnly: mode } : {}) });
       this.note({ kind: 'readDeferred', ctx, term });
       return;
     }
-    this.serveRead(ctx, from);
+    this.serveRead(ctx, from, mode);
   }
 
   /**
@@ -1286,7 +1288,7 @@ export class RaftNode<C = unknown> {
    * single server answers at once; in lease mode a leader whose lease holds answers at once; else
    * the read waits for a majority to acknowledge a heartbeat round sent now.
    */
-  private serveRead(ctx: string, from: NodeId | null): void {
+  private serveRead(ctx: string, from: NodeId | null, mode: 'safe' | 'leaseBased' = this.readOnlyOption): void {
     const v = this.volatile;
     const term = this.persistent.currentTerm;
     const index = v.commitIndex;
@@ -1295,7 +1297,7 @@ export class RaftNode<C = unknown> {
       this.answerRead(ctx, from, index);
       return;
     }
-    if (this.readOnlyOption === 'leaseBased') {
+    if (mode === 'leaseBased') {
       const until = this.leaseUntilMs();
       if (until !== null && this.now() < until) {
         this.note({ kind: 'leaseRead', ctx, index, term, leaseUntilMs: until });
@@ -1335,7 +1337,7 @@ export class RaftNode<C = unknown> {
     if (ro.deferred.length === 0 || !this.committedEntryInCurrentTerm()) return;
     const held = ro.deferred;
     ro.deferred = [];
-    for (const r of held) this.serveRead(r.ctx, r.from);
+    for (const r of held) this.serveRead(r.ctx, r.from, r.readOnly);
   }
 
   /** The read index of read `ctx` is known: tell the host (a local read) or the follower that asked. */

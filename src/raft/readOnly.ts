@@ -35,6 +35,8 @@ export interface ReadRequest {
 export interface DeferredRead {
   ctx: string;
   from: NodeId | null;
+  /** The read's own confirmation mode, if it gave one (RaftInput readIndex.readOnly). */
+  readOnly?: 'safe' | 'leaseBased';
 }
 
 /** A leader's pending reads, heartbeat rounds and acknowledgements (etcd raft read_only.go). */

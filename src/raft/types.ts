@@ -345,7 +345,17 @@ export interface ReadIndex {
   to: NodeId;
   term: number;
   ctx: string;
+  /** The read's own confirmation mode, when its `readIndex` input gave one (see ReadOptionOverride). */
+  readOnly?: ReadOnlyOption;
 }
+
+/**
+ * How a leader confirms a read (RaftConfig.readOnly): 'safe' (a heartbeat round, thesis §6.4) or
+ * 'leaseBased' (its lease, §6.4.1). A `readIndex` input may give one for that read alone (for
+ * lessons that compare read paths in one run): the leader then confirms it that way, and
+ * unsafe.leaderReadsLocally does not apply to it; a lease is only ever held in 'leaseBased' config.
+ */
+export type ReadOnlyOption = 'safe' | 'leaseBased';
 
 /**
  * The leader's answer to a ReadIndex (etcd raft MsgReadIndexResp): on success `index` is the
@@ -411,7 +421,7 @@ export type RaftInput<C = unknown> =
   | { type: 'heartbeatTimeout' }
   | { type: 'message'; msg: RaftMessage<C> }
   | { type: 'propose'; command: C }
-  | { type: 'readIndex'; ctx: string }
+  | { type: 'readIndex'; ctx: string; readOnly?: ReadOnlyOption }
   | { type: 'transferLeadership'; to: NodeId }
   /** A membership change for the leader to append (etcd raft ProposeConfChange); answered by a proposeResult. */
   | { type: 'proposeConfChange'; change: ConfChange }

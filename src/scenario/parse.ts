@@ -18,6 +18,9 @@ import {
   DEFAULTS,
   LIMITS,
   NAME_PATTERN,
+  PROFILES,
+  PROFILE_DEFAULTS,
+  type Profile,
   RESERVED_WORDS,
   STEP_VERBS,
   scenarioSchema,
@@ -727,15 +730,16 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
     });
   }
 
-  // Timing.
+  // Timing (the defaults are the profile's).
+  const profile = PROFILE_DEFAULTS[(PROFILES as readonly string[]).includes(cluster.profile) ? cluster.profile as Profile : DEFAULTS.profile];
   const et = cluster.electionTimeoutMs;
   const etGiven = et !== undefined;
-  const election = etGiven ? et : DEFAULTS.electionTimeoutMs;
+  const election = etGiven ? et : profile.electionTimeoutMs;
   if (etGiven && isPair(et) && et[0] > 0 && et[1] > 0 && et[0] >= et[1]) {
     ctx.error(['cluster', 'electionTimeoutMs'], 'value', reason('timeoutOrder', { min: et[0], max: et[1] }));
   }
   const hb = cluster.heartbeatMs;
-  const heartbeat = hb === undefined ? DEFAULTS.heartbeatMs : hb;
+  const heartbeat = hb === undefined ? profile.heartbeatMs : hb;
   if (isPair(election) && election[0] > 0 && isPositive(heartbeat) && heartbeat >= election[0]) {
     if (hb !== undefined) {
       ctx.error(['cluster', 'heartbeatMs'], 'value', reason(etGiven ? 'heartbeatBelow' : 'heartbeatBelowDefault', { min: election[0] }));
@@ -744,6 +748,13 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
     }
   }
   if (isDict(cluster.network)) latency(['cluster', 'network', 'latencyMs'], cluster.network.latencyMs);
+
+  // Reads and clocks (issue 12): a lease read needs CheckQuorum (etcd raft Config.validate); clock rates name servers.
+  const checkQuorum = typeof cluster.checkQuorum === 'boolean' ? cluster.checkQuorum : profile.checkQuorum;
+  if (cluster.reads === 'lease' && !checkQuorum) {
+    ctx.error(['cluster', 'reads'], 'value', reason(cluster.checkQuorum === false ? 'leaseCheckQuorumOff' : 'leaseNeedsCheckQuorum'));
+  }
+  if (isDict(cluster.clockRate)) for (const name of Object.keys(cluster.clockRate)) server(['cluster', 'clockRate', name], name, [], 'key');
 
   // Initial state.
   if (isDict(cluster.initial)) {
@@ -833,6 +844,9 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       case 'network':
         if (isDict(v)) latency(at('latencyMs'), v.latencyMs);
         break;
+      case 'transfer':
+        if (isDict(v)) server(at('to'), v.to);
+        break;
       case 'put':
       case 'get':
       case 'delete':
@@ -896,10 +910,13 @@ function build(ctx: Ctx, d: Dict): Scenario {
     });
     initial.set(name, { term: s.term, votedFor: s.votedFor ?? null, log });
   }
+  // Keys the file gives override its profile's defaults (PROFILE_DEFAULTS).
+  const profileName: Profile = c.profile ?? DEFAULTS.profile;
+  const profile = PROFILE_DEFAULTS[profileName];
   const cluster: ClusterConfig = {
     nodes: serverNames(c.nodes)!,
-    heartbeatMs: c.heartbeatMs ?? DEFAULTS.heartbeatMs,
-    electionTimeoutMs: [...((c.electionTimeoutMs ?? DEFAULTS.electionTimeoutMs) as [number, number])],
+    heartbeatMs: c.heartbeatMs ?? profile.heartbeatMs,
+    electionTimeoutMs: [...((c.electionTimeoutMs ?? profile.electionTimeoutMs) as [number, number])],
     clientTimeoutMs: c.clientTimeoutMs ?? DEFAULTS.clientTimeoutMs,
     network,
     initial,
@@ -908,6 +925,12 @@ function build(ctx: Ctx, d: Dict): Scenario {
     maxInflightMsgs: c.maxInflightMsgs ?? DEFAULTS.maxInflightMsgs,
     autoCompactionRetention: c.autoCompactionRetention ?? DEFAULTS.autoCompactionRetention,
     unsafe: [...((c.unsafe ?? []) as string[])],
+    profile: profileName,
+    preVote: c.preVote ?? profile.preVote,
+    checkQuorum: c.checkQuorum ?? profile.checkQuorum,
+    reads: c.reads ?? profile.reads,
+    clockDriftBound: c.clockDriftBound ?? DEFAULTS.clockDriftBound,
+    clockRate: new Map(Object.entries((c.clockRate ?? {}) as Record<string, number>)),
   };
   const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];
   const steps: Step[] = (d.steps as Dict[]).map((item, index) => {
@@ -1001,6 +1024,8 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       return { kind: 'cut', from: v.from, to: v.to, both: v.both ?? false };
     case 'heal':
       return { kind: 'heal' };
+    case 'transfer':
+      return { kind: 'transfer', to: v.to };
     case 'do':
       return { kind: 'do', action: JSON.parse(JSON.stringify(v)) as UserAction };
     case 'network': {
@@ -1025,7 +1050,7 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       const key = text('key', v.key);
       if (kind === 'put') return { kind, key, value: text('value', v.value), ...options, ...expect };
       if (kind === 'get') {
-        return { kind, key, prefix: v.prefix ?? false, serializable: v.serializable ?? false, ...options, ...expect };
+        return { kind, key, prefix: v.prefix ?? false, serializable: v.serializable ?? false, ...(v.read !== undefined ? { read: v.read } : {}), ...options, ...expect };
       }
       if (kind === 'delete') return { kind, key, prefix: v.prefix ?? false, ...options, ...expect };
       return { kind, key, from: v.from === null ? null : text('from', v.from), to: text('to', v.to), ...options, ...expect };

@@ -66,6 +66,8 @@ export const REASONS_EN = {
   mustDiffer: 'must differ from "from" (both are "{value}")',
   prefixValue: 'a prefix get returns several keys: check them with "values" (a mapping)',
   valuesNotPrefix: '"values" is for prefix gets (prefix: true); use "value" for a single key',
+  leaseNeedsCheckQuorum: 'reads: lease needs checkQuorum: true (a lease is only safe while a leader that lost its majority steps down; etcd raft refuses ReadOnlyLeaseBased without CheckQuorum); add checkQuorum: true or use profile: etcd',
+  leaseCheckQuorumOff: 'reads: lease needs checkQuorum, but checkQuorum is false (a lease is only safe while a leader that lost its majority steps down; etcd raft refuses ReadOnlyLeaseBased without CheckQuorum)',
   // What a value must be (generic schema words).
   oneOf: 'one of: {items}',
   numberBetween: 'a number between {lo} and {hi}',

@@ -3,7 +3,7 @@
  * timeline the CLI prints without it. Both read a finished ScenarioRunner; neither changes it.
  */
 import type { Command } from '../kv/types';
-import type { RaftNote } from '../raft/types';
+import type { ConfChange, RaftNote } from '../raft/types';
 import type { HistoryRecord, SimStats, TraceEvent } from '../sim/types';
 import { fmtMs, type ScenarioRunner } from './runner';
 
@@ -78,7 +78,7 @@ function noteText(node: string, n: RaftNote): string | null {
     case 'electionWon': return `${node} wins term ${n.term} with votes from ${n.votes.join(', ')}`;
     case 'voteGranted': return `${node} votes for ${n.candidate} in term ${n.term}`;
     case 'voteRefused': return `${node} refuses its vote to ${n.candidate} in term ${n.term}: ${voteReason(n)}`;
-    case 'steppedDown': if (n.cause === 'checkQuorum') return null; return n.cause === 'higherTerm'
+    case 'steppedDown': if (n.cause === 'checkQuorum') return `${node} steps down: heard from ${n.heardFrom.length} of ${n.servers} servers in the last ${fmtMs(n.windowMs)} (CheckQuorum, §6.2)`; return n.cause === 'higherTerm'
       ? `${node} steps down: ${n.from} has a higher term (${n.term})`
       : `${node} steps down: ${n.from} is leader of term ${n.term}`;
     case 'commitAdvanced':
@@ -89,8 +89,49 @@ function noteText(node: string, n: RaftNote): string | null {
         : `${node} commits up to index ${n.to} (stored on ${n.replicas} servers)`;
     case 'appendRejected': return null;
     case 'progressChanged': return `${node}: Progress of ${n.peer} ${n.from} → ${n.to}: ${progressCause(n)}`;
-    default: return null; // PreVote, CheckQuorum, reads, transfer: worded with the rest of issue 12
+    case 'preVoteStarted': return `${node} times out and asks for pre-votes for term ${n.term}, keeping its term (PreVote, §9.6)`;
+    case 'preVoteGranted': return `${node} grants ${n.candidate} a pre-vote for term ${n.term}`;
+    case 'preVoteRefused': return `${node} refuses ${n.candidate}'s pre-vote for term ${n.term}: ${n.reason === 'leaderActive' && n.leader === node ? 'it is the leader (§9.6)' : preVoteReason(n)}`;
+    case 'preVoteWon': return `${node} wins the pre-vote for term ${n.term} (${n.votes.join(', ')}) and starts a real election`;
+    case 'preVoteLost': return `${node} loses the pre-vote for term ${n.term} (refused by ${n.refusedBy.join(', ')}): back to follower, term unchanged`;
+    case 'voteIgnored': return n.leader === node
+      ? `${node} ignores ${n.preVote ? 'a pre-vote' : 'RequestVote'} from ${n.candidate} for term ${n.term}: it is the leader (§4.2.3)`
+      : `${node} ignores ${n.preVote ? 'a pre-vote' : 'RequestVote'} from ${n.candidate} for term ${n.term}: its leader ${n.leader} is active (heard ${fmtMs(n.heardAgoMs)} ago, §4.2.3)`;
+    case 'readConfirmed': return `${node}: read ${n.ctx} at index ${n.index} confirmed by ${n.confirmedBy.join(', ') || 'itself alone'} (ReadIndex, §6.4)`;
+    case 'readDeferred': return `${node}: read ${n.ctx} waits until it has committed an entry of term ${n.term} (§6.4)`;
+    case 'leaseRead': return `${node}: read ${n.ctx} at index ${n.index} from its lease, which holds until ${fmtMs(n.leaseUntilMs)} on its own clock (§6.4.1)`;
+    case 'leaseLapsed': return `${node}: no lease for read ${n.ctx}${n.leaseUntilMs === null ? '' : ` (it ran out at ${fmtMs(n.leaseUntilMs)})`}: a heartbeat round instead`;
+    case 'readLocal': return `${node}: read ${n.ctx} answered locally at index ${n.index}, unconfirmed (unsafe leaderReadsLocally)`;
+    case 'readForwarded': return `${node}: asks leader ${n.leader} for a read index for read ${n.ctx}`;
+    case 'readIndexFromLeader': return `${node}: read index ${n.index} from ${n.leader} for read ${n.ctx}; answers from its own state once applied`;
+    case 'readRefused': return `${node}: read ${n.ctx} refused (${n.reason})${n.leaderHint ? `; leader is ${n.leaderHint}` : ''}`;
+    case 'transferStarted': return `${node} starts a leader transfer to ${n.to} (its matchIndex ${n.matchIndex} of ${n.lastLogIndex}) and refuses proposals meanwhile (§3.10)`;
+    case 'timeoutNowSent': return `${node} sends TimeoutNow to ${n.to}: ${n.to}'s log is up to date (§3.10)`;
+    case 'transferAbandoned': return `${node} abandons the transfer to ${n.to} after ${fmtMs(n.elapsedMs)}${n.reason === 'superseded' ? ' (another transfer was asked)' : ''}; proposals are accepted again`;
+    case 'transferRefused': return `${node} refuses a transfer to ${n.to}: ${n.reason}`;
+    case 'timeoutNowReceived': return `${node} gets TimeoutNow from ${n.from} and starts an election at once`;
+    case 'confChangeProposed': return `${node} appends a configuration change at index ${n.index}: ${confChangeText(n.change)}${n.auto ? ' (leaving the joint configuration)' : ''}`;
+    case 'confChangeRefused': return `${node} refuses the configuration change ${confChangeText(n.change)}: ${n.reason}`;
+    case 'confChangeApplied': return `${node} applies the configuration change at index ${n.index}: voters ${n.config.voters.join(', ')}${n.joint === 'entered' ? ' (joint)' : ''}`;
+    case 'confChangeIgnored': return `${node} ignores the configuration change at index ${n.index}: ${n.reason}`;
+    case 'leaderRemoved': return `${node} is no longer a voter after index ${n.index} and steps down in term ${n.term}`;
+    case 'campaignSkipped': return `${node} times out but does not campaign: ${n.reason === 'learner' ? 'it is a learner' : 'it is not a voter'}`;
+    case 'snapshotTaken': return `${node} snapshots its state machine at index ${n.index}; its log now starts after ${n.compactedIndex}`;
+    case 'snapshotSent': return `${node} sends its snapshot up to index ${n.index} to ${n.peer}`;
+    case 'snapshotRestored': return `${node} restores the snapshot from ${n.leader} up to index ${n.index}`;
+    case 'snapshotIgnored': return `${node} ignores the snapshot from ${n.leader} up to index ${n.index} (${n.reason})`;
   }
+}
+
+/** A ConfChange in one line, e.g. "addLearnerNode S4, removeNode S1" (or "leave joint"). */
+function confChangeText(c: ConfChange): string {
+  return c.changes.length ? c.changes.map((x) => `${x.type} ${x.nodeId}`).join(', ') : 'leave joint';
+}
+
+/** One-line reason for a refused pre-vote (thesis §9.6). */
+function preVoteReason(n: Extract<RaftNote, { kind: 'preVoteRefused' }>): string {
+  if (n.reason === 'leaderActive') return n.leader === n.candidate || n.heardAgoMs === undefined || n.leader === undefined ? 'a leader is active (§9.6)' : `it heard from leader ${n.leader} ${fmtMs(n.heardAgoMs)} ago (§9.6)`;
+  return voteReason({ ...n, kind: 'voteRefused', reason: n.reason });
 }
 
 /** Why a leader's Progress of a follower changed state, in a few words (etcd raft tracker/progress.go). */

@@ -85,6 +85,11 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
     maxEntriesPerAppend: c.maxEntriesPerAppend,
     maxInflightMsgs: c.maxInflightMsgs,
     autoCompactionRetention: c.autoCompactionRetention,
+    preVote: c.preVote,
+    checkQuorum: c.checkQuorum,
+    reads: c.reads,
+    clockDriftBound: c.clockDriftBound,
+    clockRate: c.clockRate,
     keepTrace: opts.keepTrace,
     keepMessages: opts.keepMessages,
   }, { checker });
@@ -377,6 +382,9 @@ export class ScenarioRunner {
         this.act(action as UserAction);
         return this.complete(true, verbLabel(action as UserAction));
       }
+      case 'transfer':
+        this.act({ kind: 'transfer', to: step.to });
+        return this.complete(true, `asked the leader to transfer leadership to ${step.to}`);
       case 'network':
         this.act({ kind: 'network', settings: step.settings });
         return this.complete(true, `network now ${JSON.stringify(sim.network.settings)}`);
@@ -550,7 +558,7 @@ export function fmtMs(ms: number): string {
 function specOf(step: Step): ClientOpSpec {
   switch (step.kind) {
     case 'put': return { op: 'put', key: step.key, value: step.value };
-    case 'get': return { op: 'get', key: step.key, prefix: step.prefix, serializable: step.serializable };
+    case 'get': return { op: 'get', key: step.key, prefix: step.prefix, serializable: step.serializable, ...(step.read ? { read: step.read } : {}) };
     case 'delete': return { op: 'delete', key: step.key, prefix: step.prefix };
     case 'cas': return { op: 'cas', key: step.key, from: step.from, to: step.to };
     default: throw new Error(`step ${step.kind} is not a client step`);

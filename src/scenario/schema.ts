@@ -16,6 +16,7 @@
  * cut.from != cut.to, `say` has text or en (not both), a `say` with `ask` pauses and its answer is one
  * of its choices (as many in Chinese), and wait/expect `nodes` <= cluster size.
  */
+import { DEFAULT_CLOCK_DRIFT_BOUND } from '../raft/node';
 import { DEFAULT_MAX_ENTRIES_PER_APPEND, DEFAULT_MAX_INFLIGHT_MSGS } from '../raft/types';
 
 import { DEFAULT_AUTO_COMPACTION_RETENTION } from '../sim/host';
@@ -56,14 +57,39 @@ export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
 /** The step keys, in the order error messages list them. */
 export const STEP_KEYS = [
   'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
-  'cut', 'heal', 'network', 'do', 'put', 'get', 'delete', 'cas', 'expect',
+  'cut', 'heal', 'network', 'transfer', 'do', 'put', 'get', 'delete', 'cas', 'expect',
 ] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
 /** Deliberate deviations from the Raft paper a scenario may switch on (cluster.unsafe). */
 export const UNSAFE_FLAGS = [
-  'commitPreviousTermEntries', 'skipUpToDateCheck', 'forgetVoteOnRestart', 'noTruncateOnConflict',
+  'commitPreviousTermEntries', 'skipUpToDateCheck', 'forgetVoteOnRestart', 'noTruncateOnConflict', 'leaderReadsLocally',
 ] as const;
+
+/** Cluster profiles (cluster.profile): the paper's timing with every issue 12 option off, or etcd's server defaults. */
+export const PROFILES = ['paper', 'etcd'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/** How linearizable gets are served (cluster.reads; thesis §6.4). */
+export const READ_MODES = ['log', 'readIndex', 'lease'] as const;
+
+/** Clock rates (cluster.clockRate) must lie strictly between these. */
+export const CLOCK_RATE_RANGE = [0.1, 10] as const;
+/** Largest cluster.clockDriftBound (its smallest is 1). */
+export const MAX_CLOCK_DRIFT_BOUND = 10;
+
+/**
+ * What each profile sets when the scenario does not give the key itself. `paper`: the defaults
+ * below (the 2014 paper's §5, every issue 12 option off). `etcd`: as etcd's server configures its
+ * raft node (heartbeat 100 ms, election 1000 ms, PreVote, CheckQuorum, ReadIndex reads; etcd
+ * server/etcdserver/raft.go, embed/config.go).
+ */
+export const PROFILE_DEFAULTS: Record<Profile, {
+  heartbeatMs: number; electionTimeoutMs: [number, number]; preVote: boolean; checkQuorum: boolean; reads: (typeof READ_MODES)[number];
+}> = {
+  paper: { heartbeatMs: 50, electionTimeoutMs: [150, 300], preVote: false, checkQuorum: false, reads: 'log' },
+  etcd: { heartbeatMs: 100, electionTimeoutMs: [1000, 2000], preVote: true, checkQuorum: true, reads: 'readIndex' },
+};
 
 /** Defaults filled in by the parser. */
 export const DEFAULTS = {
@@ -81,6 +107,8 @@ export const DEFAULTS = {
   maxEntriesPerAppend: DEFAULT_MAX_ENTRIES_PER_APPEND,
   maxInflightMsgs: DEFAULT_MAX_INFLIGHT_MSGS,
   autoCompactionRetention: DEFAULT_AUTO_COMPACTION_RETENTION,
+  profile: 'paper' as Profile,
+  clockDriftBound: DEFAULT_CLOCK_DRIFT_BOUND,
 } as const;
 
 const NAME_RULE = 'a letter followed by up to 15 letters, digits, "_" or "-"';
@@ -224,6 +252,33 @@ const cluster = (): JsonSchema => ({
       'x-expected': `a whole number from 0 to ${LIMITS.maxAutoCompactionRetention}`,
       description: `Revisions of key-value history each server keeps at least; it compacts on its own once 10 times as many have accumulated (default ${DEFAULTS.autoCompactionRetention}; 0 keeps all; etcd --auto-compaction-mode=revision).`,
     },
+    profile: {
+      enum: [...PROFILES],
+      description: 'Defaults for the keys not given: paper (default: heartbeatMs 50, electionTimeoutMs [150, 300], every option below off) or etcd (heartbeatMs 100, electionTimeoutMs [1000, 2000], preVote, checkQuorum, reads readIndex, as etcd\'s server runs raft).',
+    },
+    preVote: { type: 'boolean', description: 'PreVote (Raft thesis §9.6): a server that times out first asks for pre-votes without raising its term (default false; true under the etcd profile).' },
+    checkQuorum: { type: 'boolean', description: 'CheckQuorum (thesis §6.2, §4.2.3): a leader that has not heard from a majority within an election timeout steps down, and a server that hears from its leader ignores RequestVote from others (default false; true under the etcd profile).' },
+    reads: {
+      enum: [...READ_MODES],
+      description: 'How linearizable gets are served: log (through the log, the default), readIndex (a heartbeat round, thesis §6.4; the etcd profile\'s) or lease (a lease read, thesis §6.4.1; needs checkQuorum).',
+    },
+    clockDriftBound: {
+      type: 'number',
+      minimum: 1,
+      maximum: MAX_CLOCK_DRIFT_BOUND,
+      description: `The clock-drift bound of lease reads (thesis §6.4.1): the lease lasts the minimum election timeout divided by it (default ${DEFAULT_CLOCK_DRIFT_BOUND}).`,
+    },
+    clockRate: {
+      type: 'object',
+      description: 'Per server: how fast its clock runs, ms per ms of simulated time (default 1); its timers run on that clock. E.g. { S1: 0.5 }.',
+      propertyNames: serverName(),
+      additionalProperties: {
+        type: 'number',
+        exclusiveMinimum: CLOCK_RATE_RANGE[0],
+        exclusiveMaximum: CLOCK_RATE_RANGE[1],
+        'x-expected': `a clock rate between ${CLOCK_RATE_RANGE[0]} and ${CLOCK_RATE_RANGE[1]} (both excluded)`,
+      },
+    },
     leaderNoop: {
       type: 'boolean',
       description: 'A new leader appends a no-op entry of its term (Raft paper §8; default true). false shows Figure 8 as the paper draws it.',
@@ -275,6 +330,7 @@ const clientStep = (kind: 'put' | 'get' | 'delete' | 'cas'): JsonSchema => {
   if (kind === 'get') {
     own.prefix = { type: 'boolean' };
     own.serializable = { type: 'boolean' };
+    own.read = { enum: [...READ_MODES], description: "How this linearizable get is served, overriding cluster.reads: log, readIndex or lease (for lessons comparing read paths)." };
   }
   if (kind === 'delete') own.prefix = { type: 'boolean' };
   if (kind === 'cas') {
@@ -431,6 +487,13 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
     },
   },
   heal: { const: 'all', 'x-expected': '"all"' },
+  transfer: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['to'],
+    description: 'Ask the leader to transfer leadership to this server (thesis §3.10; etcdctl move-leader). Instant; wait/expect check the outcome.',
+    properties: { to: serverName() },
+  },
   network: { type: 'object', additionalProperties: false, minProperties: 1, properties: networkProps() },
   do: {
     type: 'object',
@@ -448,7 +511,7 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
     minProperties: 1,
     properties: {
       leader: name('a server name, "none" or "any"', ['none', 'any']),
-      role: serverMap({ enum: ['follower', 'candidate', 'leader'] }),
+      role: serverMap({ enum: ['follower', 'preCandidate', 'candidate', 'leader'] }),
       term: serverMap({ type: 'integer', minimum: 0 }),
       committed: {
         type: 'object',
@@ -525,7 +588,7 @@ const verbArgSchema = (t: VerbArgType): JsonSchema => {
     case 'messageId': return { type: 'integer', minimum: 1 };
     case 'clientOp': return {
       type: 'object', additionalProperties: false, required: ['op', 'key'],
-      properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, from: { oneOf: [str, { type: 'null' }] }, to: str },
+      properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, read: { enum: [...READ_MODES] }, from: { oneOf: [str, { type: 'null' }] }, to: str },
     };
   }
 };

@@ -60,6 +60,21 @@ export interface ClusterConfig {
   autoCompactionRetention: number;
   /** Deliberate deviations from the paper, for teaching (issue 3); empty by default. */
   unsafe: string[];
+  /**
+   * Which defaults the keys the file leaves out take: `paper` (default) or `etcd` (heartbeatMs
+   * 100, electionTimeoutMs [1000, 2000], preVote, checkQuorum, reads readIndex; see PROFILE_DEFAULTS).
+   */
+  profile: 'paper' | 'etcd';
+  /** PreVote (Raft thesis §9.6). */
+  preVote: boolean;
+  /** CheckQuorum (thesis §6.2, §4.2.3). */
+  checkQuorum: boolean;
+  /** How linearizable gets are served: through the log, by ReadIndex (thesis §6.4) or by a lease read (§6.4.1). */
+  reads: 'log' | 'readIndex' | 'lease';
+  /** The lease's clock-drift bound (≥ 1; default 1.1; thesis §6.4.1). */
+  clockDriftBound: number;
+  /** Clock rate of the servers the file lists (server name → rate in (0.1, 10)); the others run at 1. */
+  clockRate: ReadonlyMap<string, number>;
 }
 
 /** Common options of client steps (put / get / delete / cas). */
@@ -123,10 +138,13 @@ export type StepBody =
   | { kind: 'cut'; from: string; to: string; both: boolean }
   | { kind: 'heal' }
   | { kind: 'network'; settings: Partial<NetworkConfig> }
+  /** Ask the leader to transfer leadership to `to` (thesis §3.10): instant; the outcome shows in the trace. */
+  | { kind: 'transfer'; to: string }
   /** Any verb but the presenter's continue, as a recorded action; a server argument may be "leader". */
   | { kind: 'do'; action: UserAction }
   | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
-  | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; expect?: ClientExpect } & ClientStepOptions)
+  /** `read`: how this linearizable get is served, overriding cluster.reads. */
+  | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; read?: 'log' | 'readIndex' | 'lease'; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'cas'; key: string; from: string | null; to: string; expect?: ClientExpect } & ClientStepOptions)
   | { kind: 'expect'; checks: ExpectChecks };
@@ -136,7 +154,7 @@ export interface ExpectChecks {
   /** A server name, "none" or "any". */
   leader?: string;
   /** Server name → role it must have. */
-  role?: ReadonlyMap<string, 'follower' | 'candidate' | 'leader'>;
+  role?: ReadonlyMap<string, 'follower' | 'preCandidate' | 'candidate' | 'leader'>;
   /** Server name → its currentTerm. */
   term?: ReadonlyMap<string, number>;
   committed?: { index: number; nodes?: number };

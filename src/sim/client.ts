@@ -5,12 +5,16 @@
  */
 import type { KvOp, KvResult } from '../kv/types';
 import type { NodeId } from '../raft/types';
-import type { ClientResponse, HistoryRecord } from './types';
+import type { ClientResponse, HistoryRecord, ReadMode } from './types';
 
 /** What a client step asks for. */
 export type ClientOpSpec =
   | { op: 'put'; key: string; value: string }
-  | { op: 'get'; key: string; prefix?: boolean; serializable?: boolean }
+  /**
+   * `read`: how this one linearizable get is served, overriding the cluster's `reads` (thesis §6.4:
+   * through the log, by ReadIndex, or by a lease read); ignored for a serializable get.
+   */
+  | { op: 'get'; key: string; prefix?: boolean; serializable?: boolean; read?: ReadMode }
   | { op: 'delete'; key: string; prefix?: boolean }
   | { op: 'cas'; key: string; from: string | null; to: string };
 
@@ -35,7 +39,7 @@ export interface ClientOpHandle {
 export interface ClientHost {
   nowMs(): number;
   servers(): NodeId[];
-  sendRequest(client: string, to: NodeId, seq: number, op: KvOp, serializable: boolean): void;
+  sendRequest(client: string, to: NodeId, seq: number, op: KvOp, serializable: boolean, read?: ReadMode): void;
   /** Schedules this client's timer; the engine calls `onTimer(gen)` when it fires. */
   schedule(client: string, atMs: number, gen: number): void;
   /** The next value of the run's history order counter (see HistoryRecord.invokeOrder). */
@@ -71,7 +75,7 @@ export function describeOp(spec: ClientOpSpec): string {
     case 'put':
       return `put ${spec.key}=${JSON.stringify(spec.value)}`;
     case 'get':
-      return `get ${spec.key}${spec.prefix ? '*' : ''}${spec.serializable ? ' (serializable)' : ''}`;
+      return `get ${spec.key}${spec.prefix ? '*' : ''}${spec.serializable ? ' (serializable)' : ''}${spec.read && !spec.serializable ? ` (${spec.read})` : ''}`;
     case 'delete':
       return `delete ${spec.key}${spec.prefix ? '*' : ''}`;
     case 'cas':
@@ -133,7 +137,8 @@ export class SimClient {
   private sendAttempt(to: NodeId): void {
     const h = this.current!;
     this.attemptTarget = to;
-    this.host.sendRequest(this.name, to, h.seq, kvOpFor(h.spec), h.spec.op === 'get' && !!h.spec.serializable);
+    const s = h.spec;
+    this.host.sendRequest(this.name, to, h.seq, kvOpFor(s), s.op === 'get' && !!s.serializable, s.op === 'get' ? s.read : undefined);
     this.arm(Math.min(this.host.nowMs() + this.clientTimeoutMs, this.deadlineMs));
   }
 
@@ -196,6 +201,14 @@ export class SimClient {
       // This copy was refused, but another copy of the request (the network may duplicate it)
       // may have reached a leader and been applied: the outcome is unknown, not a failure.
       this.finish('unknown', r);
+      return;
+    }
+    if (r.error === 'transferring') {
+      // Thesis §3.10: the leader is handing over (about one round trip, or abandoned after an
+      // election timeout). Retrying at once would spin: back off, then try the transferee.
+      if (!h.options.via && r.leaderHint) this.leaderGuess = r.leaderHint;
+      this.attemptTarget = null;
+      this.arm(Math.min(this.host.nowMs() + this.backoffMs, this.deadlineMs));
       return;
     }
     // Every server either timed out or refused: the suspects may have been slow, not gone. Forgive them.

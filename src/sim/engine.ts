@@ -24,7 +24,7 @@ import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
-import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ServerView, SimStats, StepReason, TraceEvent } from './types';
+import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
 
 export { SimServer } from './host';
 
@@ -61,6 +61,16 @@ export interface SimConfig {
    * auto compaction. Default DEFAULT_AUTO_COMPACTION_RETENTION (1,000; history of 1,000 to 10,000 revisions).
    */
   autoCompactionRetention?: number;
+  /** PreVote (Raft thesis §9.6); default false. See HostConfig. */
+  preVote?: boolean;
+  /** CheckQuorum (thesis §6.2, §4.2.3); default false. */
+  checkQuorum?: boolean;
+  /** How linearizable gets are served: `log` (default), `readIndex` or `lease` (thesis §6.4; lease needs checkQuorum). */
+  reads?: ReadMode;
+  /** The lease's clock-drift bound (≥ 1; default 1.1; thesis §6.4.1). */
+  clockDriftBound?: number;
+  /** Clock rate per server name (default 1 each): its timers run on a clock advancing `rate` ms per ms (clock drift). */
+  clockRate?: ReadonlyMap<NodeId, number>;
 }
 
 /** Who watches the run from time 0 (observers must see the initial logs, so they are given at construction). */
@@ -138,6 +148,8 @@ export class Simulation implements SimKernel {
       initial: config.initial, unsafe: this.unsafe, leaderNoop: config.leaderNoop,
       maxEntriesPerAppend: config.maxEntriesPerAppend, maxInflightMsgs: config.maxInflightMsgs,
       autoCompactionRetention: config.autoCompactionRetention,
+      preVote: config.preVote, checkQuorum: config.checkQuorum, reads: config.reads,
+      clockDriftBound: config.clockDriftBound, clockRate: config.clockRate,
     });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {
@@ -190,8 +202,8 @@ export class Simulation implements SimKernel {
     return {
       nowMs: () => this.nowMs,
       servers: () => this.serverIds,
-      sendRequest: (client, to, seq, op, serializable) => {
-        const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable };
+      sendRequest: (client, to, seq, op, serializable, read) => {
+        const m: ClientRequest = { type: 'ClientRequest', from: client, to, term: 0, clientId: client, seq, op, serializable, ...(read ? { read } : {}) };
         this.transport.send(m);
       },
       schedule: (client, atMs, gen) => this.queue.push({ type: 'clientTimer', client, gen, atMs }, atMs),
@@ -448,6 +460,19 @@ export class Simulation implements SimKernel {
   /** Fires a server's election timer now. @throws Error for an unknown server */
   forceTimeout(id: NodeId): void {
     this.host.forceTimeout(id);
+  }
+
+  /**
+   * Asks the current leader to transfer leadership to `to` (thesis §3.10; see Host.transfer): the
+   * step is instant, the outcome shows in the trace. @throws Error for an unknown server
+   */
+  transferLeader(to: NodeId): void {
+    this.host.transfer(to);
+  }
+
+  /** A server's own clock now, ms (its clock rate × simulated time; see SimConfig.clockRate). @throws Error for an unknown server */
+  localClockMs(id: NodeId): number {
+    return this.host.localNow(this.host.server(id));
   }
 
   /** Only links inside each group stay up; servers in no group are alone. @throws Error for an unknown or repeated server */

@@ -10,7 +10,7 @@
  * one place: `apply`.
  */
 import { KvStateMachine, type KvStore } from '../kv/store';
-import type { Command, KvSnapshot } from '../kv/types';
+import type { Command, KvOp, KvSnapshot } from '../kv/types';
 import { RaftNode } from '../raft/node';
 import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
 import type { SimEvent, SimKernel } from './kernel';
@@ -18,7 +18,7 @@ import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
-import type { ClientRequest, ClientResponse, MessageRecord, ServerView } from './types';
+import type { ClientRequest, ClientResponse, MessageRecord, ReadMode, ServerView } from './types';
 
 /** What the host needs to build and run the cluster's nodes. Times in ms of simulated time. */
 export interface HostConfig {
@@ -35,7 +35,27 @@ export interface HostConfig {
   maxInflightMsgs?: number;
   /** Revisions of KV history each server keeps (see SimConfig.autoCompactionRetention); 0 keeps all. */
   autoCompactionRetention?: number;
+  /** PreVote (Raft thesis §9.6; RaftConfig.preVote); default false. */
+  preVote?: boolean;
+  /** CheckQuorum (thesis §6.2, §4.2.3; RaftConfig.checkQuorum); default false. */
+  checkQuorum?: boolean;
+  /**
+   * How linearizable gets are served (thesis §6.4): `log` (default) proposes them as log entries;
+   * `readIndex` asks the node for a read index (RaftConfig.readOnly 'safe'); `lease` for a lease
+   * read ('leaseBased', needs checkQuorum). Serializable gets are answered locally in every mode.
+   */
+  reads?: ReadMode;
+  /** The lease's clock-drift bound (RaftConfig.clockDriftBound, ≥ 1); default 1.1. */
+  clockDriftBound?: number;
+  /**
+   * Each server's clock rate (default 1): its local clock advances `rate` ms per ms of simulated
+   * time, and its timers (election, heartbeat, and through them CheckQuorum, leases and leader
+   * transfers) run on that clock. Servers not listed run at rate 1.
+   */
+  clockRate?: ReadonlyMap<NodeId, number>;
 }
+
+export type { ReadMode } from './types';
 
 /**
  * Default revisions of KV history a server keeps at least (SimConfig.autoCompactionRetention):
@@ -52,6 +72,20 @@ interface PendingRequest {
   seq: number;
   /** The log index the request was proposed at. */
   index: number;
+}
+
+/**
+ * A linearizable get given to the node as a `readIndex` input (thesis §6.4), with its ctx
+ * (`clientId:seq`): answered from this server's state machine once its applied index reaches
+ * `readyIndex` (null until the node's readReady effect gives it). One per client, as `pending`:
+ * a client runs one operation at a time, so a newer read replaces a lost one.
+ */
+interface PendingRead {
+  ctx: string;
+  clientId: string;
+  seq: number;
+  op: KvOp;
+  readyIndex: number | null;
 }
 
 /** One server: its Raft node, its copy of the KV state machine and its host-side timers. */
@@ -77,15 +111,29 @@ export class SimServer {
   readonly observedView: ObservedNode;
   /** The last KV snapshot a view built, for the store and revision it shows (see Host.view). */
   kvView: { store: KvStore; revision: number; snapshot: KvSnapshot } | null = null;
-  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream) {
+  /** Linearizable gets given to the node as readIndex inputs, by client (reads: readIndex or lease). */
+  reads = new Map<string, PendingRead>();
+  /** Index of the last entry applied to `sm` (the host's own count: answers wait for the state machine, not the node). */
+  appliedIndex = 0;
+  /**
+   * On this server's own clock (ms; see HostConfig.clockRate): when the queued heartbeat timer and
+   * the election timer are due. A timer event passes that deadline as the node's clock reading.
+   */
+  heartbeatLocalMs: number | null = null;
+  electionLocalMs: number | null = null;
+  constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream, readonly clockRate = 1) {
     this.raft = raft;
     this.observedView = { id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex };
   }
 
   /** An independent copy (Raft node, state machine, timers, randomness). */
   clone(): SimServer {
-    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone());
+    const c = new SimServer(this.id, this.raft.clone(), this.electionRng.clone(), this.clockRate);
     c.up = this.up;
+    c.reads = new Map([...this.reads].map(([k, r]) => [k, { ...r }]));
+    c.appliedIndex = this.appliedIndex;
+    c.heartbeatLocalMs = this.heartbeatLocalMs;
+    c.electionLocalMs = this.electionLocalMs;
     c.sm = this.sm.clone();
     c.digest = this.digest.cloneFor(this.sm.store, c.sm.store);
     c.electionGen = this.electionGen;
@@ -113,7 +161,7 @@ export class Host {
     this.digesting = k.observers.some((o) => o.onAppliedState);
     for (const id of this.serverIds) {
       const raft = this.makeRaft(id, config.initial?.get(id));
-      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`)));
+      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`), config.clockRate?.get(id) ?? 1));
     }
   }
 
@@ -125,16 +173,39 @@ export class Host {
         const n = observed(s);
         for (const o of this.k.observers) o.onAppended?.(n, 1, 0);
       }
-      this.execute(s, s.raft.start(), 0);
+      this.execute(s, s.raft.start(this.localNow(s)), 0);
     }
   }
 
+  /** A server's Raft node, with the cluster's options (src/raft/HOST.md §1). */
   private makeRaft(id: NodeId, persistent?: PersistentState<Command>): RaftNode<Command> {
     const c = this.config;
+    const reads = c.reads ?? 'log';
     return new RaftNode<Command>({
       id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe,
       maxEntriesPerAppend: c.maxEntriesPerAppend, maxInflightMsgs: c.maxInflightMsgs,
+      minElectionTimeoutMs: c.electionTimeoutMs[0],
+      preVote: c.preVote ?? false, checkQuorum: c.checkQuorum ?? false,
+      readOnly: reads === 'lease' ? 'leaseBased' : 'safe',
+      ...(c.clockDriftBound !== undefined ? { clockDriftBound: c.clockDriftBound } : {}),
     }, persistent);
+  }
+
+
+  /**
+   * A server's own clock now, ms: `clockRate × simulated time` (src/raft/HOST.md §2), never less
+   * than the node's last reading (a timer's reading is its exact local deadline, which rounding
+   * may put a hair past this).
+   */
+  localNow(s: SimServer): number {
+    const t = s.clockRate === 1 ? this.k.nowMs : quantizeMs(s.clockRate * this.k.nowMs);
+    const last = s.raft.clockMs;
+    return last !== null && last > t ? last : t;
+  }
+
+  /** A delay of `localMs` on a server's own clock, in ms of simulated time. */
+  private simDelay(s: SimServer, localMs: number): number {
+    return s.clockRate === 1 ? localMs : quantizeMs(localMs / s.clockRate);
   }
 
   // ---- queries ---------------------------------------------------------------------------
@@ -177,6 +248,8 @@ export class Host {
       log: r.log.slice(), votesGranted: r.volatile.votesGranted.slice(),
       ...r.replicationView(),
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
+      localClockMs: this.localNow(s), clockRate: s.clockRate,
+      leaseUntilMs: s.up ? r.leaseUntilMs() : null, transferee: s.up ? r.transferee : null,
       get kv(): KvSnapshot {
         if (kv) return kv;
         const c = s.kvView;
@@ -226,14 +299,18 @@ export class Host {
         return;
       }
       this.k.hasher.str('et').str(e.node).num(e.atMs);
-      this.step(s, { type: 'electionTimeout' });
+      const local = s.electionLocalMs;
+      s.electionLocalMs = null;
+      this.step(s, { type: 'electionTimeout' }, local);
       return;
     }
     if (s.paused) {
       s.heldTimers.push('heartbeatTimeout');
       return;
     }
-    this.step(s, { type: 'heartbeatTimeout' });
+    const local = s.heartbeatLocalMs;
+    s.heartbeatLocalMs = null;
+    this.step(s, { type: 'heartbeatTimeout' }, local);
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -268,15 +345,39 @@ export class Host {
       this.reply(s.id, m.clientId, m.seq, { ok: true, result: s.sm.store.apply(m.op) });
       return;
     }
+    if (m.op.op === 'get' && (m.read ?? this.config.reads ?? 'log') !== 'log') {
+      // Thesis §6.4: a linearizable read takes a read index instead of a log entry (HOST.md §4).
+      // A request's own mode (ClientRequest.read) is passed on for that read alone.
+      const ctx = `${m.clientId}:${m.seq}`;
+      s.reads.set(m.clientId, { ctx, clientId: m.clientId, seq: m.seq, op: m.op, readyIndex: null });
+      const readOnly = m.read === undefined ? undefined : m.read === 'lease' ? 'leaseBased' as const : 'safe' as const;
+      this.step(s, { type: 'readIndex', ctx, ...(readOnly ? { readOnly } : {}) });
+      return;
+    }
     const command: Command = { type: 'kv', clientId: m.clientId, seq: m.seq, op: m.op };
     const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step({ type: 'propose', command });
+    const effects = s.raft.step({ type: 'propose', command }, this.localNow(s));
     for (const fx of effects) {
       if (fx.type !== 'proposeResult') continue;
       if (fx.accepted) s.pending.set(m.clientId, { clientId: m.clientId, seq: m.seq, index: fx.index });
-      else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
+      else if (fx.reason === 'transferring') {
+        // Thesis §3.10: no proposals during a leader transfer; the client backs off and retries (at the transferee).
+        this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'transferring', leaderHint: fx.transferee ?? fx.leaderHint });
+      } else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
     }
     this.execute(s, effects, commitBefore);
+  }
+
+  /** The pending read of this ctx, or undefined (the client gave up or moved on; a duplicate answer). */
+  private readOf(s: SimServer, ctx: string): PendingRead | undefined {
+    const r = s.reads.get(ctx.slice(0, ctx.lastIndexOf(':')));
+    return r && r.ctx === ctx ? r : undefined;
+  }
+
+  /** Answers a pending read from this server's state machine (its applied index has reached the read index). */
+  private answerRead(s: SimServer, r: PendingRead): void {
+    s.reads.delete(r.clientId);
+    this.reply(s.id, r.clientId, r.seq, { ok: true, result: s.sm.store.apply(r.op) });
   }
 
   private reply(from: NodeId, clientId: string, seq: number, body: Pick<ClientResponse, 'ok' | 'result' | 'leaderHint' | 'error'>): void {
@@ -286,10 +387,14 @@ export class Host {
 
   // ---- effects ---------------------------------------------------------------------------
 
-  /** The node steps on `input`; the host carries out what it returns. */
-  private step(s: SimServer, input: RaftInput<Command>): RaftEffect<Command>[] {
+  /**
+   * The node steps on `input` at its clock reading `localMs` (default: its clock now; a timer
+   * passes its local deadline, HOST.md §2); the host carries out what it returns.
+   */
+  private step(s: SimServer, input: RaftInput<Command>, localMs: number | null = null): RaftEffect<Command>[] {
     const commitBefore = s.raft.commitIndex;
-    const effects = s.raft.step(input);
+    const now = this.localNow(s);
+    const effects = s.raft.step(input, localMs !== null && localMs > now ? localMs : now);
     this.execute(s, effects, commitBefore);
     return effects;
   }
@@ -307,8 +412,11 @@ export class Host {
           // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
           // moves it lazily: a new event only when the deadline comes earlier than the queued one;
           // a queued event that fires before the deadline is re-queued at the deadline.
+          // The timeout is drawn on the server's own clock and fires after drawn / rate of simulated time.
           const [min, max] = this.config.electionTimeoutMs;
-          const t = k.nowMs + quantizeMs(s.electionRng.between(min, max));
+          const drawn = quantizeMs(s.electionRng.between(min, max));
+          const t = k.nowMs + (s.clockRate === 1 ? drawn : quantizeMs(drawn / s.clockRate));
+          s.electionLocalMs = (s.raft.clockMs ?? this.localNow(s)) + drawn;
           s.electionArmedMs = k.nowMs;
           s.electionDeadlineMs = t;
           if (s.electionEventMs === null || t < s.electionEventMs) {
@@ -320,17 +428,35 @@ export class Host {
         }
         case 'stopElectionTimer':
           s.electionGen++;
+          s.electionLocalMs = null;
           s.electionDeadlineMs = null;
           s.electionArmedMs = null;
           s.electionEventMs = null;
           break;
         case 'setHeartbeatTimer':
           s.heartbeatGen++;
-          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + fx.delayMs });
+          s.heartbeatLocalMs = (s.raft.clockMs ?? this.localNow(s)) + fx.delayMs;
+          k.schedule({ type: 'heartbeatTimer', node: s.id, gen: s.heartbeatGen, atMs: k.nowMs + this.simDelay(s, fx.delayMs) });
           break;
         case 'stopHeartbeatTimer':
           s.heartbeatGen++;
+          s.heartbeatLocalMs = null;
           break;
+        case 'readReady': {
+          // HOST.md §5: answer once this server's state machine has applied the read index.
+          const r = this.readOf(s, fx.ctx);
+          if (!r) break; // the client gave up, or a duplicate answer
+          r.readyIndex = fx.index;
+          if (s.appliedIndex >= fx.index) this.answerRead(s, r);
+          break;
+        }
+        case 'readRefused': {
+          const r = this.readOf(s, fx.ctx);
+          if (!r) break;
+          s.reads.delete(r.clientId);
+          this.reply(s.id, r.clientId, r.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
+          break;
+        }
         case 'apply':
           this.apply(s, fx.index, fx.entry);
           break;
@@ -396,6 +522,10 @@ export class Host {
       for (const o of obs) o.onAppliedState?.(s.id, index, state, k.nowMs);
     }
     if (store.revision !== revisionBefore) this.autoCompact(s);
+    s.appliedIndex = index;
+    if (s.reads.size) {
+      for (const r of s.reads.values()) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, r);
+    }
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -448,7 +578,11 @@ export class Host {
     s.electionDeadlineMs = null;
     s.electionArmedMs = null;
     s.electionEventMs = null;
+    s.electionLocalMs = null;
+    s.heartbeatLocalMs = null;
     s.pending.clear();
+    s.reads.clear();
+    s.appliedIndex = 0;
     s.paused = false;
     s.heldTimers = [];
     for (const r of s.held) this.transport.dropHeld(r);
@@ -468,9 +602,11 @@ export class Host {
     s.up = true;
     s.raft = this.makeRaft(id, s.raft.persistent);
     s.sm = new KvStateMachine();
+    s.appliedIndex = 0;
     for (const o of this.k.observers) o.onRestart?.(id);
     this.k.fault('restart', [id]);
-    this.execute(s, s.raft.start(), 0);
+    // The new node's clock goes on from where the server's clock is (HOST.md §2).
+    this.execute(s, s.raft.start(this.localNow(s)), 0);
   }
 
   /**
@@ -509,6 +645,24 @@ export class Host {
     this.k.fault('timeout', [id]);
     s.electionDeadlineMs = null;
     this.step(s, { type: 'electionTimeout' });
+  }
+
+  /**
+   * A leader transfer (thesis §3.10; etcd's MsgTransferLeader, `etcdctl move-leader`): the current
+   * leader (`leader()`) is asked to hand leadership to `to`; it refuses, with a note, a transfer to
+   * itself or one already under way. With no leader there is no node to ask: the trace says so
+   * (the fault event's detail is "no leader"). @throws Error for an unknown server
+   */
+  transfer(to: NodeId): void {
+    this.server(to);
+    const l = this.leader();
+    if (!l) {
+      this.k.fault('transfer', [to], 'no leader');
+      return;
+    }
+    this.k.fault('transfer', [l.id, to]);
+    if (l.paused) return; // a paused leader handles nothing; the request is lost like a message to it
+    this.step(l, { type: 'transferLeadership', to });
   }
 
   // ---- copies ----------------------------------------------------------------------------

@@ -16,7 +16,12 @@ export interface ClientRequest {
   op: KvOp;
   /** For gets: answer from the contacted server's applied state, without going through the log. */
   serializable: boolean;
+  /** For linearizable gets: how to serve this one, overriding the cluster's reads mode (absent: the cluster's). */
+  read?: ReadMode;
 }
+
+/** How linearizable gets are served: through the log, by ReadIndex, or by a lease read (thesis §6.4, §6.4.1). */
+export type ReadMode = 'log' | 'readIndex' | 'lease';
 
 /** A server's answer to a client. `ok: false` means "not done here": see `leaderHint` / `error`. */
 export interface ClientResponse {
@@ -28,9 +33,17 @@ export interface ClientResponse {
   seq: number;
   ok: boolean;
   result?: KvResult;
-  /** When the server is not the leader: the leader it knows, if any. */
+  /**
+   * When the server is not the leader: the leader it knows, if any. With `transferring`: the
+   * target of the leader transfer under way (the likely next leader).
+   */
   leaderHint?: NodeId | null;
-  error?: 'notLeader' | 'overwritten';
+  /**
+   * `notLeader`: not done here, try `leaderHint`; `overwritten`: the entry was replaced (never
+   * committed); `transferring`: the leader refuses proposals during a leader transfer (thesis
+   * §3.10): back off, then retry.
+   */
+  error?: 'notLeader' | 'overwritten' | 'transferring';
 }
 
 export type SimMessage = RaftMessage<Command> | ClientRequest | ClientResponse;
@@ -103,6 +116,13 @@ export interface ServerView {
   electionDeadlineMs: number | null;
   /** When the current election timer was armed (for drawing the timer arc). */
   electionArmedMs: number | null;
+  /** This server's own clock now, ms, and how fast it runs (SimConfig.clockRate; 1 unless set). */
+  localClockMs: number;
+  clockRate: number;
+  /** A leader's read lease (lease reads, thesis §6.4.1): until when it holds on its own clock, or null. */
+  leaseUntilMs: number | null;
+  /** A leader's leader-transfer target while a transfer is under way (thesis §3.10), or null. */
+  transferee: NodeId | null;
   kv: KvSnapshot;
 }
 

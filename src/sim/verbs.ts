@@ -108,6 +108,8 @@ export const VERBS = {
   dropMessage: verb({ id: { type: 'messageId' } }, (t, a) => t.sim.dropInFlight(a.id), (a) => `drop message #${a.id}`),
   duplicateMessage: verb({ id: { type: 'messageId' } }, (t, a) => t.sim.duplicateInFlight(a.id), (a) => `duplicate message #${a.id}`),
   delayMessage: verb({ id: { type: 'messageId' }, byMs: { type: 'durationMs' } }, (t, a) => t.sim.delayInFlight(a.id, a.byMs), (a) => `delay message #${a.id} by ${a.byMs} ms`),
+  /** A leader transfer to `to` (thesis §3.10; etcd `move-leader`), asked of the current leader. */
+  transfer: verb({ to: server }, (t, a) => t.sim.transferLeader(a.to), (a) => `transfer leadership to ${a.to}`, 'transfer'),
 };
 
 export type VerbName = keyof typeof VERBS;

@@ -396,6 +396,22 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
           <rect x={1.5} y={-6} width={3.5} height={12} rx={1} />
         </g>
       )}
+      {role === 'preCandidate' && (
+        <g className="votes pre-votes" transform={`translate(0,${NODE_R + 40})`}>
+          <title>{t('server.preVotes', { votes, needed })}</title>
+          {d3.range(clusterSize).map((i) => (
+            <rect
+              key={i}
+              x={(i - (clusterSize - 1) / 2) * 13 - 4.5}
+              y={-4.5}
+              width={9}
+              height={9}
+              className={i < votes ? 'vote vote-granted' : 'vote'}
+              stroke={i === needed - 1 ? '#7a4b00' : undefined}
+            />
+          ))}
+        </g>
+      )}
       {role === 'candidate' && (
         <g className="votes" transform={`translate(0,${VOTES_Y})`}>
           <title>{t('server.votes', { votes, needed })}</title>

@@ -41,17 +41,29 @@ function chartModel(): ChartModel {
 }
 
 const MODEL = chartModel();
-const W = 520;
-const H = 380;
-const BOX_W = 110;
+const W = 560;
+/** Height of the drawing of states and transitions; below it, the numbered list of transitions. */
+const CHART_H = 385;
+const LIST_ROW_H = 36;
+const H = CHART_H + Math.ceil(MODEL.edges.length / 2) * LIST_ROW_H + 56;
+const BOX_W = 118;
 const BOX_H = 42;
-const Y = 150;
 
-function stateX(i: number, n: number): number {
-  const gap = (W - 40) / n;
-  return 20 + gap * (i + 0.5);
+/**
+ * Where each state sits: Figure 4's follower → candidate → leader, with PreVote's pre-candidate
+ * above the way from follower to candidate (thesis §9.6). A state not placed here (a future role)
+ * falls back to a row along the bottom.
+ */
+const PLACES: Record<string, { x: number; y: number }> = {
+  follower: { x: 92, y: 210 },
+  preCandidate: { x: 280, y: 100 },
+  candidate: { x: 280, y: 320 },
+  leader: { x: 468, y: 210 },
+};
+
+function placeOf(state: string, i: number, n: number): { x: number; y: number } {
+  return PLACES[state] ?? { x: 20 + ((W - 40) / n) * (i + 0.5), y: CHART_H - 30 };
 }
-
 function eventLabel(from: string, event: string): string {
   const id = `chart.event.${from}.${event}`;
   return isStringId(id) ? t(id) : event;
@@ -112,10 +124,30 @@ export interface StatechartProps {
   lastTransition: { from: Role; to: Role; event: string; term: number } | null;
 }
 
+/** An edge's number on the chart (its label is in the list below; the title shows it on hover). */
+function Badge({ x, y, n, label }: { x: number; y: number; n: number; label: string }) {
+  return (
+    <g className="chart-badge" transform={`translate(${x},${y})`}>
+      <title>{label}</title>
+      <circle r={10} />
+      <text y={5}>{n}</text>
+    </g>
+  );
+}
+
+/** Where the line from the centre of a box towards (dx, dy) leaves the box. */
+function boxExit(dx: number, dy: number): number {
+  const ax = Math.abs(dx) || 1e-9;
+  const ay = Math.abs(dy) || 1e-9;
+  return Math.min(BOX_W / 2 / ax, BOX_H / 2 / ay) * Math.hypot(dx, dy);
+}
+
 export function Statechart({ role, lastTransition }: StatechartProps) {
   const n = MODEL.states.length;
-  const pos = new Map(MODEL.states.map((s, i) => [s, stateX(i, n)]));
+  const pos = new Map(MODEL.states.map((s, i) => [s, placeOf(s, i, n)]));
   const lit = (e: Edge) => lastTransition !== null && lastTransition.from === e.from && lastTransition.to === e.to && e.events.includes(lastTransition.event);
+  const has = (from: string, to: string) => MODEL.edges.some((x) => x.from === from && x.to === to);
+  const init = pos.get(MODEL.initial);
   return (
     <svg className="statechart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('chart.label')} data-testid="statechart">
       <defs>
@@ -127,59 +159,90 @@ export function Statechart({ role, lastTransition }: StatechartProps) {
         </marker>
       </defs>
       {/* Start arrow into the initial state. */}
-      {pos.has(MODEL.initial) && (
+      {init && (
         <g className="chart-start">
-          <path d={`M${pos.get(MODEL.initial)! - BOX_W / 2 - 10},${Y - 70} Q${pos.get(MODEL.initial)! - BOX_W / 2 - 4},${Y - 30} ${pos.get(MODEL.initial)! - 30},${Y - BOX_H / 2 - 1}`} markerEnd="url(#chart-arrow)" />
-          <text className="chart-start-label" x={6} y={Y - 78}>
+          <path d={`M${init.x - 40},${init.y - 90} Q${init.x - 44},${init.y - 50} ${init.x - 20},${init.y - BOX_H / 2 - 1}`} markerEnd="url(#chart-arrow)" />
+          <text className="chart-start-label" x={init.x - 80} y={init.y - 98}>
             {t('chart.startsUp')}
           </text>
         </g>
       )}
-      {MODEL.edges.map((e) => {
-        const x1 = pos.get(e.from)!;
-        const x2 = pos.get(e.to)!;
+      {MODEL.edges.map((e, i) => {
+        const a = pos.get(e.from)!;
+        const b = pos.get(e.to)!;
         const on = lit(e);
         const label = edgeLabel(e);
         const cls = on ? 'chart-edge lit' : 'chart-edge';
         const marker = on ? 'url(#chart-arrow-lit)' : 'url(#chart-arrow)';
         if (e.from === e.to) {
-          const top = Y - BOX_H / 2;
+          // A loop on the side away from the middle of the chart.
+          const up = a.y <= H / 2;
+          const edgeY = up ? a.y - BOX_H / 2 : a.y + BOX_H / 2;
+          const k = up ? -1 : 1;
           return (
             <g key={`${e.from}-${e.to}`} className={cls} data-edge={`${e.from}>${e.to}`}>
-              <path d={`M${x1 - 18},${top} C${x1 - 50},${top - 86} ${x1 + 50},${top - 86} ${x1 + 18},${top}`} markerEnd={marker} />
-              <Label x={x1} y={top - 72} text={label} up />
+              <path d={`M${a.x - 18},${edgeY} C${a.x - 50},${edgeY + k * 56} ${a.x + 50},${edgeY + k * 56} ${a.x + 18},${edgeY}`} markerEnd={marker} />
+              <Badge x={a.x} y={edgeY + k * 42} n={i + 1} label={label} />
             </g>
           );
         }
-        const forward = x2 > x1;
-        const dy = forward ? -1 : 1;
-        const sx = x1 + (forward ? BOX_W / 2 - 14 : -BOX_W / 2 + 14);
-        const ex = x2 + (forward ? -BOX_W / 2 + 14 : BOX_W / 2 - 14);
-        const sy = Y + (dy * BOX_H) / 2;
-        // Adjacent states get a shallow arc, states further apart a deeper one (labels stay apart).
-        const steps = Math.abs(MODEL.states.indexOf(e.to) - MODEL.states.indexOf(e.from));
-        const bend = steps <= 1 ? 34 : 34 + 104 * (steps - 1);
-        const mx = (sx + ex) / 2;
+        // Two states joined both ways: each curve bends to its own side; a single edge bends a little.
+        const dx = b.x - a.x;
+        const dy = b.y - a.y;
+        const len = Math.hypot(dx, dy);
+        const ux = dx / len;
+        const uy = dy / len;
+        const nx = uy;
+        const ny = -ux;
+        const bend = has(e.to, e.from) ? 30 : 0;
+        const ra = boxExit(dx, dy);
+        const sx = a.x + ux * ra + nx * bend * 0.4;
+        const sy = a.y + uy * ra + ny * bend * 0.4;
+        const ex = b.x - ux * ra + nx * bend * 0.4;
+        const ey = b.y - uy * ra + ny * bend * 0.4;
+        const cx = (a.x + b.x) / 2 + nx * bend * 1.6;
+        const cy = (a.y + b.y) / 2 + ny * bend * 1.6;
+        // The badge at the curve's middle; on a straight edge nearer its start, clear of the crossing pair.
+        const at = bend ? 0.5 : 0.2;
+        const mx = (1 - at) * (1 - at) * sx + 2 * at * (1 - at) * cx + at * at * ex;
+        const my = (1 - at) * (1 - at) * sy + 2 * at * (1 - at) * cy + at * at * ey;
         return (
           <g key={`${e.from}-${e.to}`} className={cls} data-edge={`${e.from}>${e.to}`}>
-            <path d={`M${sx},${sy} Q${mx},${sy + dy * bend} ${ex},${sy}`} markerEnd={marker} />
-            <Label x={mx} y={sy + dy * (bend / 2 + 6) + (dy > 0 ? 13 : 0)} text={label} up={dy < 0} />
+            <path d={`M${sx},${sy} Q${cx},${cy} ${ex},${ey}`} markerEnd={marker} />
+            <Badge x={mx} y={my} n={i + 1} label={label} />
           </g>
         );
       })}
       {MODEL.states.map((s) => {
-        const x = pos.get(s)!;
+        const { x, y } = pos.get(s)!;
         const current = role === s;
         const fill = current ? roleColor(s as Role) : '#ffffff';
         return (
           <g key={s} className={current ? 'chart-state current' : 'chart-state'} data-state={s} data-current={current}>
-            <rect x={x - BOX_W / 2} y={Y - BOX_H / 2} width={BOX_W} height={BOX_H} rx={BOX_H / 2} fill={fill} />
-            <text x={x} y={Y + 5} fill={current ? textOn(fill) : '#1d232b'}>
+            <rect x={x - BOX_W / 2} y={y - BOX_H / 2} width={BOX_W} height={BOX_H} rx={BOX_H / 2} fill={fill} />
+            <text x={x} y={y + 5} fill={current ? textOn(fill) : '#1d232b'}>
               {t(`server.role.${s as Role}`)}
             </text>
           </g>
         );
       })}
+      {/* The transitions, numbered as their badges: labels of four states' edges do not fit on the arrows. */}
+      <g className="chart-list" data-testid="chart-transitions">
+        {MODEL.edges.map((e, i) => {
+          const x = 14 + (i % 2) * (W / 2);
+          const y = CHART_H + Math.floor(i / 2) * LIST_ROW_H;
+          const lines = wrap(`${i + 1}. ${edgeLabel(e)}`, 34).slice(0, 2);
+          return (
+            <text key={`${e.from}-${e.to}`} x={x} y={y} className={lit(e) ? 'chart-list-item lit' : 'chart-list-item'} data-edge={`${e.from}>${e.to}`}>
+              {lines.map((l, k) => (
+                <tspan key={k} x={k === 0 ? x : x + 16} dy={k === 0 ? 0 : 16}>
+                  {l}
+                </tspan>
+              ))}
+            </text>
+          );
+        })}
+      </g>
       {role === null ? (
         <Label className="chart-crashed" x={W / 2} y={H - 10} text={t('chart.crashed')} up width={52} />
       ) : (

@@ -511,6 +511,13 @@ function TimelineLegend() {
           {t(`legend.${r}`)}
         </span>
       ))}
+      <span className="legend-item" data-testid="legend-preCandidate">
+        <svg width="18" height="10" aria-hidden="true">
+          <rect x="0" y="1" width="18" height="8" fill={roleColor('preCandidate')} />
+          <path d="M0,9L8,1M6,9L14,1M12,9L18,3" stroke="#8a6100" strokeWidth="1.2" />
+        </svg>
+        {t('legend.preCandidate')}
+      </span>
       <span className="legend-item">
         <svg width="18" height="10" aria-hidden="true">
           <rect x="0" y="1" width="18" height="8" fill="#343a40" />

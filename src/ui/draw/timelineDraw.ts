@@ -205,6 +205,7 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
       if (xb <= xa) continue;
       ctx.fillStyle = s.role === 'down' ? DOWN_COLOR : roleColor(s.role);
       ctx.fillRect(xa, y - bandH / 2, xb - xa, bandH);
+      if (s.role === 'preCandidate') hatchBand(ctx, xa, xb, y - bandH / 2, bandH);
       if (s.role === 'down' && xb - xa > 60) {
         ctx.fillStyle = '#f1f3f5';
         ctx.font = SMALL_FONT;
@@ -640,4 +641,24 @@ export function clearPointOn(r: MessageRecord, drawn: MessageRecord[], markers: 
     }
   }
   return best;
+}
+
+/**
+ * Diagonal stripes over a pre-candidate's band, so that it reads apart from a candidate's without
+ * relying on colour (the legend shows the same stripes).
+ */
+export function hatchBand(ctx: DrawContext, xa: number, xb: number, top: number, h: number): void {
+  ctx.strokeStyle = '#8a6100';
+  ctx.lineWidth = 1.2;
+  ctx.beginPath();
+  const step = 6;
+  // Each stripe runs from (x, bottom) to (x + h, top), cut to the band's [xa, xb] by hand (no clip in the export context).
+  for (let x = Math.floor(xa / step) * step - h; x < xb; x += step) {
+    const u0 = Math.max(0, (xa - x) / h);
+    const u1 = Math.min(1, (xb - x) / h);
+    if (u0 >= u1) continue;
+    ctx.moveTo(x + u0 * h, top + h - u0 * h);
+    ctx.lineTo(x + u1 * h, top + h - u1 * h);
+  }
+  ctx.stroke();
 }

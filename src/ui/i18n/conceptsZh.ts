@@ -68,6 +68,26 @@ export const CONCEPTS_ZH: Record<string, string> = {
   'Figure 7': '图 7',
   'Figure 8': '图 8',
   'thesis §6.3': '博士论文 §6.3',
+  // Issue 12: PreVote, CheckQuorum, reads, clocks, leader transfer.
+  'disruptive server': '扰乱性服务器',
+  'rejoin': '重新加入',
+  'PreVote': 'PreVote',
+  'pre-candidate': '预候选者',
+  'CheckQuorum': 'CheckQuorum',
+  'leader lease': '领导者租约',
+  'ReadIndex': 'ReadIndex',
+  'lease read': '租约读',
+  'follower read': '跟随者读',
+  'clock drift': '时钟漂移',
+  'clock-drift bound': '时钟漂移上界',
+  'leader transfer': '领导权移交',
+  'TimeoutNow': 'TimeoutNow',
+  'thesis §3.10': '博士论文 §3.10',
+  'thesis §4.2.3': '博士论文 §4.2.3',
+  'thesis §6.2': '博士论文 §6.2',
+  'thesis §6.4': '博士论文 §6.4',
+  'thesis §6.4.1': '博士论文 §6.4.1',
+  'thesis §9.6': '博士论文 §9.6',
 };
 
 /** A concept name in Chinese, or the name as written when the table has none. */

@@ -3,6 +3,7 @@
  * placeholders ({name}), never glued fragments, so a translation can reorder words freely.
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
+import { electEn } from './elect';
 
 export const en = {
   'app.title': 'raftsim',
@@ -751,6 +752,8 @@ export const en = {
   'panels.inspect': 'Inspector',
   'strip.label': 'Timeline: each server’s role over time, from 0 to {end}; the line marks now ({now})',
   'strip.seekTitle': 'Click to go to that instant',
+  // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
+  ...electEn,
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

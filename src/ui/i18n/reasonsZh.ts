@@ -48,6 +48,8 @@ const templates: Record<ReasonId, string> = {
   mustDiffer: '必须与 "from" 不同（两者都是 "{value}"）',
   prefixValue: '前缀读取会返回多个键：请用 "values"（一个映射）来检查它们',
   valuesNotPrefix: '"values" 用于前缀读取（prefix: true）；读取单个键请用 "value"',
+  leaseNeedsCheckQuorum: 'reads: lease 需要 checkQuorum: true（只有当失去多数派的领导者会下台时，租约才是安全的；etcd raft 不允许在没有 CheckQuorum 时使用 ReadOnlyLeaseBased）；请加上 checkQuorum: true，或使用 profile: etcd',
+  leaseCheckQuorumOff: 'reads: lease 需要 checkQuorum，但这里 checkQuorum 是 false（只有当失去多数派的领导者会下台时，租约才是安全的；etcd raft 不允许在没有 CheckQuorum 时使用 ReadOnlyLeaseBased）',
   oneOf: '以下之一：{items}',
   numberBetween: '{lo} 到 {hi} 之间的数',
   wholeNumberBetween: '{lo} 到 {hi} 之间的整数',
@@ -179,6 +181,7 @@ const phrases: Record<string, string> = {
   'a list of entry terms': '一个由条目任期组成的列表',
   '"all" or a list of server names': '"all" 或服务器名字的列表',
   '"ok", or { violated: [property, ...] } naming Figure 3 properties': '"ok"，或列出图 3 性质的 { violated: [property, ...] }',
+  'a clock rate between 0.1 and 10 (both excluded)': '一个介于 0.1 和 10 之间（不含两端）的时钟速率',
   [`a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`]: `0 到 ${Number.MAX_SAFE_INTEGER}（2^53 − 1）之间的整数`,
 };
 

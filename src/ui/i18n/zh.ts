@@ -1,4 +1,5 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
+import { electZh } from './elect';
 import type { StringId } from './en';
 
 export const zh: Record<StringId, string> = {
@@ -716,4 +717,6 @@ export const zh: Record<StringId, string> = {
   'panels.inspect': '检查器',
   'strip.label': '时间线：每台服务器从 0 到 {end} 的角色变化；竖线表示现在（{now}）',
   'strip.seekTitle': '点击跳到那一时刻',
+  // Issue 12: its own block, see elect.ts.
+  ...electZh,
 };

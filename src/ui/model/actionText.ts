@@ -23,5 +23,6 @@ export function actionText(a: UserAction): string {
     case 'dropMessage': return t('action.drop', { id: a.id });
     case 'duplicateMessage': return t('action.duplicate', { id: a.id });
     case 'delayMessage': return t('action.delay', { id: a.id, ms: a.byMs });
+    case 'transfer': return t('action.transfer', { to: a.to });
   }
 }

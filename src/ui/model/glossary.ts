@@ -464,6 +464,77 @@ export const GLOSSARY: GlossaryEntry[] = [
     source: { en: 'Raft thesis §6.3; Raft paper §8', zh: 'Raft 博士论文 §6.3；Raft 论文 §8' },
     match: { en: ['client session', 'session'], zh: ['客户端会话', '会话'] },
   },
+  // ---- issue 12: elections and reads as etcd runs them --------------------------------------
+  {
+    id: 'PreVote', group: 'roles',
+    term: { en: 'PreVote', zh: 'PreVote（预投票）' },
+    definition: {
+      en: 'A server whose timer fired first asks whether the others would vote for it in the next term, keeping its own term; only a majority of pre-votes starts a real election, so a cut-off server cannot depose a working leader.',
+      zh: '选举之前，计时器触发的服务器先询问其他服务器会不会在下一个任期投票给它，但不提升自己的任期；只有获得多数预投票才开始真正的选举，所以一台只是被隔离的服务器无法赶走正常工作的领导者。',
+    },
+    source: { en: 'Raft thesis §9.6; etcd raft Config.PreVote', zh: 'Raft 博士论文 §9.6；etcd raft Config.PreVote' },
+    match: { en: ['PreVote', 'pre-vote', 'pre-votes'], zh: ['PreVote', '预投票'] },
+  },
+  {
+    id: 'preCandidate', group: 'roles',
+    term: { en: 'pre-candidate', zh: '预候选者（pre-candidate）' },
+    definition: {
+      en: 'The role of a server during a pre-vote: it asks for pre-votes for currentTerm + 1 but keeps its term; a majority makes it a candidate, a majority of refusals sends it back to follower.',
+      zh: '预投票期间服务器的角色：它为 currentTerm + 1 请求预投票，但保持自己的任期；获得多数同意就成为候选者，被多数拒绝就回到跟随者。',
+    },
+    source: { en: 'Raft thesis §9.6; etcd raft StatePreCandidate', zh: 'Raft 博士论文 §9.6；etcd raft StatePreCandidate' },
+    match: { en: ['pre-candidate', 'preCandidate'], zh: ['预候选者', 'preCandidate'] },
+  },
+  {
+    id: 'CheckQuorum', group: 'roles',
+    term: { en: 'CheckQuorum', zh: 'CheckQuorum（检查多数派）' },
+    definition: {
+      en: 'A leader that has not heard from a majority (itself included) within an election timeout steps down; a server that heard from its leader within the minimum election timeout ignores RequestVote from others (the leader lease).',
+      zh: '在一个选举超时之内没有收到多数派（包括自己）消息的领导者会下台；在最小选举超时之内收到过领导者消息的服务器会忽略其他服务器的 RequestVote（领导者租约）。',
+    },
+    source: { en: 'Raft thesis §6.2, §4.2.3; etcd raft Config.CheckQuorum', zh: 'Raft 博士论文 §6.2、§4.2.3；etcd raft Config.CheckQuorum' },
+    match: { en: ['CheckQuorum'], zh: ['CheckQuorum'] },
+  },
+  {
+    id: 'ReadIndex', group: 'store',
+    term: { en: 'ReadIndex', zh: 'ReadIndex（读索引）' },
+    definition: {
+      en: 'A linearizable read without a log entry: the leader takes its commitIndex as the read index, confirms it still leads with one heartbeat round, and answers once applied that far; a follower may ask the leader for one.',
+      zh: '不写日志条目的线性一致读：领导者把自己的 commitIndex 作为读索引，用一轮发往多数派的心跳确认自己仍是领导者，应用到那里之后回答；跟随者也可以向领导者要读索引，再用自己的状态回答。',
+    },
+    source: { en: 'Raft thesis §6.4; etcd raft ReadOnlySafe, MsgReadIndex', zh: 'Raft 博士论文 §6.4；etcd raft ReadOnlySafe、MsgReadIndex' },
+    match: { en: ['ReadIndex', 'read index'], zh: ['ReadIndex', '读索引'] },
+  },
+  {
+    id: 'leaseRead', group: 'store',
+    term: { en: 'lease read', zh: '租约读（lease read）' },
+    definition: {
+      en: 'The leader answers a read at once, with no messages, while a majority heard from it within the minimum election timeout divided by the clock-drift bound: safe only while the servers’ clocks stay within that bound.',
+      zh: '只要多数派在“最小选举超时 ÷ 时钟漂移上界”之内收到过领导者的消息，领导者就立即回答读请求，不发任何消息：只有在各服务器的时钟都保持在这个上界之内时才安全。',
+    },
+    source: { en: 'Raft thesis §6.4.1; etcd raft ReadOnlyLeaseBased', zh: 'Raft 博士论文 §6.4.1；etcd raft ReadOnlyLeaseBased' },
+    match: { en: ['lease read', 'lease reads', 'its lease', 'no lease'], zh: ['租约读', '租约'] },
+  },
+  {
+    id: 'leaderTransfer', group: 'roles',
+    term: { en: 'leader transfer', zh: '领导权移交' },
+    definition: {
+      en: 'The leader hands leadership to a chosen server: it stops accepting client requests, brings the target’s log up to date, then sends it TimeoutNow; abandoned if not done within an election timeout.',
+      zh: '领导者把领导权交给指定的服务器：它停止接受客户端请求，把目标的日志补齐，然后发送 TimeoutNow；如果一个选举超时之内没有完成就放弃。',
+    },
+    source: { en: 'Raft thesis §3.10; etcd raft MsgTransferLeader, etcdctl move-leader', zh: 'Raft 博士论文 §3.10；etcd raft MsgTransferLeader（etcdctl 的 move-leader 命令）' },
+    match: { en: ['leader transfer', 'transfer'], zh: ['移交'] },
+  },
+  {
+    id: 'TimeoutNow', group: 'roles',
+    term: { en: 'TimeoutNow', zh: 'TimeoutNow' },
+    definition: {
+      en: 'The message that ends a leader transfer: its target starts an election at once, skipping PreVote, and voters grant it even within the CheckQuorum lease.',
+      zh: '结束领导权移交的消息：目标服务器立即开始选举，跳过 PreVote，即使在 CheckQuorum 的租约之内投票者也会投给它。',
+    },
+    source: { en: 'Raft thesis §3.10; etcd raft MsgTimeoutNow', zh: 'Raft 博士论文 §3.10；etcd raft MsgTimeoutNow' },
+    match: { en: ['TimeoutNow'], zh: ['TimeoutNow'] },
+  },
 ];
 
 /** The entry with this id, or undefined. */

@@ -54,6 +54,9 @@ export const LESSON_PATH: readonly string[] = [
 /** After the path, the other lessons in this order (faults, then clients and the etcd store); unlisted ones last, by name. */
 export const LESSON_MORE: readonly string[] = [
   'full-cluster-restart', 'lossy-network', 'client-retry-dedup', 'stale-read', 'config-key', 'distributed-lock',
+  // Elections and reads as etcd runs them (issue 12).
+  'disruptive-rejoin', 'disruptive-rejoin-prevote', 'check-quorum', 'read-paths', 'lease-read-clock-drift',
+  'leader-transfer', 'etcd-defaults',
 ];
 
 /**

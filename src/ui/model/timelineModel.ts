@@ -163,7 +163,9 @@ export class TimelineModel {
       } else {
         const r = msgs.at(j++);
         const m = r.msg;
-        if (m.type !== 'ClientRequest' && m.type !== 'ClientResponse') this.observeTerm(m.from, r.sendMs, m.term);
+        // A PreVote (and a granted answer) carries the term asked for, not the sender's currentTerm (thesis §9.6).
+        const ownTerm = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && m.type !== 'PreVote' && !(m.type === 'PreVoteResponse' && m.voteGranted);
+        if (ownTerm) this.observeTerm(m.from, r.sendMs, m.term);
         if (r.status === 'inFlight') this.open.push(r);
         else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
       }

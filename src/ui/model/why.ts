@@ -61,7 +61,7 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
       return { text: t('why.commitLeader', p), tone: 'commit' };
     }
     case 'steppedDown':
-      if (n.cause === 'checkQuorum') return null; // worded in the UI step of issue 12
+      if (n.cause === 'checkQuorum') return { text: t('why.steppedDown.checkQuorum', { node, count: n.heardFrom.length, size: n.servers, window: ms(n.windowMs) }), tone: 'role' };
       return n.cause === 'higherTerm'
         ? { text: t('why.steppedDown.higherTerm', { node, from: n.from, term: n.term }), tone: 'role' }
         : { text: t('why.steppedDown.leaderDiscovered', { node, from: n.from, term: n.term }), tone: 'role' };
@@ -78,7 +78,83 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
       }
       return null;
     }
-    default: return null; // PreVote, CheckQuorum, reads, transfer: worded in the UI step of issue 12
+    default: return electWhy(node, n, clusterSize);
+  }
+}
+
+/** A ms figure as the why feed shows it (two decimals at most). */
+function ms(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
+
+/**
+ * Issue 12's notes (Raft thesis §9.6 PreVote, §6.2 and §4.2.3 CheckQuorum, §6.4 ReadIndex, §6.4.1
+ * lease reads, §3.10 leader transfer), one whole sentence each with its source.
+ */
+function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+  switch (n.kind) {
+    case 'preVoteStarted':
+      return { text: t('why.preVoteStarted', { node, term: n.term }), tone: 'role' };
+    case 'preVoteGranted':
+      return { text: t('why.preVoteGranted', { node, candidate: n.candidate, term: n.term }), tone: 'vote' };
+    case 'preVoteRefused': {
+      const p = { node, candidate: n.candidate, term: n.term };
+      switch (n.reason) {
+        case 'leaderActive':
+          return n.leader === node || n.leader === undefined
+            ? { text: t('why.preVoteRefused.isLeader', p), tone: 'refusal' }
+            : { text: t('why.preVoteRefused.leaderActive', { ...p, leader: n.leader, ago: ms(n.heardAgoMs ?? 0) }), tone: 'refusal' };
+        case 'staleTerm': return { text: t('why.preVoteRefused.staleTerm', p), tone: 'refusal' };
+        case 'alreadyVoted': return { text: t('why.preVoteRefused.alreadyVoted', p), tone: 'refusal' };
+        case 'logNotUpToDate':
+          return {
+            text: t('why.preVoteRefused.logNotUpToDate', { ...p, cIndex: n.candidateLast[0], cTerm: n.candidateLast[1], myIndex: n.myLast[0], myTerm: n.myLast[1] }),
+            tone: 'refusal',
+          };
+      }
+      return null;
+    }
+    case 'preVoteWon':
+      return { text: t('why.preVoteWon', { node, term: n.term, count: n.votes.length, size: clusterSize, votes: n.votes.join(', ') }), tone: 'role' };
+    case 'preVoteLost':
+      return { text: t('why.preVoteLost', { node, term: n.term, refusedBy: n.refusedBy.join(', ') }), tone: 'refusal' };
+    case 'voteIgnored': {
+      const self = n.leader === node;
+      const id = n.preVote ? (self ? 'why.voteIgnored.preVoteSelf' : 'why.voteIgnored.preVote') : (self ? 'why.voteIgnored.requestVoteSelf' : 'why.voteIgnored.requestVote');
+      return { text: t(id, { node, candidate: n.candidate, term: n.term, leader: n.leader, ago: ms(n.heardAgoMs) }), tone: 'refusal' };
+    }
+    case 'readConfirmed':
+      return n.confirmedBy.length
+        ? { text: t('why.readConfirmed', { node, ctx: n.ctx, index: n.index, by: n.confirmedBy.join(', ') }), tone: 'commit' }
+        : { text: t('why.readConfirmedAlone', { node, ctx: n.ctx, index: n.index }), tone: 'commit' };
+    case 'readDeferred':
+      return { text: t('why.readDeferred', { node, ctx: n.ctx, term: n.term }), tone: 'role' };
+    case 'leaseRead':
+      return { text: t('why.leaseRead', { node, ctx: n.ctx, index: n.index, until: ms(n.leaseUntilMs) }), tone: 'commit' };
+    case 'leaseLapsed':
+      return n.leaseUntilMs === null
+        ? { text: t('why.leaseNone', { node, ctx: n.ctx }), tone: 'role' }
+        : { text: t('why.leaseLapsed', { node, ctx: n.ctx, until: ms(n.leaseUntilMs) }), tone: 'role' };
+    case 'readLocal':
+      return { text: t('why.readLocal', { node, ctx: n.ctx, index: n.index }), tone: 'error' };
+    case 'readForwarded':
+      return { text: t('why.readForwarded', { node, ctx: n.ctx, leader: n.leader }), tone: 'role' };
+    case 'readIndexFromLeader':
+      return { text: t('why.readIndexFromLeader', { node, ctx: n.ctx, index: n.index, leader: n.leader }), tone: 'commit' };
+    case 'readRefused':
+      return { text: t(`why.readRefused.${n.reason}`, { node, ctx: n.ctx }), tone: 'refusal' };
+    case 'transferStarted':
+      return { text: t('why.transferStarted', { node, to: n.to, match: n.matchIndex, last: n.lastLogIndex }), tone: 'role' };
+    case 'timeoutNowSent':
+      return { text: t('why.timeoutNowSent', { node, to: n.to, match: n.matchIndex }), tone: 'role' };
+    case 'transferAbandoned':
+      return { text: t(`why.transferAbandoned.${n.reason}`, { node, to: n.to, elapsed: ms(n.elapsedMs) }), tone: 'refusal' };
+    case 'transferRefused':
+      return { text: t(`why.transferRefused.${n.reason}`, { node, to: n.to }), tone: 'refusal' };
+    case 'timeoutNowReceived':
+      return { text: t('why.timeoutNowReceived', { node, from: n.from }), tone: 'role' };
+    default:
+      return null;
   }
 }
 
@@ -102,6 +178,7 @@ function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
     case 'network': return t('why.fault.network', { detail });
     case 'drop message': return t('why.fault.drop', { id: detail, from: node, to: other });
     case 'duplicate message': return t('why.fault.duplicate', { id: detail, from: node, to: other });
+    case 'transfer': return e.nodes.length >= 2 ? t('why.fault.transfer', { from: node, to: other }) : t('why.fault.transferNoLeader', { to: node });
     case 'delay message': {
       // The engine's detail reads "#<id> by <ms> ms".
       const m = /^(#\d+) by (\d+(?:\.\d+)?) ms$/.exec(detail);

@@ -112,6 +112,9 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
             <Row label={t('inspect.lastLog')}>{t('inspect.lastLogValue', { index: lastIndex, term: lastTerm })}</Row>
             <Row label={t('inspect.leaderKnown')}>{v.leaderId ?? t('inspect.nobody')}</Row>
             <Row label={t('inspect.deadline')}>{deadlineText(v, frame.nowMs)}</Row>
+            {v.clockRate !== 1 && <Row label={t('inspect.localClock')}>{t('inspect.localClockValue', { ms: Math.round(v.localClockMs * 100) / 100, rate: v.clockRate })}</Row>}
+            {v.leaseUntilMs !== null && <Row label={t('inspect.lease')}>{t('inspect.leaseValue', { ms: Math.round(v.leaseUntilMs * 100) / 100 })}</Row>}
+            {v.transferee !== null && <Row label={t('inspect.transfer')}>{t('inspect.transferValue', { to: v.transferee })}</Row>}
             {v.role === 'candidate' && v.up && (
               <Row label={t('inspect.votes')}>{t('inspect.votesValue', { votes: v.votesGranted.join(', ') || '—', count: v.votesGranted.length, needed })}</Row>
             )}

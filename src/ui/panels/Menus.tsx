@@ -165,6 +165,11 @@ export function Menu(p: MenuProps) {
             {t('menu.timeout')}
           </Item>
         )}
+        {up && (
+          <Item testId="menu-transfer" onClick={() => done({ kind: 'transfer', to: tg.id })}>
+            {t('menu.transferTo', { to: tg.id })}
+          </Item>
+        )}
         <Item testId="menu-client" onClick={() => { p.onClientVia(tg.id); p.onClose(); }}>
           {t('menu.clientVia', { id: tg.id })}
         </Item>
