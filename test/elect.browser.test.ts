@@ -22,8 +22,9 @@ describe.skipIf(!haveChromium)('PreVote in Chromium', () => {
     await page.waitForSelector('[data-node-id="S5"][data-role="preCandidate"]', { timeout: WAIT_MS });
     expect(await page.locator('[data-role="preCandidate"]').count()).toBe(1);
     expect(await s5.getAttribute('data-term')).toBe('1');
-    // Told apart by shape as well as colour: the dotted ring and the pre-vote tally.
-    expect(await s5.locator('.precandidate-ring').count()).toBe(1);
+    // Told apart by shape as well as colour: the role table's icon and dotted outline, and the pre-vote tally.
+    expect(await s5.getAttribute('data-icon')).toBe('question');
+    expect(await s5.locator('.server-body').getAttribute('stroke-dasharray')).toBeTruthy();
     expect(await s5.locator('.pre-votes rect').count()).toBe(5);
     expect(await s5.locator('.server-role').textContent()).toContain('pre-candidate');
     await page.screenshot({ path: join(tmpdir(), 'raftsim-elect-precandidate.png') });
