@@ -250,7 +250,10 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
   it('1280×720 and 1440×900: the ring, the timeline and the logs do not overlap, and nothing widens the page', async () => {
     for (const viewport of [{ width: 1280, height: 720 }, { width: 1440, height: 900 }]) {
       const { page, errors } = await openAt('?scenario=partition-minority-leader&at=984&play=0', viewport);
-      const boxes = await Promise.all(['.wb-ring', '.wb-timeline', '.wb-travel', '.wb-logs', '.wb-why', '.wb-inspect'].map(async (s) => [s, (await page.locator(s).boundingBox())!] as const));
+      const panels = ['.wb-ring', '.wb-timeline', '.wb-travel', '.wb-logs', '.wb-why', '.wb-inspect'];
+      for (const s of panels) await page.locator(s).waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.getByTestId('timeline-canvas').waitFor({ state: 'visible', timeout: WAIT_MS });
+      const boxes = await Promise.all(panels.map(async (s) => [s, (await page.locator(s).boundingBox())!] as const));
       for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
         expect(overlaps(boxes[i][1], boxes[j][1]), `${boxes[i][0]} and ${boxes[j][0]} at ${viewport.width}×${viewport.height}`).toBe(false);
       }

@@ -399,6 +399,7 @@ export const en = {
   'chart.last': 'Last transition: {from} → {to} on {event} in term {term}',
   'chart.event.follower.TIMEOUT': 'times out, starts election',
   'chart.event.candidate.TIMEOUT': 'times out, new election',
+  'chart.event.leader.REMOVED': 'applies a configuration without it (StepDownOnRemoval)',
   'chart.event.candidate.WIN_ELECTION': 'receives votes from a majority',
   'chart.event.candidate.DISCOVER_LEADER': 'discovers the current leader',
   'chart.event.candidate.DISCOVER_HIGHER_TERM': 'discovers a new term',

@@ -374,6 +374,7 @@ export const zh: Record<StringId, string> = {
   'chart.last': '最近一次转换：任期 {term} 中因{event}从{from}变为{to}',
   'chart.event.follower.TIMEOUT': '超时，发起选举',
   'chart.event.candidate.TIMEOUT': '超时，开始新一轮选举',
+  'chart.event.leader.REMOVED': '应用了不含自己的配置（StepDownOnRemoval）',
   'chart.event.candidate.WIN_ELECTION': '获得多数服务器的选票',
   'chart.event.candidate.DISCOVER_LEADER': '发现当前领导者',
   'chart.event.candidate.DISCOVER_HIGHER_TERM': '发现新的任期',
