@@ -96,6 +96,19 @@ describe('the checker over compacted logs', () => {
     expect(c2.violations.map((v) => [v.property, v.atMs, v.nodes])).toEqual([['State Machine Safety', 5, ['S2', 'S3']]]);
   });
 
+  it('two snapshots ending at the same index with different terms are reported before anything is known committed there', () => {
+    const c = new InvariantChecker();
+    const at = (id: string, term: number) => new RaftNode({ id, servers: THREE, heartbeatMs: 100 }, {
+      currentTerm: term, votedFor: null, log: [], compacted: { index: 6, term },
+      snapshot: { metadata: { index: 6, term, config: makeConfig(THREE, []) }, data: [] },
+    });
+    c.onSnapshot(at('S1', 1), 0);
+    c.onSnapshot(at('S2', 1), 0);
+    expect(c.violations).toEqual([]);
+    c.onSnapshot(at('S3', 7), 3);
+    expect(c.violations).toEqual([{ property: 'State Machine Safety', atMs: 3, nodes: ['S1', 'S3'], detail: "S1's snapshot ends at index 6 with term 1 but S3's with term 7" }]);
+  });
+
   it('Log Matching compares through the compacted prefix: the first kept entry must follow the same term as elsewhere', () => {
     // S1 compacted 1..2 (index 2 of term 1) and holds index 3 of term 2; S2 holds 1..3 with index 2 of term 2.
     const c = new InvariantChecker();
