@@ -152,6 +152,18 @@ describe('crashes lose writes in progress (the WAL model, src/raft/wal.ts)', () 
     net.crash('S2');
     expect([net.node('S2').currentTerm, net.node('S2').votedFor]).toEqual([0, null]);
     expect(net.delivered.filter((m) => m.type === 'RequestVoteResponse')).toEqual([]);
+    // The checker reads the durable hard state: the lost term 1 was never on disk, so no rollback is reported.
+    expect(net.checker.violations).toEqual([]);
+  });
+
+  it('durableHardState is the hard state of the last completed write', () => {
+    const net = new StorageNet(THREE, ASYNC);
+    net.timeout('S1');
+    expect(net.node('S1').currentTerm).toBe(1);
+    expect(net.node('S1').durableHardState).toEqual({ currentTerm: 0, votedFor: null, commitIndex: 0 });
+    net.persist('S1');
+    expect(net.node('S1').durableHardState).toEqual({ currentTerm: 1, votedFor: 'S1', commitIndex: 0 });
+    expect(new Net(THREE).node('S1').durableHardState).toEqual({ currentTerm: 0, votedFor: null, commitIndex: 0 });
   });
 
   it('a restart loads the newest snapshot, replays the WAL after it and re-applies up to the persisted commitIndex (etcd HardState.Commit)', () => {

@@ -113,7 +113,9 @@ export class StorageNet extends Net {
         }
       }
     }
-    c.onPersistentState(id, n.currentTerm, n.votedFor, at);
+    // What is on stable storage (with asyncStorage a term or vote still being written may be lost by a crash).
+    const hard = n.durableHardState;
+    c.onPersistentState(id, hard.currentTerm, hard.votedFor, at);
     if (n.commitIndex > commitBefore) {
       const leaders = [...this.nodes.values()].filter((l) => l.role === 'leader');
       c.onCommitted(n, commitBefore, leaders, at);

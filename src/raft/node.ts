@@ -197,8 +197,10 @@ export interface StorageState {
   stepId: number;
   /** The last write that changed currentTerm, votedFor, the log or the snapshot (what acknowledgements depend on). */
   lastDurableId: number;
-  /** Writes emitted and not yet completed: their id, the last log index they hold, and where they truncated the log (0: nowhere). */
-  writes: { id: number; lastIndex: number; truncFrom: number }[];
+  /** Writes emitted and not yet completed: their id, hard state, the last log index they hold, and where they truncated the log (0: nowhere). */
+  writes: { id: number; hard: HardState; lastIndex: number; truncFrom: number }[];
+  /** The hard state of the last completed write (what a crash now would keep). */
+  durableHard: HardState;
   /** The last log index whose entry is on stable storage as it is in the log (the leader's self-acknowledgement). */
   durableIndex: number;
   /** Acknowledgements waiting for write `id`: a message, or a candidate's own vote in `selfVoteTerm`. */
@@ -206,7 +208,7 @@ export interface StorageState {
 }
 
 function cloneStorage(s: StorageState): StorageState {
-  return { ...s, hard: { ...s.hard }, writes: s.writes.map((w) => ({ ...w })), held: s.held.slice() };
+  return { ...s, hard: { ...s.hard }, durableHard: { ...s.durableHard }, writes: s.writes.map((w) => ({ ...w })), held: s.held.slice() };
 }
 
 /** Default of RaftConfig.clockDriftBound (thesis §6.4.1). */
@@ -428,8 +430,9 @@ export class RaftNode<C = unknown> {
     }
     if (this.asyncStorage && !this.volatile.storage) {
       const p = this.persistent;
+      const hard = { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: this.volatile.commitIndex };
       this.volatile.storage = {
-        lastId: 0, persistedId: 0, hard: { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: this.volatile.commitIndex },
+        lastId: 0, persistedId: 0, hard, durableHard: { ...hard },
         logDirtyFrom: 0, snapshotDirty: false, stepId: 0, lastDurableId: 0, writes: [], durableIndex: this.lastLogIndex, held: [],
       };
     }
@@ -522,6 +525,17 @@ export class RaftNode<C = unknown> {
   get pendingConfIndex(): number {
     const v = this.volatile;
     return v.role === 'leader' && v.pendingConfIndex > v.lastApplied ? v.pendingConfIndex : 0;
+  }
+  /**
+   * The hard state on stable storage (what a crash now would keep): with asyncStorage, that of the
+   * last completed write; without it, the current one (every write completes at once). The
+   * checker's Term and Vote Persistence reads this: a term or vote lost with a write in progress
+   * was never acknowledged to anyone.
+   */
+  get durableHardState(): HardState {
+    const s = this.volatile.storage;
+    if (s) return { ...s.durableHard };
+    return { currentTerm: this.persistent.currentTerm, votedFor: this.persistent.votedFor, commitIndex: this.volatile.commitIndex };
   }
   /** The last reading of this server's own clock the host passed (ms), or null. */
   get clockMs(): number | null { return this.volatile.clockMs; }
@@ -701,7 +715,7 @@ export class RaftNode<C = unknown> {
       s.durableIndex = Math.min(s.durableIndex, from - 1);
     }
     if (s.snapshotDirty && p.snapshot) write.snapshot = p.snapshot;
-    s.writes.push({ id, lastIndex: this.lastLogIndex, truncFrom });
+    s.writes.push({ id, hard: hardState, lastIndex: this.lastLogIndex, truncFrom });
     if (durable) s.lastDurableId = id;
     s.hard = hardState;
     s.logDirtyFrom = 0;
@@ -724,7 +738,10 @@ export class RaftNode<C = unknown> {
     s.persistedId = id;
     let done = 0;
     while (done < s.writes.length && s.writes[done].id <= id) done++;
-    if (done > 0) s.durableIndex = s.writes[done - 1].lastIndex;
+    if (done > 0) {
+      s.durableIndex = s.writes[done - 1].lastIndex;
+      s.durableHard = { ...s.writes[done - 1].hard };
+    }
     s.writes = s.writes.slice(done);
     for (const w of s.writes) if (w.truncFrom > 0) s.durableIndex = Math.min(s.durableIndex, w.truncFrom - 1);
     const v = this.volatile;
