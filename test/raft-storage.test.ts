@@ -184,6 +184,37 @@ describe('crashes lose writes in progress (the WAL model, src/raft/wal.ts)', () 
     expect(net.checker.violations).toEqual([]);
   });
 
+  it('an installed snapshot is written with the log it replaces dropped; a restart starts from it (Figure 13 with a WAL)', () => {
+    const net = new StorageNet(THREE, { ...ASYNC, snapshotCatchUpEntries: 0 });
+    for (const id of THREE) net.autoPersist.add(id);
+    net.isolate('S3');
+    net.campaign('S1');
+    for (let i = 0; i < 5; i++) net.propose('S1', `v${i}`);
+    net.heartbeatRound('S1');
+    net.compact('S1');
+    net.recover();
+    net.autoPersist.delete('S3');
+    net.heartbeatRound('S1');
+    // S3 adopted term 1: its heartbeat response waits for that write; then the leader sends the snapshot.
+    expect(net.node('S3').currentTerm).toBe(1);
+    expect(net.queue).toEqual([]);
+    net.persist('S3');
+    net.deliver();
+    const s3 = net.node('S3');
+    expect(s3.snapshotIndex).toBe(6);
+    const write = persists(net.effectsOf('S3')).at(-1)!;
+    expect(write).toMatchObject({ snapshot: net.node('S1').snapshot, entries: { fromIndex: 7, entries: [] }, hardState: { currentTerm: 1, commitIndex: 6 } });
+    // The InstallSnapshotResponse waits for that write.
+    expect(net.queue.filter((m) => m.type === 'InstallSnapshotResponse')).toEqual([]);
+    expect(sends(net.persist('S3'))).toMatchObject([{ type: 'InstallSnapshotResponse', from: 'S3', matchIndex: 6 }]);
+    net.deliver();
+    net.crash('S3');
+    const r = net.node('S3');
+    expect([r.snapshotIndex, r.firstIndex, r.lastLogIndex, r.commitIndex]).toEqual([6, 7, 6, 6]);
+    expect(net.sm.get('S3')).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
+    expect(net.checker.violations).toEqual([]);
+  });
+
   it('with ackBeforeFsync a crash loses an entry a majority acknowledged, and the checker reports it (Leader Completeness)', () => {
     const net = elected({ unsafe: { commitPreviousTermEntries: false, skipUpToDateCheck: false, forgetVoteOnRestart: false, noTruncateOnConflict: false, ackBeforeFsync: true } });
     net.propose('S1', 'x');

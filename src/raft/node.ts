@@ -703,6 +703,8 @@ export class RaftNode<C = unknown> {
     const p = this.persistent;
     const v = this.volatile;
     const durable = this.durableDirty(s);
+    // A reserved id always has a write: what made the step dirty (a term, a vote, entries) stays changed.
+    raftAssert(s.stepId === 0 || durable, 'persistReserved', this.id, () => `write ${s.stepId} was reserved for an acknowledgement but nothing durable changed`);
     if (!durable && v.commitIndex === s.hard.commitIndex) return;
     const id = s.stepId || ++s.lastId;
     const hardState: HardState = { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: v.commitIndex };
