@@ -37,6 +37,11 @@
  * pure. Log compaction (paper §7): the host hands the node a snapshot of its state machine
  * (`compact`); the log then starts after `compactedIndex`, indexes keep their meaning, and a
  * follower that needs compacted entries is sent the snapshot (InstallSnapshot, Progress `snapshot`).
+ * Stable storage (etcd raft's async storage writes): with RaftConfig.asyncStorage a step that
+ * changes the hard state, the log or the snapshot ends with a `persist` effect, and what
+ * acknowledges that state (a granted vote, AppendEntries success, an InstallSnapshot answer, a
+ * candidate's own vote, the leader's own log for commit) waits for the `persisted` input; wal.ts
+ * models the WAL a host keeps. Without it, every write is taken as completed at once.
  * src/raft/HOST13.md says what a host must do to use these.
  *
  * Rules are from the Raft paper (Ongaro & Ousterhout 2014), Figure 2 and §5, and etcd raft's
