@@ -48,13 +48,14 @@ export class Net {
   }
 
   /**
-   * Crashes and restarts `id` from its persistent state (a new node: volatile state lost, Figure 2);
-   * its queued messages are dropped. Returns the new node's start effects.
+   * Crashes and restarts `id` from its persistent state (a new node: volatile state lost, Figure 2),
+   * or from `persistent` when given (what a WAL model kept); its queued messages are dropped.
+   * Returns the new node's start effects.
    */
-  restart(id: NodeId): RaftEffect[] {
+  restart(id: NodeId, persistent?: PersistentState): RaftEffect[] {
     const n = this.node(id);
     this.queue = this.queue.filter((m) => m.to !== id && m.from !== id);
-    const fresh = new RaftNode(configOf(n), n.state().persistent);
+    const fresh = new RaftNode(configOf(n), persistent ?? n.state().persistent);
     this.nodes.set(id, fresh);
     const fx = fresh.start(this.clock.get(id)!);
     this.record(id, fx);
@@ -82,7 +83,7 @@ export class Net {
     return fx;
   }
 
-  private record(id: NodeId, fx: RaftEffect[]): void {
+  protected record(id: NodeId, fx: RaftEffect[]): void {
     this.effects.get(id)!.push(...fx);
     for (const f of fx) if (f.type === 'send') this.queue.push(f.msg);
   }
@@ -195,10 +196,11 @@ function config(options: Options): Partial<Omit<RaftConfig, 'id'>> & { heartbeat
   return { heartbeatMs: HEARTBEAT_MS, minElectionTimeoutMs: ELECTION_MS, ...options };
 }
 
-function configOf(n: RaftNode): RaftConfig {
+/** The RaftConfig a node was built with (to rebuild it on restart). */
+export function configOf(n: RaftNode): RaftConfig {
   return {
     id: n.id, servers: n.servers, learners: n.bootstrapLearners, spare: n.spare, snapshotCatchUpEntries: n.snapshotCatchUpEntries, heartbeatMs: n.heartbeatMs, maxEntriesPerAppend: n.maxEntries, maxInflightMsgs: n.maxInflight,
     leaderNoop: n.leaderNoop, unsafe: n.unsafe, minElectionTimeoutMs: n.minElectionTimeoutMs, preVote: n.preVote,
-    checkQuorum: n.checkQuorum, readOnly: n.readOnlyOption, clockDriftBound: n.clockDriftBound,
+    checkQuorum: n.checkQuorum, readOnly: n.readOnlyOption, clockDriftBound: n.clockDriftBound, asyncStorage: n.asyncStorage,
   };
 }

@@ -117,7 +117,7 @@ describe('Chinese for what is worded from data', () => {
 
   it('the checker’s violation details are translated, every template of it', () => {
     // Tripwire: a new detail template in the checker needs a Chinese pattern in invariantsZh.ts.
-    expect([...read('src/check/invariants.ts').matchAll(/detail:/g)].length).toBe(12);
+    expect([...read('src/check/invariants.ts').matchAll(/detail:/g)].length).toBe(15);
     const samples = [
       'two leaders in term 3: S1 and S2',
       'S5 became leader of term 5 without the entry committed at index 2 (term 2)',
@@ -134,6 +134,9 @@ describe('Chinese for what is worded from data', () => {
       "S3's vote in term 4 changed from S1 to nobody",
       'S3 applied index 5 right after index 3',
       "S3's key-value store after applying index 5 differs from another server's at the same index",
+      "S1's snapshot ends at index 6 with term 1 but S3's with term 7",
+      "S3's snapshot ends at index 6 with term 7, but the entry committed at index 6 has term 1",
+      'S3 restored a snapshot at index 6 whose key-value state differs from the state other servers had after applying index 6',
     ];
     for (const d of samples) {
       const zh = invariantDetailZh(d);

@@ -31,8 +31,49 @@ export interface Violation {
   detail: string;
 }
 
-/** What the checker reads of a server (the engine's ObservedNode). */
-export type CheckedNode = ObservedNode;
+/**
+ * What the checker reads of a server: the engine's ObservedNode plus, once logs are compacted
+ * (Raft paper §7), the node's log API (src/raft/HOST13.md §6): `log[0]` holds index `firstIndex`,
+ * `entryAt(i)` reads by index, `termAt(firstIndex − 1)` is the compacted entry's term, and
+ * `snapshotIndex`/`snapshotTerm` name the latest snapshot. Every member beyond ObservedNode is
+ * optional (absent: nothing compacted, firstIndex 1), so a RaftNode itself is a CheckedNode.
+ */
+export type CheckedNode = ObservedNode & {
+  firstIndex?: number;
+  entryAt?(index: number): LogEntry | undefined;
+  termAt?(index: number): number;
+  snapshotIndex?: number;
+  snapshotTerm?: number;
+};
+
+/** Index of the first entry `n` still holds (1 unless compacted). */
+function firstIndexOf(n: CheckedNode): number {
+  return n.firstIndex ?? 1;
+}
+
+/** Index of `n`'s last log entry, counting the compacted prefix. */
+function lastIndexOf(n: CheckedNode): number {
+  return firstIndexOf(n) - 1 + n.log.length;
+}
+
+/** `n`'s entry at `index`, or undefined when past the end or compacted away. */
+function entryOf(n: CheckedNode, index: number): LogEntry | undefined {
+  if (n.entryAt) return n.entryAt(index);
+  const f = firstIndexOf(n);
+  return index >= f ? n.log[index - f] : undefined;
+}
+
+/** The term of `n`'s entry at `index`: 0 at index 0; the compacted entry's term just below firstIndex when known; else undefined. */
+function termOf(n: CheckedNode, index: number): number | undefined {
+  if (index === 0) return 0;
+  const f = firstIndexOf(n);
+  if (index >= f) return entryOf(n, index)?.term;
+  if (index === f - 1) {
+    if (n.termAt) return n.termAt(index);
+    if (n.snapshotIndex === index) return n.snapshotTerm;
+  }
+  return undefined;
+}
 
 function sameCommand(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -71,6 +112,11 @@ export class InvariantChecker implements SimChecker {
   private lastApplied = new Map<NodeId, number>();
   /** The KV state digest (revision, keys, hash of the contents; src/sim/kvDigest.ts) after applying each index, by the first server to apply it. */
   private stateAt = new ChunkedArray<string>();
+  /**
+   * Snapshots seen (a snapshot is a committed prefix, paper §7): by last included index, its term
+   * and the first server seen holding it; checked against the entry committed at that index.
+   */
+  private snapshotAt = new Map<number, { term: number; node: NodeId }>();
   /** Violations already reported, to report each problem once. */
   private reported = new Set<string>();
 
@@ -96,11 +142,12 @@ export class InvariantChecker implements SimChecker {
     } else {
       this.leaderOfTerm.set(n.currentTerm, n.id);
     }
-    // Leader Completeness: every entry committed so far must be in the new leader's log.
-    for (let i = 1; i < this.committed.length; i++) {
+    // Leader Completeness: every entry committed so far must be in the new leader's log; an index
+    // it compacted is in its snapshot (checked against the committed entry in onSnapshot).
+    for (let i = firstIndexOf(n); i < this.committed.length; i++) {
       const c = this.committed.get(i);
       if (!c || this.committedInTerm.get(i)! >= n.currentTerm) continue;
-      const mine = n.log[i - 1];
+      const mine = entryOf(n, i);
       if (!mine || !sameEntry(mine, c)) {
         this.report(`lc:${n.id}:${n.currentTerm}:${i}`, {
           property: 'Leader Completeness', atMs, nodes: [n.id, this.committedBy.get(i)!],
@@ -142,10 +189,12 @@ export class InvariantChecker implements SimChecker {
    * identical prefixes.
    */
   private checkLogMatching(n: CheckedNode, fromIndex: number, atMs: number): void {
-    const log = n.log;
-    for (let i = Math.max(1, fromIndex); i <= log.length; i++) {
-      const e = log[i - 1];
-      const prevTerm = i > 1 ? log[i - 2].term : 0;
+    const first = firstIndexOf(n);
+    const last = lastIndexOf(n);
+    for (let i = Math.max(1, fromIndex, first); i <= last; i++) {
+      const e = entryOf(n, i)!;
+      // Just after a compacted prefix the term before is the compacted entry's (−1 when unknown: not compared).
+      const prevTerm = termOf(n, i - 1) ?? -1;
       let rec: { entry: LogEntry; prevTerm: number; node: NodeId } | undefined;
       const seen = this.seenTerm.get(i);
       if (seen === undefined) {
@@ -161,12 +210,19 @@ export class InvariantChecker implements SimChecker {
           continue;
         }
       }
-      if (!sameCommand(rec.entry.command, e.command) || rec.prevTerm !== prevTerm) {
+      if (rec.prevTerm === -1 && prevTerm !== -1) {
+        // The first holder had it just after its compacted prefix: learn the term before it now (records are shared by copies: replace, do not mutate).
+        rec = { ...rec, prevTerm };
+        if (seen === e.term) this.seenRec.set(i, rec);
+        else this.seenOther.set(`${i}:${e.term}`, rec);
+      }
+      const prevDiffers = rec.prevTerm !== prevTerm && rec.prevTerm !== -1 && prevTerm !== -1;
+      if (!sameCommand(rec.entry.command, e.command) || prevDiffers) {
         this.report(`lm:${i}:${e.term}`, {
           property: 'Log Matching', atMs, nodes: [rec.node, n.id],
           detail: rec.node === n.id
-            ? `${n.id}'s log changed under its entry of term ${e.term} at index ${i}: ${rec.prevTerm !== prevTerm ? `it now follows an entry of term ${prevTerm} instead of ${rec.prevTerm}` : 'the entry itself differs'}`
-            : `${rec.node} and ${n.id} both hold an entry of term ${e.term} at index ${i} but their logs differ ${rec.prevTerm !== prevTerm ? `just before it (terms ${rec.prevTerm} and ${prevTerm})` : 'in that entry'}`,
+            ? `${n.id}'s log changed under its entry of term ${e.term} at index ${i}: ${prevDiffers ? `it now follows an entry of term ${prevTerm} instead of ${rec.prevTerm}` : 'the entry itself differs'}`
+            : `${rec.node} and ${n.id} both hold an entry of term ${e.term} at index ${i} but their logs differ ${prevDiffers ? `just before it (terms ${rec.prevTerm} and ${prevTerm})` : 'in that entry'}`,
         });
       }
     }
@@ -177,18 +233,21 @@ export class InvariantChecker implements SimChecker {
    * a newly committed entry must already be in every leader of a later term (Leader Completeness).
    */
   onCommitted(n: CheckedNode, fromIndex: number, leaders: CheckedNode[], atMs: number): void {
-    for (let i = fromIndex + 1; i <= n.commitIndex && i <= n.log.length; i++) {
-      const e = n.log[i - 1];
+    const last = Math.min(n.commitIndex, lastIndexOf(n));
+    for (let i = Math.max(fromIndex + 1, firstIndexOf(n)); i <= last; i++) {
+      const e = entryOf(n, i)!;
       const c = this.committed.get(i);
       if (!c) {
         this.committed.set(i, e);
         this.committedBy.set(i, n.id);
         this.committedInTerm.set(i, n.currentTerm);
+        const snap = this.snapshotAt.get(i);
+        if (snap) this.checkSnapshotTerm(snap.node, i, snap.term, atMs);
       }
       const inTerm = this.committedInTerm.get(i)!;
       for (const l of leaders) {
-        if (l.currentTerm <= inTerm) continue;
-        const mine = l.log[i - 1];
+        if (l.currentTerm <= inTerm || i < firstIndexOf(l)) continue;
+        const mine = entryOf(l, i);
         if (!mine || !sameEntry(mine, e)) {
           this.report(`lc:${l.id}:${l.currentTerm}:${i}`, {
             property: 'Leader Completeness', atMs, nodes: [l.id, n.id],
@@ -210,6 +269,53 @@ export class InvariantChecker implements SimChecker {
       this.report(`sms:${index}`, {
         property: 'State Machine Safety', atMs, nodes: [by, n],
         detail: `${by} applied an entry of term ${prev.term} at index ${index} but ${n} applied a different one of term ${entry.term}`,
+      });
+    }
+  }
+
+  /**
+   * `n` took or installed a snapshot (a `compacted` or `restoreSnapshot` effect): its prefix up to
+   * n.snapshotIndex is committed (paper §7), so the snapshot's last included term must be the
+   * term of the entry committed at that index (State Machine Safety), whenever that is known.
+   */
+  onSnapshot(n: CheckedNode, atMs: number): void {
+    const index = n.snapshotIndex ?? 0;
+    if (index === 0) return;
+    const term = n.snapshotTerm ?? 0;
+    if (!this.snapshotAt.has(index)) this.snapshotAt.set(index, { term, node: n.id });
+    else if (this.snapshotAt.get(index)!.term !== term) {
+      const other = this.snapshotAt.get(index)!;
+      this.report(`snt:${index}:${n.id}`, {
+        property: 'State Machine Safety', atMs, nodes: [other.node, n.id],
+        detail: `${other.node}'s snapshot ends at index ${index} with term ${other.term} but ${n.id}'s with term ${term}`,
+      });
+    }
+    this.checkSnapshotTerm(n.id, index, term, atMs);
+  }
+
+  private checkSnapshotTerm(node: NodeId, index: number, term: number, atMs: number): void {
+    const c = index < this.committed.length ? this.committed.get(index) : undefined;
+    if (!c || c.term === term) return;
+    this.report(`sct:${index}:${node}`, {
+      property: 'State Machine Safety', atMs, nodes: [node, this.committedBy.get(index)!],
+      detail: `${node}'s snapshot ends at index ${index} with term ${term}, but the entry committed at index ${index} has term ${c.term}`,
+    });
+  }
+
+  /**
+   * `id` replaced its state machine with a snapshot's (a `restoreSnapshot` effect): it now stands
+   * at `index` with KV state `state` (a digest, as in onAppliedState) without applying the entries
+   * up to it. Its next apply must be index + 1, and its state must equal every other server's
+   * after applying `index` (State Machine Safety through the snapshot, HOST13.md §7).
+   */
+  onSnapshotRestored(id: NodeId, index: number, state: string, atMs: number): void {
+    this.lastApplied.set(id, index);
+    const first = this.stateAt.get(index);
+    if (first === undefined) this.stateAt.set(index, state);
+    else if (first !== state) {
+      this.report(`ssr:${index}:${id}`, {
+        property: 'State Machine Safety', atMs, nodes: [id],
+        detail: `${id} restored a snapshot at index ${index} whose key-value state differs from the state other servers had after applying index ${index}`,
       });
     }
   }
@@ -282,6 +388,7 @@ export class InvariantChecker implements SimChecker {
     c.termVote = new Map(this.termVote);
     c.lastApplied = new Map(this.lastApplied);
     c.stateAt = this.stateAt.clone();
+    c.snapshotAt = new Map(this.snapshotAt);
     return c;
   }
 }

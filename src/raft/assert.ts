@@ -27,7 +27,9 @@ export type RaftRule =
   /** The log is compacted only up to lastApplied, and a compacted log always has a snapshot (Raft paper §7: only applied entries are snapshotted). */
   | 'compactApplied'
   /** Roles change only along the statechart's transitions (Figure 4; etcd raft panics on "invalid transition [leader -> pre-candidate]"). */
-  | 'roleTransition';
+  | 'roleTransition'
+  /** With asyncStorage, an acknowledgement held for a write id is released only by a write that is emitted. */
+  | 'persistReserved';
 
 /** Thrown when a node breaks one of its internal rules: a bug in src/raft, never a user error. */
 export class RaftAssertionError extends Error {

@@ -37,6 +37,11 @@
  * pure. Log compaction (paper §7): the host hands the node a snapshot of its state machine
  * (`compact`); the log then starts after `compactedIndex`, indexes keep their meaning, and a
  * follower that needs compacted entries is sent the snapshot (InstallSnapshot, Progress `snapshot`).
+ * Stable storage (etcd raft's async storage writes): with RaftConfig.asyncStorage a step that
+ * changes the hard state, the log or the snapshot ends with a `persist` effect, and what
+ * acknowledges that state (a granted vote, AppendEntries success, an InstallSnapshot answer, a
+ * candidate's own vote, the leader's own log for commit) waits for the `persisted` input; wal.ts
+ * models the WAL a host keeps. Without it, every write is taken as completed at once.
  * src/raft/HOST13.md says what a host must do to use these.
  *
  * Rules are from the Raft paper (Ongaro & Ousterhout 2014), Figure 2 and §5, and etcd raft's
@@ -63,8 +68,10 @@ import {
   type InstallSnapshotResponse,
   type LogEntry,
   type MembershipConfig,
+  type HardState,
   type NodeId,
   type PersistentState,
+  type PersistWrite,
   type PreVote,
   type PreVoteRefusal,
   type ProgressChangeCause,
@@ -162,6 +169,51 @@ export interface RaftConfig {
    * leader's by more than this factor.
    */
   clockDriftBound?: number;
+  /**
+   * Stable storage as etcd raft's async storage writes (default false: the host keeps
+   * `persistent` as it is after every step, as if every write completed at once, and no `persist`
+   * effect is emitted). When true, a step that changes the hard state (currentTerm, votedFor,
+   * commitIndex), the log or the snapshot ends with a `persist` effect; the host writes it (a WAL,
+   * see wal.ts) and steps `persisted` when the write completed. Until then the node holds back what
+   * acknowledges that state: a granted RequestVoteResponse, a successful AppendEntriesResponse, an
+   * InstallSnapshotResponse, a candidate's own vote; and a leader counts its own log for commit
+   * only up to its persisted index (etcd raft Config.AsyncStorageWrites, msgsAfterAppend,
+   * MsgStorageAppendResp). `unsafe.ackBeforeFsync` sends them at once.
+   */
+  asyncStorage?: boolean;
+}
+
+/**
+ * The node's side of asynchronous stable storage (RaftConfig.asyncStorage): what was last written,
+ * what is still being written, and the acknowledgements waiting for a write to complete. Volatile.
+ */
+export interface StorageState {
+  /** The id of the last `persist` effect emitted (0: none yet in this incarnation). */
+  lastId: number;
+  /** Every write up to this id has completed (`persisted`). */
+  persistedId: number;
+  /** The hard state as of the last write emitted. */
+  hard: HardState;
+  /** The first log index changed since the last write emitted (0: none). */
+  logDirtyFrom: number;
+  /** A snapshot was taken or installed since the last write emitted. */
+  snapshotDirty: boolean;
+  /** The id reserved for the write this step will emit (0: none reserved yet). */
+  stepId: number;
+  /** The last write that changed currentTerm, votedFor, the log or the snapshot (what acknowledgements depend on). */
+  lastDurableId: number;
+  /** Writes emitted and not yet completed: their id, hard state, the last log index they hold, and where they truncated the log (0: nowhere). */
+  writes: { id: number; hard: HardState; lastIndex: number; truncFrom: number }[];
+  /** The hard state of the last completed write (what a crash now would keep). */
+  durableHard: HardState;
+  /** The last log index whose entry is on stable storage as it is in the log (the leader's self-acknowledgement). */
+  durableIndex: number;
+  /** Acknowledgements waiting for write `id`: a message, or a candidate's own vote in `selfVoteTerm`. */
+  held: { id: number; msg?: RaftMessage; selfVoteTerm?: number }[];
+}
+
+function cloneStorage(s: StorageState): StorageState {
+  return { ...s, hard: { ...s.hard }, durableHard: { ...s.durableHard }, writes: s.writes.map((w) => ({ ...w })), held: s.held.slice() };
 }
 
 /** Default of RaftConfig.clockDriftBound (thesis §6.4.1). */
@@ -220,6 +272,8 @@ export interface VolatileState {
    * lastApplied reaches it (etcd raft pendingConfIndex). A new leader sets it to its last index.
    */
   pendingConfIndex: number;
+  /** RaftConfig.asyncStorage: writes under way and held acknowledgements; null without it. */
+  storage: StorageState | null;
 }
 
 /** Plain-data copy of a node, for snapshots, checkpoints and the UI. */
@@ -266,6 +320,7 @@ function freshVolatile(config: MembershipConfig): VolatileState {
     quorumCheckAtMs: null,
     transfer: null,
     readOnly: new ReadOnly(),
+    storage: null,
   };
 }
 
@@ -306,6 +361,8 @@ export class RaftNode<C = unknown> {
   readonly readOnlyOption: 'safe' | 'leaseBased';
   /** RaftConfig.clockDriftBound with its default filled in. */
   readonly clockDriftBound: number;
+  /** RaftConfig.asyncStorage with its default filled in. */
+  readonly asyncStorage: boolean;
   persistent: PersistentState<C>;
   volatile: VolatileState;
   private out: RaftEffect<C>[] = [];
@@ -351,6 +408,7 @@ export class RaftNode<C = unknown> {
     this.readOnlyOption = config.readOnly ?? 'safe';
     this.clockDriftBound = config.clockDriftBound ?? DEFAULT_CLOCK_DRIFT_BOUND;
     this.minElectionTimeoutMs = config.minElectionTimeoutMs;
+    this.asyncStorage = config.asyncStorage ?? false;
     const minEt = config.minElectionTimeoutMs;
     if (minEt !== undefined && !(Number.isFinite(minEt) && minEt > 0)) throw new Error(`minElectionTimeoutMs must be a number > 0, got ${minEt}`);
     if (minEt === undefined && (this.preVote || this.checkQuorum || this.readOnlyOption === 'leaseBased')) {
@@ -371,6 +429,17 @@ export class RaftNode<C = unknown> {
       // snapshot covers is committed and applied (the host restores its state machine from it).
       this.volatile = freshVolatile(snap ? snap.metadata.config : bootstrap);
       if (snap) this.volatile.commitIndex = this.volatile.lastApplied = snap.metadata.index;
+      // etcd HardState.Commit: a persisted commitIndex is re-applied in start() (within the log kept).
+      const pc = this.persistent.commitIndex ?? 0;
+      if (pc > this.volatile.commitIndex) this.volatile.commitIndex = Math.min(pc, this.lastLogIndex);
+    }
+    if (this.asyncStorage && !this.volatile.storage) {
+      const p = this.persistent;
+      const hard = { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: this.volatile.commitIndex };
+      this.volatile.storage = {
+        lastId: 0, persistedId: 0, hard, durableHard: { ...hard },
+        logDirtyFrom: 0, snapshotDirty: false, stepId: 0, lastDurableId: 0, writes: [], durableIndex: this.lastLogIndex, held: [],
+      };
     }
   }
 
@@ -462,6 +531,17 @@ export class RaftNode<C = unknown> {
     const v = this.volatile;
     return v.role === 'leader' && v.pendingConfIndex > v.lastApplied ? v.pendingConfIndex : 0;
   }
+  /**
+   * The hard state on stable storage (what a crash now would keep): with asyncStorage, that of the
+   * last completed write; without it, the current one (every write completes at once). The
+   * checker's Term and Vote Persistence reads this: a term or vote lost with a write in progress
+   * was never acknowledged to anyone.
+   */
+  get durableHardState(): HardState {
+    const s = this.volatile.storage;
+    if (s) return { ...s.durableHard };
+    return { currentTerm: this.persistent.currentTerm, votedFor: this.persistent.votedFor, commitIndex: this.volatile.commitIndex };
+  }
   /** The last reading of this server's own clock the host passed (ms), or null. */
   get clockMs(): number | null { return this.volatile.clockMs; }
   /** A leader's transfer target while a leader transfer is under way (thesis §3.10), else null. */
@@ -523,7 +603,7 @@ export class RaftNode<C = unknown> {
         snapshotCatchUpEntries: this.snapshotCatchUpEntries, heartbeatMs: this.heartbeatMs, maxEntriesPerAppend: this.maxEntries,
         maxInflightMsgs: this.maxInflight, leaderNoop: this.leaderNoop, unsafe: this.unsafe,
         minElectionTimeoutMs: this.minElectionTimeoutMs, preVote: this.preVote, checkQuorum: this.checkQuorum,
-        readOnly: this.readOnlyOption, clockDriftBound: this.clockDriftBound,
+        readOnly: this.readOnlyOption, clockDriftBound: this.clockDriftBound, asyncStorage: this.asyncStorage,
       },
       this.persistent,
       this.volatile,
@@ -542,7 +622,10 @@ export class RaftNode<C = unknown> {
     // A server restarting from a snapshot on stable storage restores its state machine from it (paper §7).
     const snap = this.persistent.snapshot;
     if (snap && this.volatile.lastApplied === snap.metadata.index) this.out.push({ type: 'restoreSnapshot', snapshot: snap });
+    // A commitIndex from stable storage (etcd HardState.Commit): apply up to it again, ConfChanges included.
+    if (this.volatile.commitIndex > this.volatile.lastApplied) this.applyCommitted();
     this.out.push({ type: 'resetElectionTimer' });
+    this.emitPersist();
     return this.flush();
   }
 
@@ -566,9 +649,121 @@ export class RaftNode<C = unknown> {
     const lastEntryBefore = this.entryAt(lastBefore);
     if (input.type === 'message') this.stepMessage(input.msg);
     else if (input.type === 'compact') this.compact(input.data);
+    else if (input.type === 'persisted') this.handlePersisted(input.id);
     else this.stepByRole[this.volatile.role](input);
+    this.emitPersist();
     this.assertRules(commitBefore, wasLeader, lastBefore, lastEntryBefore);
     return this.flush();
+  }
+
+  // ---- stable storage (RaftConfig.asyncStorage; etcd raft async storage writes) --------------
+
+  /** Notes that log entries from `from` on changed (appended, overwritten or truncated) since the last write. */
+  private logDirty(from: number): void {
+    const s = this.volatile.storage;
+    if (s && (s.logDirtyFrom === 0 || from < s.logDirtyFrom)) s.logDirtyFrom = from;
+  }
+
+  /** Whether currentTerm, votedFor, the log or the snapshot changed since the last write emitted. */
+  private durableDirty(s: StorageState): boolean {
+    const p = this.persistent;
+    return s.logDirtyFrom !== 0 || s.snapshotDirty || p.currentTerm !== s.hard.currentTerm || p.votedFor !== s.hard.votedFor;
+  }
+
+  /**
+   * The write an acknowledgement made now must wait for: this step's write when the state it
+   * acknowledges changed in this step, else the last such write if it has not completed; 0 when
+   * nothing is pending (or without asyncStorage, or with `unsafe.ackBeforeFsync`): send at once.
+   */
+  private holdId(): number {
+    const s = this.volatile.storage;
+    if (!s || this.unsafe.ackBeforeFsync) return 0;
+    if (this.durableDirty(s)) {
+      if (s.stepId === 0) s.stepId = ++s.lastId;
+      return s.stepId;
+    }
+    return s.lastDurableId > s.persistedId ? s.lastDurableId : 0;
+  }
+
+  /**
+   * Sends a message that acknowledges durable state (a granted vote, AppendEntries success, an
+   * InstallSnapshot answer) once the write holding that state completed (etcd raft msgsAfterAppend).
+   */
+  private sendAck(msg: RaftMessage<C>): void {
+    const id = this.holdId();
+    if (id === 0) this.out.push({ type: 'send', msg });
+    else this.volatile.storage!.held.push({ id, msg: msg as RaftMessage });
+  }
+
+  /** The leader's own match index for commit: its last index, or only its persisted part with asyncStorage (etcd self MsgStorageAppendResp). */
+  private selfMatchIndex(): number {
+    const s = this.volatile.storage;
+    return s && !this.unsafe.ackBeforeFsync ? Math.min(this.lastLogIndex, s.durableIndex) : this.lastLogIndex;
+  }
+
+  /** At the end of a step: emits the `persist` effect of what changed in it (RaftConfig.asyncStorage). */
+  private emitPersist(): void {
+    const s = this.volatile.storage;
+    if (!s) return;
+    const p = this.persistent;
+    const v = this.volatile;
+    const durable = this.durableDirty(s);
+    // A reserved id always has a write: what made the step dirty (a term, a vote, entries) stays changed.
+    raftAssert(s.stepId === 0 || durable, 'persistReserved', this.id, () => `write ${s.stepId} was reserved for an acknowledgement but nothing durable changed`);
+    if (!durable && v.commitIndex === s.hard.commitIndex) return;
+    const id = s.stepId || ++s.lastId;
+    const hardState: HardState = { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: v.commitIndex };
+    const write: PersistWrite<C> = { id, hardState };
+    let truncFrom = 0;
+    if (s.logDirtyFrom !== 0) {
+      const from = Math.max(s.logDirtyFrom, this.firstIndex);
+      write.entries = { fromIndex: from, entries: p.log.slice(from - this.firstIndex) };
+      truncFrom = from;
+      s.durableIndex = Math.min(s.durableIndex, from - 1);
+    }
+    if (s.snapshotDirty && p.snapshot) write.snapshot = p.snapshot;
+    s.writes.push({ id, hard: hardState, lastIndex: this.lastLogIndex, truncFrom });
+    if (durable) s.lastDurableId = id;
+    s.hard = hardState;
+    s.logDirtyFrom = 0;
+    s.snapshotDirty = false;
+    s.stepId = 0;
+    this.out.push({ type: 'persist', ...write });
+  }
+
+  /**
+   * Every write up to `id` completed: the log is durable up to the last of them (less what later
+   * writes under way truncate), the acknowledgements held for them are sent in order, a candidate
+   * counts its own vote, and a leader may commit what its own log now holds durably.
+   * @throws Error without asyncStorage, or for an id never emitted
+   */
+  private handlePersisted(id: number): void {
+    const s = this.volatile.storage;
+    if (!s) throw new Error(`${this.id}: a persisted input needs RaftConfig.asyncStorage`);
+    if (!Number.isInteger(id) || id > s.lastId) throw new Error(`${this.id}: persisted ${id}, but the last write emitted is ${s.lastId}`);
+    if (id <= s.persistedId) return;
+    s.persistedId = id;
+    let done = 0;
+    while (done < s.writes.length && s.writes[done].id <= id) done++;
+    if (done > 0) {
+      s.durableIndex = s.writes[done - 1].lastIndex;
+      s.durableHard = { ...s.writes[done - 1].hard };
+    }
+    s.writes = s.writes.slice(done);
+    for (const w of s.writes) if (w.truncFrom > 0) s.durableIndex = Math.min(s.durableIndex, w.truncFrom - 1);
+    const v = this.volatile;
+    let release = 0;
+    while (release < s.held.length && s.held[release].id <= id) release++;
+    const ready = s.held.slice(0, release);
+    s.held = s.held.slice(release);
+    for (const h of ready) {
+      if (h.msg) this.out.push({ type: 'send', msg: h.msg as RaftMessage<C> });
+      else if (h.selfVoteTerm === this.persistent.currentTerm && v.role === 'candidate' && !v.votesGranted.includes(this.id)) {
+        v.votesGranted.push(this.id);
+        if (this.tally() === 'won') this.becomeLeader();
+      }
+    }
+    if (v.role === 'leader') this.maybeCommit();
   }
 
   private flush(): RaftEffect<C>[] {
@@ -955,7 +1150,11 @@ export class RaftNode<C = unknown> {
     this.persistent.votedFor = this.id;
     v.leaderId = null;
     v.leaderHeardAtMs = null;
-    v.votesGranted = [this.id];
+    // With asyncStorage the candidate's own vote counts once it is on stable storage (etcd raft
+    // sends its self-vote through msgsAfterAppend too).
+    const hold = this.holdId();
+    v.votesGranted = hold === 0 ? [this.id] : [];
+    if (hold !== 0) v.storage!.held.push({ id: hold, selfVoteTerm: this.persistent.currentTerm });
     v.votesRefused = [];
     v.progress = new Map();
     this.out.push({ type: 'note', note: { kind: 'electionStarted', term: this.persistent.currentTerm } });
@@ -1007,6 +1206,12 @@ export class RaftNode<C = unknown> {
       this.out.push({ type: 'resetElectionTimer' });
       return;
     }
+    if (this.hasUnappliedConfChanges()) {
+      // etcd raft hup: "cannot campaign ... since there are still pending configuration changes to apply".
+      this.note({ kind: 'campaignSkipped', term: this.persistent.currentTerm, reason: 'unappliedConfChange' });
+      this.out.push({ type: 'resetElectionTimer' });
+      return;
+    }
     const lastLogIndex = this.lastLogIndex;
     const lastLogTerm = this.lastLogTerm;
     if (kind === 'preElection') {
@@ -1036,6 +1241,17 @@ export class RaftNode<C = unknown> {
       if (kind === 'transfer') rv.transfer = true;
       this.out.push({ type: 'send', msg: rv });
     }
+  }
+
+  /**
+   * Whether a committed ConfChange is not applied yet (etcd raft hasUnappliedConfChanges): the
+   * server's configuration may be out of date, so it must not campaign. Applies run within the step
+   * that commits, so this holds only between a restart with a persisted commitIndex and `start()`.
+   */
+  private hasUnappliedConfChanges(): boolean {
+    const v = this.volatile;
+    for (let i = Math.max(v.lastApplied + 1, this.firstIndex); i <= v.commitIndex; i++) if (this.entryAt(i)?.confChange) return true;
+    return false;
   }
 
   /**
@@ -1092,7 +1308,8 @@ export class RaftNode<C = unknown> {
       lastLogIndex: myLast[0], lastLogTerm: myLast[1],
     };
     if (refusal) resp.reason = refusal;
-    this.out.push({ type: 'send', msg: resp });
+    if (refusal === null) this.sendAck(resp);
+    else this.out.push({ type: 'send', msg: resp });
   }
 
   /**
@@ -1429,6 +1646,7 @@ export class RaftNode<C = unknown> {
         // Conflict: same index, different term. Never at or below commitIndex while the protocol
         // holds; the invariant checker reports it as a State Machine Safety violation.
         if (index <= v.commitIndex) v.committedEntryRemoved = true;
+        this.logDirty(index);
         if (this.unsafe.noTruncateOnConflict) {
           log[index - base - 1] = e;
           this.out.push({ type: 'logChanged', fromIndex: index });
@@ -1438,6 +1656,7 @@ export class RaftNode<C = unknown> {
         this.out.push({ type: 'logChanged', fromIndex: index });
       }
       log.push(e);
+      this.logDirty(index);
       if (appendedFrom === 0) appendedFrom = index;
     }
     if (appendedFrom) this.out.push({ type: 'appended', fromIndex: appendedFrom, count: base + log.length - appendedFrom + 1 });
@@ -1456,7 +1675,7 @@ export class RaftNode<C = unknown> {
       matchIndex, prevLogIndex: m.prevLogIndex, conflictTerm: 0, conflictIndex: 0,
     };
     if (m.round !== undefined) resp.round = m.round;
-    this.out.push({ type: 'send', msg: resp });
+    this.sendAck(resp);
   }
 
   // ---- the leader's side of replication (§5.3; etcd raft sendAppend, stepLeader MsgAppResp) ----
@@ -1464,6 +1683,7 @@ export class RaftNode<C = unknown> {
   private appendLocal(entry: LogEntry<C>): number {
     this.persistent.log.push(entry);
     const index = this.lastLogIndex;
+    this.logDirty(index);
     this.out.push({ type: 'appended', fromIndex: index, count: 1 });
     return index;
   }
@@ -1674,7 +1894,7 @@ export class RaftNode<C = unknown> {
   private majorityMatchIndex(voters: readonly NodeId[]): number {
     const k = voters.length;
     if (k === 0) return Number.POSITIVE_INFINITY;
-    const last = this.lastLogIndex;
+    const last = this.selfMatchIndex();
     const progress = this.volatile.progress;
     const values = new Array<number>(k);
     for (let i = 0; i < k; i++) values[i] = voters[i] === this.id ? last : progress.get(voters[i])?.matchIndex ?? 0;
@@ -1685,7 +1905,7 @@ export class RaftNode<C = unknown> {
   /** Voters (both halves, each once) holding index `n`, the leader included when it is one. */
   private replicasOf(n: number): number {
     const c = this.volatile.config;
-    const last = this.lastLogIndex;
+    const last = this.selfMatchIndex();
     const progress = this.volatile.progress;
     let count = 0;
     for (const id of c.voters) if ((id === this.id ? last : progress.get(id)?.matchIndex ?? 0) >= n) count++;
@@ -1841,6 +2061,7 @@ export class RaftNode<C = unknown> {
     if (index <= this.snapshotIndex) return;
     const term = this.termAt(index);
     p.snapshot = Object.freeze({ metadata: Object.freeze({ index, term, config: v.config }), data });
+    if (v.storage) v.storage.snapshotDirty = true;
     const to = Math.max(this.compactedIndex, index - this.snapshotCatchUpEntries);
     this.discardLogTo(to);
     this.note({ kind: 'snapshotTaken', index, term, compactedIndex: this.compactedIndex });
@@ -1914,6 +2135,8 @@ export class RaftNode<C = unknown> {
     p.log = [];
     p.compacted = { index: meta.index, term: meta.term };
     p.snapshot = m.snapshot;
+    if (v.storage) v.storage.snapshotDirty = true;
+    this.logDirty(meta.index + 1);
     v.commitIndex = meta.index;
     v.lastApplied = meta.index;
     v.config = meta.config;
@@ -1926,7 +2149,7 @@ export class RaftNode<C = unknown> {
 
   private answerSnapshot(m: InstallSnapshot, matchIndex: number): void {
     const resp: InstallSnapshotResponse = { type: 'InstallSnapshotResponse', from: this.id, to: m.from, term: this.persistent.currentTerm, matchIndex };
-    this.out.push({ type: 'send', msg: resp });
+    this.sendAck(resp);
   }
 
   /**
@@ -1983,6 +2206,7 @@ function copyPersistent<C>(p: PersistentState<C>): PersistentState<C> {
   const out: PersistentState<C> = { currentTerm: p.currentTerm, votedFor: p.votedFor, log: p.log.slice() };
   if (p.compacted && p.compacted.index > 0) out.compacted = { index: p.compacted.index, term: p.compacted.term };
   if (p.snapshot) out.snapshot = p.snapshot;
+  if (p.commitIndex) out.commitIndex = p.commitIndex;
   return out;
 }
 
@@ -2004,5 +2228,6 @@ function cloneVolatile(v: VolatileState): VolatileState {
     quorumCheckAtMs: v.quorumCheckAtMs,
     transfer: v.transfer ? { ...v.transfer } : null,
     readOnly: v.readOnly.clone(),
+    storage: v.storage ? cloneStorage(v.storage) : null,
   };
 }

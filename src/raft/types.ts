@@ -136,6 +136,35 @@ export interface PersistentState<C = unknown> {
   compacted?: { index: number; term: number };
   /** The latest snapshot (paper §7), covering at least every entry up to `compacted.index`; absent or null when none. */
   snapshot?: Snapshot | null;
+  /**
+   * The commitIndex last written to stable storage (etcd HardState.Commit), or absent. Only a host
+   * that models the WAL (RaftConfig.asyncStorage, wal.ts) fills it in; a restarting node then starts
+   * with this commitIndex and re-applies the entries up to it in `start()`.
+   */
+  commitIndex?: number;
+}
+
+/**
+ * The hard state a `persist` effect writes (etcd raftpb.HardState: Term, Vote, Commit):
+ * Figure 2's persistent currentTerm and votedFor, plus commitIndex as etcd persists it.
+ */
+export interface HardState {
+  currentTerm: number;
+  votedFor: NodeId | null;
+  commitIndex: number;
+}
+
+/**
+ * One write to stable storage (RaftConfig.asyncStorage; etcd raft's MsgStorageAppend): the hard
+ * state after the step, the log entries from `entries.fromIndex` on (the WAL drops what it held
+ * from that index, then appends them), and the snapshot this server took or installed, if any.
+ * Writes are numbered 1, 2, 3, … per node incarnation (`id`).
+ */
+export interface PersistWrite<C = unknown> {
+  id: number;
+  hardState: HardState;
+  entries?: { fromIndex: number; entries: LogEntry<C>[] };
+  snapshot?: Snapshot;
 }
 
 /**
@@ -163,6 +192,13 @@ export interface UnsafeFlags {
    * configuration can elect two leaders in one term. Optional; absent = false.
    */
   unsafeMultiServerChange?: boolean;
+  /**
+   * With RaftConfig.asyncStorage: acknowledge (grant a vote, answer AppendEntries or
+   * InstallSnapshot, count the leader's own log for commit) before the write that holds the state
+   * completed (etcd raft sends these only after MsgStorageAppendResp). A crash before the write
+   * completes then loses entries a majority acknowledged. Optional; absent = false.
+   */
+  ackBeforeFsync?: boolean;
 }
 
 /** Default of RaftConfig.maxEntriesPerAppend: most entries one AppendEntries carries. */
@@ -430,7 +466,12 @@ export type RaftInput<C = unknown> =
    * the node keeps it as its latest snapshot and discards the log up to lastApplied −
    * RaftConfig.snapshotCatchUpEntries (etcd: Storage.CreateSnapshot + Compact; Raft paper §7).
    */
-  | { type: 'compact'; data: unknown };
+  | { type: 'compact'; data: unknown }
+  /**
+   * RaftConfig.asyncStorage only: every write up to and including `id` (a `persist` effect) is on
+   * stable storage (etcd raft MsgStorageAppendResp). Releases the acknowledgements held for them.
+   */
+  | { type: 'persisted'; id: number };
 
 /**
  * The leader's view of how it replicates to one follower (etcd raft tracker/progress.go StateType):
@@ -577,7 +618,7 @@ export type RaftNote =
    */
   | { kind: 'leaderRemoved'; term: number; index: number }
   /** The election timer fired but this server may not campaign (etcd promotable): it is a learner, or not a voter of its configuration. */
-  | { kind: 'campaignSkipped'; term: number; reason: 'learner' | 'notMember' }
+  | { kind: 'campaignSkipped'; term: number; reason: 'learner' | 'notMember' | 'unappliedConfChange' }
   // ---- snapshots and log compaction (paper §7) ----
   /** The host snapshotted the state machine at `index` (term `term`); the log now starts after `compactedIndex`. */
   | { kind: 'snapshotTaken'; index: number; term: number; compactedIndex: number }
@@ -644,6 +685,12 @@ export type RaftEffect<C = unknown> =
    * and by `start` when a server restarts from a snapshot on stable storage.
    */
   | { type: 'restoreSnapshot'; snapshot: Snapshot }
+  /**
+   * RaftConfig.asyncStorage only: write this to stable storage, then step `{ type: 'persisted', id }`
+   * once the write completed (etcd raft MsgStorageAppend / MsgStorageAppendResp). Emitted last in a
+   * step's effects; the acknowledgements that depend on it are held until then.
+   */
+  | ({ type: 'persist' } & PersistWrite<C>)
   | { type: 'note'; note: RaftNote };
 
 /**

@@ -37,6 +37,9 @@ const DETAILS_ZH: [RegExp, string][] = [
   [new RegExp(`^${N}'s vote in term ${I} changed from ${N} to ${N}$`), '$1 在任期 $2 的投票从 $3 变成了 $4'],
   [new RegExp(`^${N} applied index ${I} right after index ${I}$`), '$1 在应用索引 $3 之后紧接着应用了索引 $2'],
   [new RegExp(`^${N}'s key-value store after applying index ${I} differs from another server's at the same index$`), '$1 应用索引 $2 之后的键值存储与另一台服务器在同一索引处的不同'],
+  [new RegExp(`^${N}'s snapshot ends at index ${I} with term ${I} but ${N}'s with term ${I}$`), '$1 的快照截止于索引 $2，任期为 $3，而 $4 的快照在同一索引处的任期为 $5'],
+  [new RegExp(`^${N}'s snapshot ends at index ${I} with term ${I}, but the entry committed at index ${I} has term ${I}$`), '$1 的快照截止于索引 $2，任期为 $3，但索引 $4 处已提交的条目的任期是 $5'],
+  [new RegExp(`^${N} restored a snapshot at index ${I} whose key-value state differs from the state other servers had after applying index ${I}$`), '$1 恢复了索引 $2 处的快照，但快照中的键值状态与其他服务器应用索引 $3 之后的状态不同'],
 ];
 
 /** A checker detail sentence in Chinese, or null when it matches no known template. */
