@@ -12,13 +12,12 @@ import {
   MemoryEtcdServer,
   Pending,
   type EtcdClient,
-  type LeaseId,
   type LeaseKeepAliveResult,
   type MemoryEtcdClient,
   type Subscription,
   type WatchEventsResult,
 } from '../src/etcdctl';
-import type { CompactionRequest, RequestOp, WatchCreateRequest } from '../src/kv';
+import type { CompactionRequest, LeaseId, RequestOp, WatchCreateRequest } from '../src/kv';
 
 interface EngineEvent {
   atMs: number;
