@@ -255,6 +255,42 @@ describe('the lock recipe in event order (three waiters on a fake synchronous en
   });
 });
 
+describe('results in the event of the reply (what a scenario step checks)', () => {
+  it("a one-shot command's result, and a watch's output and `watched`, are there in the event that delivered the reply", () => {
+    const engine = new FakeEngine(1);
+    const steps = engine.client('step');
+    let watch: BackgroundCommand | null = null;
+    engine.at(0, () => {
+      runEtcdctl('watch /config --prefix', { client: engine.client('W') }).then((r) => {
+        watch = r as BackgroundCommand;
+        engine.note(`W started, watched ${JSON.stringify(watch.watched)}`);
+        watch.onOutput((l) => engine.note(`W prints ${JSON.stringify(l.text)}, watched ${JSON.stringify(watch!.watched)}`));
+      });
+    });
+    engine.at(10, () => {
+      runEtcdctl('put /config/db mysql://a', { client: steps }).then((r) => engine.note(`step checks ${JSON.stringify((r as CommandResult).text)} exit ${(r as CommandResult).exit}`));
+    });
+    engine.at(20, () => {
+      runEtcdctl('get /config/db', { client: steps }).then((r) => engine.note(`step checks ${JSON.stringify((r as CommandResult).text)}`));
+    });
+    engine.advance(1000);
+    expect(engine.log).toEqual([
+      '#0 @0ms W sends Watch /config end=/confih from 0',
+      '#2 @2ms W started, watched []',
+      '#3 @10ms step sends Put /config/db',
+      // the member applies the put at 11 ms: the watch event and the put's reply both travel 1 ms;
+      // the watch event was queued first
+      '#5 @12ms W receives PUT /config/db',
+      '#5 @12ms W prints "PUT", watched ["PUT /config/db mysql://a"]',
+      '#5 @12ms W prints "/config/db", watched ["PUT /config/db mysql://a"]',
+      '#5 @12ms W prints "mysql://a", watched ["PUT /config/db mysql://a"]',
+      '#6 @12ms step checks "OK\\n" exit 0',
+      '#7 @20ms step sends Range /config/db',
+      '#9 @22ms step checks "/config/db\\nmysql://a\\n"',
+    ]);
+  });
+});
+
 describe('in-flight replies (the windows a synchronous in-memory member never opens)', () => {
   it('etcdctl lock: Ctrl-C while the waiter\'s last check is in flight ends it with "context canceled", nothing printed, its key deleted', () => {
     const engine = new FakeEngine(1);
