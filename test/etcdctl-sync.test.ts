@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BackgroundCommand,
   CONTEXT_CANCELED,
+  MemoryEtcdServer,
   Pending,
   Queue,
   runEtcdctl,
@@ -252,6 +253,50 @@ describe('the lock recipe in event order (three waiters on a fake synchronous en
     expect(oneGo.log).toContain('#-1 @300ms A sends LeaseKeepAlive <A>');
     // and the synchronous client is not that: it gives the one log in every chunking
     expect(oneCall.log).not.toEqual(oneGo.log);
+  });
+});
+
+describe('MemoryEtcdServer: one request at a time', () => {
+  it('a request sent from a watch callback is served after the delivery in progress, so every watcher sees revisions in order', () => {
+    const server = new MemoryEtcdServer();
+    const c = server.client();
+    const seen: string[] = [];
+    // W1 reacts to /a by writing /b, inside its callback
+    c.watch({ key: '/', rangeEnd: '0', startRevision: 0 }, (r) => {
+      for (const e of r.events) {
+        seen.push(`W1 ${e.kv.key}@${e.kv.modRevision}`);
+        if (e.kv.key === '/a') c.kv({ op: 'put', key: '/b', value: 'from W1' }).then((p) => seen.push(`W1's put done @${p.header.revision}`));
+      }
+    }).unwrap();
+    c.watch({ key: '/', rangeEnd: '0', startRevision: 0 }, (r) => {
+      for (const e of r.events) seen.push(`W2 ${e.kv.key}@${e.kv.modRevision}`);
+    }).unwrap();
+    const put = c.kv({ op: 'put', key: '/a', value: '1' });
+    expect(put.isSettled).toBe(true);
+    expect(seen).toEqual(['W1 /a@2', 'W2 /a@2', 'W1 /b@3', 'W2 /b@3', "W1's put done @3"]);
+  });
+
+  it('advance runs each keep-alive or expiry as its own task, at its own time, and refuses to run from a callback', () => {
+    const server = new MemoryEtcdServer();
+    const c = server.client();
+    const lease = c.leaseGrant(5).unwrap().id;
+    c.kv({ op: 'put', key: 'k', value: 'v', lease }).unwrap();
+    const at: number[] = [];
+    c.watch({ key: 'k', startRevision: 0 }, (r) => {
+      if (r.events.some((e) => e.type === 'DELETE')) c.kv({ op: 'range', key: 'k' }).then(() => at.push(server.nowMs));
+    }).unwrap();
+    server.advance(60_000);
+    expect(at).toEqual([5000]); // the reaction to the expiry is served at the expiry, not at the end of the advance
+    let error = '';
+    c.watch({ key: 'x', startRevision: 0 }, () => {
+      try {
+        server.advance(1);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    }).unwrap();
+    c.kv({ op: 'put', key: 'x', value: '1' }).unwrap();
+    expect(error).toMatch(/advance: called from inside a request or a callback/);
   });
 });
 

@@ -153,11 +153,6 @@ export class MemoryEtcdServer {
     }
   }
 
-  /** Whether a task is running (a callback is on the stack). */
-  get busy(): boolean {
-    return this.draining;
-  }
-
   /** A client of this member. */
   client(): MemoryEtcdClient {
     return new MemoryEtcdClient(this, this.endpoint);

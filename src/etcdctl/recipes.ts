@@ -3,7 +3,7 @@
  * does them (go.etcd.io/etcd/client/v3/concurrency session.go, mutex.go, key.go, election.go, and
  * client/v3/experimental/recipes queue.go, key.go):
  *
- * - **Session**: a lease (default TTL 60 s) kept alive by the client; `done` resolves when the
+ * - **Session**: a lease (default TTL 60 s) kept alive by the client; `done` settles when the
  *   keep-alive loop ends (the lease expired or was revoked, or the session was orphaned).
  * - **Mutex** (lock): the key `<name>/<lease id in hex>` is created in a txn guarded by
  *   `createRevision(key) = 0` and attached to the session lease; the holder is the key of the
