@@ -76,6 +76,21 @@ describe('Pending: continuations run synchronously', () => {
     }).unwrap()).toThrow('thrown');
   });
 
+  it('onSettle catches nothing: what its callback throws (or an unhandled rejection) comes out of resolve, after the other continuations ran', () => {
+    const d = Pending.deferred<number>();
+    const ran: string[] = [];
+    d.pending.onSettle((v) => {
+      throw new Error(`step failed on ${v}`);
+    });
+    d.pending.then(() => ran.push('then after it'));
+    expect(() => d.resolve(7)).toThrow('step failed on 7');
+    expect(ran).toEqual(['then after it']);
+    expect(() => Pending.reject(new Error('nobody handled it')).onSettle(() => {})).toThrow('nobody handled it');
+    const seen: unknown[] = [];
+    Pending.reject(new Error('handled')).onSettle(() => {}, (e) => seen.push((e as Error).message));
+    expect(seen).toEqual(['handled']);
+  });
+
   it('all keeps the order of its inputs, whatever order they settle in, and rejects with the first rejection', () => {
     const a = Pending.deferred<string>();
     const b = Pending.deferred<string>();
@@ -274,6 +289,21 @@ describe('MemoryEtcdServer: one request at a time', () => {
     const put = c.kv({ op: 'put', key: '/a', value: '1' });
     expect(put.isSettled).toBe(true);
     expect(seen).toEqual(['W1 /a@2', 'W2 /a@2', 'W1 /b@3', 'W2 /b@3', "W1's put done @3"]);
+  });
+
+  it("a host's onSettle that throws inside the member's work comes out of the call, and the member still serves what was queued", () => {
+    const server = new MemoryEtcdServer();
+    const c = server.client();
+    const order: string[] = [];
+    c.watch({ key: 'k', startRevision: 0 }, () => {
+      c.kv({ op: 'put', key: 'a', value: '1' }).onSettle(() => {
+        throw new Error('expect failed');
+      });
+      c.kv({ op: 'put', key: 'b', value: '2' }).then(() => order.push('b served'));
+    }).unwrap();
+    expect(() => c.kv({ op: 'put', key: 'k', value: 'v' })).toThrow('expect failed');
+    expect(order).toEqual(['b served']);
+    expect(c.kv({ op: 'range', key: 'a', rangeEnd: 'c' }).unwrap().kvs.map((kv) => kv.key)).toEqual(['a', 'b']);
   });
 
   it('advance runs each keep-alive or expiry as its own task, at its own time, and refuses to run from a callback', () => {

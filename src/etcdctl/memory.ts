@@ -140,17 +140,23 @@ export class MemoryEtcdServer {
 
   /**
    * Runs `task` now, or, when called while a task is running (from a callback), after it and the
-   * tasks queued before: the member serves one thing at a time, in order. Tasks must not throw.
+   * tasks queued before: the member serves one thing at a time, in order.
    */
   run(task: () => void): void {
     this.tasks.push(task);
     if (this.draining) return;
     this.draining = true;
-    try {
-      for (let t = this.tasks.shift(); t; t = this.tasks.shift()) t();
-    } finally {
-      this.draining = false;
+    // a task throws only when a host's onSettle callback does: the queue is still emptied, then the first error goes on up
+    let failed: { error: unknown } | null = null;
+    for (let t = this.tasks.shift(); t; t = this.tasks.shift()) {
+      try {
+        t();
+      } catch (e) {
+        failed ??= { error: e };
+      }
     }
+    this.draining = false;
+    if (failed) throw failed.error;
   }
 
   /** A client of this member. */

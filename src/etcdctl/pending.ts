@@ -11,6 +11,9 @@
  * engine's event order alone. `then` on a settled Pending runs its callback at once, before `then`
  * returns.
  *
+ * `onSettle` is the host's last continuation: it catches nothing, so an assertion that fails in
+ * it is thrown out of the event handler that delivered the reply.
+ *
  * Otherwise it behaves as the ES promise it replaces: `then(onValue, onError)` returns a new
  * Pending settled with the callback's result (adopting a returned Pending) or rejected with what
  * it throws; a rejection with no `onError` passes down the chain; the first settlement wins.
@@ -149,6 +152,22 @@ export class Pending<out T> {
     return d.pending;
   }
 
+  /**
+   * A last continuation, for the host: `onValue` (or `onError`) runs synchronously when this
+   * settles, as for {@link then}, but nothing is caught. What the callback throws, and a rejection
+   * when there is no `onError`, is thrown to the code that settled this Pending (the engine's
+   * event handler that delivered the reply), or by `onSettle` itself if it has already settled.
+   * So a scenario step's failed `expect` fails the run in that event instead of becoming a
+   * rejection nobody reads. The other continuations of this Pending still run first.
+   */
+  onSettle(onValue: (value: T) => void, onError?: (reason: unknown) => void): void {
+    this.subscribe((s) => {
+      if (s.status === 'fulfilled') onValue(s.value);
+      else if (onError) onError(s.reason);
+      else throw s.reason;
+    });
+  }
+
   /** `then(undefined, onError)`. */
   catch<V = never>(onError: (reason: unknown) => V | Pending<V>): Pending<T | V> {
     return this.then<T, V>(undefined, onError);
@@ -178,7 +197,16 @@ export class Pending<out T> {
     this.settlement = s;
     const rs = this.reactions;
     this.reactions = [];
-    for (const r of rs) r(s);
+    // only onSettle callbacks throw; every continuation runs, then the first error goes on up
+    let failed: { error: unknown } | null = null;
+    for (const r of rs) {
+      try {
+        r(s);
+      } catch (e) {
+        failed ??= { error: e };
+      }
+    }
+    if (failed) throw failed.error;
   }
 
   private resolveWith(v: T | Pending<T>): void {
