@@ -20,10 +20,6 @@ import { BackgroundCommand, MemoryEtcdServer, runEtcdctl, type OutputLine } from
 const FILE = join(__dirname, 'golden', 'etcdctl', 'tour.txt');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-};
-
 /** The steps of the file: a command (with its stdin lines) or a directive; expected output is dropped. */
 function steps(text: string): string[][] {
   const out: string[][] = [];
@@ -36,8 +32,11 @@ function steps(text: string): string[][] {
 
 const show = (lines: OutputLine[]): string[] => lines.map((l) => (l.stream === 'stderr' ? `2> ${l.text}` : l.text));
 
-/** Runs the steps and writes the transcript they produce. */
-async function transcript(text: string): Promise<string> {
+/**
+ * Runs the steps and writes the transcript they produce. The in-memory member answers at once, so
+ * every command has ended (or started, in the background) when runEtcdctl returns.
+ */
+function transcript(text: string): string {
   const server = new MemoryEtcdServer();
   const client = server.client();
   const names = new Map<string, string>();
@@ -56,11 +55,9 @@ async function transcript(text: string): Promise<string> {
       const [verb, arg] = head.slice(2).split(' ');
       if (verb === 'advance') {
         server.advance(Number(arg));
-        await settle();
       } else if (verb === 'output') flushBg(arg);
       else if (verb === 'cancel') {
-        const end = await bg.get(arg)!.cmd.cancel();
-        await settle();
+        const end = bg.get(arg)!.cmd.cancel().unwrap();
         flushBg(arg);
         out.push(`[exit ${end.exit}]`);
       } else throw new Error(`unknown directive ${head}`);
@@ -69,8 +66,7 @@ async function transcript(text: string): Promise<string> {
     const line = head.slice(2);
     const as = /#\s*as\s+(\S+)/.exec(line)?.[1];
     const bgName = /#\s*bg\s+(\S+)/.exec(line)?.[1];
-    const r = await runEtcdctl([line, ...stdin.map((s) => s.slice(2))].join('\n'), { client, names: (n) => names.get(n) });
-    await settle();
+    const r = runEtcdctl([line, ...stdin.map((s) => s.slice(2))].join('\n'), { client, names: (n) => names.get(n) }).unwrap();
     if (r instanceof BackgroundCommand) {
       if (!bgName) throw new Error(`${line} runs in the background: name it with # bg NAME`);
       bg.set(bgName, { cmd: r, shown: 0 });
@@ -85,9 +81,9 @@ async function transcript(text: string): Promise<string> {
 }
 
 describe('golden etcdctl session (test/golden/etcdctl/tour.txt; UPDATE_GOLDEN=1 regenerates)', () => {
-  it('every command prints exactly what the transcript says', async () => {
+  it('every command prints exactly what the transcript says', () => {
     const expected = readFileSync(FILE, 'utf8');
-    const actual = await transcript(expected);
+    const actual = transcript(expected);
     if (update) {
       writeFileSync(FILE, actual);
       return;

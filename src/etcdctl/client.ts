@@ -1,13 +1,22 @@
 /**
- * The client etcdctl and the recipes talk to: a small asynchronous interface shaped like
- * clientv3 (go.etcd.io/etcd/client/v3: KV, Lease, Watcher, Cluster, Maintenance). The engine
- * implements it over the simulated cluster (requests through the Raft log, answers when a server
- * replies); {@link MemoryEtcdClient} (memory.ts) implements it over one store for tests and for a
- * console that runs before a cluster is wired.
+ * The client etcdctl and the recipes talk to: a small interface shaped like clientv3
+ * (go.etcd.io/etcd/client/v3: KV, Lease, Watcher, Cluster, Maintenance). The engine implements it
+ * over the simulated cluster (requests through the Raft log, answers when a server replies);
+ * {@link MemoryEtcdClient} (memory.ts) implements it over one store for tests and for a console
+ * that runs before a cluster is wired.
  *
- * Every method resolves with etcd's response or rejects with an {@link EtcdClientError} whose
- * message is the text clientv3 gives (`etcdserver: requested lease not found`, …). Requests use
- * the store's types (src/kv); responses add the full etcd ResponseHeader.
+ * Every method returns a {@link Pending} (pending.ts) that the client fulfils with etcd's response
+ * or rejects with an {@link EtcdClientError} whose message is the text clientv3 gives
+ * (`etcdserver: requested lease not found`, …). Requests use the store's types (src/kv);
+ * responses add the full etcd ResponseHeader.
+ *
+ * The contract that keeps a run deterministic: the client settles a request's Pending, and calls
+ * the `onEvents` / `onResponse` / `onClose` callbacks, inside the engine event that delivers the
+ * reply to the client, and nowhere else. Everything the caller does in reaction (sending the next
+ * request, printing, finishing) then happens synchronously in that event. A method may be called
+ * from inside such a callback: the client must then send the request as a new message (queued in
+ * the engine at the current time), not serve it re-entrantly inside the event being handled.
+ * A method must not throw; a request it cannot send is a rejected Pending.
  */
 import type {
   CompactionRequest,
@@ -28,6 +37,7 @@ import type {
 } from '../kv';
 import type { WatchCreateRequest } from '../kv';
 import type { MemberId } from './members';
+import type { Pending } from './pending';
 
 /** A failed request, with the message clientv3 returns (etcd's error text). */
 export class EtcdClientError extends Error {
@@ -167,37 +177,38 @@ export interface EtcdClient {
   /** The client's clock, ms of simulated time (for the `took` of `endpoint health`). */
   nowMs(): number;
   /** One KV request (range, put, deleteRange, txn, compact); serializable ranges may be answered locally. */
-  kv<R extends RequestOp | CompactionRequest>(req: R): Promise<KvResponseFor<R>>;
+  kv<R extends RequestOp | CompactionRequest>(req: R): Pending<KvResponseFor<R>>;
   /** clientv3 Lease.Grant(ttl seconds). */
-  leaseGrant(ttlSeconds: number): Promise<LeaseGrantResult>;
+  leaseGrant(ttlSeconds: number): Pending<LeaseGrantResult>;
   /** clientv3 Lease.Revoke. */
-  leaseRevoke(id: LeaseId): Promise<{ header: FullHeader }>;
+  leaseRevoke(id: LeaseId): Pending<{ header: FullHeader }>;
   /** clientv3 Lease.KeepAliveOnce. */
-  leaseKeepAliveOnce(id: LeaseId): Promise<LeaseKeepAliveResult>;
+  leaseKeepAliveOnce(id: LeaseId): Pending<LeaseKeepAliveResult>;
   /**
    * clientv3 Lease.KeepAlive: sends a keep-alive now and then every TTL/3 seconds, calling
    * `onResponse` for each answer; when the lease is gone (TTL 0) or the subscription is
-   * cancelled the loop stops and `onClose` is called once. Rejects if the first keep-alive fails.
+   * cancelled the loop stops and `onClose` is called once (also when cancelled). Rejects if the
+   * first keep-alive fails.
    */
-  leaseKeepAlive(id: LeaseId, onResponse: (r: LeaseKeepAliveResult) => void, onClose: () => void): Promise<Subscription>;
+  leaseKeepAlive(id: LeaseId, onResponse: (r: LeaseKeepAliveResult) => void, onClose: () => void): Pending<Subscription>;
   /** clientv3 Lease.TimeToLive (with the attached keys when `keys`, ascending; etcd gives them in map order). */
-  leaseTimeToLive(id: LeaseId, keys: boolean): Promise<LeaseTimeToLiveResult>;
+  leaseTimeToLive(id: LeaseId, keys: boolean): Pending<LeaseTimeToLiveResult>;
   /** clientv3 Lease.Leases: soonest expiry first, as etcd's lessor.Leases sorts them. */
-  leaseLeases(): Promise<LeaseLeasesResult>;
+  leaseLeases(): Pending<LeaseLeasesResult>;
   /**
    * clientv3 Watcher.Watch: events in revision order, each exactly once, through `onEvents`; a
    * server-side cancel (compaction) is delivered as a response with `canceled` and ends the
    * watch. Resolves once the watch is created; rejects if creation is refused.
    */
-  watch(req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void): Promise<Subscription>;
-  memberList(opts?: { serializable?: boolean }): Promise<MemberListResult>;
-  memberAdd(peerUrls: string[], isLearner: boolean): Promise<MemberAddResult>;
-  memberRemove(id: MemberId): Promise<MemberListResult>;
-  memberPromote(id: MemberId): Promise<MemberListResult>;
+  watch(req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void): Pending<Subscription>;
+  memberList(opts?: { serializable?: boolean }): Pending<MemberListResult>;
+  memberAdd(peerUrls: string[], isLearner: boolean): Pending<MemberAddResult>;
+  memberRemove(id: MemberId): Pending<MemberListResult>;
+  memberPromote(id: MemberId): Pending<MemberListResult>;
   /** Maintenance.Status of `endpoint`. */
-  status(endpoint: string): Promise<StatusResult>;
+  status(endpoint: string): Pending<StatusResult>;
   /** Maintenance.MoveLeader (sent to the leader): transfer leadership to `target`. */
-  moveLeader(target: MemberId): Promise<{ header: FullHeader }>;
+  moveLeader(target: MemberId): Pending<{ header: FullHeader }>;
 }
 
 /** The KV responses etcdctl prints. */

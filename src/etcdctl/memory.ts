@@ -5,6 +5,13 @@
  * is wired. Deterministic: lease IDs come from a seeded PRNG (seedrandom), keep-alives and lease
  * expiries happen at exact simulated times, watchers are served in ID order.
  *
+ * Replies are synchronous: a request made from outside the server is served, and its
+ * {@link Pending} settled, before the method returns. A request made from inside a callback (a
+ * watch event, a reply's continuation, a keep-alive) waits in a queue until the work in progress
+ * is done, then runs in the same call: one request at a time, in the order they were sent, so a
+ * reaction never runs in the middle of another request (a watch would otherwise see a later event
+ * before an earlier one).
+ *
  * What is made up (there is no Raft log or disk here): the Raft term (fixed), the Raft index
  * (one entry per write request, after the initial configuration entries), and the db sizes
  * (20 kB of bbolt pages plus 4 KiB pages for the kept history).
@@ -29,13 +36,18 @@ import {
   type EtcdClient,
   type FullHeader,
   type KvResponseFor,
+  type LeaseGrantResult,
   type LeaseKeepAliveResult,
+  type LeaseLeasesResult,
+  type LeaseTimeToLiveResult,
   type Member,
+  type MemberAddResult,
   type MemberListResult,
   type StatusResult,
   type Subscription,
   type WatchEventsResult,
 } from './client';
+import { Pending } from './pending';
 import { clientUrlFor, clusterIdFor, memberIdFor, memberIdFromPeerUrls, peerUrlFor, type MemberId } from './members';
 
 /** The etcd version the simulated servers report (the etcdctl whose formats this module prints). */
@@ -95,6 +107,8 @@ export class MemoryEtcdServer {
   private readonly rng: () => number;
   private keepAlives: KeepAliveLoop[] = [];
   private watchers = new Map<number, (r: WatchResponse) => void>();
+  private tasks: Array<() => void> = [];
+  private draining = false;
 
   constructor(opts: MemoryServerOptions = {}) {
     this.name = opts.name ?? 'S1';
@@ -122,6 +136,27 @@ export class MemoryEtcdServer {
   /** A header as this member fills it. */
   header(revision = this.store.revision): FullHeader {
     return { clusterId: this.clusterId, memberId: this.memberId, revision, raftTerm: this.raftTerm };
+  }
+
+  /**
+   * Runs `task` now, or, when called while a task is running (from a callback), after it and the
+   * tasks queued before: the member serves one thing at a time, in order.
+   */
+  run(task: () => void): void {
+    this.tasks.push(task);
+    if (this.draining) return;
+    this.draining = true;
+    // a task throws only when a host's onSettle callback does: the queue is still emptied, then the first error goes on up
+    let failed: { error: unknown } | null = null;
+    for (let t = this.tasks.shift(); t; t = this.tasks.shift()) {
+      try {
+        t();
+      } catch (e) {
+        failed ??= { error: e };
+      }
+    }
+    this.draining = false;
+    if (failed) throw failed.error;
   }
 
   /** A client of this member. */
@@ -203,6 +238,7 @@ export class MemoryEtcdServer {
    */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`advance: ${ms} is not a non-negative number of ms`);
+    if (this.draining) throw new Error('advance: called from inside a request or a callback; move the clock between requests');
     const target = this.now + ms;
     for (;;) {
       const ka = this.keepAlives.reduce<KeepAliveLoop | null>((a, l) => (a === null || l.nextMs < a.nextMs ? l : a), null);
@@ -212,8 +248,11 @@ export class MemoryEtcdServer {
       const t = Math.min(tKa, tExp);
       if (t > target) break;
       this.now = Math.max(this.now, t);
-      if (ka && tKa <= tExp) this.runKeepAlive(ka);
-      else for (const id of this.lessor.expired(this.now)) this.apply({ op: 'leaseRevoke', id });
+      // one task per due item: the requests its callbacks send are served at this time, before the next item
+      this.run(() => {
+        if (ka && tKa <= tExp) this.runKeepAlive(ka);
+        else for (const id of this.lessor.expired(this.now)) this.apply({ op: 'leaseRevoke', id });
+      });
     }
     this.now = target;
   }
@@ -293,6 +332,22 @@ export class MemoryEtcdClient implements EtcdClient {
     if (this.endpoint !== this.server.endpoint) throw new EtcdClientError(ERR_DEADLINE_EXCEEDED);
   }
 
+  /** Serves `f` as one task of the member (see {@link MemoryEtcdServer.run}); what it throws rejects. */
+  private request<T>(f: () => T): Pending<T> {
+    const d = Pending.deferred<T>();
+    this.server.run(() => {
+      let v: T;
+      try {
+        v = f();
+      } catch (e) {
+        d.reject(e);
+        return;
+      }
+      d.resolve(v);
+    });
+    return d.pending;
+  }
+
   endpoints(): string[] {
     return [this.endpoint];
   }
@@ -305,123 +360,150 @@ export class MemoryEtcdClient implements EtcdClient {
     return this.server.nowMs;
   }
 
-  async kv<R extends RequestOp | CompactionRequest>(req: R): Promise<KvResponseFor<R>> {
-    this.check();
-    const resp = this.server.apply(req);
-    if (resp.op === 'error') throw new EtcdClientError(resp.error);
-    return { ...resp, header: this.server.header(resp.header.revision) } as unknown as KvResponseFor<R>;
+  kv<R extends RequestOp | CompactionRequest>(req: R): Pending<KvResponseFor<R>> {
+    return this.request(() => {
+      this.check();
+      const resp = this.server.apply(req);
+      if (resp.op === 'error') throw new EtcdClientError(resp.error);
+      return { ...resp, header: this.server.header(resp.header.revision) } as unknown as KvResponseFor<R>;
+    });
   }
 
-  async leaseGrant(ttlSeconds: number) {
-    this.check();
-    const ttl = Math.max(ttlSeconds, this.server.minTtlSeconds);
-    const resp = this.server.apply({ op: 'leaseGrant', id: this.server.drawLeaseId(), ttl });
-    if (resp.op === 'error') throw new EtcdClientError(resp.error);
-    if (resp.op !== 'leaseGrant') throw new Error('leaseGrant: unexpected response');
-    return { header: this.server.header(resp.header.revision), id: resp.id, ttl: resp.ttl };
+  leaseGrant(ttlSeconds: number): Pending<LeaseGrantResult> {
+    return this.request(() => {
+      this.check();
+      const ttl = Math.max(ttlSeconds, this.server.minTtlSeconds);
+      const resp = this.server.apply({ op: 'leaseGrant', id: this.server.drawLeaseId(), ttl });
+      if (resp.op === 'error') throw new EtcdClientError(resp.error);
+      if (resp.op !== 'leaseGrant') throw new Error('leaseGrant: unexpected response');
+      return { header: this.server.header(resp.header.revision), id: resp.id, ttl: resp.ttl };
+    });
   }
 
-  async leaseRevoke(id: LeaseId) {
-    this.check();
-    const resp = this.server.apply({ op: 'leaseRevoke', id });
-    if (resp.op === 'error') throw new EtcdClientError(resp.error);
-    return { header: this.server.header(resp.header.revision) };
+  leaseRevoke(id: LeaseId): Pending<{ header: FullHeader }> {
+    return this.request(() => {
+      this.check();
+      const resp = this.server.apply({ op: 'leaseRevoke', id });
+      if (resp.op === 'error') throw new EtcdClientError(resp.error);
+      return { header: this.server.header(resp.header.revision) };
+    });
   }
 
-  async leaseKeepAliveOnce(id: LeaseId): Promise<LeaseKeepAliveResult> {
-    this.check();
-    const r = this.server.lessor.keepAlive(id, this.server.nowMs);
-    // clientv3 KeepAliveOnce: a TTL <= 0 answer is ErrLeaseNotFound
-    if (!('ttl' in r) || r.ttl <= 0) throw new EtcdClientError(ERR_LEASE_NOT_FOUND);
-    return { header: this.server.header(), id, ttl: r.ttl };
+  leaseKeepAliveOnce(id: LeaseId): Pending<LeaseKeepAliveResult> {
+    return this.request(() => {
+      this.check();
+      const r = this.server.lessor.keepAlive(id, this.server.nowMs);
+      // clientv3 KeepAliveOnce: a TTL <= 0 answer is ErrLeaseNotFound
+      if (!('ttl' in r) || r.ttl <= 0) throw new EtcdClientError(ERR_LEASE_NOT_FOUND);
+      return { header: this.server.header(), id, ttl: r.ttl };
+    });
   }
 
-  async leaseKeepAlive(id: LeaseId, onResponse: (r: LeaseKeepAliveResult) => void, onClose: () => void): Promise<Subscription> {
-    this.check();
-    return this.server.startKeepAlive(id, onResponse, onClose);
+  leaseKeepAlive(id: LeaseId, onResponse: (r: LeaseKeepAliveResult) => void, onClose: () => void): Pending<Subscription> {
+    return this.request(() => {
+      this.check();
+      return this.server.startKeepAlive(id, onResponse, onClose);
+    });
   }
 
-  async leaseTimeToLive(id: LeaseId, keys: boolean) {
-    this.check();
-    const r = this.server.lessor.timeToLive(id, this.server.nowMs);
-    const info = this.server.store.lease(id);
-    const ttl = 'ttl' in r ? r.ttl : -1;
-    const grantedTtl = 'grantedTtl' in r ? r.grantedTtl : 0;
-    return { header: this.server.header(), id, ttl: info ? ttl : -1, grantedTtl: info ? grantedTtl : 0, keys: keys && info ? info.keys : [] };
+  leaseTimeToLive(id: LeaseId, keys: boolean): Pending<LeaseTimeToLiveResult> {
+    return this.request(() => {
+      this.check();
+      const r = this.server.lessor.timeToLive(id, this.server.nowMs);
+      const info = this.server.store.lease(id);
+      const ttl = 'ttl' in r ? r.ttl : -1;
+      const grantedTtl = 'grantedTtl' in r ? r.grantedTtl : 0;
+      return { header: this.server.header(), id, ttl: info ? ttl : -1, grantedTtl: info ? grantedTtl : 0, keys: keys && info ? info.keys : [] };
+    });
   }
 
   /** Lease.Leases as etcd answers it: sorted by expiry on this member's lessor (lessor.Leases, leasesByExpiry), ties by ID. */
-  async leaseLeases() {
-    this.check();
-    const now = this.server.nowMs;
-    const left = (id: LeaseId): number => this.server.lessor.remainingMs(id, now) ?? Infinity;
-    const ids = this.server.store.leases().map((l) => l.id).sort((a, b) => left(a) - left(b) || (a < b ? -1 : 1));
-    return { header: this.server.header(), leases: ids.map((id) => ({ id })) };
+  leaseLeases(): Pending<LeaseLeasesResult> {
+    return this.request(() => {
+      this.check();
+      const now = this.server.nowMs;
+      const left = (id: LeaseId): number => this.server.lessor.remainingMs(id, now) ?? Infinity;
+      const ids = this.server.store.leases().map((l) => l.id).sort((a, b) => left(a) - left(b) || (a < b ? -1 : 1));
+      return { header: this.server.header(), leases: ids.map((id) => ({ id })) };
+    });
   }
 
-  async watch(req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void): Promise<Subscription> {
-    this.check();
-    let watchId = -1;
-    let cancelled = false;
-    const created = this.server.watch(req, (r) => {
-      if (cancelled) return;
-      onEvents({
-        header: this.server.header(r.header.revision),
-        events: r.events,
-        ...(r.canceled ? { canceled: true, cancelReason: r.cancelReason, ...(r.compactRevision !== undefined ? { compactRevision: r.compactRevision } : {}) } : {}),
+  watch(req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void): Pending<Subscription> {
+    return this.request(() => {
+      this.check();
+      let cancelled = false;
+      const created = this.server.watch(req, (r) => {
+        if (cancelled) return;
+        onEvents({
+          header: this.server.header(r.header.revision),
+          events: r.events,
+          ...(r.canceled ? { canceled: true, cancelReason: r.cancelReason, ...(r.compactRevision !== undefined ? { compactRevision: r.compactRevision } : {}) } : {}),
+        });
       });
+      if (created.canceled) {
+        // clientv3 delivers a refused creation as a canceled response on the channel
+        onEvents({ header: this.server.header(created.header.revision), events: [], canceled: true, cancelReason: created.cancelReason, compactRevision: this.server.store.oldestEventRevision });
+        return { cancel: () => {} };
+      }
+      const watchId = created.watchId;
+      return {
+        cancel: () => {
+          cancelled = true;
+          this.server.cancelWatch(watchId);
+        },
+      };
     });
-    if (created.canceled) {
-      // clientv3 delivers a refused creation as a canceled response on the channel
-      onEvents({ header: this.server.header(created.header.revision), events: [], canceled: true, cancelReason: created.cancelReason, compactRevision: this.server.store.oldestEventRevision });
-      return { cancel: () => {} };
-    }
-    watchId = created.watchId;
-    return {
-      cancel: () => {
-        cancelled = true;
-        this.server.cancelWatch(watchId);
-      },
-    };
   }
 
   private list(): MemberListResult {
     return { header: { ...this.server.header(), revision: 0 }, members: this.server.memberList() };
   }
 
-  async memberList() {
-    this.check();
-    return this.list();
+  memberList(): Pending<MemberListResult> {
+    return this.request(() => {
+      this.check();
+      return this.list();
+    });
   }
 
-  async memberAdd(peerUrls: string[], isLearner: boolean) {
-    this.check();
-    const member = this.server.memberAdd(peerUrls, isLearner);
-    return { ...this.list(), member };
+  memberAdd(peerUrls: string[], isLearner: boolean): Pending<MemberAddResult> {
+    return this.request(() => {
+      this.check();
+      const member = this.server.memberAdd(peerUrls, isLearner);
+      return { ...this.list(), member };
+    });
   }
 
-  async memberRemove(id: MemberId) {
-    this.check();
-    this.server.memberRemove(id);
-    return this.list();
+  memberRemove(id: MemberId): Pending<MemberListResult> {
+    return this.request(() => {
+      this.check();
+      this.server.memberRemove(id);
+      return this.list();
+    });
   }
 
-  async memberPromote(id: MemberId) {
-    this.check();
-    this.server.memberPromote(id);
-    return this.list();
+  memberPromote(id: MemberId): Pending<MemberListResult> {
+    return this.request(() => {
+      this.check();
+      this.server.memberPromote(id);
+      return this.list();
+    });
   }
 
-  async status(endpoint: string) {
-    if (endpoint !== this.server.endpoint) throw new EtcdClientError(ERR_DEADLINE_EXCEEDED);
-    return this.server.status();
+  status(endpoint: string): Pending<StatusResult> {
+    return this.request(() => {
+      if (endpoint !== this.server.endpoint) throw new EtcdClientError(ERR_DEADLINE_EXCEEDED);
+      return this.server.status();
+    });
   }
 
-  async moveLeader(target: MemberId) {
-    this.check();
-    const m = this.server.memberList().find((x) => x.id === target);
-    if (!m || m.isLearner) throw new EtcdClientError(ERR_BAD_LEADER_TRANSFEREE);
-    if (target !== this.server.memberId) throw new EtcdClientError('etcdserver: request timed out, leader transfer took too long');
-    return { header: this.server.header() };
+  moveLeader(target: MemberId): Pending<{ header: FullHeader }> {
+    return this.request(() => {
+      this.check();
+      const m = this.server.memberList().find((x) => x.id === target);
+      if (!m || m.isLearner) throw new EtcdClientError(ERR_BAD_LEADER_TRANSFEREE);
+      if (target !== this.server.memberId) throw new EtcdClientError('etcdserver: request timed out, leader transfer took too long');
+      return { header: this.server.header() };
+    });
   }
 }
