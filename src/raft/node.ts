@@ -915,59 +915,27 @@ export class RaftNode<C = unknown> {
    * majority refuses or a leader of its term appears, and pre-votes again when its timer fires.
    */
   private stepPreCandidate(input: RaftInput<C>): void {
-    switch (input.type) {
-      case 'electionTimeout':
-        this.campaign();
-        return;
-      case 'propose':
-      case 'proposeConfChange':
-        this.out.push({ type: 'proposeResult', accepted: false, leaderHint: null });
-        return;
-      case 'heartbeatTimeout':
-        return;
-      case 'readIndex':
-        this.refuseRead(input.ctx, null, 'noLeader');
-        return;
-      case 'transferLeadership':
-        this.refuseTransfer(input.to, 'notLeader');
-        return;
-      case 'message': {
-        const m = input.msg;
-        if (m.type === 'AppendEntries') {
-          // A leader of its own term exists: back to follower (etcd raft stepCandidate MsgApp).
-          this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
-          this.out.push({ type: 'resetElectionTimer' });
-          this.handleAppendEntries(m);
-        } else if (m.type === 'InstallSnapshot') {
-          this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
-          this.out.push({ type: 'resetElectionTimer' });
-          this.handleInstallSnapshot(m);
-        } else if (m.type === 'PreVoteResponse') {
-          const v = this.volatile;
-          const asked = this.persistent.currentTerm + 1;
-          if (m.voteGranted) {
-            // A grant carries the term asked for; one for an earlier pre-vote does not count.
-            if (m.term !== asked) return;
-            if (!v.votesGranted.includes(m.from)) v.votesGranted.push(m.from);
-            if (this.tally() === 'won') {
-              this.note({ kind: 'preVoteWon', term: asked, votes: v.votesGranted.slice() });
-              this.campaign('election', 'WIN_PRE_VOTE');
-            }
-          } else {
-            if (!v.votesRefused.includes(m.from)) v.votesRefused.push(m.from);
-            // etcd raft VoteLost: so many refused that a majority (of each half) can no longer grant.
-            if (this.tally() === 'lost') {
-              this.becomeFollowerBy(this.persistent.currentTerm, null, { type: 'LOSE_PRE_VOTE' },
-                { kind: 'preVoteLost', term: asked, refusedBy: v.votesRefused.slice() });
-            }
-          }
-        } else if (m.type === 'ReadIndex') {
-          this.refuseRead(m.ctx, m.from, 'notLeader');
+    this.stepCampaigner(input, (m) => {
+      if (m.type !== 'PreVoteResponse') return; // TimeoutNow is ignored here (etcd raft stepCandidate); a RequestVoteResponse is late.
+      const v = this.volatile;
+      const asked = this.persistent.currentTerm + 1;
+      if (m.voteGranted) {
+        // A grant carries the term asked for; one for an earlier pre-vote does not count.
+        if (m.term !== asked) return;
+        if (!v.votesGranted.includes(m.from)) v.votesGranted.push(m.from);
+        if (this.tally() === 'won') {
+          this.note({ kind: 'preVoteWon', term: asked, votes: v.votesGranted.slice() });
+          this.campaign('election', 'WIN_PRE_VOTE');
         }
-        // TimeoutNow is ignored here (etcd raft stepCandidate); a RequestVoteResponse is late.
-        return;
+      } else {
+        if (!v.votesRefused.includes(m.from)) v.votesRefused.push(m.from);
+        // etcd raft VoteLost: so many refused that a majority (of each half) can no longer grant.
+        if (this.tally() === 'lost') {
+          this.becomeFollowerBy(this.persistent.currentTerm, null, { type: 'LOSE_PRE_VOTE' },
+            { kind: 'preVoteLost', term: asked, refusedBy: v.votesRefused.slice() });
+        }
       }
-    }
+    });
   }
 
   /**
@@ -975,6 +943,23 @@ export class RaftNode<C = unknown> {
    * its term makes it a follower; a timeout starts a new election (or a pre-vote).
    */
   private stepCandidate(input: RaftInput<C>): void {
+    this.stepCampaigner(input, (m) => {
+      // TimeoutNow is ignored (etcd raft stepCandidate); a PreVoteResponse is from its pre-vote, now over.
+      if (m.type !== 'RequestVoteResponse' || !m.voteGranted) return;
+      const votes = this.volatile.votesGranted;
+      if (!votes.includes(m.from)) votes.push(m.from);
+      if (this.tally() === 'won') this.becomeLeader();
+    });
+  }
+
+  /**
+   * What a pre-candidate and a candidate do alike (etcd raft has one stepCandidate for both): a
+   * timeout campaigns again; proposals, reads and transfers are refused (no leader known); a
+   * leader's AppendEntries or InstallSnapshot of its term makes it a follower ("If AppendEntries RPC
+   * received from new leader: convert to follower", Figure 2, Candidates). Any other message of its
+   * term goes to `onResponse`, which counts the votes of its own kind.
+   */
+  private stepCampaigner(input: RaftInput<C>, onResponse: (m: RaftMessage<C>) => void): void {
     switch (input.type) {
       case 'electionTimeout':
         this.campaign();
@@ -994,7 +979,6 @@ export class RaftNode<C = unknown> {
       case 'message': {
         const m = input.msg;
         if (m.type === 'AppendEntries') {
-          // "If AppendEntries RPC received from new leader: convert to follower" (Figure 2, Candidates).
           this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
           this.out.push({ type: 'resetElectionTimer' });
           this.handleAppendEntries(m);
@@ -1002,14 +986,9 @@ export class RaftNode<C = unknown> {
           this.becomeFollower(m.term, m.leaderId, 'leaderDiscovered', m.leaderId);
           this.out.push({ type: 'resetElectionTimer' });
           this.handleInstallSnapshot(m);
-        } else if (m.type === 'RequestVoteResponse' && m.voteGranted) {
-          const votes = this.volatile.votesGranted;
-          if (!votes.includes(m.from)) votes.push(m.from);
-          if (this.tally() === 'won') this.becomeLeader();
         } else if (m.type === 'ReadIndex') {
           this.refuseRead(m.ctx, m.from, 'notLeader');
-        }
-        // TimeoutNow is ignored (etcd raft stepCandidate); a PreVoteResponse is from its pre-vote, now over.
+        } else onResponse(m);
         return;
       }
     }

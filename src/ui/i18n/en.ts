@@ -745,7 +745,6 @@ export const en = {
   'ring.messageLost': '{message}, will be lost',
   'ring.messageBlocked': '{message}, its link is cut',
   'ring.keyHint': 'Keyboard: Tab to the ring, arrow keys to choose, Enter for actions.',
-  'feed.listLabel': 'Why — newest first: the arrow keys move between the lines; Enter selects the line’s server',
   'panels.label': 'Panels',
   'panels.timeline': 'Timeline',
   'panels.logs': 'Logs',

@@ -710,7 +710,6 @@ export const zh: Record<StringId, string> = {
   'ring.messageLost': '{message}，将会丢失',
   'ring.messageBlocked': '{message}，它的链路已切断',
   'ring.keyHint': '键盘：按 Tab 进入集群环，用方向键选择，按 Enter 打开操作。',
-  'feed.listLabel': '原因（最新的在前）：用方向键在各行之间移动；按 Enter 选中该行的服务器',
   'panels.label': '面板',
   'panels.timeline': '时间线',
   'panels.logs': '日志',
