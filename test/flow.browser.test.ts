@@ -80,6 +80,16 @@ describe.skipIf(!ok)('narrative flow in Chromium', () => {
     await page.close();
   });
 
+  it('#2 a lesson opened further on (?at=) has started: its buttons say Play, never Start', async () => {
+    const { page, errors } = await app.open('?scenario=check-quorum&at=1400&play=0');
+    await waitPlayer(page, 'paused');
+    expect(await page.getByTestId('play-pause').textContent()).toBe('Play');
+    expect(await page.locator('[data-testid="caption-continue"]').count()).toBe(0);
+    expect(await page.getByTestId('step-status').textContent()).not.toBe('Press Start when you are ready.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('#2 a caption without a pause stays up until it could be read: simulated time waits (basic-election caption 1)', async () => {
     const fe = scenario('basic-election');
     const [first, second] = says(fe);

@@ -59,7 +59,7 @@ export interface PlayerState {
   player: PlayerStateValue;
   /** Playing, but holding simulated time until the caption on screen could be read. */
   reading: boolean;
-  /** Play was pressed since the run opened (else the play button reads "Start"). */
+  /** Play was pressed since the run opened, or the cursor is past simulated time 0 (else the play button reads "Start"). */
   started: boolean;
   /** Simulated ms per real ms (Infinity: as fast as possible). */
   speed: number;
@@ -342,7 +342,11 @@ export function usePlayer(run: RunState, opts: { speed: number; autoplay: boolea
   );
 
   return {
-    player, reading, started: snapshot.context.started, speed: snapshot.context.speed, stopAtEnd: snapshot.context.stopAtEnd, send, actorRef,
+    player, reading,
+    // A run whose cursor is past simulated time 0 (opened at `?at=`, by a link or a file further on,
+    // or moved there) has started, whether or not Play was pressed: its button says Play, not Start.
+    started: snapshot.context.started || (run.wb !== null && run.wb.position.timeMs > 0),
+    speed: snapshot.context.speed, stopAtEnd: snapshot.context.stopAtEnd, send, actorRef,
     shownCaption, pauseIfPlaying, seek, jump, switchBranch, goToChapter,
   };
 }
