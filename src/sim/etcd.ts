@@ -96,7 +96,7 @@ class EtcdServerSide {
   lessor = new Lessor();
   hub = new WatchHub();
   /** Watch ID → the client stream it belongs to. */
-  owners = new Map<number, { clientId: string; stream: number; reqId: number }>();
+  owners = new Map<number, { clientId: string; stream: number; reqId: number; seq: number }>();
   proposals = new Map<number, Proposal>();
   reads = new Map<string, EtcdRead>();
   /** The queued lessor check (an etcdTimer id), or null. */
@@ -132,6 +132,9 @@ interface ClientWatch {
   cancelled: boolean;
   created: boolean;
   retryTimer: number | null;
+  /** The next response number of the current stream, and those that arrived early (the stream is ordered). */
+  expectSeq: number;
+  early: Map<number, { response: WatchResponse; header: WireHeader }>;
 }
 
 class EtcdClientSide {
@@ -287,8 +290,8 @@ export class EtcdLayer {
       }
       case 'watchCreate': {
         const created = side.hub.watch(s.sm.store, b.watch);
-        if (!created.canceled) side.owners.set(created.watchId, { clientId: m.clientId, stream: b.stream, reqId: m.reqId });
-        this.reply(s, m.clientId, m.reqId, { kind: 'watch', stream: b.stream, response: created, header: this.header(s) });
+        if (!created.canceled) side.owners.set(created.watchId, { clientId: m.clientId, stream: b.stream, reqId: m.reqId, seq: 1 });
+        this.reply(s, m.clientId, m.reqId, { kind: 'watch', stream: b.stream, seq: 0, response: created, header: this.header(s) });
         if (!created.canceled) this.pollWatchers(s);
         return;
       }
@@ -448,7 +451,7 @@ export class EtcdLayer {
       const o = side.owners.get(r.watchId);
       if (!o) continue;
       if (r.canceled) side.owners.delete(r.watchId);
-      this.reply(s, o.clientId, o.reqId, { kind: 'watch', stream: o.stream, response: r, header: this.header(s) });
+      this.reply(s, o.clientId, o.reqId, { kind: 'watch', stream: o.stream, seq: o.seq++, response: r, header: this.header(s) });
     }
   }
 
@@ -643,7 +646,7 @@ export class EtcdLayer {
     const c = this.clients.get(m.clientId);
     if (!c) return;
     const b = m.body;
-    if (b.kind === 'watch') return this.onWatchResponse(c, m.clientId, b.stream, b.response, m.from, b.header);
+    if (b.kind === 'watch') return this.onWatchMessage(c, b.stream, b.seq, b.response, m.from, b.header);
     const f = c.inflight.get(m.reqId);
     if (!f) return; // answered already, abandoned, or timed out
     if (b.kind === 'notLeader') {
@@ -683,7 +686,7 @@ export class EtcdLayer {
   watch(clientId: string, pinned: NodeId | null, req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void, onCreated: (sub: Subscription) => void, onRefused: (r: WatchEventsResult) => void): void {
     this.used = true;
     const c = this.clientSide(clientId);
-    const w: ClientWatch = { req, stream: ++c.nextStream, server: pinned ?? c.leaderGuess, nextRev: req.startRevision ?? 0, watchId: null, onEvents, cancelled: false, created: false, retryTimer: null };
+    const w: ClientWatch = { req, stream: ++c.nextStream, server: pinned ?? c.leaderGuess, nextRev: req.startRevision ?? 0, watchId: null, onEvents, cancelled: false, created: false, retryTimer: null, expectSeq: 0, early: new Map() };
     const sub: Subscription = {
       cancel: () => {
         if (w.cancelled) return;
@@ -731,13 +734,34 @@ export class EtcdLayer {
     w.server = ids[(ids.indexOf(lost) + 1) % ids.length];
     w.created = false;
     w.watchId = null;
+    w.expectSeq = 0;
+    w.early = new Map();
     c.watches.set(w.stream, w);
     this.createWatch(clientId, w);
   }
 
-  private onWatchResponse(c: EtcdClientSide, clientId: string, stream: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
+  /** A watch stream's message: handed on in stream order (early ones wait for those before them). */
+  private onWatchMessage(c: EtcdClientSide, stream: number, seq: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
     const w = c.watches.get(stream);
     if (!w || w.cancelled || from !== w.server) return; // an old stream's leftovers: ignored (exactly once)
+    if (seq !== w.expectSeq) {
+      if (seq > w.expectSeq) w.early.set(seq, { response: r, header: h });
+      return;
+    }
+    this.onWatchResponse(c, stream, r, from, h);
+    for (;;) {
+      const cur = c.watches.get(stream);
+      if (cur !== w || w.cancelled) return;
+      w.expectSeq++;
+      const next = w.early.get(w.expectSeq);
+      if (!next) return;
+      w.early.delete(w.expectSeq);
+      this.onWatchResponse(c, stream, next.response, from, next.header);
+    }
+  }
+
+  private onWatchResponse(c: EtcdClientSide, stream: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
+    const w = c.watches.get(stream)!;
     const first = (w as ClientWatch & { first?: { onCreated: (s: Subscription) => void; onRefused: (r: WatchEventsResult) => void; sub: Subscription } | null }).first ?? null;
     if (r.created) {
       if (r.canceled) {
