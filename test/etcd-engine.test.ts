@@ -210,6 +210,18 @@ describe('watch (etcd watchable_store.go, clientv3 watcher)', () => {
     expect(new Set(pushed.map((m) => m.msg.from))).toEqual(new Set([follower]));
   });
 
+  it('duplicated messages apply a request once and open one watcher (one session per request, thesis §6.3)', () => {
+    const sim = cluster({ network: { latencyMs: [5, 10], dropRate: 0, duplicateRate: 0.5 } });
+    elect(sim);
+    const w = run(sim, 'watch k', { client: 'c2', as: 'W1' });
+    for (let i = 1; i <= 10; i++) expect(run(sim, `put k v${i}`).result?.exit).toBe(0);
+    sim.runUntil(sim.nowMs + 1000);
+    expect([...sim.messages].some((m) => m.duplicateOf !== undefined && m.msg.type === 'EtcdRequest')).toBe(true);
+    expect(sim.view(sim.leader()!.id).kv.revision).toBe(11);
+    expect(w.watched).toEqual(Array.from({ length: 10 }, (_, i) => `PUT k v${i + 1}`));
+    expect(S.reduce((n, id) => n + sim.etcdServerView(id).watchers.length, 0)).toBe(1);
+  });
+
   it('a watch stream is ordered: events reach the watcher in revision order even when the network reorders messages', () => {
     const sim = cluster({ network: { latencyMs: [1, 80], dropRate: 0, duplicateRate: 0 } });
     elect(sim);
