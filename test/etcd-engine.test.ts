@@ -179,6 +179,24 @@ describe('leases: the leader\'s lessor (etcd lessor.go)', () => {
     expect(gone - cancelled).toBeGreaterThan(2000 - 700);
   });
 
+  it('a keep-alive loop follows the leader: after the leader crashes it renews at the new one and the lease lives on', () => {
+    const sim = cluster();
+    const first = elect(sim);
+    run(sim, 'lease grant 2', { as: 'L1' });
+    run(sim, 'put svc up --lease=L1');
+    run(sim, 'lease keep-alive L1', { as: 'K1' });
+    sim.runUntil(sim.nowMs + 1000);
+    sim.crash(first);
+    sim.runUntil(sim.nowMs + 8000);
+    const second = sim.leader()!.id;
+    expect(second).not.toBe(first);
+    expect(has(sim, second, 'svc')).toBe(true);
+    expect([...sim.messages].some((m) => m.msg.type === 'EtcdRequest' && m.msg.body.kind === 'keepAlive' && m.msg.to === second && m.sendMs > 1000)).toBe(true);
+    sim.etcdCancel('K1');
+    sim.runUntil(sim.nowMs + 3000);
+    expect(has(sim, second, 'svc')).toBe(false);
+  });
+
   it('timetolive and list are answered by the leader', () => {
     const sim = cluster();
     elect(sim);

@@ -24,7 +24,7 @@ import { EtcdLayer, type EngineEtcdClient, type EtcdEnv } from './etcd';
 import { EtcdRun } from './etcdRun';
 import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
-import { Host, type SimServer } from './host';
+import { Host, SimServer } from './host';
 import type { SimEvent, SimKernel } from './kernel';
 import type { MessageLog } from './messageLog';
 import type { Network } from './network';
@@ -206,12 +206,12 @@ export class Simulation implements SimKernel {
       nowMs: () => this.nowMs,
       serverIds: () => this.serverIds,
       server: (id) => this.host.server(id),
-      localNow: (s) => this.host.localNow(s),
-      simDelay: (s, ms) => this.host.simDelay(s, ms),
+      localNow: (s) => this.host.localNow(s as SimServer),
+      simDelay: (s, ms) => this.host.simDelay(s as SimServer, ms),
       send: (m) => this.transport.send(m),
       schedule: (id, atMs) => this.queue.push({ type: 'etcdTimer', id, atMs }, atMs),
-      propose: (s, command) => this.host.propose(s, command),
-      readIndex: (s, ctx, mode) => this.host.readIndexFor(s, ctx, mode),
+      propose: (s, command) => this.host.propose(s as SimServer, command),
+      readIndex: (s, ctx, mode) => this.host.readIndexFor(s as SimServer, ctx, mode),
       transfer: (to) => this.host.transfer(to),
       recordHistory: (rec) => {
         this.history.push(rec);

@@ -34,7 +34,8 @@ import { Pending } from '../etcdctl/pending';
 import { ERR_LEASE_NOT_FOUND, Lessor, WatchHub, drawLeaseId, effectiveLeaseTtl, minLeaseTtlSeconds, type CompactionRequest, type EtcdCommand, type KvRequest, type KvResponse, type KvStore, type LeaseId, type RequestOp, type WatchCreateRequest, type WatchResponse } from '../kv';
 import type { Command } from '../kv/types';
 import type { LogEntry, NodeId } from '../raft/types';
-import type { SimServer } from './host';
+import type { KvStateMachine } from '../kv/store';
+import type { RaftNode } from '../raft/node';
 import { RandomStream } from './rng';
 import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireStatus } from './etcdWire';
 import { historyOnReturn, historyUnknown, recordable, type PendingHistory } from './etcdHistory';
@@ -52,22 +53,32 @@ export const ERR_LEADER_TRANSFER_TIMEOUT = 'etcdserver: request timed out, leade
  */
 export const ERR_MEMBERSHIP_UNSUPPORTED = 'etcdserver: membership changes are not supported by this simulated cluster yet';
 
+/** What the etcd layer reads of a server (the host's SimServer; named here so that etcd.ts does not import host.ts). */
+export interface EtcdServerNode {
+  readonly id: NodeId;
+  up: boolean;
+  paused: boolean;
+  raft: RaftNode<Command>;
+  sm: KvStateMachine;
+  appliedIndex: number;
+}
+
 /** What the etcd layer needs from the engine and the host. Times in ms of simulated time unless named local. */
 export interface EtcdEnv {
   nowMs(): number;
   serverIds(): NodeId[];
-  server(id: NodeId): SimServer;
+  server(id: NodeId): EtcdServerNode;
   /** A server's own clock now (HostConfig.clockRate). */
-  localNow(s: SimServer): number;
+  localNow(s: EtcdServerNode): number;
   /** A delay of `localMs` on a server's own clock, in ms of simulated time. */
-  simDelay(s: SimServer, localMs: number): number;
+  simDelay(s: EtcdServerNode, localMs: number): number;
   send(m: EtcdRequest | EtcdResponse): void;
   /** Queues `etcdTimer` event `id` at `atMs`. */
   schedule(id: number, atMs: number): void;
   /** Proposes a command on a server's node; the log index if accepted, else the reason and leader hint. */
-  propose(s: SimServer, command: Command): { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null };
+  propose(s: EtcdServerNode, command: Command): { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null };
   /** Gives the node a readIndex input with this ctx (thesis §6.4); the answer comes back through onReadReady / onReadRefused. */
-  readIndex(s: SimServer, ctx: string, mode: 'safe' | 'leaseBased' | undefined): void;
+  readIndex(s: EtcdServerNode, ctx: string, mode: 'safe' | 'leaseBased' | undefined): void;
   /** Asks the current leader to hand over to `to` (Host.transfer). */
   transfer(to: NodeId): void;
   /** Appends a finished (or given-up) operation to the run's history. */
@@ -117,6 +128,8 @@ interface InFlight {
   onReply: (r: EtcdWireResponse, from: NodeId) => void;
   onError: (e: EtcdClientError) => void;
   deadline: number | null;
+  /** The failover timer: no answer within clientTimeoutMs, try the next server (unpinned requests). */
+  retry: number | null;
   /** The history this request writes when it returns (src/sim/etcdHistory.ts), or null. */
   history: PendingHistory | null;
 }
@@ -212,28 +225,28 @@ export class EtcdLayer {
 
   // ---- the server side ----------------------------------------------------------------------
 
-  private side(s: SimServer): EtcdServerSide {
+  private side(s: EtcdServerNode): EtcdServerSide {
     return this.servers.get(s.id)!;
   }
 
-  private header(s: SimServer, revision = s.sm.store.revision): WireHeader {
+  private header(s: EtcdServerNode, revision = s.sm.store.revision): WireHeader {
     return { revision, raftTerm: s.raft.currentTerm };
   }
 
-  private reply(s: SimServer, clientId: string, reqId: number, body: EtcdWireResponse): void {
+  private reply(s: EtcdServerNode, clientId: string, reqId: number, body: EtcdWireResponse): void {
     this.env.send({ type: 'EtcdResponse', from: s.id, to: clientId, term: 0, clientId, reqId, body });
   }
 
-  private notLeader(s: SimServer, m: EtcdRequest): void {
+  private notLeader(s: EtcdServerNode, m: EtcdRequest): void {
     this.reply(s, m.clientId, m.reqId, { kind: 'notLeader', leaderHint: s.raft.leaderId === s.id ? null : s.raft.leaderId });
   }
 
-  private isLeader(s: SimServer): boolean {
+  private isLeader(s: EtcdServerNode): boolean {
     return s.raft.role === 'leader';
   }
 
   /** An EtcdRequest reached a live, running server. */
-  onRequest(s: SimServer, m: EtcdRequest): void {
+  onRequest(s: EtcdServerNode, m: EtcdRequest): void {
     const b = m.body;
     const side = this.side(s);
     switch (b.kind) {
@@ -339,7 +352,7 @@ export class EtcdLayer {
     }
   }
 
-  private proposeFor(s: SimServer, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
+  private proposeFor(s: EtcdServerNode, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
     // One session per request (Raft thesis §6.3): a copy of the request (duplicated by the network,
     // or resent after a redirect) that is proposed again is applied once, and answered with the same response.
     const command: EtcdCommand = { type: 'etcd', clientId: `etcd:${m.clientId}:${m.reqId}`, seq: 1, request };
@@ -349,10 +362,12 @@ export class EtcdLayer {
       return;
     }
     this.side(s).proposals.set(r.index, { clientId: m.clientId, reqId: m.reqId, term: r.term, kind });
+    // a revocation's deletions are in the history from the proposal on (see apply)
+    if (request.op === 'leaseRevoke') this.revokeProposals.set(`${r.term}:${r.index}`, { invokeMs: this.env.nowMs(), invokeOrder: this.env.nextOrder() });
   }
 
   /** A node's status as Maintenance.Status reports it; the db sizes are made up from the kept history (as MemoryEtcdServer). */
-  private status(s: SimServer): WireStatus {
+  private status(s: EtcdServerNode): WireStatus {
     let historyBytes = 0;
     let liveBytes = 0;
     for (const k of s.sm.store.dump().keys) {
@@ -376,7 +391,7 @@ export class EtcdLayer {
    * applyCommand): mirrors grants and revocations in the lessor, and records the deletions of a
    * revocation in the history the first time any server applies that entry.
    */
-  apply(s: SimServer, index: number, entry: LogEntry<Command>): KvResponse {
+  apply(s: EtcdServerNode, index: number, entry: LogEntry<Command>): KvResponse {
     const cmd = entry.command as EtcdCommand;
     const store = s.sm.store;
     const req = cmd.request;
@@ -409,7 +424,7 @@ export class EtcdLayer {
   }
 
   /** After an entry was applied (and appliedIndex moved): answer its proposer, waiting reads and watchers. */
-  afterApply(s: SimServer, index: number, entry: LogEntry<Command>): void {
+  afterApply(s: EtcdServerNode, index: number, entry: LogEntry<Command>): void {
     const side = this.side(s);
     const p = side.proposals.get(index);
     if (p) {
@@ -429,7 +444,7 @@ export class EtcdLayer {
   }
 
   /** A read index for an etcd read is known (HOST.md §5): answer once applied. */
-  onReadReady(s: SimServer, ctx: string, index: number): void {
+  onReadReady(s: EtcdServerNode, ctx: string, index: number): void {
     const side = this.side(s);
     const r = side.reads.get(ctx);
     if (!r) return;
@@ -437,7 +452,7 @@ export class EtcdLayer {
     if (s.appliedIndex >= index) this.answerRead(s, ctx, r);
   }
 
-  onReadRefused(s: SimServer, ctx: string, leaderHint: NodeId | null): void {
+  onReadRefused(s: EtcdServerNode, ctx: string, leaderHint: NodeId | null): void {
     const side = this.side(s);
     const r = side.reads.get(ctx);
     if (!r) return;
@@ -445,13 +460,13 @@ export class EtcdLayer {
     this.reply(s, r.clientId, r.reqId, { kind: 'notLeader', leaderHint: leaderHint === s.id ? null : leaderHint });
   }
 
-  private answerRead(s: SimServer, ctx: string, r: EtcdRead): void {
+  private answerRead(s: EtcdServerNode, ctx: string, r: EtcdRead): void {
     this.side(s).reads.delete(ctx);
     this.reply(s, r.clientId, r.reqId, { kind: 'kv', response: s.sm.store.execute(r.request), header: this.header(s) });
   }
 
   /** Sends each watcher's pending events (or its compaction cancel) to its client, in watch-ID order. */
-  private pollWatchers(s: SimServer): void {
+  private pollWatchers(s: EtcdServerNode): void {
     const side = this.side(s);
     for (const r of side.hub.poll(s.sm.store)) {
       const o = side.owners.get(r.watchId);
@@ -462,7 +477,7 @@ export class EtcdLayer {
   }
 
   /** A server's role changed: lease promotion on becoming leader, demotion when it stops. */
-  onRoleChanged(s: SimServer, to: string): void {
+  onRoleChanged(s: EtcdServerNode, to: string): void {
     const side = this.side(s);
     if (to === 'leader') {
       side.lessor.promote(this.env.config.electionTimeoutMs[0], this.env.localNow(s));
@@ -481,7 +496,7 @@ export class EtcdLayer {
   }
 
   /** Some server became leader: move-leader requests waiting for it are answered. */
-  onLeaderElected(leader: SimServer): void {
+  onLeaderElected(leader: EtcdServerNode): void {
     for (const id of this.env.serverIds()) {
       if (id === leader.id) continue;
       const side = this.servers.get(id)!;
@@ -496,7 +511,7 @@ export class EtcdLayer {
   }
 
   /** Re-arms a leader's lessor check at its next deadline (on its own clock). */
-  private armLessor(s: SimServer): void {
+  private armLessor(s: EtcdServerNode): void {
     const side = this.side(s);
     this.clearTimer(side.lessorTimer);
     side.lessorTimer = null;
@@ -510,7 +525,7 @@ export class EtcdLayer {
   }
 
   /** The leader's lessor check: propose a LeaseRevoke for every lease whose time is up. */
-  private lessorCheck(s: SimServer): void {
+  private lessorCheck(s: EtcdServerNode): void {
     const side = this.side(s);
     if (!s.up || !side.lessor.isPrimary) return;
     if (s.paused) {
@@ -530,7 +545,7 @@ export class EtcdLayer {
   }
 
   /** A server crashed: its etcd side is volatile; its watch clients reconnect elsewhere. */
-  onCrash(s: SimServer): void {
+  onCrash(s: EtcdServerNode): void {
     const side = this.side(s);
     this.clearTimer(side.lessorTimer);
     for (const mv of side.moves) this.clearTimer(mv.timer);
@@ -543,7 +558,7 @@ export class EtcdLayer {
   }
 
   /** A server restarted: a fresh etcd side (its lessor is rebuilt as it re-applies the log). */
-  onRestart(s: SimServer): void {
+  onRestart(s: EtcdServerNode): void {
     this.servers.set(s.id, new EtcdServerSide());
   }
 
@@ -623,12 +638,13 @@ export class EtcdLayer {
       ? { client: clientId, request: body.request, invokeMs: this.env.nowMs(), invokeOrder: this.env.nextOrder() }
       : null;
     const reqId = ++c.nextReqId;
-    const f: InFlight = { body, target: pinned ?? c.leaderGuess, pinned, redirects: 0, onReply, onError, deadline: null, history };
+    const f: InFlight = { body, target: pinned ?? c.leaderGuess, pinned, redirects: 0, onReply, onError, deadline: null, retry: null, history };
     c.inflight.set(reqId, f);
     if (deadlineMs !== null) {
       f.deadline = this.timer(Math.max(deadlineMs, this.env.nowMs()), () => {
         f.deadline = null;
         if (!c.inflight.delete(reqId)) return;
+        this.clearTimer(f.retry);
         if (f.history) for (const h of historyUnknown(f.history)) this.env.recordHistory(h);
         onError(new EtcdClientError(ERR_DEADLINE_EXCEEDED));
       });
@@ -650,11 +666,33 @@ export class EtcdLayer {
     const f = c?.inflight.get(reqId);
     if (!c || !f) return;
     this.clearTimer(f.deadline);
+    this.clearTimer(f.retry);
     c.inflight.delete(reqId);
   }
 
+  /** Whether a request is still waiting for its answer. */
+  inFlight(clientId: string, reqId: number): boolean {
+    return this.clients.get(clientId)?.inflight.has(reqId) ?? false;
+  }
+
+  /**
+   * Sends (or resends) a request to its target. An unpinned request not answered within
+   * clientTimeoutMs is sent to the next server (clientv3's balancer moves to another endpoint;
+   * one session per request makes the resend safe).
+   */
   private sendAttempt(clientId: string, reqId: number, f: InFlight): void {
     this.env.send({ type: 'EtcdRequest', from: clientId, to: f.target, term: 0, clientId, reqId, body: f.body });
+    if (f.pinned) return;
+    this.clearTimer(f.retry);
+    const c = this.clientSide(clientId);
+    f.retry = this.timer(this.env.nowMs() + this.env.config.clientTimeoutMs, () => {
+      f.retry = null;
+      if (c.inflight.get(reqId) !== f) return;
+      const n = this.env.serverIds();
+      f.target = n[(n.indexOf(f.target) + 1) % n.length];
+      c.leaderGuess = f.target;
+      this.sendAttempt(clientId, reqId, f);
+    });
   }
 
   /** An EtcdResponse reached its client. */
@@ -667,6 +705,8 @@ export class EtcdLayer {
     if (!f) return; // answered already, abandoned, or timed out
     if (b.kind === 'notLeader') {
       f.redirects++;
+      this.clearTimer(f.retry);
+      f.retry = null;
       const n = this.env.serverIds();
       if (b.leaderHint && b.leaderHint !== f.target) {
         f.target = b.leaderHint;
@@ -685,6 +725,7 @@ export class EtcdLayer {
     }
     c.inflight.delete(m.reqId);
     this.clearTimer(f.deadline);
+    this.clearTimer(f.retry);
     if (!f.pinned && b.kind !== 'status' && b.kind !== 'memberList' && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
     if (f.history) {
       const order = this.env.nextOrder();
@@ -929,7 +970,11 @@ class EngineEtcdClient implements EtcdClient {
     const sub: Subscription = { cancel: close };
     const tick = (): void => {
       if (closed) return;
-      if (pendingReq !== null) this.layer.abandon(this.clientId, pendingReq);
+      // one keep-alive at a time (a stream): an unanswered one is still being retried at other servers
+      if (pendingReq !== null && this.layer.inFlight(this.clientId, pendingReq)) {
+        timer = this.layer.clientTimer(this.layer.nowMs() + Math.floor((ttlMs || this.layer.minTtlSeconds * 1000) / 3), tick);
+        return;
+      }
       pendingReq = this.layer.request(this.clientId, this.pinned, { kind: 'keepAlive', id }, null, (r, from) => {
         pendingReq = null;
         if (closed) return;
