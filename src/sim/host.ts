@@ -142,6 +142,8 @@ export class SimServer {
   spare = false;
   /** A member at some point (bootstrap, or listed by an applied configuration): not a spare any more. */
   joined = true;
+  /** Its process was started at some point (false for a spare until a change adds it, or a restart starts it). */
+  started = true;
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream, readonly clockRate = 1) {
     this.raft = raft;
     this.observedView = {
@@ -175,6 +177,7 @@ export class SimServer {
     c.heldPersisted = this.heldPersisted;
     c.spare = this.spare;
     c.joined = this.joined;
+    c.started = this.started;
     return c;
   }
 }
@@ -199,6 +202,7 @@ export class Host {
         // A spare's process is not running until a change adds it (etcd: start it after `member add`).
         s.spare = true;
         s.joined = false;
+        s.started = false;
         s.up = false;
       }
       this.servers.set(id, s);
@@ -680,6 +684,7 @@ export class Host {
     const s = this.server(id);
     if (s.up) return;
     s.up = true;
+    s.started = true;
     s.raft = this.makeRaft(id, s.wal ? s.wal.state() : s.raft.persistent);
     s.sm = new KvStateMachine();
     s.appliedIndex = 0;
@@ -775,7 +780,7 @@ export class Host {
     if (!res.accepted) return { accepted: false, reason: res.reason ?? 'noLeader', leader: res.leaderHint };
     for (const c of change.changes) {
       const t = this.servers.get(c.nodeId)!;
-      if (c.type !== 'removeNode' && t.spare && !t.joined && !t.up) this.startSpare(t);
+      if (c.type !== 'removeNode' && !t.started) this.startSpare(t);
     }
     return { accepted: true, leader: l.id, index: res.index, term: res.term };
   }
@@ -783,6 +788,7 @@ export class Host {
   /** A spare's process starts (empty, outside the configuration until the change adding it is applied). */
   private startSpare(s: SimServer): void {
     s.up = true;
+    s.started = true;
     s.appliedIndex = 0;
     this.k.fault('start', [s.id]);
     this.execute(s, s.raft.start(this.localNow(s)), 0);
