@@ -772,7 +772,7 @@ export class Host {
       this.k.fault('member', named, 'no leader');
       return { accepted: false, reason: 'noLeader', leader: null };
     }
-    this.k.fault('member', [l.id, ...named], memberDetail(change));
+    this.k.fault('member', [l.id, ...named.filter((id) => id !== l.id)], memberDetail(change));
     if (l.paused) return { accepted: false, reason: 'leaderPaused', leader: l.id };
     const effects = this.step(l, { type: 'proposeConfChange', change });
     const res = effects.find((f) => f.type === 'proposeResult');
