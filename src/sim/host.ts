@@ -685,7 +685,7 @@ export class Host {
     if (s.up) return;
     s.up = true;
     s.started = true;
-    s.raft = this.makeRaft(id, s.wal ? s.wal.state() : s.raft.persistent);
+    s.raft = this.makeRaft(id, s.wal ? s.wal.state() : durableState(s.raft));
     s.sm = new KvStateMachine();
     s.appliedIndex = 0;
     for (const o of this.k.observers) o.onRestart?.(id);
@@ -935,6 +935,24 @@ function observed(s: SimServer): ObservedNode {
   v.snapshotIndex = r.snapshotIndex;
   v.snapshotTerm = r.snapshotTerm;
   return v;
+}
+
+/**
+ * What a server without a modelled WAL (every write completes at once) finds on stable storage at
+ * a restart: its persistent state, plus its commitIndex (etcd HardState.Commit) when a committed
+ * ConfChange is in its log. A configuration takes effect when applied (etcd raft), so a server
+ * that forgot how far it had committed would restart with the configuration of its snapshot or
+ * of the bootstrap, and could vote and count by an old configuration (two leaders in one term,
+ * even with joint consensus). Without ConfChange entries the commitIndex is left out, as before:
+ * the restarted server learns it from the leader (and the runs of earlier scenarios are unchanged).
+ */
+function durableState(r: RaftNode<Command>): PersistentState<Command> {
+  const p = r.persistent;
+  const commit = r.commitIndex;
+  for (let i = Math.max(r.firstIndex, (p.commitIndex ?? 0) + 1); i <= commit; i++) {
+    if (r.entryAt(i)?.confChange) return { ...p, commitIndex: commit };
+  }
+  return p.commitIndex !== undefined && p.commitIndex > 0 ? { ...p, commitIndex: Math.max(p.commitIndex, commit) } : p;
 }
 
 /** A copy of a WAL (records are never mutated once written, so the lists are copied, not the records). */
