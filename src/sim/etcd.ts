@@ -37,7 +37,9 @@ import type { LogEntry, NodeId } from '../raft/types';
 import type { KvStateMachine } from '../kv/store';
 import type { RaftNode } from '../raft/node';
 import { RandomStream } from './rng';
-import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireStatus } from './etcdWire';
+import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireMember, WireStatus } from './etcdWire';
+import type { MemberOutcome, MemberRequest } from './types';
+import { ERR_MEMBER_NOT_FOUND, ERR_MEMBER_NOT_LEARNER, ERR_PEER_URL_EXIST } from '../etcdctl/memory';
 import { historyOnReturn, historyUnknown, recordable, type PendingHistory } from './etcdHistory';
 import type { EtcdRequest, EtcdResponse, HistoryRecord, ReadMode } from './types';
 
@@ -47,11 +49,10 @@ export const ERR_LEADER_CHANGED = 'etcdserver: leader changed';
 export const ERR_NO_LEADER = 'etcdserver: no leader';
 /** etcd's error when a leader transfer does not finish in time (rpctypes.ErrGRPCTimeoutLeaderTransfer). */
 export const ERR_LEADER_TRANSFER_TIMEOUT = 'etcdserver: request timed out, leader transfer took too long';
-/**
- * Membership changes are not wired into the engine yet (the membership issue's
- * `proposeConfChange` is not on this branch): `member add / remove / promote` answer this.
- */
-export const ERR_MEMBERSHIP_UNSUPPORTED = 'etcdserver: membership changes are not supported by this simulated cluster yet';
+/** etcd's error for a membership change it refuses as unsafe now (rpctypes.ErrGRPCUnhealthy). */
+export const ERR_UNHEALTHY = 'etcdserver: unhealthy cluster';
+/** `member add` of peer URLs no server of the simulated cluster has: only `cluster.spares` can join. */
+export const ERR_NO_SUCH_SPARE = 'etcdserver: no server of this simulated cluster has these peer URLs (a member can be added only from cluster.spares)';
 
 /** What the etcd layer reads of a server (the host's SimServer; named here so that etcd.ts does not import host.ts). */
 export interface EtcdServerNode {
@@ -61,6 +62,8 @@ export interface EtcdServerNode {
   raft: RaftNode<Command>;
   sm: KvStateMachine;
   appliedIndex: number;
+  /** Declared a spare (outside the bootstrap configuration). */
+  readonly spare?: boolean;
 }
 
 /** What the etcd layer needs from the engine and the host. Times in ms of simulated time unless named local. */
@@ -81,6 +84,8 @@ export interface EtcdEnv {
   readIndex(s: EtcdServerNode, ctx: string, mode: 'safe' | 'leaseBased' | undefined): void;
   /** Asks the current leader to hand over to `to` (Host.transfer). */
   transfer(to: NodeId): void;
+  /** Asks the current leader for a membership change (Host.member: a ConfChange, Raft paper §6). */
+  member(r: MemberRequest): MemberOutcome;
   /** Appends a finished (or given-up) operation to the run's history. */
   recordHistory(rec: HistoryRecord): void;
   nextOrder(): number;
@@ -92,7 +97,9 @@ interface Proposal {
   clientId: string;
   reqId: number;
   term: number;
-  kind: 'kv' | 'leaseGrant' | 'leaseRevoke';
+  kind: 'kv' | 'leaseGrant' | 'leaseRevoke' | 'member';
+  /** For a MemberAdd: the server added. */
+  added?: NodeId;
 }
 
 /** A linearizable range waiting for its read index on a server. */
@@ -320,10 +327,12 @@ export class EtcdLayer {
         return;
       }
       case 'memberList':
-        this.reply(s, m.clientId, m.reqId, { kind: 'memberList', header: this.header(s, 0) });
+        this.reply(s, m.clientId, m.reqId, { kind: 'memberList', members: this.membersOf(s), header: this.header(s, 0) });
         return;
-      case 'memberChange':
-        this.reply(s, m.clientId, m.reqId, { kind: 'error', error: ERR_MEMBERSHIP_UNSUPPORTED, header: this.header(s) });
+      case 'memberAdd':
+      case 'memberRemove':
+      case 'memberPromote':
+        this.memberChange(s, m, b);
         return;
       case 'status':
         this.reply(s, m.clientId, m.reqId, { kind: 'status', status: this.status(s), header: this.header(s) });
@@ -350,6 +359,54 @@ export class EtcdLayer {
         return;
       }
     }
+  }
+
+  /** The members as `s` has applied its configuration: voters (both halves when joint) and learners, by name. */
+  private membersOf(s: EtcdServerNode): WireMember[] {
+    const c = s.raft.config;
+    const out: WireMember[] = [];
+    const seen = new Set<NodeId>();
+    for (const [list, isLearner] of [[c.voters, false], [c.votersOutgoing, false], [c.learners, true], [c.learnersNext, true]] as const) {
+      for (const name of list) if (!seen.has(name)) {
+        seen.add(name);
+        out.push({ name, isLearner });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * etcd Cluster.MemberAdd / MemberRemove / MemberPromote at the leader: a ConfChange proposed with
+   * Simulation.member (Raft paper §6, thesis ch. 4), answered with the members once this server has
+   * applied it (as etcd answers after the change is applied), or refused with etcd's error.
+   */
+  private memberChange(s: EtcdServerNode, m: EtcdRequest, b: Extract<EtcdWireRequest, { kind: 'memberAdd' | 'memberRemove' | 'memberPromote' }>): void {
+    if (!this.isLeader(s)) return this.notLeader(s, m);
+    const fail = (error: string) => this.reply(s, m.clientId, m.reqId, { kind: 'error', error, header: this.header(s) });
+    const members = this.membersOf(s);
+    let r: MemberRequest;
+    let added: NodeId | undefined;
+    if (b.kind === 'memberAdd') {
+      const target = this.env.serverIds().find((id) => b.peerUrls.includes(peerUrlFor(id)));
+      if (!target) return fail(ERR_NO_SUCH_SPARE);
+      if (members.some((x) => x.name === target)) return fail(ERR_PEER_URL_EXIST);
+      r = { add: target, ...(b.isLearner ? { learner: true } : {}) };
+      added = target;
+    } else if (b.kind === 'memberRemove') {
+      if (!members.some((x) => x.name === b.target)) return fail(ERR_MEMBER_NOT_FOUND);
+      r = { remove: b.target };
+    } else {
+      const x = members.find((y) => y.name === b.target);
+      if (!x) return fail(ERR_MEMBER_NOT_FOUND);
+      if (!x.isLearner) return fail(ERR_MEMBER_NOT_LEARNER);
+      r = { promote: b.target };
+    }
+    const out = this.env.member(r);
+    if (!out.accepted) {
+      if (out.reason === 'noLeader' || out.reason === 'transferring') return this.notLeader(s, m);
+      return fail(out.reason === 'alreadyVoter' || out.reason === 'alreadyLearner' ? ERR_PEER_URL_EXIST : out.reason === 'notMember' ? ERR_MEMBER_NOT_FOUND : ERR_UNHEALTHY);
+    }
+    this.side(s).proposals.set(out.index, { clientId: m.clientId, reqId: m.reqId, term: out.term, kind: 'member', ...(added ? { added } : {}) });
   }
 
   private proposeFor(s: EtcdServerNode, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
@@ -430,7 +487,10 @@ export class EtcdLayer {
     if (p) {
       side.proposals.delete(index);
       const last = side.lastResponse;
-      if (entry.term === p.term && entry.command.type === 'etcd' && last && last.index === index) {
+      if (p.kind === 'member') {
+        if (entry.term === p.term && entry.confChange) this.reply(s, p.clientId, p.reqId, { kind: 'memberList', members: this.membersOf(s), ...(p.added ? { added: p.added } : {}), header: this.header(s, 0) });
+        else this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
+      } else if (entry.term === p.term && entry.command.type === 'etcd' && last && last.index === index) {
         this.reply(s, p.clientId, p.reqId, { kind: 'kv', response: last.response, header: this.header(s, last.response.header.revision) });
       } else {
         this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
@@ -557,6 +617,25 @@ export class EtcdLayer {
     }
   }
 
+  /**
+   * A server's state machine became a snapshot's (InstallSnapshot, or a restart from one): its
+   * lessor takes the snapshot's leases (etcd lessor.Recover; a primary gives each its full TTL),
+   * proposals the snapshot covers are answered "leader changed" (their entry's response is not
+   * known here), and reads and watchers catch up.
+   */
+  onSnapshotRestored(s: EtcdServerNode, index: number): void {
+    const side = this.side(s);
+    side.lessor.recover(s.sm.store.leases().map((l) => ({ id: l.id, ttl: l.ttl })), this.env.localNow(s));
+    for (const [i, p] of side.proposals) {
+      if (i > index) continue;
+      side.proposals.delete(i);
+      this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
+    }
+    for (const [ctx, r] of side.reads) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, ctx, r);
+    if (side.hub.size > 0) this.pollWatchers(s);
+    if (side.lessor.isPrimary) this.armLessor(s);
+  }
+
   /** A server restarted: a fresh etcd side (its lessor is rebuilt as it re-applies the log). */
   onRestart(s: EtcdServerNode): void {
     this.servers.set(s.id, new EtcdServerSide());
@@ -591,15 +670,20 @@ export class EtcdLayer {
     return new EngineEtcdClient(this, clientId, pinned);
   }
 
-  /** The cluster's members (etcdserverpb.Member), ascending by ID. */
-  members(): Member[] {
-    return this.env.serverIds()
-      .map((n) => ({ id: memberIdFor(n), name: n, peerUrls: [peerUrlFor(n)], clientUrls: [clientUrlFor(n)], isLearner: false }))
+  /** Members as etcd lists them (etcdserverpb.Member), ascending by ID. */
+  members(list: WireMember[]): Member[] {
+    return list
+      .map((m) => ({ id: memberIdFor(m.name), name: m.name, peerUrls: [peerUrlFor(m.name)], clientUrls: [clientUrlFor(m.name)], isLearner: m.isLearner }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
+  /** The cluster ID: from the bootstrap members (spares are not among them), as etcd derives it once. */
+  private clusterId(): MemberId {
+    return clusterIdFor(this.env.serverIds().filter((id) => !this.env.server(id).spare).map(memberIdFor));
+  }
+
   fullHeader(from: NodeId, h: WireHeader): FullHeader {
-    return { clusterId: clusterIdFor(this.env.serverIds().map(memberIdFor)), memberId: memberIdFor(from), revision: h.revision, raftTerm: h.raftTerm };
+    return { clusterId: this.clusterId(), memberId: memberIdFor(from), revision: h.revision, raftTerm: h.raftTerm };
   }
 
   /** The server whose client URL (or name) is `endpoint`, or null. */
@@ -726,7 +810,7 @@ export class EtcdLayer {
     c.inflight.delete(m.reqId);
     this.clearTimer(f.deadline);
     this.clearTimer(f.retry);
-    if (!f.pinned && b.kind !== 'status' && b.kind !== 'memberList' && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
+    if (!f.pinned && b.kind !== 'status' && !(b.kind === 'memberList' && f.body.kind === 'memberList') && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
     if (f.history) {
       const order = this.env.nextOrder();
       for (const h of historyOnReturn(f.history, b.kind === 'kv' ? b.response : null, this.env.nowMs(), order)) this.env.recordHistory(h);
@@ -1027,30 +1111,35 @@ class EngineEtcdClient implements EtcdClient {
     return d.pending;
   }
 
-  private list(from: NodeId, h: WireHeader): MemberListResult {
-    return { header: this.layer.fullHeader(from, h), members: this.layer.members() };
+  private list(r: EtcdWireResponse, from: NodeId): MemberListResult {
+    if (r.kind !== 'memberList') throw new EtcdClientError('unexpected reply');
+    return { header: this.layer.fullHeader(from, r.header), members: this.layer.members(r.members) };
   }
 
   memberList(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberList' }, (r, from) => this.list(from, 'header' in r ? r.header : { revision: 0, raftTerm: 0 }));
+    return this.call({ kind: 'memberList' }, (r, from) => this.list(r, from));
   }
 
-  memberAdd(): Pending<MemberAddResult> {
-    return this.call({ kind: 'memberChange', change: 'add' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
+  memberAdd(peerUrls: string[], isLearner: boolean): Pending<MemberAddResult> {
+    return this.call({ kind: 'memberAdd', peerUrls, isLearner }, (r, from) => {
+      const l = this.list(r, from);
+      const added = r.kind === 'memberList' ? r.added : undefined;
+      const member = l.members.find((m) => m.name === added);
+      if (!member) throw new EtcdClientError('unexpected reply');
+      return { ...l, member };
     });
   }
 
-  memberRemove(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberChange', change: 'remove' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
-    });
+  memberRemove(id: MemberId): Pending<MemberListResult> {
+    const target = this.layer.serverOfMember(id);
+    if (target === null) return Pending.reject(new EtcdClientError(ERR_MEMBER_NOT_FOUND));
+    return this.call({ kind: 'memberRemove', target }, (r, from) => this.list(r, from));
   }
 
-  memberPromote(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberChange', change: 'promote' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
-    });
+  memberPromote(id: MemberId): Pending<MemberListResult> {
+    const target = this.layer.serverOfMember(id);
+    if (target === null) return Pending.reject(new EtcdClientError(ERR_MEMBER_NOT_FOUND));
+    return this.call({ kind: 'memberPromote', target }, (r, from) => this.list(r, from));
   }
 
   status(endpoint: string): Pending<StatusResult> {
