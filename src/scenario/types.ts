@@ -14,6 +14,7 @@
  * built with `Object.fromEntries` or `Object.create(null)`, read back with `Object.entries`,
  * never indexed by a name from elsewhere.
  */
+import type { MemberRequest } from '../sim/types';
 import type { UserAction } from '../sim/verbs';
 import type { Reason } from './reasons';
 
@@ -75,6 +76,21 @@ export interface ClusterConfig {
   clockDriftBound: number;
   /** Clock rate of the servers the file lists (server name → rate in (0.1, 10)); the others run at 1. */
   clockRate: ReadonlyMap<string, number>;
+  // ---- issue 13 ----
+  /**
+   * Servers that exist but are not members at time 0 (`cluster.spares`: a count, named after the
+   * initial servers, e.g. S4, S5 after 3 nodes; or a list of names). A `member` step adds them.
+   * `nodes` + `spares` are every server (at most 9).
+   */
+  spares: string[];
+  /** Initial members that are learners (`cluster.learners`, among `nodes`); default none. */
+  learners: string[];
+  /** Snapshot after this many applied entries past the last snapshot (etcd --snapshot-count); 0 (default): never. */
+  snapshotCount: number;
+  /** Entries kept in the log behind a snapshot (etcd SnapshotCatchUpEntries); default 5. */
+  snapshotCatchUpEntries: number;
+  /** A stable-storage write completes this many ms after it is issued; 0 (default): at once. */
+  fsyncMs: number;
 }
 
 /** Common options of client steps (put / get / delete / cas). */
@@ -140,6 +156,14 @@ export type StepBody =
   | { kind: 'network'; settings: Partial<NetworkConfig> }
   /** Ask the leader to transfer leadership to `to` (thesis §3.10): instant; the outcome shows in the trace. */
   | { kind: 'transfer'; to: string }
+  /**
+   * A membership change asked of the leader (Raft paper §6, thesis Chapter 4); waits until the
+   * change is applied on the leader (for a joint change: until the joint configuration is left),
+   * within `withinMs` (default 5000). A refusal fails the run with the reason.
+   */
+  | { kind: 'member'; request: MemberRequest; withinMs: number }
+  /** A server (or every live server) snapshots its state machine now and compacts its log (Raft paper §7). */
+  | { kind: 'compact'; target: string | 'all' }
   /** Any verb but the presenter's continue, as a recorded action; a server argument may be "leader". */
   | { kind: 'do'; action: UserAction }
   | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
@@ -147,7 +171,21 @@ export type StepBody =
   | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; read?: 'log' | 'readIndex' | 'lease'; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'cas'; key: string; from: string | null; to: string; expect?: ClientExpect } & ClientStepOptions)
+  /** An etcdctl command (issue 14): waits for the reply unless it runs in the background. */
+  | { kind: 'etcdctl'; command: string; client: string; via?: string; as?: string; withinMs: number; expect?: EtcdctlExpect }
+  /** Ctrl-C on the background etcdctl command named `name`. */
+  | { kind: 'cancel'; name: string }
   | { kind: 'expect'; checks: ExpectChecks };
+
+/** Inline check of an etcdctl step: its output (both streams in order, trailing whitespace trimmed) and exit status. */
+export interface EtcdctlExpect {
+  /** The whole output, exactly. */
+  output?: string;
+  /** Text the output contains. */
+  contains?: string;
+  /** etcdctl's exit status. */
+  exit?: number;
+}
 
 /** What an `expect` step can check; every key given must hold. */
 export interface ExpectChecks {
@@ -161,10 +199,19 @@ export interface ExpectChecks {
   notCommitted?: { index: number };
   /** Entry terms of each listed server's log. */
   log?: ReadonlyMap<string, number[]>;
+  /** Named watch → the events it has received so far, in order (`PUT key value` / `DELETE key`). */
+  watched?: ReadonlyMap<string, string[]>;
   /** Applied KV contents, key → value; a null value means the key must be absent. */
   kv?: ReadonlyMap<string, string | null>;
   /** Which servers the kv check applies to (default: live servers). */
   on?: string[] | 'all';
+  /**
+   * The applied configuration of the leader (or of server `on`): `voters` (when joint, the incoming
+   * half), `learners` (default []), and `votersOutgoing` when given (default: not checked). Compared as sets.
+   */
+  members?: { voters: string[]; learners: string[]; votersOutgoing?: string[]; on?: string };
+  /** Server name → index of its latest snapshot (0: none). */
+  snapshotIndex?: ReadonlyMap<string, number>;
   /** "ok": no violation so far; { violated }: each named Figure 3 property has been violated (unsafe demos). */
   invariants?: 'ok' | { violated: string[] };
   linearizable?: boolean;

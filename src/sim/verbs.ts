@@ -12,7 +12,8 @@
 import type { NodeId } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from './client';
 import type { Simulation } from './engine';
-import type { LinkSettings } from './types';
+import type { EtcdRun } from './etcdRun';
+import type { LinkSettings, MemberOutcome, MemberRequest } from './types';
 
 /** The kinds of argument a verb takes; the scenario schema and parser give each its rule. */
 export interface VerbArgTypes {
@@ -33,6 +34,14 @@ export interface VerbArgTypes {
   messageId: number;
   /** A positive number of ms of simulated time. */
   durationMs: number;
+  /** A membership operation (add, add as learner, promote, remove, or one joint change). */
+  memberRequest: MemberRequest;
+  /** A server of the cluster, or "all". */
+  serverOrAll: NodeId | 'all';
+  /** Free text (an etcdctl command line; issue 14). */
+  text: string;
+  /** An `as` name of an etcdctl command (L1, W1, …; issue 14). */
+  name: string;
 }
 
 export type VerbArgType = keyof VerbArgTypes;
@@ -110,7 +119,33 @@ export const VERBS = {
   delayMessage: verb({ id: { type: 'messageId' }, byMs: { type: 'durationMs' } }, (t, a) => t.sim.delayInFlight(a.id, a.byMs), (a) => `delay message #${a.id} by ${a.byMs} ms`),
   /** A leader transfer to `to` (thesis §3.10; etcd `move-leader`), asked of the current leader. */
   transfer: verb({ to: server }, (t, a) => t.sim.transferLeader(a.to), (a) => `transfer leadership to ${a.to}`, 'transfer'),
+  /**
+   * A membership change asked of the current leader (etcdctl member add / promote / remove; Raft
+   * paper §6, thesis Chapter 4): instant; gives back the proposal's index or the refusal. The
+   * scenario's `member` step then waits until the change is applied on the leader.
+   */
+  member: verb({ change: { type: 'memberRequest' } }, (t, a): MemberOutcome => t.sim.member(a.change), (a) => memberLabel(a.change), 'member'),
+  /** A server (or every live server) snapshots its state machine now and compacts its log (Raft paper §7). */
+  compact: verb({ node: { type: 'serverOrAll' } }, (t, a) => t.sim.compact(a.node), (a) => `compact ${a.node}`, 'compact'),
+  /** One etcdctl command line run as a client (the console, the `etcdctl:` step; issue 14). */
+  etcdctl: verb(
+    { client: { type: 'client' }, via: { type: 'server', optional: true }, command: { type: 'text' }, as: { type: 'name', optional: true } },
+    (t, a): EtcdRun => t.sim.etcdctl(a.command, { client: a.client, ...(a.via !== undefined ? { via: a.via } : {}), ...(a.as !== undefined ? { as: a.as } : {}) }),
+    (a) => `${a.client}: etcdctl ${a.command.split('\n')[0]}${a.via ? ` via ${a.via}` : ''}`,
+    'etcdctl',
+  ),
+  /** Ctrl-C on a named background etcdctl command (the `cancel:` step). */
+  etcdCancel: verb({ name: { type: 'name' } }, (t, a) => t.sim.etcdCancel(a.name), (a) => `Ctrl-C ${a.name}`, 'cancel'),
 };
+
+/** English label of a membership operation, e.g. "member add S4 (learner)", "member change +S4 +S5 −S1". */
+export function memberLabel(r: MemberRequest): string {
+  if ('add' in r) return `member add ${r.add}${r.learner ? ' (learner)' : ''}`;
+  if ('promote' in r) return `member promote ${r.promote}`;
+  if ('remove' in r) return `member remove ${r.remove}`;
+  const c = r.change;
+  return `member change ${[...(c.add ?? []).map((s) => `+${s}`), ...(c.learners ?? []).map((s) => `+${s} (learner)`), ...(c.remove ?? []).map((s) => `−${s}`)].join(' ')}`;
+}
 
 export type VerbName = keyof typeof VERBS;
 
@@ -119,7 +154,7 @@ export const VERB_NAMES = Object.keys(VERBS) as VerbName[];
 
 type ArgsOf<K extends VerbName> = (typeof VERBS)[K] extends Verb<infer S, unknown> ? VerbArgs<S> : never;
 
-/** What carrying out a verb gives back (void for all but `client`, which gives the operation's handle). */
+/** What carrying out a verb gives back (void for all but `client`, which gives the operation's handle, and `etcdctl`, its run). */
 export type VerbResult<K extends VerbName> = ReturnType<(typeof VERBS)[K]['apply']>;
 
 /** One use of a verb, as the app records it and `replay:` stores it: `{ kind, ...arguments }`. */
