@@ -161,8 +161,16 @@ function stepLine(e: Extract<TraceEvent, { kind: 'step' }>, freeSinceMs: number 
 /** The why feed at the cursor: the last FEED_LENGTH worded events of the head's trace before it. */
 function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: number, freeSinceMs: number | null, details: boolean): FeedLine[] {
   const out: FeedLine[] = [];
+  // A learner, spare or removed server notes campaignSkipped at every election timeout: the feed
+  // keeps only the latest line of each server and reason.
+  const skipped = new Set<string>();
   for (let i = cursorLen - 1; i >= 0 && i >= cursorLen - FEED_SCAN && out.length < FEED_LENGTH; i--) {
     const e = trace[i];
+    if (e.kind === 'note' && e.note.kind === 'campaignSkipped') {
+      const k = `${e.node}|${e.note.reason}`;
+      if (skipped.has(k)) continue;
+      skipped.add(k);
+    }
     const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize);
     const minor = e.kind === 'note' && e.note.kind === 'commitAdvanced' && e.note.replicas === 0;
     if (w) out.push({ key: i, atMs: e.atMs, text: w.text, tone: w.tone, kind: e.kind, node: feedNode(e), minor });

@@ -4,10 +4,10 @@
  * why feed and the timeline's tooltips. Role events are not worded: the notes around them say more.
  */
 import { localReason } from '../i18n/errorText';
-import type { RaftNote } from '../../raft/types';
+import type { ConfChange, RaftNote } from '../../raft/types';
 import { fmtMs } from '../../scenario/runner';
 import type { TraceEvent } from '../../sim/types';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { captionText, propertyName, violationDetail } from '../i18n/words';
 
 export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
@@ -75,6 +75,10 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
         case 'appendRejected': return { text: t('why.progress.appendRejected', p), tone };
         case 'heartbeatResponse': return { text: t('why.progress.heartbeatResponse', p), tone };
         case 'appendUnacknowledged': return { text: t('why.progress.appendUnacknowledged', p), tone };
+        case 'snapshotSent': return { text: t('why.progress.snapshotSent', p), tone: 'role' };
+        case 'snapshotInstalled': return { text: t('why.progress.snapshotInstalled', p), tone };
+        case 'snapshotIgnored': return { text: t('why.progress.snapshotIgnored', p), tone };
+        case 'snapshotUnacknowledged': return { text: t('why.progress.snapshotUnacknowledged', p), tone };
       }
       return null;
     }
@@ -153,6 +157,73 @@ function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | nul
       return { text: t(`why.transferRefused.${n.reason}`, { node, to: n.to }), tone: 'refusal' };
     case 'timeoutNowReceived':
       return { text: t('why.timeoutNowReceived', { node, from: n.from }), tone: 'role' };
+    default:
+      return membersWhy(node, n);
+  }
+}
+
+/**
+ * A ConfChange as a list of phrases ("make S4 a learner, remove S1"); the empty change is "leave
+ * the joint configuration" (Raft paper §6). `addNode` of a learner promotes it (etcd raft), so it
+ * reads "make S4 a voter" whether S4 was a learner or a spare.
+ */
+export function confChangeText(change: ConfChange): string {
+  if (change.changes.length === 0) return t('conf.leaveJoint');
+  return change.changes.map((c) => t(`conf.${c.type}`, { id: c.nodeId })).join(t('conf.listSep'));
+}
+
+/** The server a single-server change is about (for refusals that name it), else the first one. */
+function changeServer(change: ConfChange): string {
+  return change.changes[0]?.nodeId ?? '';
+}
+
+/** A list of servers as the why feed writes it. */
+function serverList(ids: readonly string[]): string {
+  return ids.join(', ');
+}
+
+/**
+ * Issue 13's notes: configuration changes (Raft paper §6, thesis Chapter 4, etcd raft confchange/),
+ * learners, removed servers, snapshots and log compaction (paper §7, Figure 13).
+ */
+function membersWhy(node: string, n: RaftNote): WhyLine | null {
+  switch (n.kind) {
+    case 'confChangeProposed': {
+      const p = { node, index: n.index, change: confChangeText(n.change) };
+      if (n.change.changes.length === 0) return { text: t('why.confChangeProposedLeave', p), tone: 'role' };
+      if (n.change.changes.length > 1 || n.change.transition === 'explicit') return { text: t('why.confChangeProposedJoint', p), tone: 'role' };
+      return { text: t('why.confChangeProposed', p), tone: 'role' };
+    }
+    case 'confChangeRefused': {
+      const p = { node, change: confChangeText(n.change), server: changeServer(n.change), pending: n.pendingIndex ?? 0 };
+      if (n.reason === 'confChangePending' && !n.pendingIndex) return { text: t('why.confChangeRefused.confChangePendingNoIndex', p), tone: 'refusal' };
+      return { text: t(`why.confChangeRefused.${n.reason}`, p), tone: 'refusal' };
+    }
+    case 'confChangeApplied': {
+      const c = n.config;
+      const p = { node, index: n.index, change: confChangeText(n.change), voters: serverList(c.voters), learners: serverList(c.learners), old: serverList(c.votersOutgoing), new: serverList(c.voters) };
+      if (n.joint === 'entered') return { text: t('why.confChangeAppliedJoint', p), tone: 'commit' };
+      if (n.joint === 'left') return { text: t('why.confChangeAppliedLeft', p), tone: 'commit' };
+      return { text: t(c.learners.length ? 'why.confChangeAppliedLearners' : 'why.confChangeApplied', p), tone: 'commit' };
+    }
+    case 'confChangeIgnored':
+      return { text: t('why.confChangeIgnored', { node, index: n.index, change: confChangeText(n.change) }), tone: 'refusal' };
+    case 'leaderRemoved':
+      return { text: t('why.leaderRemoved', { node, index: n.index, term: n.term }), tone: 'role' };
+    case 'campaignSkipped':
+      return { text: t(`why.campaignSkipped.${n.reason}`, { node }), tone: 'role' };
+    case 'snapshotTaken': {
+      const p = { node, index: n.index, term: n.term, keptFrom: n.compactedIndex + 1 };
+      return { text: t(n.compactedIndex >= n.index ? 'why.snapshotTakenAll' : 'why.snapshotTaken', p), tone: 'commit' };
+    }
+    case 'snapshotSent':
+      return { text: t('why.snapshotSent', { node, peer: n.peer, index: n.index, next: n.nextIndex, first: n.compactedIndex + 1 }), tone: 'role' };
+    case 'snapshotRestored': {
+      const p = { node, leader: n.leader, index: n.index, term: n.term };
+      return { text: n.discarded > 0 ? tn('why.snapshotRestoredDiscard', n.discarded, p) : t('why.snapshotRestored', p), tone: 'commit' };
+    }
+    case 'snapshotIgnored':
+      return { text: t(`why.snapshotIgnored.${n.reason}`, { node, leader: n.leader, index: n.index, term: n.term }), tone: 'refusal' };
     default:
       return null;
   }
