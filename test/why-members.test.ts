@@ -169,7 +169,7 @@ describe('why lines of the issue 13 notes', () => {
   const rare: NoteEvent[] = [
     { atMs: 0, kind: 'note', node: 'S3', note: { kind: 'campaignSkipped', term: 1, reason: 'unappliedConfChange' } },
     { atMs: 0, kind: 'note', node: 'S1', note: { kind: 'confChangeRefused', term: 1, change: { changes: [{ type: 'removeNode', nodeId: 'S2' }, { type: 'removeNode', nodeId: 'S3' }] }, reason: 'tooManyVoterChanges' } },
-    { atMs: 0, kind: 'note', node: 'S1', note: { kind: 'progressChanged', peer: 'S3', from: 'snapshot', to: 'probe', cause: 'snapshotIgnored', index: 4 } },
+    { atMs: 0, kind: 'note', node: 'S1', note: { kind: 'progressChanged', peer: 'S3', term: 1, from: 'snapshot', to: 'probe', cause: 'snapshotIgnored', index: 4 } },
   ];
 
   it('each is a whole sentence in English and Chinese, with no placeholder left, citing its source', () => {

@@ -49,6 +49,16 @@ export const membersEn = {
   'why.progress.snapshotInstalled': '{node}’s Progress of {peer}: {from} → {to}: {peer} installed the snapshot and holds the log up to index {index}, so entries flow again (etcd raft Progress).',
   'why.progress.snapshotIgnored': '{node}’s Progress of {peer}: {from} → {to}: {peer} answered the snapshot at index {index} without catching up, so {node} probes where their logs match (etcd raft Progress).',
   'why.progress.snapshotUnacknowledged': '{node}’s Progress of {peer}: {from} → {to}: two heartbeat responses came back while the snapshot was unanswered, so it is presumed lost and {node} probes again (etcd raft Progress).',
+  // Timeline: markers and legend
+  'timeline.marker.confChange': 'The leader applied a configuration change',
+  'timeline.marker.jointEnter': 'The leader entered a joint configuration',
+  'timeline.marker.jointLeave': 'The leader left the joint configuration',
+  'timeline.marker.snapshot': 'A snapshot was taken or installed',
+  'tlegend.InstallSnapshot': 'InstallSnapshot',
+  'tlegend.InstallSnapshotResponse': 'its response',
+  'legend.confChange': 'Configuration change',
+  'legend.joint': 'Joint configuration entered / left',
+  'legend.snapshot': 'Snapshot',
 } as const;
 
 /** Simplified Chinese of `membersEn` (the type makes a missing key a compile error). */
@@ -92,4 +102,13 @@ export const membersZh: Record<keyof typeof membersEn, string> = {
   'why.progress.snapshotInstalled': '{node} 对 {peer} 的 Progress：{from} → {to}：{peer} 安装了快照，拥有直到索引 {index} 的日志，条目又可以正常发送了（etcd raft Progress）。',
   'why.progress.snapshotIgnored': '{node} 对 {peer} 的 Progress：{from} → {to}：{peer} 回复了索引 {index} 的快照，但没有因此赶上，所以 {node} 重新探测双方日志一致的位置（etcd raft Progress）。',
   'why.progress.snapshotUnacknowledged': '{node} 对 {peer} 的 Progress：{from} → {to}：快照一直没有回复，期间已收到两个心跳回复，所以认为它已丢失，{node} 重新探测（etcd raft Progress）。',
+  'timeline.marker.confChange': '领导者应用了一个配置变更',
+  'timeline.marker.jointEnter': '领导者进入了联合配置',
+  'timeline.marker.jointLeave': '领导者离开了联合配置',
+  'timeline.marker.snapshot': '做了或安装了一个快照',
+  'tlegend.InstallSnapshot': 'InstallSnapshot',
+  'tlegend.InstallSnapshotResponse': '其响应',
+  'legend.confChange': '配置变更',
+  'legend.joint': '进入 / 离开联合配置',
+  'legend.snapshot': '快照',
 };

@@ -26,7 +26,12 @@ export interface TermChange {
   term: number;
 }
 
-export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed';
+/**
+ * `confChange`: the leader applied a single-server ConfChange (thesis §4.1); `jointEnter` /
+ * `jointLeave`: the leader entered / left a joint configuration (Raft paper §6); `snapshot`: a
+ * server took a snapshot or installed one sent by the leader (paper §7).
+ */
+export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed' | 'confChange' | 'jointEnter' | 'jointLeave' | 'snapshot';
 
 export interface Marker {
   atMs: number;
@@ -62,12 +67,18 @@ export function isHeartbeatish(r: MessageRecord): boolean {
 
 export function isResponse(r: MessageRecord): boolean {
   const t = r.msg.type;
-  return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse';
+  return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse' || t === 'InstallSnapshotResponse';
 }
 
 const RESPONSE_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['msg']['type']>> = {
   RequestVote: 'RequestVoteResponse',
   AppendEntries: 'AppendEntriesResponse',
+  InstallSnapshot: 'InstallSnapshotResponse',
+};
+const REQUEST_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['msg']['type']>> = {
+  RequestVoteResponse: 'RequestVote',
+  AppendEntriesResponse: 'AppendEntries',
+  InstallSnapshotResponse: 'InstallSnapshot',
 };
 
 /** An AppendEntries and a response to it share prevLogIndex (the response echoes it); other pairs pass. */
@@ -114,6 +125,8 @@ export class TimelineModel {
   endMs = 0;
   /** Bumped whenever something was added (for cheap redraw checks). */
   version = 0;
+  /** What the legend needs to explain: an InstallSnapshot was sent, a snapshot marker, a configuration change or joint marker. */
+  seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
 
   private reset(head: ScenarioRunner): void {
     const sim = head.sim;
@@ -130,6 +143,7 @@ export class TimelineModel {
     this.terms = new Map();
     this.lastTerm = new Map();
     this.markers = [];
+    this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
     for (const id of this.servers) {
       const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
       this.segments.set(id, [{ startMs: 0, role: 'follower', term: t0 }]);
@@ -166,6 +180,7 @@ export class TimelineModel {
         // A PreVote (and a granted answer) carries the term asked for, not the sender's currentTerm (thesis §9.6).
         const ownTerm = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && m.type !== 'PreVote' && !(m.type === 'PreVoteResponse' && m.voteGranted);
         if (ownTerm) this.observeTerm(m.from, r.sendMs, m.term);
+        if (m.type === 'InstallSnapshot') this.seen.installSnapshot = true;
         if (r.status === 'inFlight') this.open.push(r);
         else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
       }
@@ -207,6 +222,16 @@ export class TimelineModel {
       case 'note':
         if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.markers.push({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
         else if (e.note.kind === 'electionWon') this.markers.push({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
+        else if (e.note.kind === 'confChangeApplied' && this.segments.get(e.node)?.at(-1)?.role === 'leader') {
+          // On the leader only (every member applies it): where the cluster's configuration changed.
+          const kind = e.note.joint === 'entered' ? 'jointEnter' : e.note.joint === 'left' ? 'jointLeave' : 'confChange';
+          this.markers.push({ atMs: e.atMs, kind, lane: e.node, traceIndex: index });
+          if (kind === 'confChange') this.seen.confChange = true;
+          else this.seen.joint = true;
+        } else if (e.note.kind === 'snapshotTaken' || e.note.kind === 'snapshotRestored') {
+          this.markers.push({ atMs: e.atMs, kind: 'snapshot', lane: e.node, traceIndex: index });
+          this.seen.snapshot = true;
+        }
         return;
       case 'fault': {
         const node = e.nodes.length === 1 ? e.nodes[0] : null;
@@ -283,7 +308,7 @@ export class TimelineModel {
     const m = r.msg;
     if (m.type === 'ClientRequest' || m.type === 'ClientResponse') return this.clientPairOf(r);
     if (isResponse(r)) {
-      const reqType = m.type === 'RequestVoteResponse' ? 'RequestVote' : 'AppendEntries';
+      const reqType = REQUEST_OF[m.type];
       const from = lowerBound(msgs, (k) => msgs.sendMsAt(k), r.sendMs - this.maxSpan - 1);
       let best: MessageRecord | null = null;
       for (let k = from; k < msgs.length && msgs.sendMsAt(k) <= r.sendMs; k++) {
