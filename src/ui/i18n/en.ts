@@ -4,7 +4,7 @@
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
 import { electEn } from './elect';
-import { membersEn } from './members';
+import { membersUiEn } from './membersUi';
 
 export const en = {
   'app.title': 'raftsim',
@@ -755,7 +755,7 @@ export const en = {
   'strip.seekTitle': 'Click to go to that instant',
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
-  ...membersEn,
+  ...membersUiEn,
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

@@ -1,6 +1,6 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
 import { electZh } from './elect';
-import { membersZh } from './members';
+import { membersUiZh } from './membersUi';
 import type { StringId } from './en';
 
 export const zh: Record<StringId, string> = {
@@ -720,5 +720,5 @@ export const zh: Record<StringId, string> = {
   'strip.seekTitle': '点击跳到那一时刻',
   // Issue 12: its own block, see elect.ts.
   ...electZh,
-  ...membersZh,
+  ...membersUiZh,
 };

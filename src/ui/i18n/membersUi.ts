@@ -1,11 +1,11 @@
 /**
  * The page's strings for issue 13 (membership changes, learners, spares, joint consensus, log
  * compaction, InstallSnapshot, the WAL), kept in their own block so that they merge cleanly:
- * en.ts and zh.ts spread `membersEn` / `membersZh` into their dictionaries. Whole sentences with
+ * en.ts and zh.ts spread `membersUiEn` / `membersUiZh` into their dictionaries. Whole sentences with
  * named placeholders, each with its source (Raft paper §6, §7; thesis Chapter 4; etcd raft).
  */
 
-export const membersEn = {
+export const membersUiEn = {
   // One change of a ConfChange, as a phrase (listed with `conf.listSep` between them). addNode of a
   // learner promotes it and addLearnerNode of a voter demotes it (etcd raft), hence "make … a voter".
   'conf.addNode': 'make {id} a voter',
@@ -61,8 +61,8 @@ export const membersEn = {
   'legend.snapshot': 'Snapshot',
 } as const;
 
-/** Simplified Chinese of `membersEn` (the type makes a missing key a compile error). */
-export const membersZh: Record<keyof typeof membersEn, string> = {
+/** Simplified Chinese of `membersUiEn` (the type makes a missing key a compile error). */
+export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'conf.addNode': '让 {id} 成为投票者',
   'conf.addLearnerNode': '让 {id} 成为学习者',
   'conf.removeNode': '移除 {id}',
