@@ -59,6 +59,19 @@ export const membersUiEn = {
   'legend.confChange': 'Configuration change',
   'legend.joint': 'Joint configuration entered / left',
   'legend.snapshot': 'Snapshot',
+  // Ring: membership (etcd raft tracker.Config)
+  'server.member.learner': 'learner',
+  'server.member.spare': 'spare',
+  'server.member.removed': '{role} (removed)',
+  'ring.serverSpare': '{id}, spare: not a member of the cluster yet',
+  'ring.bench': 'Spares, not members yet',
+  // Log panel: compaction and ConfChange entries
+  'logs.compacted': 'entries 1–{last} are in the snapshot',
+  'logs.compactedOne': 'entry 1 is in the snapshot',
+  'logs.compactedTitle': 'Index {index}: compacted away, it is in the snapshot up to index {snapshotIndex} (Raft paper §7)',
+  'logs.confChangeCommand': 'configuration change: {change}',
+  'logs.confChangeKey': 'Configuration change',
+  'logs.compactedKey': 'In the snapshot (compacted)',
 } as const;
 
 /** Simplified Chinese of `membersUiEn` (the type makes a missing key a compile error). */
@@ -111,4 +124,15 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'legend.confChange': '配置变更',
   'legend.joint': '进入 / 离开联合配置',
   'legend.snapshot': '快照',
+  'server.member.learner': '学习者',
+  'server.member.spare': '备用',
+  'server.member.removed': '{role}（已移除）',
+  'ring.serverSpare': '{id}，备用服务器：还不是集群成员',
+  'ring.bench': '备用服务器，还不是成员',
+  'logs.compacted': '条目 1–{last} 在快照中',
+  'logs.compactedOne': '条目 1 在快照中',
+  'logs.compactedTitle': '索引 {index}：已被压缩，它在截止到索引 {snapshotIndex} 的快照中（Raft 论文 §7）',
+  'logs.confChangeCommand': '配置变更：{change}',
+  'logs.confChangeKey': '配置变更',
+  'logs.compactedKey': '在快照中（已压缩）',
 };
