@@ -108,6 +108,11 @@ describe('parseScenario: valid documents', () => {
         reads: 'log',
         clockDriftBound: 1.1,
         clockRate: new Map(),
+        spares: [],
+        learners: [],
+        snapshotCount: 0,
+        snapshotCatchUpEntries: 5,
+        fsyncMs: 0,
       },
       clients: ['c1', 'c2'],
       steps: [

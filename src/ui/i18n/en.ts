@@ -5,6 +5,7 @@
  */
 import { electEn } from './elect';
 import { membersUiEn } from './membersUi';
+import { membersEn } from './members';
 
 export const en = {
   'app.title': 'raftsim',
@@ -756,6 +757,7 @@ export const en = {
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
   ...membersUiEn,
+  ...membersEn,
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

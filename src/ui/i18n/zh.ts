@@ -1,6 +1,7 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
 import { electZh } from './elect';
 import { membersUiZh } from './membersUi';
+import { membersZh } from './members';
 import type { StringId } from './en';
 
 export const zh: Record<StringId, string> = {
@@ -721,4 +722,5 @@ export const zh: Record<StringId, string> = {
   // Issue 12: its own block, see elect.ts.
   ...electZh,
   ...membersUiZh,
+  ...membersZh,
 };
