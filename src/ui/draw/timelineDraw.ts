@@ -208,6 +208,28 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
       const xa = Math.max(-2, x(s.startMs));
       const xb = Math.min(W + 2, x(end));
       if (xb <= xa) continue;
+      if (s.role === 'spare') {
+        // A spare not started: an empty dotted band, "spare" written in it.
+        ctx.strokeStyle = '#868e96';
+        ctx.lineWidth = 1;
+        ctx.setLineDash([2, 3]);
+        const [x0, x1, y0, y1] = [xa + 0.5, xb - 0.5, y - bandH / 2 + 0.5, y + bandH / 2 - 0.5];
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y0);
+        ctx.lineTo(x1, y1);
+        ctx.lineTo(x0, y1);
+        ctx.closePath();
+        ctx.stroke();
+        ctx.setLineDash([]);
+        if (xb - xa > 60) {
+          ctx.fillStyle = '#495057';
+          ctx.font = SMALL_FONT;
+          ctx.textAlign = 'left';
+          ctx.fillText(t('timeline.spare'), Math.max(xa, 0) + 6, y);
+        }
+        continue;
+      }
       ctx.fillStyle = s.role === 'down' ? DOWN_COLOR : roleColor(s.role);
       ctx.fillRect(xa, y - bandH / 2, xb - xa, bandH);
       if (s.role === 'preCandidate') hatchBand(ctx, xa, xb, y - bandH / 2, bandH);

@@ -59,6 +59,7 @@ export const membersUiEn = {
   'legend.confChange': 'Configuration change',
   'legend.joint': 'Joint configuration entered / left',
   'legend.snapshot': 'Snapshot',
+  'timeline.spare': 'spare (not started)',
   // Ring: membership (etcd raft tracker.Config)
   'server.member.learner': 'learner',
   'server.member.spare': 'spare',
@@ -113,6 +114,12 @@ export const membersUiEn = {
   'inspect.snapshotField': 'up to index {index} (term {term}); voters {voters}, learners {learners}; the key-value state itself is not listed',
   'inspect.size': 'size',
   'inspect.bytes': '{bytes} bytes',
+  // Why feed: the engine's membership and snapshot actions
+  'why.fault.member': 'The leader {leader} was asked for a configuration change: {change}.',
+  'why.fault.memberNoLeader': 'A membership change of {servers} was asked for, but there is no leader to ask.',
+  'why.fault.start': '{node} starts, empty: the change that adds it was accepted, and it catches up from the leader (as etcd starts a member after member add).',
+  'why.fault.compact': '{node} was asked to snapshot its state machine now and compact its log (Raft paper §7).',
+  'why.fault.compactAll': 'Every server was asked to snapshot its state machine now and compact its log (Raft paper §7).',
 } as const;
 
 /** Simplified Chinese of `membersUiEn` (the type makes a missing key a compile error). */
@@ -165,6 +172,7 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'legend.confChange': '配置变更',
   'legend.joint': '进入 / 离开联合配置',
   'legend.snapshot': '快照',
+  'timeline.spare': '备用（未启动）',
   'server.member.learner': '学习者',
   'server.member.spare': '备用',
   'server.member.removed': '{role}（已移除）',
@@ -216,4 +224,9 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'inspect.snapshotField': '截止到索引 {index}（任期 {term}）；投票者 {voters}，学习者 {learners}；键值状态本身不列出',
   'inspect.size': '大小',
   'inspect.bytes': '{bytes} 字节',
+  'why.fault.member': '要求领导者 {leader} 做一个配置变更：{change}。',
+  'why.fault.memberNoLeader': '要求对 {servers} 做成员变更，但当前没有领导者可以询问。',
+  'why.fault.start': '{node} 启动了，状态为空：加入它的变更已被接受，它将从领导者那里追赶（就像 etcd 在 member add 之后启动新成员）。',
+  'why.fault.compact': '要求 {node} 立即为状态机做快照并压缩日志（Raft 论文 §7）。',
+  'why.fault.compactAll': '要求每台服务器立即为状态机做快照并压缩日志（Raft 论文 §7）。',
 };

@@ -12,7 +12,8 @@ import type { ScenarioRunner } from '../../scenario/runner';
 import { MESSAGE_CHUNK, type MessageLog } from '../../sim/messageLog';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
 
-export type LaneRole = Role | 'down';
+/** A lane's state: a role, crashed (`down`), or a spare not started yet (`spare`: not a member, nothing runs). */
+export type LaneRole = Role | 'down' | 'spare';
 
 /** A stretch of a server's lane in one role (until the next segment starts). */
 export interface Segment {
@@ -144,9 +145,10 @@ export class TimelineModel {
     this.lastTerm = new Map();
     this.markers = [];
     this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
+    const spares = new Set(sim.config.spares ?? []);
     for (const id of this.servers) {
       const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
-      this.segments.set(id, [{ startMs: 0, role: 'follower', term: t0 }]);
+      this.segments.set(id, [{ startMs: 0, role: spares.has(id) ? 'spare' : 'follower', term: t0 }]);
       this.terms.set(id, [{ atMs: 0, term: t0 }]);
       this.lastTerm.set(id, t0);
     }
@@ -238,6 +240,10 @@ export class TimelineModel {
         if (e.action === 'crash' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'down', term: this.lastTerm.get(node) ?? 0 });
           this.markers.push({ atMs: e.atMs, kind: 'crash', lane: node, traceIndex: index });
+        } else if (e.action === 'start' && node) {
+          // A spare's process starts when a change that adds it is accepted (it runs as a follower).
+          this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
+          this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
         } else if (e.action === 'restart' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
           this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });

@@ -177,6 +177,20 @@ function changeServer(change: ConfChange): string {
   return change.changes[0]?.nodeId ?? '';
 }
 
+/**
+ * The ConfChange of a `member` fault, from the engine's detail ("+S4 (learner) +S5 −S1"; src/sim/host.ts
+ * memberDetail), or null when it does not read as one.
+ */
+function changeFromDetail(detail: string): ConfChange | null {
+  const changes: ConfChange['changes'][number][] = [];
+  for (const part of detail.matchAll(/[+−]\S+(?: \(learner\))?/g)) {
+    const m = /^([+−])(\S+?)( \(learner\))?$/.exec(part[0]);
+    if (!m) return null;
+    changes.push({ type: m[1] === '−' ? 'removeNode' : m[3] ? 'addLearnerNode' : 'addNode', nodeId: m[2] });
+  }
+  return changes.length ? { changes } : null;
+}
+
 /** A list of servers as the why feed writes it. */
 function serverList(ids: readonly string[]): string {
   return ids.join(', ');
@@ -250,6 +264,13 @@ function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
     case 'drop message': return t('why.fault.drop', { id: detail, from: node, to: other });
     case 'duplicate message': return t('why.fault.duplicate', { id: detail, from: node, to: other });
     case 'transfer': return e.nodes.length >= 2 ? t('why.fault.transfer', { from: node, to: other }) : t('why.fault.transferNoLeader', { to: node });
+    case 'member': {
+      if (detail === 'no leader') return t('why.fault.memberNoLeader', { servers: serverList(e.nodes) });
+      const change = changeFromDetail(detail);
+      return change ? t('why.fault.member', { leader: node, change: confChangeText(change) }) : t('why.fault.other', { action: e.action, nodes: e.nodes.join(', '), detail });
+    }
+    case 'start': return t('why.fault.start', { node });
+    case 'compact': return node === 'all' ? t('why.fault.compactAll') : t('why.fault.compact', { node });
     case 'delay message': {
       // The engine's detail reads "#<id> by <ms> ms".
       const m = /^(#\d+) by (\d+(?:\.\d+)?) ms$/.exec(detail);

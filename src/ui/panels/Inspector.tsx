@@ -19,6 +19,7 @@ import { t, tn } from '../i18n';
 import { messageKind } from '../model/timelineModel';
 import { confChangeText, timeText, whyLine } from '../model/why';
 import { entryAt, lastLogIndex } from './LogPanel';
+import { votersAt } from '../model/voters';
 import type { Workbench } from '../model/workbench';
 import { actionText } from '../model/actionText';
 import './inspector.css';
@@ -328,7 +329,7 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
   const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
   const pair = wb.timeline.pairOf(rec);
   const whys = [wb.timeline.noteFor(rec), wb.timeline.progressNoteFor(rec)].flatMap((n) => {
-    const w = n ? whyLine(n.event, frame.servers.length) : null;
+    const w = n ? whyLine(n.event, votersAt({ trace: wb.timeline.trace, config: wb.head.sim.config }, n.index)) : null;
     return w ? [w] : [];
   });
   const delayMs = Number(delay);
