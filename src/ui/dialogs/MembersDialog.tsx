@@ -132,8 +132,10 @@ export function MembersDialog({ frame, inPast, onMember, onClose }: {
                 <td>{t(`members.state.${v.membership}`)}</td>
                 <td>{v.membership === 'spare' && !v.up ? t('members.notStarted') : t(`server.role.${v.up ? v.role : 'crashed'}`)}</td>
                 <td data-field="matchIndex">{match}</td>
-                <td className="members-actions">
-                  <RowActions v={v} onMember={(r) => send(r, memberWords(r))} />
+                <td>
+                  <div className="members-actions">
+                    <RowActions v={v} onMember={(r) => send(r, memberWords(r))} />
+                  </div>
                 </td>
                 <td>
                   <select

@@ -449,11 +449,14 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
                 style={{ top: geo.laneY.get(id) }}
                 data-testid={`lane-${id}`}
                 onClick={() => onSelectServer(id)}
-                title={t('timeline.laneTitle', { id })}
+                title={v && v.membership !== 'voter' ? t('timeline.laneTitleMember', { id, member: t(`timeline.lane.${v.membership}`) }) : t('timeline.laneTitle', { id })}
               >
-                <span className="role-dot" style={{ background: roleColor(role) }} />
+                <span
+                  className={v && v.membership !== 'voter' ? `role-dot role-dot-${v.membership}` : 'role-dot'}
+                  style={{ background: v?.membership === 'spare' && !v.up ? 'transparent' : roleColor(role) }}
+                />
                 <span className="lane-id">{id}</span>
-                <span className="lane-term">{v ? t('timeline.laneTerm', { term: v.currentTerm }) : ''}</span>
+                <span className="lane-term">{v ? (v.membership === 'spare' && !v.up ? t('timeline.lane.spare') : t('timeline.laneTerm', { term: v.currentTerm })) : ''}</span>
               </button>
             );
           })}

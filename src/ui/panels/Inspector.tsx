@@ -40,7 +40,10 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
 function deadlineText(v: ServerView, nowMs: number): string {
   if (!v.up) return t('inspect.deadline.crashed');
   if (v.electionDeadlineMs === null) return v.role === 'leader' ? t('inspect.deadline.leader') : t('inspect.deadline.none');
-  return t('inspect.deadline.at', { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) });
+  const p = { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) };
+  // A learner, a spare or a removed server only notes campaignSkipped when its timer fires.
+  if (v.membership !== 'voter') return t('inspect.deadline.noCampaign', p);
+  return t('inspect.deadline.at', p);
 }
 
 /**

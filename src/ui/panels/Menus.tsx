@@ -5,7 +5,7 @@
  * restore, latency and loss per direction), a message in flight (drop, duplicate, delay).
  * Every choice becomes a time-machine action; in the past it starts a new branch.
  */
-import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { LinkSettings, Membership, MemberRequest } from '../../sim/types';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { t } from '../i18n';
@@ -68,9 +68,14 @@ function Popover({ x, y, onClose, children, testId, label }: { x: number; y: num
     e.preventDefault();
     e.stopPropagation();
   };
-  // Keep the menu on screen.
+  // Keep the menu on screen (a long server menu moves up once its height is known).
   const left = Math.max(8, Math.min(x, window.innerWidth - 300));
-  const top = Math.max(8, Math.min(y, window.innerHeight - 340));
+  const [top, setTop] = useState(() => Math.max(8, Math.min(y, window.innerHeight - 340)));
+  useLayoutEffect(() => {
+    const h = ref.current?.getBoundingClientRect().height ?? 0;
+    const fit = Math.max(8, Math.min(y, window.innerHeight - 8 - h));
+    if (fit !== top) setTop(fit);
+  }, [y, top]);
   return (
     <div ref={ref} className="popover" style={{ left, top }} role="dialog" aria-label={label} data-testid={testId} onKeyDown={onKeyDown}>
       {children}

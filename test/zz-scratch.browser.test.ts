@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'vitest';
+import { encodeLink } from '../src/share/link';
+import { openPage, useApp } from './browser-util';
+
+describe('shots', () => {
+  const app = useApp({ waitForServers: true });
+  it('shots', async () => {
+    const yaml = readFileSync(process.env.YAML ?? '/tmp/i13u/members.yaml', 'utf8');
+    const at = Number(process.env.AT ?? 3000);
+    const hash = encodeLink({ yaml, seed: 3, replay: { actions: [], until: { events: 1e9, atMs: at } }, lang: process.env.LANG_UI ?? 'en' });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 2 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(`${app.baseUrl}/?play=0#${hash}`);
+    await page.waitForSelector('[data-node-id]', { timeout: 20000 });
+    await page.waitForTimeout(300);
+    await page.getByTestId('cluster').screenshot({ path: '/tmp/i13u/ring.png' });
+    await page.screenshot({ path: '/tmp/i13u/full.png', fullPage: true });
+    await page.locator('[data-node-id="S4"]').click();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: '/tmp/i13u/menu.png' });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('inspector').screenshot({ path: '/tmp/i13u/inspector.png' });
+    await page.getByTestId('config-table').scrollIntoViewIfNeeded();
+    await page.getByTestId('inspector').screenshot({ path: `/tmp/i13u/inspector1.png` });
+    await page.getByTestId('storage-table').scrollIntoViewIfNeeded();
+    await page.getByTestId('inspector').screenshot({ path: `/tmp/i13u/inspector2.png` });
+    await page.locator('[data-node-id="S3"]').click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('config-table').scrollIntoViewIfNeeded();
+    await page.getByTestId('inspector').screenshot({ path: `/tmp/i13u/inspector3.png` });
+    await page.getByTestId('logs').screenshot({ path: '/tmp/i13u/logs.png' });
+    await page.getByTestId('open-members').click();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: '/tmp/i13u/members.png' });
+    console.log(JSON.stringify(errors));
+    await page.close();
+  }, 240000);
+});
