@@ -169,6 +169,8 @@ export const membersUiEn = {
   'menu.removeMember': 'Remove {id} from the cluster',
   'menu.members': 'Members…',
   'menu.compact': 'Snapshot {id} now (compact its log)',
+  'custom.spares': 'spares, not members yet (0–8)',
+  'custom.snapshotCount': 'snapshot every … entries (0: never)',
 } as const;
 
 /** Simplified Chinese of `membersUiEn` (the type makes a missing key a compile error). */
@@ -326,4 +328,6 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'menu.removeMember': '把 {id} 移出集群',
   'menu.members': '成员…',
   'menu.compact': '让 {id} 立即做快照（压缩日志）',
+  'custom.spares': '备用服务器数，还不是成员（0–8）',
+  'custom.snapshotCount': '每应用多少个条目做一次快照（0：从不）',
 };
