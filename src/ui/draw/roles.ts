@@ -76,7 +76,7 @@ export const MEMBER_STYLES: Readonly<Record<Membership, MemberStyle>> = {
   voter: { innerDash: null, icon: 'none', opacity: 1, body: null, onRing: true },
   learner: { innerDash: '5 3', icon: 'book', opacity: 1, body: null, onRing: true },
   spare: { innerDash: null, icon: 'plus', opacity: 1, body: { fill: '#e9ecef', ink: '#343a40', stroke: '#868e96', strokeWidth: 2, dash: '1.5 3.5' }, onRing: false },
-  removed: { innerDash: null, icon: 'minus', opacity: 0.45, body: null, onRing: true },
+  removed: { innerDash: null, icon: 'minus', opacity: 0.55, body: null, onRing: true },
 };
 
 /** The style of `m`. */

@@ -76,6 +76,7 @@ export const membersUiEn = {
   'logs.compactedTitle': 'Index {index}: compacted away, it is in the snapshot up to index {snapshotIndex} (Raft paper §7)',
   'logs.confChangeCommand': 'configuration change: {change}',
   'logs.confChangeKey': 'Configuration change',
+  'kv.notStarted': 'Not started yet',
   'logs.compactedKey': 'In the snapshot (compacted)',
   // Inspector: membership, configuration, snapshot, stable storage
   'inspect.membership.learner': 'learner',
@@ -238,6 +239,7 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'logs.compactedTitle': '索引 {index}：已被压缩，它在截止到索引 {snapshotIndex} 的快照中（Raft 论文 §7）',
   'logs.confChangeCommand': '配置变更：{change}',
   'logs.confChangeKey': '配置变更',
+  'kv.notStarted': '尚未启动',
   'logs.compactedKey': '在快照中（已压缩）',
   'inspect.membership.learner': '学习者',
   'inspect.membership.spare': '备用服务器，还不是成员',

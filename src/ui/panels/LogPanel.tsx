@@ -90,8 +90,17 @@ function RoleDot({ role }: { role: StyledRole }) {
   );
 }
 
+/** A spare that has not started: an empty dotted circle (roles.ts MEMBER_STYLES.spare). */
+function SpareDot() {
+  return (
+    <svg className="role-dot" width="16" height="16" viewBox="-10 -10 20 20" aria-hidden="true" data-dot-role="spare">
+      <circle r={7.5} fill="#e9ecef" stroke="#868e96" strokeWidth={1.8} strokeDasharray="1.5 2.5" />
+    </svg>
+  );
+}
+
 function Kv({ v }: { v: ServerView }) {
-  if (!v.up) return <div className="kv kv-crashed">{t('kv.crashed')}</div>;
+  if (!v.up) return <div className="kv kv-crashed">{v.membership === 'spare' ? t('kv.notStarted') : t('kv.crashed')}</div>;
   const keys = Object.keys(v.kv.kvs).sort();
   return (
     <div className="kv" data-testid={`kv-${v.id}`}>
@@ -171,15 +180,17 @@ export function LogPanel({ servers, leaderId = null, selected = null, onSelect }
           <div className="logs-hidden">{first > 1 && t('logs.hiddenBefore', { index: first })}</div>
         </div>
         {servers.map((v) => {
-          const role = v.up ? v.role : 'crashed';
+          // A spare that never started is not crashed: it has not run yet.
+          const idle = v.membership === 'spare' && !v.up;
+          const role = v.up || idle ? v.role : 'crashed';
           const last = lastLogIndex(v);
           const cells: number[] = [];
           for (let i = first; i <= last; i++) cells.push(i);
-          const roleWord = v.membership === 'spare' ? t('server.member.spare') : v.membership === 'learner' ? t('server.member.learner') : v.membership === 'removed' ? t('server.member.removed', { role: t(`server.role.${role}`) }) : t(`server.role.${role}`);
+          const roleWord = idle ? t('members.notStarted') : v.membership === 'spare' ? t('server.member.spare') : v.membership === 'learner' ? t('server.member.learner') : v.membership === 'removed' ? t('server.member.removed', { role: t(`server.role.${role}`) }) : t(`server.role.${role}`);
           return (
             <div key={v.id} className={`log-row log-${role}${v.membership !== 'voter' ? ` log-${v.membership}` : ''}${v.id === selected ? ' log-selected' : ''}`} data-testid={`log-${v.id}`} data-commit-index={v.commitIndex}>
               <button type="button" className="log-who" onClick={onSelect ? () => onSelect(v.id) : undefined} title={t('logs.selectTitle', { id: v.id })}>
-                <RoleDot role={role} />
+                {idle ? <SpareDot /> : <RoleDot role={role} />}
                 <span className="log-id">
                   {v.id} <span className="log-role">{roleWord}</span>
                 </span>
