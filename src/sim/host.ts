@@ -142,6 +142,8 @@ export class SimServer {
   spare = false;
   /** A member at some point (bootstrap, or listed by an applied configuration): not a spare any more. */
   joined = true;
+  /** Its process was started at some point (false for a spare until a change adds it, or a restart starts it). */
+  started = true;
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream, readonly clockRate = 1) {
     this.raft = raft;
     this.observedView = {
@@ -175,6 +177,7 @@ export class SimServer {
     c.heldPersisted = this.heldPersisted;
     c.spare = this.spare;
     c.joined = this.joined;
+    c.started = this.started;
     return c;
   }
 }
@@ -199,6 +202,7 @@ export class Host {
         // A spare's process is not running until a change adds it (etcd: start it after `member add`).
         s.spare = true;
         s.joined = false;
+        s.started = false;
         s.up = false;
       }
       this.servers.set(id, s);
@@ -680,7 +684,8 @@ export class Host {
     const s = this.server(id);
     if (s.up) return;
     s.up = true;
-    s.raft = this.makeRaft(id, s.wal ? s.wal.state() : s.raft.persistent);
+    s.started = true;
+    s.raft = this.makeRaft(id, s.wal ? s.wal.state() : durableState(s.raft));
     s.sm = new KvStateMachine();
     s.appliedIndex = 0;
     for (const o of this.k.observers) o.onRestart?.(id);
@@ -767,7 +772,7 @@ export class Host {
       this.k.fault('member', named, 'no leader');
       return { accepted: false, reason: 'noLeader', leader: null };
     }
-    this.k.fault('member', [l.id, ...named], memberDetail(change));
+    this.k.fault('member', [l.id, ...named.filter((id) => id !== l.id)], memberDetail(change));
     if (l.paused) return { accepted: false, reason: 'leaderPaused', leader: l.id };
     const effects = this.step(l, { type: 'proposeConfChange', change });
     const res = effects.find((f) => f.type === 'proposeResult');
@@ -775,7 +780,7 @@ export class Host {
     if (!res.accepted) return { accepted: false, reason: res.reason ?? 'noLeader', leader: res.leaderHint };
     for (const c of change.changes) {
       const t = this.servers.get(c.nodeId)!;
-      if (c.type !== 'removeNode' && t.spare && !t.joined && !t.up) this.startSpare(t);
+      if (c.type !== 'removeNode' && !t.started) this.startSpare(t);
     }
     return { accepted: true, leader: l.id, index: res.index, term: res.term };
   }
@@ -783,6 +788,7 @@ export class Host {
   /** A spare's process starts (empty, outside the configuration until the change adding it is applied). */
   private startSpare(s: SimServer): void {
     s.up = true;
+    s.started = true;
     s.appliedIndex = 0;
     this.k.fault('start', [s.id]);
     this.execute(s, s.raft.start(this.localNow(s)), 0);
@@ -929,6 +935,24 @@ function observed(s: SimServer): ObservedNode {
   v.snapshotIndex = r.snapshotIndex;
   v.snapshotTerm = r.snapshotTerm;
   return v;
+}
+
+/**
+ * What a server without a modelled WAL (every write completes at once) finds on stable storage at
+ * a restart: its persistent state, plus its commitIndex (etcd HardState.Commit) when a committed
+ * ConfChange is in its log. A configuration takes effect when applied (etcd raft), so a server
+ * that forgot how far it had committed would restart with the configuration of its snapshot or
+ * of the bootstrap, and could vote and count by an old configuration (two leaders in one term,
+ * even with joint consensus). Without ConfChange entries the commitIndex is left out, as before:
+ * the restarted server learns it from the leader (and the runs of earlier scenarios are unchanged).
+ */
+function durableState(r: RaftNode<Command>): PersistentState<Command> {
+  const p = r.persistent;
+  const commit = r.commitIndex;
+  for (let i = Math.max(r.firstIndex, (p.commitIndex ?? 0) + 1); i <= commit; i++) {
+    if (r.entryAt(i)?.confChange) return { ...p, commitIndex: commit };
+  }
+  return p.commitIndex !== undefined && p.commitIndex > 0 ? { ...p, commitIndex: Math.max(p.commitIndex, commit) } : p;
 }
 
 /** A copy of a WAL (records are never mutated once written, so the lists are copied, not the records). */

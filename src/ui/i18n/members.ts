@@ -13,8 +13,8 @@ export const membersEn = {
   'action.memberChange': 'change the membership in one joint change: {changes}',
   'action.compact': 'snapshot {node} now and compact its log',
   'action.compactAll': 'snapshot every server now and compact their logs',
-  'stepKind.member': 'membership change',
-  'stepKind.compact': 'snapshot',
+  'stepKind.member': 'member',
+  'stepKind.compact': 'compact',
 } as const;
 
 /** Simplified Chinese of `membersEn` (the type makes a missing key a compile error). */
@@ -26,6 +26,6 @@ export const membersZh: Record<keyof typeof membersEn, string> = {
   'action.memberChange': '用一次联合变更修改成员：{changes}',
   'action.compact': '让 {node} 立即做快照并压缩日志',
   'action.compactAll': '让每台服务器立即做快照并压缩日志',
-  'stepKind.member': '成员变更',
-  'stepKind.compact': '快照',
+  'stepKind.member': '成员变更（member）',
+  'stepKind.compact': '快照（compact）',
 } as const;
