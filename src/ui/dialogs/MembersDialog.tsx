@@ -7,7 +7,7 @@
  * applied later (thesis §4.1), and the table follows the run.
  */
 import { useState } from 'react';
-import type { NodeId } from '../../raft/types';
+import type { MembershipConfig, NodeId } from '../../raft/types';
 import type { MemberRequest, ServerView } from '../../sim/types';
 import { t } from '../i18n';
 import type { Frame } from '../model/frame';
@@ -27,6 +27,13 @@ export function refusalText(r: MemberRefusalSeen, wb: Workbench): string {
   if (r.reason === 'leaderPaused') return t('members.refused.leaderPaused', { leader: r.leader ?? '' });
   if (r.reason === 'noLeader') return t('members.refused.noLeader');
   return t('members.refused.other', { reason: r.reason });
+}
+
+/** A voter's half of a joint configuration (Raft paper §6). */
+function halfOf(c: MembershipConfig, id: NodeId): 'voterOld' | 'voterNew' | 'voter' {
+  const inOld = c.votersOutgoing.includes(id);
+  const inNew = c.voters.includes(id);
+  return inOld && !inNew ? 'voterOld' : inNew && !inOld ? 'voterNew' : 'voter';
 }
 
 /** What the joint-change column asks for each server. */
@@ -97,14 +104,13 @@ export function MembersDialog({ frame, inPast, onMember, onClose }: {
   return (
     <Dialog title={t('members.title')} onClose={onClose} testId="members-dialog" size="wide">
       <p className="dialog-text">{t('members.help')}</p>
-      <p className="members-state" data-testid="members-leader">
-        {leader ? t('members.leader', { leader: leader.id, voters: config!.voters.join(', '), learners: config!.learners.join(', ') || t('inspect.none') }) : t('members.noLeader')}
+      <p className="members-state" data-testid="members-leader" data-joint={joint ? '1' : '0'}>
+        {!leader || !config
+          ? t('members.noLeader')
+          : joint
+            ? t('members.leaderJoint', { leader: leader.id, old: config.votersOutgoing.join(', '), new: config.voters.join(', '), learners: config.learners.join(', ') || t('inspect.none') })
+            : t('members.leader', { leader: leader.id, voters: config.voters.join(', '), learners: config.learners.join(', ') || t('inspect.none') })}
       </p>
-      {joint && (
-        <p className="members-state" data-testid="members-joint">
-          {t('members.joint', { old: config!.votersOutgoing.join(', '), new: config!.voters.join(', ') })}
-        </p>
-      )}
       {pending > 0 && (
         <p className="members-state" data-testid="members-pending">
           {pendingEntry?.confChange ? t('members.pending', { index: pending, change: confChangeText(pendingEntry.confChange) }) : t('members.pendingIndex', { index: pending })}
@@ -129,7 +135,7 @@ export function MembersDialog({ frame, inPast, onMember, onClose }: {
             return (
               <tr key={v.id} data-testid={`member-row-${v.id}`} data-membership={v.membership}>
                 <th scope="row">{v.id}</th>
-                <td>{t(`members.state.${v.membership}`)}</td>
+                <td>{joint && v.membership === 'voter' && config ? t(`members.state.${halfOf(config, v.id)}`) : t(`members.state.${v.membership}`)}</td>
                 <td>{v.membership === 'spare' && !v.up ? t('members.notStarted') : t(`server.role.${v.up ? v.role : 'crashed'}`)}</td>
                 <td data-field="matchIndex">{match}</td>
                 <td>

@@ -124,7 +124,8 @@ function majority(n: number): number {
 
 /** A message dot's radius by kind. */
 function dotRadius(m: MessageDot): number {
-  return m.kind === 'Heartbeat' ? 6 : m.kind === 'AppendEntries' ? 9.5 : 8;
+  // An InstallSnapshot carries the whole state machine: the biggest dot.
+  return m.kind === 'Heartbeat' ? 6 : m.kind === 'AppendEntries' ? 9.5 : m.kind === 'InstallSnapshot' ? 11 : 8;
 }
 
 /**
@@ -371,7 +372,35 @@ function roleWords(v: ServerView, role: StyledRole): string {
   return roleName;
 }
 
-function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v: ServerView; place: Place; nowMs: number; clusterSize: number; selected: boolean; active: string | null; onClick?: OpenAt }) {
+/** Which half of a joint configuration (Raft paper §6: C_old,new) a server votes in, from the leader's configuration. */
+export type JointHalf = 'old' | 'new' | 'both';
+
+function jointHalves(frame: Frame): Map<string, JointHalf> {
+  const out = new Map<string, JointHalf>();
+  const leader = frame.leaderId ? frame.servers.find((s) => s.id === frame.leaderId) : undefined;
+  const c = leader?.config;
+  if (!c || c.votersOutgoing.length === 0) return out;
+  for (const s of frame.servers) {
+    const inOld = c.votersOutgoing.includes(s.id);
+    const inNew = c.voters.includes(s.id);
+    if (inOld || inNew) out.set(s.id, inOld && inNew ? 'both' : inOld ? 'old' : 'new');
+  }
+  return out;
+}
+
+/** The joint-configuration badge under a server: which majority it counts in (C_old, C_new or both). */
+function JointBadge({ half, r }: { half: JointHalf; r: number }) {
+  const text = t(`ring.joint.${half}`);
+  const w = Math.max(38, 8 * [...text].length + 10);
+  return (
+    <g className={`joint-badge joint-${half}`} transform={`translate(0,${r + 20})`} aria-hidden="true">
+      <rect x={-w / 2} y={-9} width={w} height={18} rx={9} strokeDasharray={half === 'old' ? '3 2' : undefined} />
+      <text y={4.5}>{text}</text>
+    </g>
+  );
+}
+
+function Server({ v, place, nowMs, clusterSize, selected, active, onClick, half }: { v: ServerView; place: Place; nowMs: number; clusterSize: number; selected: boolean; active: string | null; onClick?: OpenAt; half?: JointHalf }) {
   const role = drawnRole(v);
   const member = memberStyle(v.membership);
   const style = member.body ? { ...roleStyle(role), ...member.body } : roleStyle(role);
@@ -390,7 +419,9 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
   const termText = t('server.term', { term: v.currentTerm });
   const label = v.membership === 'spare'
     ? t('ring.serverSpare', { id: v.id })
-    : t(v.paused ? 'ring.serverPaused' : 'ring.server', { id: v.id, role: roleName, term: v.currentTerm });
+    : half
+      ? t(v.paused ? 'ring.serverJointPaused' : 'ring.serverJoint', { id: v.id, role: roleName, term: v.currentTerm, half: t(`ring.jointHalf.${half}`) })
+      : t(v.paused ? 'ring.serverPaused' : 'ring.server', { id: v.id, role: roleName, term: v.currentTerm });
   const small = R < NODE_R;
   return (
     <g
@@ -453,6 +484,7 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
       )}
       {role !== 'crashed' && v.membership !== 'spare' && <RoleMark icon={style.icon} stroke={style.stroke} />}
       <MemberMark icon={member.icon} stroke={style.stroke} r={R} />
+      {half && role !== 'candidate' && role !== 'preCandidate' && <JointBadge half={half} r={R} />}
       {v.paused && (
         <g className="pause-badge" transform={`translate(${-NODE_R * 0.72},${-NODE_R * 0.72})`}>
           <title>{t('server.pausedTitle', { id: v.id })}</title>
@@ -520,6 +552,7 @@ export function ClusterView({ frame, selectedServer = null, selectedMessage = nu
   const ringIds = frame.servers.filter((s) => memberStyle(s.membership).onRing).map((s) => s.id);
   const benchIds = frame.servers.filter((s) => !memberStyle(s.membership).onRing).map((s) => s.id);
   const { places, height } = layout(ringIds, frame.clients, benchIds);
+  const halves = jointHalves(frame);
   const still = useReducedMotion();
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [focusKey, setFocusKey] = useState<string | null>(null);
@@ -610,6 +643,7 @@ export function ClusterView({ frame, selectedServer = null, selectedMessage = nu
           place={places.get(v.id)!}
           nowMs={frame.nowMs}
           clusterSize={ids.length}
+          half={halves.get(v.id)}
           selected={v.id === selectedServer}
           active={active}
           onClick={onServerClick ? (x, y) => onServerClick(v.id, x, y) : undefined}

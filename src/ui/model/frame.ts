@@ -6,7 +6,7 @@ import { localReason } from '../i18n/errorText';
 import { t } from '../i18n';
 import { captionText } from '../i18n/words';
 import type { Simulation } from '../../sim/engine';
-import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
+import { messageBytes, type ServerView, type SimMessage, type SimStats, type TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
 import { votersAt } from './voters';
 import { whyLine, type WhyTone } from './why';
@@ -133,6 +133,12 @@ export function messageDetail(m: SimMessage): string {
       return `seq ${m.seq}, ${m.op.op} ${'key' in m.op ? m.op.key : ''}`.trim();
     case 'ClientResponse':
       return `seq ${m.seq}, ${m.ok ? 'ok' : `${m.error ?? 'not done'}${m.leaderHint ? `, leaderHint ${m.leaderHint}` : ''}`}`;
+    case 'InstallSnapshot': {
+      const bytes = messageBytes(m);
+      return `term ${m.term}, lastIncludedIndex ${m.lastIncludedIndex}, lastIncludedTerm ${m.lastIncludedTerm}${bytes === null ? '' : `, ${bytes} bytes`}`;
+    }
+    case 'InstallSnapshotResponse':
+      return `term ${m.term}, matchIndex ${m.matchIndex}`;
     default: return `term ${m.term}`; // PreVote, TimeoutNow, ReadIndex and their responses: worded in the UI step of issue 12
   }
 }

@@ -359,12 +359,12 @@ export class TimelineModel {
   }
 
   /**
-   * The note a leader wrote when this AppendEntriesResponse arrived and changed its Progress of
+   * The note a leader wrote when this AppendEntriesResponse (or InstallSnapshotResponse) arrived and changed its Progress of
    * the sender (etcd raft BecomeProbe / BecomeReplicate), if any.
    */
   progressNoteFor(r: MessageRecord): { event: TraceEvent; index: number } | null {
     const m = r.msg;
-    if (m.type !== 'AppendEntriesResponse' || r.status !== 'delivered') return null;
+    if ((m.type !== 'AppendEntriesResponse' && m.type !== 'InstallSnapshotResponse') || r.status !== 'delivered') return null;
     const tr = this.trace;
     const from = lowerBound(tr.length, (k) => tr[k].atMs, r.deliverMs);
     for (let k = from; k < tr.length && tr[k].atMs === r.deliverMs; k++) {
@@ -388,6 +388,7 @@ export class TimelineModel {
       const n = e.note;
       if ((n.kind === 'voteGranted' || n.kind === 'voteRefused') && req.msg.type === 'RequestVote' && n.candidate === req.msg.from) return { event: e, index: k };
       if (n.kind === 'appendRejected' && req.msg.type === 'AppendEntries' && n.leader === req.msg.from) return { event: e, index: k };
+      if ((n.kind === 'snapshotRestored' || n.kind === 'snapshotIgnored') && req.msg.type === 'InstallSnapshot' && n.leader === req.msg.from) return { event: e, index: k };
     }
     return null;
   }
