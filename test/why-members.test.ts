@@ -16,6 +16,7 @@ import { ScenarioRunner } from '../src/scenario/runner';
 import type { ConfChange, NodeId, RaftEffect, RaftNote, Snapshot } from '../src/raft/types';
 import type { TraceEvent } from '../src/sim/types';
 import { setLocale, t } from '../src/ui/i18n';
+import { linkTerms } from '../src/ui/model/glossary';
 import { votersAt } from '../src/ui/model/voters';
 import { confChangeText, whyLine } from '../src/ui/model/why';
 import { Net, terms, type Options } from './raft-net';
@@ -212,6 +213,19 @@ describe('why lines of the issue 13 notes', () => {
     setLocale('zh');
     expect(whyLine(joint, 3)!.text).toContain('旧投票者 S1 的多数派和新投票者 S1, S2, S3 的多数派');
     expect(whyLine(pending, 4)!.text).toContain('索引 2 处的变更还没有应用');
+  });
+
+  it('links the glossary’s membership and snapshot terms from these lines, in both languages', () => {
+    const learner = of('confChangeApplied', (n) => n.config.learners.includes('S3'))[0];
+    const sent = of('snapshotSent')[0];
+    const joint = of('confChangeApplied', (n) => n.joint === 'entered')[0];
+    const ids = (e: NoteEvent, lang: 'en' | 'zh') => linkTerms(whyLine(e, 3)!.text, lang).flatMap((p) => (p.term ? [p.term] : []));
+    expect(ids(learner, 'en')).toEqual(expect.arrayContaining(['confChange', 'learner']));
+    expect(ids(sent, 'en')).toEqual(expect.arrayContaining(['logCompaction', 'snapshotState']));
+    expect(ids(joint, 'en')).toContain('jointConsensus');
+    setLocale('zh');
+    expect(ids(learner, 'zh')).toEqual(expect.arrayContaining(['confChange', 'learner']));
+    expect(ids(joint, 'zh')).toContain('jointConsensus');
   });
 
   it('a ConfChange reads as its list of changes; the empty one leaves the joint configuration', () => {

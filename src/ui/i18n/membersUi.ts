@@ -181,6 +181,7 @@ export const membersUiEn = {
   'menu.members': 'Members…',
   'menu.compact': 'Snapshot {id} now (compact its log)',
   'custom.spares': 'spares, not members yet (0–8)',
+  'glossary.group.members': 'Membership, snapshots and stable storage',
   'custom.snapshotCount': 'snapshot every … entries (0: never)',
 } as const;
 
@@ -351,5 +352,6 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'menu.members': '成员…',
   'menu.compact': '让 {id} 立即做快照（压缩日志）',
   'custom.spares': '备用服务器数，还不是成员（0–8）',
+  'glossary.group.members': '成员、快照与持久存储',
   'custom.snapshotCount': '每应用多少个条目做一次快照（0：从不）',
 };
