@@ -169,26 +169,6 @@ export function Menu(p: MenuProps) {
       <Popover x={tg.x} y={tg.y} onClose={p.onClose} testId="server-menu" label={t('menu.serverTitle', { id: tg.id })}>
         <div className="menu-title">{t('menu.serverTitle', { id: tg.id })}</div>
         {forkNote}
-        {(member === 'spare' || member === 'removed') && (
-          <>
-            <Item testId="menu-add-learner" onClick={() => change({ add: tg.id, learner: true })}>
-              {t('menu.addLearner', { id: tg.id })}
-            </Item>
-            <Item testId="menu-add-voter" onClick={() => change({ add: tg.id })}>
-              {t('menu.addVoter', { id: tg.id })}
-            </Item>
-          </>
-        )}
-        {member === 'learner' && (
-          <Item testId="menu-promote" onClick={() => change({ promote: tg.id })}>
-            {t('menu.promote', { id: tg.id })}
-          </Item>
-        )}
-        {(member === 'learner' || member === 'voter') && (
-          <Item testId="menu-remove-member" danger onClick={() => change({ remove: tg.id })}>
-            {t('menu.removeMember', { id: tg.id })}
-          </Item>
-        )}
         {idle ? null : up ? (
           <Item testId="menu-crash" danger onClick={() => done({ kind: 'crash', node: tg.id })}>
             {t('menu.crash')}
@@ -227,6 +207,26 @@ export function Menu(p: MenuProps) {
         ) : (
           <Item testId="menu-isolate" onClick={() => done({ kind: 'isolate', node: tg.id })}>
             {t('menu.isolate')}
+          </Item>
+        )}
+        {(member === 'spare' || member === 'removed') && (
+          <>
+            <Item testId="menu-add-learner" onClick={() => change({ add: tg.id, learner: true })}>
+              {t('menu.addLearner', { id: tg.id })}
+            </Item>
+            <Item testId="menu-add-voter" onClick={() => change({ add: tg.id })}>
+              {t('menu.addVoter', { id: tg.id })}
+            </Item>
+          </>
+        )}
+        {member === 'learner' && (
+          <Item testId="menu-promote" onClick={() => change({ promote: tg.id })}>
+            {t('menu.promote', { id: tg.id })}
+          </Item>
+        )}
+        {(member === 'learner' || member === 'voter') && (
+          <Item testId="menu-remove-member" danger onClick={() => change({ remove: tg.id })}>
+            {t('menu.removeMember', { id: tg.id })}
           </Item>
         )}
         {up && (
