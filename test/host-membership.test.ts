@@ -282,3 +282,41 @@ describe('the unsafe switches of issue 13 are what breaks the lessons', () => {
     expect(out.report.invariants.ok).toBe(true);
   });
 });
+
+describe('record, replay, share links and the time machine cover member and compact', () => {
+  it('a user adds a learner, promotes it and compacts from the app; the recording, its share link and a seek back and forth replay it', async () => {
+    const { TimeMachine } = await import('../src/timetravel/timeMachine');
+    const { playRecorded, recordingYaml, replayOf } = await import('../src/timetravel/record');
+    const { decodeLink, encodeLink } = await import('../src/share/link');
+    const text = scenario('{ nodes: 3, spares: 1, fsyncMs: 3 }', ['wait: { for: leader }', 'put: { key: a, value: "1" }', 'run: 2000']);
+    const tm = new TimeMachine(new ScenarioRunner(parseScenario(text, 't.yaml'), { honourPauses: true }));
+    tm.advance(400);
+    tm.act({ kind: 'member', change: { add: 'S4', learner: true } });
+    tm.advance(700);
+    expect(tm.runner.sim.membership()?.config.learners).toEqual(['S4']);
+    tm.act({ kind: 'member', change: { promote: 'S4' } });
+    tm.advance(1000);
+    tm.act({ kind: 'compact', node: 'all' });
+    tm.advance(1500);
+    const sim = tm.runner.sim;
+    expect(sim.membership()?.config.voters).toEqual(['S1', 'S2', 'S3', 'S4']);
+    expect(sim.view('S4').snapshotIndex).toBeGreaterThan(0);
+    const hash = sim.traceHash;
+    const views = JSON.stringify(sim.views());
+    // The saved scenario, and the share link of the run, replay it exactly.
+    const replay = replayOf(tm.actions(), tm.position);
+    const saved = runScenarioFile(recordingYaml(text, replay), 'saved.yaml');
+    if (saved.kind === 'invalid') throw new Error(saved.error);
+    expect(saved.report.traceHash).toBe(hash);
+    const link = decodeLink(encodeLink({ yaml: text, seed: 1, replay }));
+    const again = new ScenarioRunner(parseScenario(link.yaml!, 'link.yaml'), { seed: link.seed, honourPauses: true });
+    playRecorded(again, link.replay!);
+    expect(again.sim.traceHash).toBe(hash);
+    // Back to before the first change, then forward again: the same run (checkpoints are clones).
+    tm.seekTime(300);
+    expect(tm.runner.sim.membership()?.config.learners).toEqual([]);
+    tm.seekTime(1500);
+    expect(tm.runner.sim.traceHash).toBe(hash);
+    expect(JSON.stringify(tm.runner.sim.views())).toBe(views);
+  });
+});
