@@ -108,6 +108,8 @@ export class TimelineModel {
   /** Records that were still in flight at the last sync (their span may still grow). */
   private open: MessageRecord[] = [];
   private lastTerm = new Map<NodeId, number>();
+  /** The log index of the last configuration change marked. */
+  private confMarked = 0;
   /** The longest sendMs → deliverMs of a finished message (bounds the visible-window search). */
   private maxSpan = 0;
 
@@ -145,6 +147,7 @@ export class TimelineModel {
     this.lastTerm = new Map();
     this.markers = [];
     this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
+    this.confMarked = 0;
     const spares = new Set(sim.config.spares ?? []);
     for (const id of this.servers) {
       const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
@@ -224,8 +227,10 @@ export class TimelineModel {
       case 'note':
         if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.markers.push({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
         else if (e.note.kind === 'electionWon') this.markers.push({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
-        else if (e.note.kind === 'confChangeApplied' && this.segments.get(e.node)?.at(-1)?.role === 'leader') {
-          // On the leader only (every member applies it): where the cluster's configuration changed.
+        else if (e.note.kind === 'confChangeApplied' && e.note.index > this.confMarked && this.segments.get(e.node)?.at(-1)?.role === 'leader') {
+          // On the leader only (every member applies it), once per change (a new leader applying
+          // an entry the old one had applied is not a new change): where the configuration changed.
+          this.confMarked = e.note.index;
           const kind = e.note.joint === 'entered' ? 'jointEnter' : e.note.joint === 'left' ? 'jointLeave' : 'confChange';
           this.markers.push({ atMs: e.atMs, kind, lane: e.node, traceIndex: index });
           if (kind === 'confChange') this.seen.confChange = true;
