@@ -14,7 +14,7 @@ import type { Frame } from '../model/frame';
 import { votersAt } from '../model/voters';
 import { confChangeText, whyLine } from '../model/why';
 import type { MemberRefusalSeen, Workbench } from '../model/workbench';
-import { entryAt, lastLogIndex } from '../panels/LogPanel';
+import { entryAt, lastLogIndex } from '../model/logView';
 import { Dialog } from './Dialog';
 
 /** A refused membership change as one whole sentence: the leader's note, or why no leader handled it. */

@@ -18,6 +18,7 @@ import type { ServerView } from '../../sim/types';
 import { messageColor } from './colors';
 import { memberStyle, roleStyle, type MemberIcon, type RoleIcon, type StyledRole } from './roles';
 import type { Frame, MessageDot } from '../model/frame';
+import { lastLogIndex } from '../model/logView';
 import { t } from '../i18n';
 import { useReducedMotion } from './useReducedMotion';
 import './ring.css';
@@ -435,7 +436,7 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick, half 
       data-term={v.currentTerm}
       data-commit-index={v.commitIndex}
       data-voted-for={v.votedFor ?? ''}
-      data-log-length={v.log.length}
+      data-log-length={lastLogIndex(v)}
       data-paused={v.paused ? '1' : '0'}
       onClick={onClick ? (e) => onClick(e.clientX, e.clientY) : undefined}
       {...(onClick ? itemProps(`s:${v.id}`, active, label, true) : { role: 'img', 'aria-label': label })}

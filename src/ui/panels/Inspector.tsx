@@ -18,7 +18,7 @@ import { Statechart } from '../draw/Statechart';
 import { t, tn } from '../i18n';
 import { messageKind } from '../model/timelineModel';
 import { confChangeText, timeText, whyLine } from '../model/why';
-import { entryAt, lastLogIndex } from './LogPanel';
+import { entryAt, lastLogIndex } from '../model/logView';
 import { votersAt } from '../model/voters';
 import type { Workbench } from '../model/workbench';
 import { actionText } from '../model/actionText';

@@ -7,11 +7,11 @@
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { commandText } from '../../scenario/report';
-import type { LogEntry } from '../../raft/types';
 import type { ServerView } from '../../sim/types';
 import { darker, termColor, textOn } from '../draw/colors';
 import { roleStyle, type StyledRole } from '../draw/roles';
 import { t } from '../i18n';
+import { entryAt, lastLogIndex } from '../model/logView';
 import { confChangeText } from '../model/why';
 import './logs.css';
 
@@ -38,16 +38,6 @@ function useColumns(): [RefObject<HTMLDivElement | null>, number] {
 
 /** How an entry compares with the current leader's entry at the same index. */
 type Conflict = 'none' | 'differs' | 'extra';
-
-/** Index of the last entry of `v`'s log, counting its compacted prefix (Raft paper §7). */
-export function lastLogIndex(v: Pick<ServerView, 'firstIndex' | 'log'>): number {
-  return v.firstIndex - 1 + v.log.length;
-}
-
-/** The entry of `v`'s log at `index`, or undefined (compacted into the snapshot, or past the end). */
-export function entryAt<E extends LogEntry<unknown>>(v: { firstIndex: number; log: E[] }, index: number): E | undefined {
-  return index >= v.firstIndex ? v.log[index - v.firstIndex] : undefined;
-}
 
 function LogBox({ index, entry, committed, conflict }: { index: number; entry: ServerView['log'][number]; committed: boolean; conflict: Conflict }) {
   const term = entry.term;
