@@ -18,7 +18,7 @@ import type { TraceEvent } from '../src/sim/types';
 import { setLocale, t } from '../src/ui/i18n';
 import { linkTerms } from '../src/ui/model/glossary';
 import { votersAt } from '../src/ui/model/voters';
-import { confChangeText, whyLine } from '../src/ui/model/why';
+import { confChangeText, whyContextOf, whyLine } from '../src/ui/model/why';
 import { Net, terms, type Options } from './raft-net';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -243,18 +243,18 @@ describe('why lines in the issue 13 lessons', () => {
     const file = `scenarios/${name}.yaml`;
     const runner = new ScenarioRunner(parseScenario(readFileSync(join(root, file), 'utf8'), file), { keepTrace: true, linearizable: linearizableHook });
     runner.runToEnd();
-    return { name, trace: runner.sim.trace, config: runner.sim.config };
+    return { name, trace: runner.sim.trace, config: runner.sim.config, ctx: whyContextOf(runner.sim) };
   });
 
   it('every new note and every membership, start and compact action of the lessons is worded in both languages, with no placeholder left', () => {
     const seen = new Set<string>();
     for (const lang of ['en', 'zh'] as const) {
       setLocale(lang);
-      for (const { name, trace, config } of traces) {
+      for (const { name, trace, config, ctx } of traces) {
         trace.forEach((e, i) => {
           const mine = (e.kind === 'note' && KINDS.includes(e.note.kind)) || (e.kind === 'fault' && ['member', 'start', 'compact'].includes(e.action));
           if (!mine) return;
-          const line = whyLine(e, votersAt({ trace, config }, i));
+          const line = whyLine(e, votersAt({ trace, config }, i), ctx);
           const what = `${name}: ${e.kind === 'note' ? e.note.kind : (e as { action: string }).action}`;
           expect(line, what).not.toBeNull();
           expect(line!.text, what).not.toMatch(/\{\w+\}/);
@@ -266,6 +266,19 @@ describe('why lines in the issue 13 lessons', () => {
       }
     }
     for (const k of ['confChangeProposed', 'confChangeApplied', 'leaderRemoved', 'snapshotTaken', 'snapshotSent', 'snapshotRestored', 'member', 'start']) expect(seen, k).toContain(k);
+  });
+
+  it('unsafe-two-at-once: the change of several voters is worded as applied at once, against Raft paper §6; joint-consensus as a joint configuration', () => {
+    const unsafe = traces.find((x) => x.name === 'unsafe-two-at-once')!;
+    expect(unsafe.ctx).toEqual({ unsafeMultiServerChange: true });
+    const proposed = unsafe.trace.find((e) => e.kind === 'note' && e.note.kind === 'confChangeProposed')!;
+    expect(whyLine(proposed, 3, unsafe.ctx)!.text).toMatch(/with the unsafe switch unsafeMultiServerChange each server will apply it at once, without a joint configuration, which Raft paper §6 forbids/);
+    const applied = unsafe.trace.find((e) => e.kind === 'note' && e.note.kind === 'confChangeApplied')!;
+    expect(whyLine(applied, 3, unsafe.ctx)!.text).toMatch(/at once, without joint consensus: its voters are now S1, S2, S3, S4, S5/);
+    const joint = traces.find((x) => x.name === 'joint-consensus')!;
+    expect(joint.ctx).toEqual({});
+    const jp = joint.trace.find((e) => e.kind === 'note' && e.note.kind === 'confChangeProposed')!;
+    expect(whyLine(jp, 3, joint.ctx)!.text).toMatch(/appends a joint configuration change at index \d+ \(make S4 a voter, make S5 a voter, make S6 a voter, remove S1\)/);
   });
 
   it('counts votes and replicas over the voters of the moment: the bootstrap voters, then each applied change', () => {

@@ -12,7 +12,7 @@ import type { MemberRequest, ServerView } from '../../sim/types';
 import { t } from '../i18n';
 import type { Frame } from '../model/frame';
 import { votersAt } from '../model/voters';
-import { confChangeText, whyLine } from '../model/why';
+import { confChangeText, whyContextOf, whyLine } from '../model/why';
 import type { MemberRefusalSeen, Workbench } from '../model/workbench';
 import { entryAt, lastLogIndex } from '../model/logView';
 import { Dialog } from './Dialog';
@@ -21,7 +21,7 @@ import { Dialog } from './Dialog';
 export function refusalText(r: MemberRefusalSeen, wb: Workbench): string {
   if (r.event) {
     const trace = wb.tm.runner.sim.trace;
-    const w = whyLine(r.event, votersAt({ trace, config: wb.tm.runner.sim.config }));
+    const w = whyLine(r.event, votersAt({ trace, config: wb.tm.runner.sim.config }), whyContextOf(wb.tm.runner.sim));
     if (w) return w.text;
   }
   if (r.reason === 'leaderPaused') return t('members.refused.leaderPaused', { leader: r.leader ?? '' });

@@ -21,7 +21,7 @@ import { t } from '../i18n';
 import { clearPointOn, CONF_COLOR, draw, geometry, nearestArrow, nearestMarker, SNAPSHOT_COLOR, type DrawResult, type Geometry } from './timelineDraw';
 import { messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
 import { votersAt } from '../model/voters';
-import { timeText, whyLine } from '../model/why';
+import { timeText, whyContextOf, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
 import { HistoryPanel, useHistoryCheck, verdictBadge } from '../panels/HistoryPanel';
 import './timeline.css';
@@ -254,14 +254,14 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
       const type = messageKind(arrow) === 'Heartbeat' ? t('message.heartbeat') : arrow.msg.type;
       const lines = [t('timeline.tipMessage', { id: arrow.id, type, from: arrow.msg.from, to: arrow.msg.to }), messageDetail(arrow.msg), fateLine(arrow)];
       for (const note of [model.noteFor(arrow), model.progressNoteFor(arrow)]) {
-        const w = note ? whyLine(note.event, size(note.index)) : null;
+        const w = note ? whyLine(note.event, size(note.index), whyContextOf(wb.head.sim)) : null;
         if (w) lines.push(w.text);
       }
       if (pair) lines.push(t(arrow.msg.type.endsWith('Response') ? 'timeline.tipAnswers' : 'timeline.tipAnsweredBy', { id: pair.id }));
       setTooltip({ x: px, y: py, lines });
     } else if (marker) {
       const e = model.trace[marker.traceIndex];
-      const w = e ? whyLine(e, size(marker.traceIndex)) : null;
+      const w = e ? whyLine(e, size(marker.traceIndex), whyContextOf(wb.head.sim)) : null;
       setTooltip({ x: px, y: py, lines: [timeText(marker.atMs), w ? w.text : t(`timeline.marker.${marker.kind}`)] });
     } else if (tooltip) {
       setTooltip(null);

@@ -16,6 +16,8 @@ export const membersUiEn = {
   // Why feed: membership (Raft paper §6, thesis Chapter 4, etcd raft confchange/)
   'why.confChangeProposed': '{node} appends a configuration change at index {index} ({change}): it takes effect on each server when that server applies it, and no other change may be proposed until the leader has applied it (thesis §4.1; etcd raft).',
   'why.confChangeProposedJoint': '{node} appends a joint configuration change at index {index} ({change}): once applied, every decision needs a majority of the old voters and a majority of the new ones (joint consensus, Raft paper §6).',
+  'why.confChangeProposedUnsafe': '{node} appends a configuration change of several servers at index {index} ({change}): with the unsafe switch unsafeMultiServerChange each server will apply it at once, without a joint configuration, which Raft paper §6 forbids (Figure 10: two majorities may decide apart).',
+  'why.confChangeAppliedUnsafe': '{node} applies the configuration change at index {index} ({change}) at once, without joint consensus: its voters are now {voters}, while servers that have not applied it yet still count the old voters (unsafe, Raft paper §6, Figure 10).',
   'why.confChangeProposedLeave': '{node} appends at index {index} the empty configuration change that leaves the joint configuration: it applied the joint one, so the new voters may now decide alone (AutoLeave, Raft paper §6).',
   'why.confChangeRefused.confChangePending': '{node} refuses the configuration change ({change}): the change at index {pending} is not applied yet, and only one may be pending at a time (thesis §4.1; etcd raft pendingConfIndex).',
   'why.confChangeRefused.confChangePendingNoIndex': '{node} refuses the configuration change ({change}): an earlier change is not applied yet, and only one may be pending at a time (thesis §4.1; etcd raft pendingConfIndex).',
@@ -194,6 +196,8 @@ export const membersUiZh: Record<keyof typeof membersUiEn, string> = {
   'conf.listSep': '、',
   'why.confChangeProposed': '{node} 在索引 {index} 追加了一个配置变更（{change}）：每台服务器应用它时它才在该服务器上生效，在领导者应用它之前不能再提出别的变更（博士论文 §4.1；etcd raft）。',
   'why.confChangeProposedJoint': '{node} 在索引 {index} 追加了一个联合配置变更（{change}）：应用之后，每个决定都需要旧投票者的多数派和新投票者的多数派同时同意（联合共识，Raft 论文 §6）。',
+  'why.confChangeProposedUnsafe': '{node} 在索引 {index} 追加了一个涉及多台服务器的配置变更（{change}）：在不安全开关 unsafeMultiServerChange 下，每台服务器会直接一次性应用它，不经过联合配置，这是 Raft 论文 §6 所禁止的（图 10：两个多数派可能各自做出决定）。',
+  'why.confChangeAppliedUnsafe': '{node} 不经联合共识，一次性应用了索引 {index} 处的配置变更（{change}）：它的投票者现在是 {voters}，而还没应用它的服务器仍按旧的投票者计数（不安全，Raft 论文 §6，图 10）。',
   'why.confChangeProposedLeave': '{node} 在索引 {index} 追加了离开联合配置的空配置变更：它已经应用了联合配置，所以此后新投票者可以单独做决定（AutoLeave，Raft 论文 §6）。',
   'why.confChangeRefused.confChangePending': '{node} 拒绝了配置变更（{change}）：索引 {pending} 处的变更还没有应用，同一时间只能有一个待定的变更（博士论文 §4.1；etcd raft pendingConfIndex）。',
   'why.confChangeRefused.confChangePendingNoIndex': '{node} 拒绝了配置变更（{change}）：之前的变更还没有应用，同一时间只能有一个待定的变更（博士论文 §4.1；etcd raft pendingConfIndex）。',

@@ -9,7 +9,7 @@ import type { Simulation } from '../../sim/engine';
 import { messageBytes, type ServerView, type SimMessage, type SimStats, type TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
 import { votersAt } from './voters';
-import { whyLine, type WhyTone } from './why';
+import { whyContextOf, whyLine, type WhyContext, type WhyTone } from './why';
 import type { MessageKind } from './timelineModel';
 import { captionPositions, type Workbench } from './workbench';
 
@@ -166,7 +166,7 @@ function stepLine(e: Extract<TraceEvent, { kind: 'step' }>, freeSinceMs: number 
 }
 
 /** The why feed at the cursor: the last FEED_LENGTH worded events of the head's trace before it. */
-function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: (traceIndex: number) => number, freeSinceMs: number | null, details: boolean): FeedLine[] {
+function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: (traceIndex: number) => number, freeSinceMs: number | null, details: boolean, ctx: WhyContext = {}): FeedLine[] {
   const out: FeedLine[] = [];
   // A learner, spare or removed server notes campaignSkipped at every election timeout: the feed
   // keeps only the latest line of each server and reason.
@@ -178,7 +178,7 @@ function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: (traceIn
       if (skipped.has(k)) continue;
       skipped.add(k);
     }
-    const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize(i));
+    const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize(i), ctx);
     const minor = e.kind === 'note' && e.note.kind === 'commitAdvanced' && e.note.replicas === 0;
     if (w) out.push({ key: i, atMs: e.atMs, text: w.text, tone: w.tone, kind: e.kind, node: feedNode(e), minor });
   }
@@ -265,7 +265,7 @@ export function buildFrame(wb: Workbench, opts: FrameOptions = {}): Frame {
     messages: flights.messages,
     cutLinks: sim.network.cutLinks(),
     caption: captionAt(trace, captionIndex),
-    feed: buildFeed(trace, cursorLen, (i) => votersAt({ trace, config: head.sim.config }, i), free, opts.details ?? false),
+    feed: buildFeed(trace, cursorLen, (i) => votersAt({ trace, config: head.sim.config }, i), free, opts.details ?? false, whyContextOf(head.sim)),
     step,
     violation: v ? { property: v.property, atMs: v.atMs, detail: v.detail } : null,
     stats: { ...sim.stats },

@@ -12,12 +12,23 @@ import { captionText, propertyName, violationDetail } from '../i18n/words';
 
 export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
 
+/** What a sentence may depend on besides its event: the run's unsafe switches (SimConfig.unsafe). */
+export interface WhyContext {
+  /** ConfChanges of several servers are applied at once, without joint consensus (Raft paper Figure 10). */
+  unsafeMultiServerChange?: boolean;
+}
+
+/** The context of a run's sentences (its unsafe switches). */
+export function whyContextOf(sim: { unsafe: { unsafeMultiServerChange?: boolean } }): WhyContext {
+  return sim.unsafe.unsafeMultiServerChange ? { unsafeMultiServerChange: true } : {};
+}
+
 export interface WhyLine {
   text: string;
   tone: WhyTone;
 }
 
-function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+function noteWhy(node: string, n: RaftNote, clusterSize: number, ctx: WhyContext): WhyLine | null {
   switch (n.kind) {
     case 'electionStarted':
       return { text: t('why.electionStarted', { node, term: n.term }), tone: 'role' };
@@ -82,7 +93,7 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
       }
       return null;
     }
-    default: return electWhy(node, n, clusterSize);
+    default: return electWhy(node, n, clusterSize, ctx);
   }
 }
 
@@ -95,7 +106,7 @@ function ms(v: number): string {
  * Issue 12's notes (Raft thesis §9.6 PreVote, §6.2 and §4.2.3 CheckQuorum, §6.4 ReadIndex, §6.4.1
  * lease reads, §3.10 leader transfer), one whole sentence each with its source.
  */
-function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+function electWhy(node: string, n: RaftNote, clusterSize: number, ctx: WhyContext): WhyLine | null {
   switch (n.kind) {
     case 'preVoteStarted':
       return { text: t('why.preVoteStarted', { node, term: n.term }), tone: 'role' };
@@ -158,7 +169,7 @@ function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | nul
     case 'timeoutNowReceived':
       return { text: t('why.timeoutNowReceived', { node, from: n.from }), tone: 'role' };
     default:
-      return membersWhy(node, n);
+      return membersWhy(node, n, ctx);
   }
 }
 
@@ -200,11 +211,12 @@ function serverList(ids: readonly string[]): string {
  * Issue 13's notes: configuration changes (Raft paper §6, thesis Chapter 4, etcd raft confchange/),
  * learners, removed servers, snapshots and log compaction (paper §7, Figure 13).
  */
-function membersWhy(node: string, n: RaftNote): WhyLine | null {
+function membersWhy(node: string, n: RaftNote, ctx: WhyContext): WhyLine | null {
   switch (n.kind) {
     case 'confChangeProposed': {
       const p = { node, index: n.index, change: confChangeText(n.change) };
       if (n.change.changes.length === 0) return { text: t('why.confChangeProposedLeave', p), tone: 'role' };
+      if (n.change.changes.length > 1 && n.change.transition !== 'explicit' && ctx.unsafeMultiServerChange) return { text: t('why.confChangeProposedUnsafe', p), tone: 'error' };
       if (n.change.changes.length > 1 || n.change.transition === 'explicit') return { text: t('why.confChangeProposedJoint', p), tone: 'role' };
       return { text: t('why.confChangeProposed', p), tone: 'role' };
     }
@@ -218,6 +230,8 @@ function membersWhy(node: string, n: RaftNote): WhyLine | null {
       const p = { node, index: n.index, change: confChangeText(n.change), voters: serverList(c.voters), learners: serverList(c.learners), old: serverList(c.votersOutgoing), new: serverList(c.voters) };
       if (n.joint === 'entered') return { text: t('why.confChangeAppliedJoint', p), tone: 'commit' };
       if (n.joint === 'left') return { text: t('why.confChangeAppliedLeft', p), tone: 'commit' };
+      // Several servers at once without a joint configuration: only under unsafeMultiServerChange.
+      if (n.change.changes.length > 1) return { text: t('why.confChangeAppliedUnsafe', p), tone: 'error' };
       return { text: t(c.learners.length ? 'why.confChangeAppliedLearners' : 'why.confChangeApplied', p), tone: 'commit' };
     }
     case 'confChangeIgnored':
@@ -300,12 +314,12 @@ function resultText(r: string): string {
 }
 
 /** The sentence for a trace event, or null for events the feed leaves out. */
-export function whyLine(e: TraceEvent, clusterSize: number): WhyLine | null {
+export function whyLine(e: TraceEvent, clusterSize: number, ctx: WhyContext = {}): WhyLine | null {
   switch (e.kind) {
     case 'role':
       return null;
     case 'note':
-      return noteWhy(e.node, e.note, clusterSize);
+      return noteWhy(e.node, e.note, clusterSize, ctx);
     case 'fault':
       return { text: faultWhy(e), tone: 'fault' };
     case 'client': {

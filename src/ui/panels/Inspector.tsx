@@ -17,7 +17,7 @@ import type { Frame } from '../model/frame';
 import { Statechart } from '../draw/Statechart';
 import { t, tn } from '../i18n';
 import { messageKind } from '../model/timelineModel';
-import { confChangeText, timeText, whyLine } from '../model/why';
+import { confChangeText, timeText, whyContextOf, whyLine } from '../model/why';
 import { entryAt, lastLogIndex } from '../model/logView';
 import { votersAt } from '../model/voters';
 import type { Workbench } from '../model/workbench';
@@ -332,7 +332,7 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
   const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
   const pair = wb.timeline.pairOf(rec);
   const whys = [wb.timeline.noteFor(rec), wb.timeline.progressNoteFor(rec)].flatMap((n) => {
-    const w = n ? whyLine(n.event, votersAt({ trace: wb.timeline.trace, config: wb.head.sim.config }, n.index)) : null;
+    const w = n ? whyLine(n.event, votersAt({ trace: wb.timeline.trace, config: wb.head.sim.config }, n.index), whyContextOf(wb.head.sim)) : null;
     return w ? [w] : [];
   });
   const delayMs = Number(delay);
