@@ -165,7 +165,9 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
       act({ kind: 'crash', node: leader.id });
       return;
     }
-    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up);
+    // A spare that never started is not crashed: a member change starts it, not R.
+    const views = new Map(w.runner.sim.views().map((v) => [v.id, v]));
+    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up && views.get(id)?.membership !== 'spare');
     if (down.length === 0) say(t('notice.nothingToRestart'));
     for (const id of down) act({ kind: 'restart', node: id });
   }, [act, say]);

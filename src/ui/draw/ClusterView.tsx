@@ -115,8 +115,9 @@ const timerArc = d3.arc<{ endAngle: number }>()
 /** Timer colour: calm grey-blue when just armed, turning red as the timeout nears. */
 const timerColor = d3.scaleLinear<string>().domain([0, 0.7, 1]).range(['#8b9bb0', '#e8a33d', '#d9480f']).clamp(true);
 
+/** A server's drawn role; a spare that never started is not crashed (it is drawn as a spare, see MEMBER_STYLES). */
 function drawnRole(v: ServerView): StyledRole {
-  return v.up ? v.role : 'crashed';
+  return v.up || v.membership === 'spare' ? v.role : 'crashed';
 }
 
 function majority(n: number): number {
