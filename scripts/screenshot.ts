@@ -18,6 +18,9 @@
  *   heals: ring, logs with every key-value store, the timeline strip, the large caption;
  * - docs/phone.png (phone): the phone layout at 390×844, partition-minority-leader at 984 ms:
  *   the ring full width, the panel tabs, the controls at the bottom.
+ * - docs/members.png (members): the Members dialog at 1280×720 on joint-consensus at 150 ms, while
+ *   the joint configuration is in force: the leader's two majorities, each voter's half, the
+ *   change pending, the ring's C_old / C_new badges behind it.
  * The first three are named screenshot, workbench and inspectors for --only.
  */
 import { mkdirSync } from 'node:fs';
@@ -135,6 +138,17 @@ try {
       await ready(page);
       await page.screenshot({ path: `${outDir}/phone.png` });
       console.log(`wrote ${outDir}/phone.png`);
+      if (errors.length) console.warn(errors.join('\n'));
+      await page.close();
+    }
+    // Issue 13: the Members dialog on joint-consensus while the joint configuration is in force (1280×720).
+    if (want('members')) {
+      const { page, errors } = await openPage(browser, `${baseUrl}/?scenario=joint-consensus&at=150&play=0`, { width: 1280, height: 720 });
+      await ready(page);
+      await page.getByTestId('open-members').click();
+      await page.waitForSelector('[data-testid="members-dialog"]', { timeout: 20_000 });
+      await page.screenshot({ path: `${outDir}/members.png` });
+      console.log(`wrote ${outDir}/members.png`);
       if (errors.length) console.warn(errors.join('\n'));
       await page.close();
     }

@@ -320,3 +320,27 @@ describe('record, replay, share links and the time machine cover member and comp
     expect(JSON.stringify(tm.runner.sim.views())).toBe(views);
   });
 });
+
+describe('a removed server that never hears of its removal (thesis §4.2.3)', () => {
+  const steps = [
+    'timeout: S1', 'wait: { for: leader, among: [S1] }', 'put: { key: a, value: "1" }',
+    'isolate: S3', 'member: { remove: S3 }', 'put: { key: b, value: "2" }', 'run: 1500', 'reconnect: S3', 'run: 1500',
+  ];
+  it('without PreVote its higher terms depose the leader of the new configuration again and again', () => {
+    const r = run(scenario('{ nodes: 3 }', steps));
+    expect(r.failure?.message ?? 'ok').toBe('ok');
+    expect(r.sim.server('S3').raft.config.voters).toContain('S3'); // it still believes it is a voter
+    expect(r.sim.leader()?.raft.currentTerm ?? Infinity).toBeGreaterThan(1);
+    expect(r.sim.checker?.ok).toBe(true);
+  });
+
+  it('with PreVote (and CheckQuorum) it cannot: the leader of term 1 keeps leading S1 and S2', () => {
+    for (const options of ['preVote: true', 'preVote: true, checkQuorum: true']) {
+      const r = run(scenario(`{ nodes: 3, ${options} }`, steps));
+      expect(r.failure?.message ?? 'ok', options).toBe('ok');
+      const l = r.sim.leader();
+      expect([l?.id, l?.raft.currentTerm], options).toEqual(['S1', 1]);
+      expect(l?.raft.config.voters, options).toEqual(['S1', 'S2']);
+    }
+  });
+});

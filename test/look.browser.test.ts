@@ -10,12 +10,24 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { encodeLink } from '../src/share/link';
 import { requireChromium, useApp } from './browser-util';
 
 const WAIT_MS = 20_000;
 const haveChromium = requireChromium('look browser tests');
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A cluster with a learner (S3) and a spare (S4), for the Members… dialog. */
+const MEMBERS_YAML = `title: A learner and a spare
+seed: 2
+cluster:
+  nodes: 3
+  learners: [S3]
+  spares: 1
+clients: [c1]
+steps: []
+`;
 
 interface Box {
   x: number;
@@ -489,6 +501,8 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
       { name: 'presenter', query: '?scenario=stale-read&at=1063&play=0&presenter=1' },
       { name: 'library', query: '?scenario=basic-election&play=0', open: 'open-library' },
       { name: 'editor', query: '?scenario=basic-election&play=0', open: 'open-editor' },
+      // Issue 13: a learner on the ring, a spare on the bench, and the Members… dialog.
+      { name: 'members', query: `?play=0#${encodeLink({ yaml: MEMBERS_YAML, seed: 2, replay: { actions: [], until: { events: 1e9, atMs: 1200 } } })}`, open: 'open-members' },
     ];
     for (const viewport of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
       for (const v of views) {
@@ -497,6 +511,7 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
           if (v.open) {
             await page.getByTestId(v.open).click();
             if (v.open === 'open-library') await page.waitForSelector('[data-testid="library"]', { timeout: WAIT_MS });
+            else if (v.open === 'open-members') await page.waitForSelector('[data-testid="members-dialog"] [data-testid="member-row-S4"]', { timeout: WAIT_MS });
             else {
               await page.getByTestId('editor-new-run').click();
               await page.waitForSelector('[data-testid="editor"] .cm-editor', { timeout: WAIT_MS });

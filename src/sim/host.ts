@@ -602,8 +602,13 @@ export class Host {
       }
     }
     if (obs.length) {
-      const hard = s.raft.durableHardState;
-      for (const o of obs) o.onPersistentState?.(s.id, hard.currentTerm, hard.votedFor, k.nowMs);
+      // What is on stable storage: with a WAL a term or vote still being written may be lost by a
+      // crash (HOST13.md §9.7); without one the current hard state (no object made per step).
+      const r = s.raft;
+      const hard = s.wal ? r.durableHardState : null;
+      const term = hard ? hard.currentTerm : r.currentTerm;
+      const vote = hard ? hard.votedFor : r.votedFor;
+      for (const o of obs) o.onPersistentState?.(s.id, term, vote, k.nowMs);
       if (s.raft.commitIndex > commitBefore) {
         const leaders: ObservedNode[] = [];
         for (const l of this.servers.values()) if (l.up && l.raft.role === 'leader') leaders.push(observed(l));

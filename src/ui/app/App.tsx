@@ -24,6 +24,7 @@ import { Glossary } from '../dialogs/Glossary';
 import { HelpOverlay } from '../dialogs/HelpOverlay';
 import { LibraryPage } from '../dialogs/LibraryPage';
 import { defaultGroups, PartitionDialog } from '../dialogs/PartitionDialog';
+import { MembersDialog } from '../dialogs/MembersDialog';
 import { Tour } from '../dialogs/Tour';
 import { ClusterView } from '../draw/ClusterView';
 import { ClusterExportButtons } from '../draw/ExportButtons';
@@ -62,7 +63,7 @@ import './presenter.css';
 /** The editor (with CodeMirror) loads the first time it is opened, keeping the first page light. */
 const ScenarioEditor = lazy(() => import('../dialogs/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 
-type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor' | 'glossary';
+type DialogKind = 'partition' | 'client' | 'custom' | 'help' | 'library' | 'editor' | 'glossary' | 'members';
 
 export function App() {
   const url = useUrlState();
@@ -218,6 +219,9 @@ export function App() {
               </button>
               <button type="button" className="btn btn-small" data-testid="heal" disabled={!canRun} onClick={() => act({ kind: 'heal' })} title={t('controls.healTitle')}>
                 {t('controls.heal')}
+              </button>
+              <button type="button" className="btn btn-small" data-testid="open-members" disabled={!canRun} onClick={() => setDialog('members')} title={t('members.openTitle')}>
+                {t('members.open')}
               </button>
               <ClusterExportButtons scenario={wb.name} simTimeMs={frame.position.timeMs} />
             </div>
@@ -376,7 +380,10 @@ export function App() {
           cut={(a, b) => cutSet.has(`${a}>${b}`)}
           linkSettings={(a, b) => sim.network.linkSettings(a, b)}
           inPast={frame.inPast}
+          membership={(id) => frame.servers.find((s) => s.id === id)?.membership ?? 'voter'}
           onAct={act}
+          onMember={run.member}
+          onOpenMembers={() => setDialog('members')}
           onClientVia={(id) => {
             setClientVia(id);
             setDialog('client');
@@ -395,6 +402,9 @@ export function App() {
           onHeal={() => act({ kind: 'heal' })}
           onClose={() => setDialog(null)}
         />
+      )}
+      {dialog === 'members' && frame && (
+        <MembersDialog frame={frame} inPast={frame.inPast} onMember={run.member} onClose={() => setDialog(null)} />
       )}
       {dialog === 'client' && frame && wb && (
         <ClientPanel

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { ClientOpSpec } from '../../sim/client';
+import type { MemberRequest } from '../../sim/types';
+import { refusalText } from '../dialogs/MembersDialog';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { errorText } from '../i18n/errorText';
 import { t } from '../i18n';
@@ -39,6 +41,11 @@ export interface RunState {
   act(a: UserAction): void;
   /** A client operation from the client panel, through `via` (null: the leader). */
   sendClient(client: string, spec: ClientOpSpec, via: string | null): void;
+  /**
+   * A membership change (the `member` verb, recorded like every action); a refusal is also said
+   * in a notice. Returns the refusal's sentence, or null when the leader accepted it.
+   */
+  member(change: MemberRequest): string | null;
   /** "R": crash the leader; when there is none, restart every crashed server. */
   leaderKey(): void;
   /** Rebuilds the run from time 0 (restart, another scenario, another seed, a custom cluster). */
@@ -114,6 +121,28 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
     [bump, say],
   );
 
+  const member = useCallback(
+    (change: MemberRequest): string | null => {
+      const w = wbRef.current;
+      if (!w || runErrorRef.current) return null;
+      const before = w.tm.branches.length;
+      const fromPast = w.tm.inPast;
+      const { error, refusal } = w.memberChange(change);
+      let text: string | null = null;
+      if (error) say(t('notice.actionFailed', { message: error }));
+      else {
+        if (w.tm.branches.length > before) say(branchNotice(w, fromPast));
+        if (refusal) {
+          text = refusalText(refusal, w);
+          say(text);
+        }
+      }
+      bump();
+      return text;
+    },
+    [bump, say],
+  );
+
   const sendClient = useCallback(
     (client: string, spec: ClientOpSpec, via: string | null) => {
       const w = wbRef.current;
@@ -136,7 +165,9 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
       act({ kind: 'crash', node: leader.id });
       return;
     }
-    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up);
+    // A spare that never started is not crashed: a member change starts it, not R.
+    const views = new Map(w.runner.sim.views().map((v) => [v.id, v]));
+    const down = w.runner.sim.serverIds.filter((id) => !w.runner.sim.server(id).up && views.get(id)?.membership !== 'spare');
     if (down.length === 0) say(t('notice.nothingToRestart'));
     for (const id of down) act({ kind: 'restart', node: id });
   }, [act, say]);
@@ -245,7 +276,7 @@ export function useRun(url: OpeningUrl, say: (text: string) => void): RunState {
 
   return {
     replay, opened, wb, runError, wbRef, runErrorRef, openedClean: first.error === null, customText, customFile, setCustom,
-    bump, setRunError, nav, act, sendClient, leaderKey, load, loadFile,
+    bump, setRunError, nav, act, sendClient, member, leaderKey, load, loadFile,
   };
 }
 

@@ -1,4 +1,4 @@
-/** A new custom cluster: size and timing, validated by the scenario parser. */
+/** A new custom cluster: size, timing, spares and snapshots, validated by the scenario parser. */
 import { useState } from 'react';
 import { CUSTOM_FILE, customYaml, type CustomCluster } from '../model/scenarios';
 import { parseScenario } from '../../scenario/parse';
@@ -17,6 +17,8 @@ export function CustomClusterDialog({ initial, onCreate, onClose }: { initial: C
     loss: String(Math.round(initial.dropRate * 1000) / 10),
     clients: String(initial.clients),
     seed: String(initial.seed),
+    spares: String(initial.spares),
+    snapshotCount: String(initial.snapshotCount),
   });
   const [error, setError] = useState<string | null>(null);
   const field = (k: keyof typeof c, label: string, attrs: { min?: number; max?: number; step?: number } = {}) => (
@@ -34,6 +36,8 @@ export function CustomClusterDialog({ initial, onCreate, onClose }: { initial: C
       dropRate: Number(c.loss) / 100,
       clients: Number(c.clients),
       seed: Number(c.seed),
+      spares: Number(c.spares),
+      snapshotCount: Number(c.snapshotCount),
     };
     const text = customYaml(cluster);
     try {
@@ -58,6 +62,8 @@ export function CustomClusterDialog({ initial, onCreate, onClose }: { initial: C
         {field('loss', t('custom.loss'), { min: 0, max: 100 })}
         {field('clients', t('custom.clients'), { min: 1, max: 5, step: 1 })}
         {field('seed', t('custom.seed'), { min: 0, step: 1 })}
+        {field('spares', t('custom.spares'), { min: 0, max: 8, step: 1 })}
+        {field('snapshotCount', t('custom.snapshotCount'), { min: 0, step: 1 })}
       </div>
       {error && (
         <pre className="form-error" role="alert" data-testid="custom-error">

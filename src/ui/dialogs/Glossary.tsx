@@ -15,6 +15,7 @@ const GROUPS: [GlossaryGroup, StringId][] = [
   ['safety', 'glossary.group.safety'],
   ['etcdRaft', 'glossary.group.etcdRaft'],
   ['store', 'glossary.group.store'],
+  ['members', 'glossary.group.members'],
 ];
 
 export function Glossary({ initial, onClose }: { initial: string | null; onClose(): void }) {

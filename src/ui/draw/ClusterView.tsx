@@ -16,8 +16,9 @@ import * as d3 from 'd3';
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import type { ServerView } from '../../sim/types';
 import { messageColor } from './colors';
-import { roleStyle, type RoleIcon, type StyledRole } from './roles';
+import { memberStyle, roleStyle, type MemberIcon, type RoleIcon, type StyledRole } from './roles';
 import type { Frame, MessageDot } from '../model/frame';
+import { lastLogIndex } from '../model/logView';
 import { t } from '../i18n';
 import { useReducedMotion } from './useReducedMotion';
 import './ring.css';
@@ -35,6 +36,8 @@ const VOTES_Y = NODE_R + 21;
 const VOTE_R = 5;
 /** Everything a server draws lies within this distance below its centre. */
 const SERVER_BOTTOM = VOTES_Y + VOTE_R + 2;
+/** A spare's radius on the bench under the ring (it is not a member yet). */
+export const SPARE_R = 30;
 /** Room above the top server for its timer arc and icon. */
 const CY = RING_R + NODE_R + 20;
 /** A client chip's least width; longer names get a wider chip (see clientWidth). */
@@ -61,10 +64,11 @@ export interface Place extends Point {
 }
 
 /**
- * Places servers on the ring (the first at the top, clockwise) and clients in a row under it,
- * below the lowest point any server draws (its circle, timer arc and vote dots).
+ * Places servers on the ring (the first at the top, clockwise), `bench` servers (spares, not members
+ * yet) in a row under the ring, and clients in a row under everything a server draws (its circle,
+ * timer arc and vote dots).
  */
-export function layout(serverIds: string[], clients: string[]): { places: Map<string, Place>; height: number } {
+export function layout(serverIds: string[], clients: string[], bench: string[] = []): { places: Map<string, Place>; height: number } {
   const places = new Map<string, Place>();
   const angle = d3.scaleLinear().domain([0, serverIds.length]).range([-Math.PI / 2, (3 * Math.PI) / 2]);
   serverIds.forEach((id, i) => {
@@ -74,6 +78,19 @@ export function layout(serverIds: string[], clients: string[]): { places: Map<st
   });
   let serversBottom = 0;
   for (const id of serverIds) serversBottom = Math.max(serversBottom, places.get(id)!.y + SERVER_BOTTOM);
+  if (bench.length) {
+    // The bench: under the ring's lowest point (never higher than just below the ring), spaced evenly.
+    const benchY = Math.max(serversBottom + 12 + SPARE_R, serverIds.length > 1 ? CY + RING_R + NODE_R + 16 + SPARE_R : 0);
+    const step = 2 * SPARE_R + 22;
+    const perRow = Math.max(1, Math.floor((VIEW_W - 20) / step));
+    bench.forEach((id, i) => {
+      const row = Math.floor(i / perRow);
+      const inRow = Math.min(perRow, bench.length - row * perRow);
+      const k = i - row * perRow;
+      places.set(id, { x: CX + (k - (inRow - 1) / 2) * step, y: benchY + row * (2 * SPARE_R + 16), edge: SPARE_R, kind: 'server' });
+    });
+    serversBottom = benchY + (Math.ceil(bench.length / perRow) - 1) * (2 * SPARE_R + 16) + SPARE_R + 8;
+  }
   // Under the servers' lowest point, but never higher than just below the ring (odd counts leave a gap).
   const clientY = Math.max(serversBottom + 14 + CLIENT_H / 2, serverIds.length > 1 ? CY + RING_R + 40 : 0);
   const step = Math.max(...clients.map(clientWidth), CLIENT_W) + 16;
@@ -98,8 +115,9 @@ const timerArc = d3.arc<{ endAngle: number }>()
 /** Timer colour: calm grey-blue when just armed, turning red as the timeout nears. */
 const timerColor = d3.scaleLinear<string>().domain([0, 0.7, 1]).range(['#8b9bb0', '#e8a33d', '#d9480f']).clamp(true);
 
+/** A server's drawn role; a spare that never started is not crashed (it is drawn as a spare, see MEMBER_STYLES). */
 function drawnRole(v: ServerView): StyledRole {
-  return v.up ? v.role : 'crashed';
+  return v.up || v.membership === 'spare' ? v.role : 'crashed';
 }
 
 function majority(n: number): number {
@@ -108,7 +126,8 @@ function majority(n: number): number {
 
 /** A message dot's radius by kind. */
 function dotRadius(m: MessageDot): number {
-  return m.kind === 'Heartbeat' ? 6 : m.kind === 'AppendEntries' ? 9.5 : 8;
+  // An InstallSnapshot carries the whole state machine: the biggest dot.
+  return m.kind === 'Heartbeat' ? 6 : m.kind === 'AppendEntries' ? 9.5 : m.kind === 'InstallSnapshot' ? 11 : 8;
 }
 
 /**
@@ -329,22 +348,88 @@ function RoleMark({ icon, stroke }: { icon: RoleIcon; stroke: string }) {
   }
 }
 
-function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v: ServerView; place: Place; nowMs: number; clusterSize: number; selected: boolean; active: string | null; onClick?: OpenAt }) {
+/** A membership's icon on the server's lower left rim (the pause badge is upper left). */
+function MemberMark({ icon, stroke, r }: { icon: MemberIcon; stroke: string; r: number }) {
+  if (icon === 'none') return null;
+  const at = `translate(${-r * 0.72},${r * 0.72})`;
+  return (
+    <g className={`member-icon icon-${icon}`} transform={at} aria-hidden="true">
+      <circle r={10} fill="#ffffff" stroke={stroke} strokeWidth={1.8} />
+      {icon === 'book' && (
+        // An open book: two pages and the spine.
+        <path d="M0,-4.5L0,5M0,-4.5C-2,-6 -4.5,-6 -6,-5L-6,4C-4.5,3 -2,3 0,5C2,3 4.5,3 6,4L6,-5C4.5,-6 2,-6 0,-4.5Z" fill="none" stroke={stroke} strokeWidth={1.5} strokeLinejoin="round" />
+      )}
+      {icon === 'plus' && <path d="M-5,0L5,0M0,-5L0,5" stroke={stroke} strokeWidth={2.4} strokeLinecap="round" />}
+      {icon === 'minus' && <path d="M-5,0L5,0" stroke={stroke} strokeWidth={2.6} strokeLinecap="round" />}
+    </g>
+  );
+}
+
+/** The words for a server's state on the ring: its role, or what its membership makes of it. */
+function roleWords(v: ServerView, role: StyledRole): string {
+  const roleName = t(`server.role.${role}`);
+  if (v.membership === 'spare') return t('server.member.spare');
+  if (v.membership === 'learner' && role !== 'crashed') return t('server.member.learner');
+  if (v.membership === 'removed') return t('server.member.removed', { role: roleName });
+  return roleName;
+}
+
+/** Which half of a joint configuration (Raft paper §6: C_old,new) a server votes in, from the leader's configuration. */
+export type JointHalf = 'old' | 'new' | 'both';
+
+function jointHalves(frame: Frame): Map<string, JointHalf> {
+  const out = new Map<string, JointHalf>();
+  const leader = frame.leaderId ? frame.servers.find((s) => s.id === frame.leaderId) : undefined;
+  const c = leader?.config;
+  if (!c || c.votersOutgoing.length === 0) return out;
+  for (const s of frame.servers) {
+    const inOld = c.votersOutgoing.includes(s.id);
+    const inNew = c.voters.includes(s.id);
+    if (inOld || inNew) out.set(s.id, inOld && inNew ? 'both' : inOld ? 'old' : 'new');
+  }
+  return out;
+}
+
+/** The joint-configuration badge under a server: which majority it counts in (C_old, C_new or both). */
+function JointBadge({ half, r }: { half: JointHalf; r: number }) {
+  const text = t(`ring.joint.${half}`);
+  const w = Math.max(38, 8 * [...text].length + 10);
+  return (
+    <g className={`joint-badge joint-${half}`} transform={`translate(0,${r + 20})`} aria-hidden="true">
+      <rect x={-w / 2} y={-9} width={w} height={18} rx={9} strokeDasharray={half === 'old' ? '3 2' : undefined} />
+      <text y={4.5}>{text}</text>
+    </g>
+  );
+}
+
+function Server({ v, place, nowMs, clusterSize, selected, active, onClick, half }: { v: ServerView; place: Place; nowMs: number; clusterSize: number; selected: boolean; active: string | null; onClick?: OpenAt; half?: JointHalf }) {
   const role = drawnRole(v);
-  const style = roleStyle(role);
+  const member = memberStyle(v.membership);
+  const style = member.body ? { ...roleStyle(role), ...member.body } : roleStyle(role);
+  const R = place.edge;
+  // Only a voter's election timer starts anything: a learner's, a spare's or a removed server's only notes campaignSkipped.
   const timer =
-    v.electionArmedMs !== null && v.electionDeadlineMs !== null && v.electionDeadlineMs > v.electionArmedMs
+    v.membership === 'voter' && v.electionArmedMs !== null && v.electionDeadlineMs !== null && v.electionDeadlineMs > v.electionArmedMs
       ? Math.min(1, Math.max(0, (nowMs - v.electionArmedMs) / (v.electionDeadlineMs - v.electionArmedMs)))
       : null;
   const votes = v.votesGranted.length;
-  const needed = majority(clusterSize);
-  const roleName = t(`server.role.${role}`);
+  // A candidate counts the voters of its own configuration (joint: both halves, the incoming one drawn).
+  const voters = v.config.voters.length || clusterSize;
+  const needed = majority(voters);
+  const roleName = roleWords(v, role);
   const roleText = v.paused ? t('server.rolePaused', { role: roleName }) : roleName;
   const termText = t('server.term', { term: v.currentTerm });
-  const label = t(v.paused ? 'ring.serverPaused' : 'ring.server', { id: v.id, role: roleName, term: v.currentTerm });
+  const label = v.membership === 'spare'
+    ? t('ring.serverSpare', { id: v.id })
+    : half
+      ? t(v.paused ? 'ring.serverJointPaused' : 'ring.serverJoint', { id: v.id, role: roleName, term: v.currentTerm, half: t(`ring.jointHalf.${half}`) })
+      : t(v.paused ? 'ring.serverPaused' : 'ring.server', { id: v.id, role: roleName, term: v.currentTerm });
+  const small = R < NODE_R;
   return (
     <g
-      className={`server server-${role}${selected ? ' server-selected' : ''}${onClick ? ' clickable' : ''}`}
+      className={`server server-${role} member-${v.membership}${selected ? ' server-selected' : ''}${onClick ? ' clickable' : ''}`}
+      opacity={member.opacity < 1 ? member.opacity : undefined}
+      data-membership={v.membership}
       transform={`translate(${place.x},${place.y})`}
       data-node-id={v.id}
       data-role={role}
@@ -352,13 +437,13 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
       data-term={v.currentTerm}
       data-commit-index={v.commitIndex}
       data-voted-for={v.votedFor ?? ''}
-      data-log-length={v.log.length}
+      data-log-length={lastLogIndex(v)}
       data-paused={v.paused ? '1' : '0'}
       onClick={onClick ? (e) => onClick(e.clientX, e.clientY) : undefined}
       {...(onClick ? itemProps(`s:${v.id}`, active, label, true) : { role: 'img', 'aria-label': label })}
     >
-      <title>{t('server.title', { id: v.id, role: roleName, term: v.currentTerm, commitIndex: v.commitIndex })}</title>
-      <circle className="focus-ring" r={TIMER_OUT + 5} data-export-omit="" />
+      <title>{v.membership === 'spare' ? t('ring.serverSpare', { id: v.id }) : t('server.title', { id: v.id, role: roleName, term: v.currentTerm, commitIndex: v.commitIndex })}</title>
+      <circle className="focus-ring" r={R + TIMER_OUT - NODE_R + 5} data-export-omit="" />
       {timer !== null && (
         <g className="timer">
           <title>
@@ -371,23 +456,37 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
           <path d={timerArc({ endAngle: 2 * Math.PI * timer }) ?? undefined} fill={timerColor(timer)} />
         </g>
       )}
-      {selected && <circle className="select-ring" r={TIMER_OUT + 2} />}
+      {selected && <circle className="select-ring" r={R + TIMER_OUT - NODE_R + 2} />}
       {role === 'leader' && <circle className="leader-halo" r={NODE_R + 7} />}
-      <circle className="server-body" r={NODE_R} fill={style.fill} stroke={style.stroke} strokeWidth={style.strokeWidth} strokeDasharray={style.dash ?? undefined} />
-      {role === 'crashed' && <RoleMark icon="cross" stroke={style.stroke} />}
+      <circle className="server-body" r={R} fill={style.fill} stroke={style.stroke} strokeWidth={style.strokeWidth} strokeDasharray={style.dash ?? undefined} />
+      {member.innerDash && <circle className="member-inner" r={R - 6} fill="none" stroke={style.stroke} strokeWidth={1.6} strokeDasharray={member.innerDash} />}
+      {role === 'crashed' && v.membership !== 'spare' && <RoleMark icon="cross" stroke={style.stroke} />}
       {/* One text, so what is seen reads as the label says ("S3 leader term 4"). */}
-      <text className="server-text" fill={style.ink}>
-        <tspan className="server-id" x={0} y={-10}>
-          {v.id}
-        </tspan>{' '}
-        <tspan className="server-role" x={0} y={8} fontSize={fitFont(roleText, 13, 2 * Math.sqrt(NODE_R ** 2 - 13 ** 2) - 10)}>
-          {roleText}
-        </tspan>{' '}
-        <tspan className="server-term" x={0} y={25}>
-          {termText}
-        </tspan>
-      </text>
-      {role !== 'crashed' && <RoleMark icon={style.icon} stroke={style.stroke} />}
+      {small ? (
+        <text className="server-text" fill={style.ink}>
+          <tspan className="server-id" x={0} y={-3}>
+            {v.id}
+          </tspan>{' '}
+          <tspan className="server-role" x={0} y={12} fontSize={fitFont(roleText, 11, 2 * R - 12)}>
+            {roleText}
+          </tspan>
+        </text>
+      ) : (
+        <text className="server-text" fill={style.ink}>
+          <tspan className="server-id" x={0} y={-10}>
+            {v.id}
+          </tspan>{' '}
+          <tspan className="server-role" x={0} y={8} fontSize={fitFont(roleText, 13, 2 * Math.sqrt(NODE_R ** 2 - 13 ** 2) - 10)}>
+            {roleText}
+          </tspan>{' '}
+          <tspan className="server-term" x={0} y={25}>
+            {termText}
+          </tspan>
+        </text>
+      )}
+      {role !== 'crashed' && v.membership !== 'spare' && <RoleMark icon={style.icon} stroke={style.stroke} />}
+      <MemberMark icon={member.icon} stroke={style.stroke} r={R} />
+      {half && role !== 'candidate' && role !== 'preCandidate' && <JointBadge half={half} r={R} />}
       {v.paused && (
         <g className="pause-badge" transform={`translate(${-NODE_R * 0.72},${-NODE_R * 0.72})`}>
           <title>{t('server.pausedTitle', { id: v.id })}</title>
@@ -399,10 +498,10 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
       {role === 'preCandidate' && (
         <g className="votes pre-votes" transform={`translate(0,${NODE_R + 40})`}>
           <title>{t('server.preVotes', { votes, needed })}</title>
-          {d3.range(clusterSize).map((i) => (
+          {d3.range(voters).map((i) => (
             <rect
               key={i}
-              x={(i - (clusterSize - 1) / 2) * 13 - 4.5}
+              x={(i - (voters - 1) / 2) * 13 - 4.5}
               y={-4.5}
               width={9}
               height={9}
@@ -415,10 +514,10 @@ function Server({ v, place, nowMs, clusterSize, selected, active, onClick }: { v
       {role === 'candidate' && (
         <g className="votes" transform={`translate(0,${VOTES_Y})`}>
           <title>{t('server.votes', { votes, needed })}</title>
-          {d3.range(clusterSize).map((i) => (
+          {d3.range(voters).map((i) => (
             <circle
               key={i}
-              cx={(i - (clusterSize - 1) / 2) * 13}
+              cx={(i - (voters - 1) / 2) * 13}
               r={VOTE_R}
               className={i < votes ? 'vote vote-granted' : 'vote'}
               stroke={i === needed - 1 ? '#5c3200' : undefined}
@@ -451,7 +550,11 @@ export interface ClusterViewProps {
 
 export function ClusterView({ frame, selectedServer = null, selectedMessage = null, onServerClick, onLinkClick, onMessageClick }: ClusterViewProps) {
   const ids = frame.servers.map((s) => s.id);
-  const { places, height } = layout(ids, frame.clients);
+  // Members (and removed servers) on the ring; spares on the bench under it, with no links.
+  const ringIds = frame.servers.filter((s) => memberStyle(s.membership).onRing).map((s) => s.id);
+  const benchIds = frame.servers.filter((s) => !memberStyle(s.membership).onRing).map((s) => s.id);
+  const { places, height } = layout(ringIds, frame.clients, benchIds);
+  const halves = jointHalves(frame);
   const still = useReducedMotion();
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [focusKey, setFocusKey] = useState<string | null>(null);
@@ -461,8 +564,8 @@ export function ClusterView({ frame, selectedServer = null, selectedMessage = nu
   const items: Item[] = [];
   if (onServerClick) for (const id of ids) items.push({ key: `s:${id}`, fallback: null, open: (x, y) => onServerClick(id, x, y) });
   if (onLinkClick) {
-    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
-      const [a, b] = [ids[i], ids[j]];
+    for (let i = 0; i < ringIds.length; i++) for (let j = i + 1; j < ringIds.length; j++) {
+      const [a, b] = [ringIds[i], ringIds[j]];
       items.push({ key: linkKey(a, b), fallback: `s:${a}`, open: (x, y) => onLinkClick(a, b, x, y) });
     }
   }
@@ -531,7 +634,7 @@ export function ClusterView({ frame, selectedServer = null, selectedMessage = nu
         if (to && !svgRef.current?.contains(to)) focusWithin.current = false;
       }}
     >
-      <Links servers={ids} places={places} cutLinks={frame.cutLinks} active={active} onLinkClick={onLinkClick} />
+      <Links servers={ringIds} places={places} cutLinks={frame.cutLinks} active={active} onLinkClick={onLinkClick} />
       {frame.clients.map((c) => (
         <Client key={c} id={c} place={places.get(c)!} />
       ))}
@@ -542,6 +645,7 @@ export function ClusterView({ frame, selectedServer = null, selectedMessage = nu
           place={places.get(v.id)!}
           nowMs={frame.nowMs}
           clusterSize={ids.length}
+          half={halves.get(v.id)}
           selected={v.id === selectedServer}
           active={active}
           onClick={onServerClick ? (x, y) => onServerClick(v.id, x, y) : undefined}

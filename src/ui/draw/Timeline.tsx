@@ -18,9 +18,10 @@ import { ExportButtons } from './ExportButtons';
 import { timelinePngBlob, timelineSvg, type LaneLabel, type TimelineFigure } from './exportImage';
 import { messageDetail, type Frame } from '../model/frame';
 import { t } from '../i18n';
-import { clearPointOn, draw, geometry, nearestArrow, nearestMarker, type DrawResult, type Geometry } from './timelineDraw';
-import { messageKind, type Marker } from '../model/timelineModel';
-import { timeText, whyLine } from '../model/why';
+import { clearPointOn, CONF_COLOR, draw, geometry, nearestArrow, nearestMarker, SNAPSHOT_COLOR, type DrawResult, type Geometry } from './timelineDraw';
+import { messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
+import { votersAt } from '../model/voters';
+import { timeText, whyContextOf, whyLine } from '../model/why';
 import type { Workbench } from '../model/workbench';
 import { HistoryPanel, useHistoryCheck, verdictBadge } from '../panels/HistoryPanel';
 import './timeline.css';
@@ -248,19 +249,19 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
       requestDraw();
     }
     ev.currentTarget.style.cursor = arrow || marker ? 'pointer' : 'crosshair';
-    const size = frame.servers.length;
+    const size = (i: number) => votersAt({ trace: model.trace, config: wb.head.sim.config }, i);
     if (arrow) {
       const type = messageKind(arrow) === 'Heartbeat' ? t('message.heartbeat') : arrow.msg.type;
       const lines = [t('timeline.tipMessage', { id: arrow.id, type, from: arrow.msg.from, to: arrow.msg.to }), messageDetail(arrow.msg), fateLine(arrow)];
       for (const note of [model.noteFor(arrow), model.progressNoteFor(arrow)]) {
-        const w = note ? whyLine(note.event, size) : null;
+        const w = note ? whyLine(note.event, size(note.index), whyContextOf(wb.head.sim)) : null;
         if (w) lines.push(w.text);
       }
       if (pair) lines.push(t(arrow.msg.type.endsWith('Response') ? 'timeline.tipAnswers' : 'timeline.tipAnsweredBy', { id: pair.id }));
       setTooltip({ x: px, y: py, lines });
     } else if (marker) {
       const e = model.trace[marker.traceIndex];
-      const w = e ? whyLine(e, size) : null;
+      const w = e ? whyLine(e, size(marker.traceIndex), whyContextOf(wb.head.sim)) : null;
       setTooltip({ x: px, y: py, lines: [timeText(marker.atMs), w ? w.text : t(`timeline.marker.${marker.kind}`)] });
     } else if (tooltip) {
       setTooltip(null);
@@ -448,11 +449,14 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
                 style={{ top: geo.laneY.get(id) }}
                 data-testid={`lane-${id}`}
                 onClick={() => onSelectServer(id)}
-                title={t('timeline.laneTitle', { id })}
+                title={v && v.membership !== 'voter' ? t('timeline.laneTitleMember', { id, member: t(`timeline.lane.${v.membership}`) }) : t('timeline.laneTitle', { id })}
               >
-                <span className="role-dot" style={{ background: roleColor(role) }} />
+                <span
+                  className={v && v.membership !== 'voter' ? `role-dot role-dot-${v.membership}` : 'role-dot'}
+                  style={{ background: v?.membership === 'spare' && !v.up ? 'transparent' : roleColor(role) }}
+                />
                 <span className="lane-id">{id}</span>
-                <span className="lane-term">{v ? t('timeline.laneTerm', { term: v.currentTerm }) : ''}</span>
+                <span className="lane-term">{v ? (v.membership === 'spare' && !v.up ? t('timeline.lane.spare') : t('timeline.laneTerm', { term: v.currentTerm })) : ''}</span>
               </button>
             );
           })}
@@ -479,7 +483,7 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
           )}
         </div>
       </div>
-      {view === 'messages' && <TimelineLegend />}
+      {view === 'messages' && <TimelineLegend seen={model.seen} />}
     </section>
   );
 }
@@ -499,8 +503,10 @@ function laneLabels(frame: Frame, geo: Geometry, servers: NodeId[], clients: str
   return labels;
 }
 
-function TimelineLegend() {
-  const kinds = ['RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse'] as const;
+/** The legend; InstallSnapshot and the issue 13 markers only once the run has them (`seen`). */
+function TimelineLegend({ seen }: { seen: TimelineModel['seen'] }) {
+  const kinds: Extract<MessageKind, 'RequestVote' | 'RequestVoteResponse' | 'AppendEntries' | 'Heartbeat' | 'AppendEntriesResponse' | 'ClientRequest' | 'ClientResponse' | 'InstallSnapshot' | 'InstallSnapshotResponse'>[] = ['RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse'];
+  if (seen.installSnapshot) kinds.push('InstallSnapshot', 'InstallSnapshotResponse');
   return (
     <div className="timeline-legend" data-testid="legend">
       {(['follower', 'candidate', 'leader'] as const).map((r) => (
@@ -535,7 +541,7 @@ function TimelineLegend() {
               </>
             ) : (
               <>
-                <line x1="1" y1="6" x2="18" y2="6" stroke={messageColor(k)} strokeWidth={k === 'Heartbeat' ? 1.4 : 2.5} />
+                <line x1="1" y1="6" x2="18" y2="6" stroke={messageColor(k)} strokeWidth={k === 'Heartbeat' ? 1.4 : k === 'InstallSnapshot' ? 4 : 2.5} />
                 <path d="M23,6L16,2.5L16,9.5Z" fill={messageColor(k)} />
               </>
             )}
@@ -574,6 +580,35 @@ function TimelineLegend() {
         </svg>
         {t('legend.caption')}
       </span>
+      {seen.confChange && (
+        <span className="legend-item" data-testid="legend-confChange">
+          <svg width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="6.5" fill={CONF_COLOR} />
+            <circle cx="7" cy="4.4" r="1.5" fill="#ffffff" />
+            <circle cx="4.2" cy="9" r="1.5" fill="#ffffff" />
+            <circle cx="9.8" cy="9" r="1.5" fill="#ffffff" />
+          </svg>
+          {t('legend.confChange')}
+        </span>
+      )}
+      {seen.joint && (
+        <span className="legend-item" data-testid="legend-joint">
+          <svg width="20" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="5.5" fill="none" stroke={CONF_COLOR} strokeWidth="2" />
+            <circle cx="13" cy="7" r="5.5" fill="none" stroke={CONF_COLOR} strokeWidth="2" />
+          </svg>
+          {t('legend.joint')}
+        </span>
+      )}
+      {seen.snapshot && (
+        <span className="legend-item" data-testid="legend-snapshot">
+          <svg width="12" height="14" aria-hidden="true">
+            <path d="M0.5,0.5L8,0.5L11.5,4L11.5,13.5L0.5,13.5Z" fill={SNAPSHOT_COLOR} />
+            <path d="M3,6.5L9,6.5M3,10L9,10" stroke="#ffffff" strokeWidth="1.3" />
+          </svg>
+          {t('legend.snapshot')}
+        </span>
+      )}
     </div>
   );
 }

@@ -19,7 +19,7 @@ const LANE_H = 16;
 const BAND_H = 10;
 const AXIS_H = 18;
 
-function styled(role: LaneRole): StyledRole {
+function styled(role: Exclude<LaneRole, 'spare'>): StyledRole {
   return role === 'down' ? 'crashed' : role;
 }
 
@@ -79,7 +79,7 @@ export function TimelineStrip({ wb, frame, onSeek }: { wb: Workbench; frame: Fra
                   const end = k + 1 < segs.length ? segs[k + 1].startMs : model.endMs;
                   const xa = x(s.startMs);
                   const xb = x(Math.max(s.startMs, end));
-                  if (xb - xa < 0.5) return null;
+                  if (xb - xa < 0.5 || s.role === 'spare') return null;
                   const st = roleStyle(styled(s.role));
                   return (
                     <rect

@@ -18,7 +18,7 @@ export const roleColor = d3
 export const messageColor = d3
   .scaleOrdinal<MessageKind, string>()
   .domain(MESSAGE_KINDS)
-  .range(['#e8590c', '#f5c211', '#1c6dd0', '#74b6f0', '#12a4a0', '#9c36b5', '#e64980', '#c2255c', '#f08c00', '#2b8a3e', '#5f3dc4', '#868e96']);
+  .range(['#e8590c', '#f5c211', '#1c6dd0', '#74b6f0', '#12a4a0', '#9c36b5', '#e64980', '#c2255c', '#f08c00', '#2b8a3e', '#5f3dc4', '#868e96', '#a0522d', '#c8864f']);
 
 /** Term colours cycle through Tableau 10 (term 1 gets the first colour). */
 const termScale = d3.scaleOrdinal<number, string>().domain(d3.range(0, 10)).range(d3.schemeTableau10);

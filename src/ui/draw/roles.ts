@@ -42,3 +42,44 @@ export const ROLE_STYLES: Readonly<Record<StyledRole, RoleStyle>> = {
 export function roleStyle(role: StyledRole): RoleStyle {
   return ROLE_STYLES[role];
 }
+
+/**
+ * How the cluster counts a server (etcd raft tracker.Config; ServerView.membership): a voter, a
+ * learner (receives the log, never votes or campaigns), a spare (exists, not added yet) or a
+ * removed server (was a member). Drawn on top of the role's style, again not by colour alone:
+ * - voter: the role's style as it is;
+ * - learner: a second, dashed outline inside the body and a book icon on its left rim (it learns
+ *   the log), and "learner" written where the role is;
+ * - spare: off the ring, on a bench under it, smaller, greyed, dotted, with a plus icon (it can be
+ *   added), "spare" written;
+ * - removed: faded to `opacity`, with a minus icon, "(removed)" written after the role.
+ */
+export type Membership = 'voter' | 'learner' | 'spare' | 'removed';
+export const MEMBERSHIPS: readonly Membership[] = ['voter', 'learner', 'spare', 'removed'];
+
+/** A membership's mark on the server's left rim (none for a voter). */
+export type MemberIcon = 'none' | 'book' | 'plus' | 'minus';
+
+export interface MemberStyle {
+  /** A second outline inside the body (dash pattern, or null for none). */
+  innerDash: string | null;
+  icon: MemberIcon;
+  /** Opacity of the whole server. */
+  opacity: number;
+  /** The body's fill, text colour, outline and dash instead of the role's (a spare that is not running), or null to keep the role's. */
+  body: Pick<RoleStyle, 'fill' | 'ink' | 'stroke' | 'strokeWidth' | 'dash'> | null;
+  /** Drawn on the ring (else on the bench under it). */
+  onRing: boolean;
+}
+
+export const MEMBER_STYLES: Readonly<Record<Membership, MemberStyle>> = {
+  voter: { innerDash: null, icon: 'none', opacity: 1, body: null, onRing: true },
+  learner: { innerDash: '5 3', icon: 'book', opacity: 1, body: null, onRing: true },
+  spare: { innerDash: null, icon: 'plus', opacity: 1, body: { fill: '#e9ecef', ink: '#343a40', stroke: '#868e96', strokeWidth: 2, dash: '1.5 3.5' }, onRing: false },
+  removed: { innerDash: null, icon: 'minus', opacity: 0.55, body: null, onRing: true },
+};
+
+/** The style of `m`. */
+export function memberStyle(m: Membership): MemberStyle {
+  return MEMBER_STYLES[m];
+}

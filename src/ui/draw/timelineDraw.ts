@@ -104,6 +104,11 @@ function openHead(ctx: DrawContext, x1: number, y1: number, x2: number, y2: numb
   ctx.lineTo(x2 - size * Math.cos(a + 0.5), y2 - size * Math.sin(a + 0.5));
 }
 
+/** Configuration change markers (and the legend's). */
+export const CONF_COLOR = '#5f3dc4';
+/** Snapshot markers: the InstallSnapshot arrows' colour. */
+export const SNAPSHOT_COLOR = '#a0522d';
+
 const KIND_INDEX: Record<MessageKind, number> = {
   RequestVote: 0, RequestVoteResponse: 1, AppendEntries: 2, Heartbeat: 3, AppendEntriesResponse: 4, ClientRequest: 5, ClientResponse: 6,
   PreVote: 7, PreVoteResponse: 8, TimeoutNow: 9, ReadIndex: 10, ReadIndexResponse: 11, InstallSnapshot: 12, InstallSnapshotResponse: 13,
@@ -203,6 +208,28 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
       const xa = Math.max(-2, x(s.startMs));
       const xb = Math.min(W + 2, x(end));
       if (xb <= xa) continue;
+      if (s.role === 'spare') {
+        // A spare not started: an empty dotted band, "spare" written in it.
+        ctx.strokeStyle = '#868e96';
+        ctx.lineWidth = 1;
+        ctx.setLineDash([2, 3]);
+        const [x0, x1, y0, y1] = [xa + 0.5, xb - 0.5, y - bandH / 2 + 0.5, y + bandH / 2 - 0.5];
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y0);
+        ctx.lineTo(x1, y1);
+        ctx.lineTo(x0, y1);
+        ctx.closePath();
+        ctx.stroke();
+        ctx.setLineDash([]);
+        if (xb - xa > 60) {
+          ctx.fillStyle = '#495057';
+          ctx.font = SMALL_FONT;
+          ctx.textAlign = 'left';
+          ctx.fillText(t('timeline.spare'), Math.max(xa, 0) + 6, y);
+        }
+        continue;
+      }
       ctx.fillStyle = s.role === 'down' ? DOWN_COLOR : roleColor(s.role);
       ctx.fillRect(xa, y - bandH / 2, xb - xa, bandH);
       if (s.role === 'preCandidate') hatchBand(ctx, xa, xb, y - bandH / 2, bandH);
@@ -294,7 +321,8 @@ export function draw(ctx: DrawContext, o: DrawOptions): DrawResult {
     ctx.globalAlpha = style.alpha;
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
-    ctx.lineWidth = style.kind === 'Heartbeat' ? 1.1 : style.response ? 1.4 : 2.2;
+    // An InstallSnapshot carries the whole state machine: drawn thicker than an AppendEntries.
+    ctx.lineWidth = style.kind === 'Heartbeat' ? 1.1 : style.response ? 1.4 : style.kind === 'InstallSnapshot' ? 3.6 : 2.2;
     // Paths are flushed in chunks: one huge path is much slower to rasterise than many small ones.
     ctx.beginPath();
     let n = 0;
@@ -476,7 +504,7 @@ function markerPoint(m: Marker, o: DrawOptions, bandH: number): [number, number]
   if (m.lane === null) return [px, o.geo.eventsY];
   const y = o.geo.laneY.get(m.lane) ?? o.geo.eventsY;
   if (m.kind === 'commit') return [px, y + bandH / 2 + 6];
-  if (m.kind === 'fault') return [px, y - bandH / 2 - 7];
+  if (m.kind === 'fault' || m.kind === 'confChange' || m.kind === 'jointEnter' || m.kind === 'jointLeave') return [px, y - bandH / 2 - 7];
   return [px, y];
 }
 
@@ -550,6 +578,60 @@ function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, 
       ctx.font = '700 13px Georgia, serif';
       ctx.textAlign = 'center';
       ctx.fillText('“', px, py + 3);
+      break;
+    case 'confChange':
+      // A group of three: the configuration (its members) changed.
+      ctx.fillStyle = CONF_COLOR;
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.arc(px, py, 7.5 * s, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = '#ffffff';
+      for (const [dx, dy] of [[0, -3], [-3.2, 2.4], [3.2, 2.4]]) {
+        ctx.beginPath();
+        ctx.arc(px + dx * s, py + dy * s, 1.7 * s, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      break;
+    case 'jointEnter':
+    case 'jointLeave': {
+      // Two overlapping configurations (C_old,new); leaving it, the old one is drawn dashed.
+      const r = 6 * s;
+      ctx.lineWidth = 2.2;
+      ctx.fillStyle = '#ffffff';
+      ctx.beginPath();
+      ctx.arc(px - 3.5 * s, py, r, 0, 2 * Math.PI);
+      ctx.arc(px + 3.5 * s, py, r, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.strokeStyle = CONF_COLOR;
+      ctx.setLineDash(m.kind === 'jointLeave' ? [2, 2] : []);
+      ctx.beginPath();
+      ctx.arc(px - 3.5 * s, py, r, 0, 2 * Math.PI);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.arc(px + 3.5 * s, py, r, 0, 2 * Math.PI);
+      if (m.kind === 'jointLeave') {
+        ctx.fillStyle = CONF_COLOR;
+        ctx.fill();
+      }
+      ctx.stroke();
+      break;
+    }
+    case 'snapshot':
+      // A page with a folded corner: the state machine written out.
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 1.5;
+      polygon(ctx, SNAPSHOT_COLOR, [[px - 5.5 * s, py - 7 * s], [px + 2.5 * s, py - 7 * s], [px + 5.5 * s, py - 4 * s], [px + 5.5 * s, py + 7 * s], [px - 5.5 * s, py + 7 * s]]);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(px - 3 * s, py - 1 * s);
+      ctx.lineTo(px + 3 * s, py - 1 * s);
+      ctx.moveTo(px - 3 * s, py + 2.5 * s);
+      ctx.lineTo(px + 3 * s, py + 2.5 * s);
+      ctx.stroke();
       break;
     case 'invariant':
     case 'stepFailed':

@@ -60,7 +60,7 @@ export const electEn = {
   'chart.edge.preCandidate.follower': 'a majority refuses, or discovers the leader or a new term',
   'chart.event.candidate.TIMEOUT_PRE_VOTE': 'times out, starts a pre-vote',
   'chart.event.leader.LOSE_QUORUM': 'no majority heard (CheckQuorum)',
-  'chart.edge.leader.follower': 'discovers a higher term, or hears no majority (CheckQuorum)',
+  'chart.edge.leader.follower': 'a higher term, no majority (CheckQuorum), or removed',
   // Inspector
   'inspect.localClock': 'Own clock',
   'inspect.localClockValue': '{ms} ms (runs at {rate}× simulated time)',
@@ -125,7 +125,7 @@ export const electZh: Record<keyof typeof electEn, string> = {
   'chart.edge.preCandidate.follower': '多数派拒绝，或发现领导者或新任期',
   'chart.event.candidate.TIMEOUT_PRE_VOTE': '超时，开始预投票',
   'chart.event.leader.LOSE_QUORUM': '收不到多数派（CheckQuorum）',
-  'chart.edge.leader.follower': '发现更高任期，或收不到多数派（CheckQuorum）',
+  'chart.edge.leader.follower': '更高任期、收不到多数派（CheckQuorum）或被移除',
   'inspect.localClock': '自己的时钟',
   'inspect.localClockValue': '{ms} 毫秒（以模拟时间的 {rate} 倍速度运行）',
   'inspect.lease': '读租约',

@@ -4,6 +4,7 @@
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
 import { electEn } from './elect';
+import { membersUiEn } from './membersUi';
 import { membersEn } from './members';
 import { etcdEn } from './etcd';
 
@@ -756,6 +757,7 @@ export const en = {
   'strip.seekTitle': 'Click to go to that instant',
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
+  ...membersUiEn,
   ...membersEn,
   ...etcdEn,
 } as const;

@@ -1,5 +1,6 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
 import { electZh } from './elect';
+import { membersUiZh } from './membersUi';
 import { membersZh } from './members';
 import { etcdZh } from './etcd';
 import type { StringId } from './en';
@@ -721,6 +722,7 @@ export const zh: Record<StringId, string> = {
   'strip.seekTitle': '点击跳到那一时刻',
   // Issue 12: its own block, see elect.ts.
   ...electZh,
+  ...membersUiZh,
   ...membersZh,
   ...etcdZh,
 };

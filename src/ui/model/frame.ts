@@ -6,9 +6,10 @@ import { localReason } from '../i18n/errorText';
 import { t } from '../i18n';
 import { captionText } from '../i18n/words';
 import type { Simulation } from '../../sim/engine';
-import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
+import { messageBytes, type ServerView, type SimMessage, type SimStats, type TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
-import { whyLine, type WhyTone } from './why';
+import { votersAt } from './voters';
+import { whyContextOf, whyLine, type WhyContext, type WhyTone } from './why';
 import { messageKind, type MessageKind } from './timelineModel';
 import { captionPositions, type Workbench } from './workbench';
 
@@ -136,6 +137,12 @@ export function messageDetail(m: SimMessage): string {
       return `etcd #${m.reqId}, ${m.body.kind}`;
     case 'ClientResponse':
       return `seq ${m.seq}, ${m.ok ? 'ok' : `${m.error ?? 'not done'}${m.leaderHint ? `, leaderHint ${m.leaderHint}` : ''}`}`;
+    case 'InstallSnapshot': {
+      const bytes = messageBytes(m);
+      return `term ${m.term}, lastIncludedIndex ${m.lastIncludedIndex}, lastIncludedTerm ${m.lastIncludedTerm}${bytes === null ? '' : `, ${bytes} bytes`}`;
+    }
+    case 'InstallSnapshotResponse':
+      return `term ${m.term}, matchIndex ${m.matchIndex}`;
     default: return `term ${m.term}`; // PreVote, TimeoutNow, ReadIndex and their responses: worded in the UI step of issue 12
   }
 }
@@ -163,11 +170,19 @@ function stepLine(e: Extract<TraceEvent, { kind: 'step' }>, freeSinceMs: number 
 }
 
 /** The why feed at the cursor: the last FEED_LENGTH worded events of the head's trace before it. */
-function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: number, freeSinceMs: number | null, details: boolean): FeedLine[] {
+function buildFeed(trace: TraceEvent[], cursorLen: number, clusterSize: (traceIndex: number) => number, freeSinceMs: number | null, details: boolean, ctx: WhyContext = {}): FeedLine[] {
   const out: FeedLine[] = [];
+  // A learner, spare or removed server notes campaignSkipped at every election timeout: the feed
+  // keeps only the latest line of each server and reason.
+  const skipped = new Set<string>();
   for (let i = cursorLen - 1; i >= 0 && i >= cursorLen - FEED_SCAN && out.length < FEED_LENGTH; i--) {
     const e = trace[i];
-    const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize);
+    if (e.kind === 'note' && e.note.kind === 'campaignSkipped') {
+      const k = `${e.node}|${e.note.reason}`;
+      if (skipped.has(k)) continue;
+      skipped.add(k);
+    }
+    const w = e.kind === 'step' ? stepLine(e, freeSinceMs, details) : whyLine(e, clusterSize(i), ctx);
     const minor = e.kind === 'note' && e.note.kind === 'commitAdvanced' && e.note.replicas === 0;
     if (w) out.push({ key: i, atMs: e.atMs, text: w.text, tone: w.tone, kind: e.kind, node: feedNode(e), minor });
   }
@@ -254,7 +269,7 @@ export function buildFrame(wb: Workbench, opts: FrameOptions = {}): Frame {
     messages: flights.messages,
     cutLinks: sim.network.cutLinks(),
     caption: captionAt(trace, captionIndex),
-    feed: buildFeed(trace, cursorLen, sim.serverIds.length, free, opts.details ?? false),
+    feed: buildFeed(trace, cursorLen, (i) => votersAt({ trace, config: head.sim.config }, i), free, opts.details ?? false, whyContextOf(head.sim)),
     step,
     violation: v ? { property: v.property, atMs: v.atMs, detail: v.detail } : null,
     stats: { ...sim.stats },

@@ -11,7 +11,7 @@
  */
 import type { Locale } from '../i18n';
 
-export type GlossaryGroup = 'roles' | 'log' | 'safety' | 'etcdRaft' | 'store';
+export type GlossaryGroup = 'roles' | 'log' | 'safety' | 'etcdRaft' | 'store' | 'members';
 
 export interface GlossaryEntry {
   /** Stable id, used in links and test ids (`glossary-entry-<id>`). */
@@ -534,6 +534,87 @@ export const GLOSSARY: GlossaryEntry[] = [
     },
     source: { en: 'Raft thesis §3.10; etcd raft MsgTimeoutNow', zh: 'Raft 博士论文 §3.10；etcd raft MsgTimeoutNow' },
     match: { en: ['TimeoutNow'], zh: ['TimeoutNow'] },
+  },
+  // ---- membership, snapshots and stable storage (issue 13) ------------------------------
+  {
+    id: 'configuration', group: 'members',
+    term: { en: 'configuration (voters and learners)', zh: '配置（投票者与学习者）' },
+    definition: {
+      en: 'Who the cluster is: the voters, whose majorities decide elections and commits, and the learners, who only receive the log. It is part of the log and changes when a change entry is applied.',
+      zh: '集群由谁组成：投票者（它们的多数派决定选举与提交）和只接收日志的学习者。配置是日志的一部分，在变更条目被应用时改变。',
+    },
+    source: { en: 'Raft paper §6; etcd raft tracker.Config', zh: 'Raft 论文 §6；etcd raft tracker.Config' },
+    match: { en: ['configuration', 'voters', 'voter'], zh: ['配置', '投票者'] },
+  },
+  {
+    id: 'confChange', group: 'members',
+    term: { en: 'configuration change (ConfChange)', zh: '配置变更（ConfChange）' },
+    definition: {
+      en: 'A log entry that adds, promotes or removes servers; each server switches when it applies it, and the leader accepts only one unapplied change at a time.',
+      zh: '一个添加、提升或移除服务器的日志条目；每台服务器在应用它时切换配置，领导者同一时间只接受一个尚未应用的变更。',
+    },
+    source: { en: 'Raft thesis §4.1; etcd raft ConfChangeV2, pendingConfIndex', zh: 'Raft 博士论文 §4.1；etcd raft ConfChangeV2、pendingConfIndex' },
+    match: { en: ['configuration change', 'ConfChange'], zh: ['配置变更', 'ConfChange'] },
+  },
+  {
+    id: 'learner', group: 'members',
+    term: { en: 'learner', zh: '学习者（learner）' },
+    definition: {
+      en: 'A member that receives the log and snapshots but never votes, never campaigns and counts in no majority; etcd adds new servers as learners, then promotes them once caught up.',
+      zh: '接收日志和快照、但从不投票、从不参加选举、也不计入任何多数派的成员；etcd 先把新服务器加为学习者，等它追上之后再提升。',
+    },
+    source: { en: 'Raft thesis §4.2.1; etcd raft Progress.IsLearner, etcdctl member promote', zh: 'Raft 博士论文 §4.2.1；etcd raft Progress.IsLearner、etcdctl member promote' },
+    match: { en: ['learner', 'learners'], zh: ['学习者'] },
+  },
+  {
+    id: 'jointConsensus', group: 'members',
+    term: { en: 'joint consensus (C_old,new)', zh: '联合共识（C_old,new）' },
+    definition: {
+      en: 'How several servers change at once: a joint configuration where every decision needs a majority of the old voters and of the new ones, then left for the new configuration alone.',
+      zh: '一次改变多台服务器的方法：先进入联合配置，其中每个决定都需要旧投票者和新投票者各自的多数派，然后离开它，只留新配置。',
+    },
+    source: { en: 'Raft paper §6, Figure 11; etcd raft ConfChangeV2, AutoLeave', zh: 'Raft 论文 §6，图 11；etcd raft ConfChangeV2、AutoLeave' },
+    match: { en: ['joint configuration', 'joint consensus', 'C_old,new'], zh: ['联合配置', '联合共识'] },
+  },
+  {
+    id: 'spare', group: 'members',
+    term: { en: 'spare', zh: '备用服务器（spare）' },
+    definition: {
+      en: 'A server that exists but is not a member yet (raftsim’s cluster.spares): it starts empty when a change adds it, as an etcd member is started after member add, and catches up from the leader.',
+      zh: '已存在但还不是成员的服务器（raftsim 的 cluster.spares）：变更加入它时它才以空状态启动（就像 etcd 在 member add 之后启动新成员），并从领导者那里追赶。',
+    },
+    source: { en: 'etcd docs: member add, --initial-cluster-state existing', zh: 'etcd 文档：member add、--initial-cluster-state existing' },
+    match: { en: ['spare', 'spares'], zh: ['备用服务器'] },
+  },
+  {
+    id: 'StepDownOnRemoval', group: 'members',
+    term: { en: 'StepDownOnRemoval', zh: 'StepDownOnRemoval（被移除后下台）' },
+    definition: {
+      en: 'A leader that removes itself keeps leading until the change is committed and applied, then steps down and no longer campaigns.',
+      zh: '移除自己的领导者一直领导到该变更被提交并应用，然后下台，不再参加选举。',
+    },
+    source: { en: 'Raft thesis §4.2.2; etcd raft Config.StepDownOnRemoval', zh: 'Raft 博士论文 §4.2.2；etcd raft Config.StepDownOnRemoval' },
+    match: { en: ['StepDownOnRemoval'], zh: ['StepDownOnRemoval'] },
+  },
+  {
+    id: 'logCompaction', group: 'members',
+    term: { en: 'snapshot and log compaction', zh: '快照与日志压缩' },
+    definition: {
+      en: 'A server writes its state machine out with the last index and term it covers, then discards the log up to there; a follower that needs discarded entries is sent the snapshot instead.',
+      zh: '服务器把状态机连同它覆盖的最后索引和任期写成快照，然后丢弃到那里为止的日志；需要已丢弃条目的跟随者改为收到这个快照。',
+    },
+    source: { en: 'Raft paper §7, Figure 12; etcd --snapshot-count', zh: 'Raft 论文 §7，图 12；etcd --snapshot-count' },
+    match: { en: ['snapshot', 'snapshots', 'log compaction', 'compacts', 'compacted'], zh: ['快照', '日志压缩'] },
+  },
+  {
+    id: 'WAL', group: 'members',
+    term: { en: 'WAL and fsync', zh: 'WAL 与 fsync（落盘）' },
+    definition: {
+      en: 'Stable storage as etcd keeps it: a write-ahead log of the hard state (term, vote, commit) and entries, plus snap files; a server acknowledges only what an fsync has put on disk.',
+      zh: 'etcd 的持久存储：一个预写日志（WAL），记录硬状态（任期、投票、提交）和条目，外加快照文件；服务器只确认已经 fsync 落盘的内容。',
+    },
+    source: { en: 'etcd server/storage/wal; etcd raft AsyncStorageWrites; Raft paper Figure 2', zh: 'etcd server/storage/wal；etcd raft AsyncStorageWrites；Raft 论文图 2' },
+    match: { en: ['WAL', 'HardState', 'fsync'], zh: ['WAL', 'HardState', 'fsync', '落盘'] },
   },
 ];
 

@@ -133,6 +133,10 @@ export interface CustomCluster {
   dropRate: number;
   clients: number;
   seed: number;
+  /** Servers that exist but are not members yet (`cluster.spares`, issue 13); nodes + spares ≤ 9. */
+  spares: number;
+  /** Snapshot after this many applied entries (`cluster.snapshotCount`; 0: never). */
+  snapshotCount: number;
 }
 
 export const CUSTOM_NAME = 'custom';
@@ -149,6 +153,8 @@ export function customFrom(s: Scenario | null): CustomCluster {
     dropRate: c?.network.dropRate ?? 0,
     clients: s ? s.clients.length : 1,
     seed: s?.seed ?? 1,
+    spares: c?.spares?.length ?? 0,
+    snapshotCount: c?.snapshotCount ?? 0,
   };
 }
 
@@ -166,6 +172,9 @@ export function customYaml(c: CustomCluster): string {
       heartbeatMs: c.heartbeatMs,
       electionTimeoutMs: c.electionTimeoutMs,
       network: { latencyMs: c.latencyMs, dropRate: c.dropRate },
+      // Written only when set, so a cluster without them reads as before.
+      ...(c.spares > 0 ? { spares: c.spares } : {}),
+      ...(c.snapshotCount > 0 ? { snapshotCount: c.snapshotCount } : {}),
     },
     clients: Array.from({ length: Math.max(1, c.clients) }, (_, i) => `c${i + 1}`),
     steps: [],

@@ -12,7 +12,8 @@ import type { ScenarioRunner } from '../../scenario/runner';
 import { MESSAGE_CHUNK, type MessageLog } from '../../sim/messageLog';
 import type { MessageRecord, TraceEvent } from '../../sim/types';
 
-export type LaneRole = Role | 'down';
+/** A lane's state: a role, crashed (`down`), or a spare not started yet (`spare`: not a member, nothing runs). */
+export type LaneRole = Role | 'down' | 'spare';
 
 /** A stretch of a server's lane in one role (until the next segment starts). */
 export interface Segment {
@@ -26,7 +27,12 @@ export interface TermChange {
   term: number;
 }
 
-export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed';
+/**
+ * `confChange`: the leader applied a single-server ConfChange (thesis §4.1); `jointEnter` /
+ * `jointLeave`: the leader entered / left a joint configuration (Raft paper §6); `snapshot`: a
+ * server took a snapshot or installed one sent by the leader (paper §7).
+ */
+export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed' | 'confChange' | 'jointEnter' | 'jointLeave' | 'snapshot';
 
 export interface Marker {
   atMs: number;
@@ -65,12 +71,18 @@ export function isHeartbeatish(r: MessageRecord): boolean {
 
 export function isResponse(r: MessageRecord): boolean {
   const t = r.msg.type;
-  return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse';
+  return t === 'RequestVoteResponse' || t === 'AppendEntriesResponse' || t === 'ClientResponse' || t === 'InstallSnapshotResponse';
 }
 
 const RESPONSE_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['msg']['type']>> = {
   RequestVote: 'RequestVoteResponse',
   AppendEntries: 'AppendEntriesResponse',
+  InstallSnapshot: 'InstallSnapshotResponse',
+};
+const REQUEST_OF: Partial<Record<MessageRecord['msg']['type'], MessageRecord['msg']['type']>> = {
+  RequestVoteResponse: 'RequestVote',
+  AppendEntriesResponse: 'AppendEntries',
+  InstallSnapshotResponse: 'InstallSnapshot',
 };
 
 /** An AppendEntries and a response to it share prevLogIndex (the response echoes it); other pairs pass. */
@@ -99,6 +111,8 @@ export class TimelineModel {
   /** Records that were still in flight at the last sync (their span may still grow). */
   private open: MessageRecord[] = [];
   private lastTerm = new Map<NodeId, number>();
+  /** The log index of the last configuration change marked. */
+  private confMarked = 0;
   /** The longest sendMs → deliverMs of a finished message (bounds the visible-window search). */
   private maxSpan = 0;
 
@@ -117,6 +131,8 @@ export class TimelineModel {
   endMs = 0;
   /** Bumped whenever something was added (for cheap redraw checks). */
   version = 0;
+  /** What the legend needs to explain: an InstallSnapshot was sent, a snapshot marker, a configuration change or joint marker. */
+  seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
 
   private reset(head: ScenarioRunner): void {
     const sim = head.sim;
@@ -133,9 +149,12 @@ export class TimelineModel {
     this.terms = new Map();
     this.lastTerm = new Map();
     this.markers = [];
+    this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
+    this.confMarked = 0;
+    const spares = new Set(sim.config.spares ?? []);
     for (const id of this.servers) {
       const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
-      this.segments.set(id, [{ startMs: 0, role: 'follower', term: t0 }]);
+      this.segments.set(id, [{ startMs: 0, role: spares.has(id) ? 'spare' : 'follower', term: t0 }]);
       this.terms.set(id, [{ atMs: 0, term: t0 }]);
       this.lastTerm.set(id, t0);
     }
@@ -169,6 +188,7 @@ export class TimelineModel {
         // A PreVote (and a granted answer) carries the term asked for, not the sender's currentTerm (thesis §9.6).
         const ownTerm = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && m.type !== 'PreVote' && !(m.type === 'PreVoteResponse' && m.voteGranted);
         if (ownTerm) this.observeTerm(m.from, r.sendMs, m.term);
+        if (m.type === 'InstallSnapshot') this.seen.installSnapshot = true;
         if (r.status === 'inFlight') this.open.push(r);
         else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
       }
@@ -210,12 +230,28 @@ export class TimelineModel {
       case 'note':
         if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.markers.push({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
         else if (e.note.kind === 'electionWon') this.markers.push({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
+        else if (e.note.kind === 'confChangeApplied' && e.note.index > this.confMarked && this.segments.get(e.node)?.at(-1)?.role === 'leader') {
+          // On the leader only (every member applies it), once per change (a new leader applying
+          // an entry the old one had applied is not a new change): where the configuration changed.
+          this.confMarked = e.note.index;
+          const kind = e.note.joint === 'entered' ? 'jointEnter' : e.note.joint === 'left' ? 'jointLeave' : 'confChange';
+          this.markers.push({ atMs: e.atMs, kind, lane: e.node, traceIndex: index });
+          if (kind === 'confChange') this.seen.confChange = true;
+          else this.seen.joint = true;
+        } else if (e.note.kind === 'snapshotTaken' || e.note.kind === 'snapshotRestored') {
+          this.markers.push({ atMs: e.atMs, kind: 'snapshot', lane: e.node, traceIndex: index });
+          this.seen.snapshot = true;
+        }
         return;
       case 'fault': {
         const node = e.nodes.length === 1 ? e.nodes[0] : null;
         if (e.action === 'crash' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'down', term: this.lastTerm.get(node) ?? 0 });
           this.markers.push({ atMs: e.atMs, kind: 'crash', lane: node, traceIndex: index });
+        } else if (e.action === 'start' && node) {
+          // A spare's process starts when a change that adds it is accepted (it runs as a follower).
+          this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
+          this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
         } else if (e.action === 'restart' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
           this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
@@ -286,7 +322,7 @@ export class TimelineModel {
     const m = r.msg;
     if (m.type === 'ClientRequest' || m.type === 'ClientResponse') return this.clientPairOf(r);
     if (isResponse(r)) {
-      const reqType = m.type === 'RequestVoteResponse' ? 'RequestVote' : 'AppendEntries';
+      const reqType = REQUEST_OF[m.type];
       const from = lowerBound(msgs, (k) => msgs.sendMsAt(k), r.sendMs - this.maxSpan - 1);
       let best: MessageRecord | null = null;
       for (let k = from; k < msgs.length && msgs.sendMsAt(k) <= r.sendMs; k++) {
@@ -331,12 +367,12 @@ export class TimelineModel {
   }
 
   /**
-   * The note a leader wrote when this AppendEntriesResponse arrived and changed its Progress of
+   * The note a leader wrote when this AppendEntriesResponse (or InstallSnapshotResponse) arrived and changed its Progress of
    * the sender (etcd raft BecomeProbe / BecomeReplicate), if any.
    */
   progressNoteFor(r: MessageRecord): { event: TraceEvent; index: number } | null {
     const m = r.msg;
-    if (m.type !== 'AppendEntriesResponse' || r.status !== 'delivered') return null;
+    if ((m.type !== 'AppendEntriesResponse' && m.type !== 'InstallSnapshotResponse') || r.status !== 'delivered') return null;
     const tr = this.trace;
     const from = lowerBound(tr.length, (k) => tr[k].atMs, r.deliverMs);
     for (let k = from; k < tr.length && tr[k].atMs === r.deliverMs; k++) {
@@ -360,6 +396,7 @@ export class TimelineModel {
       const n = e.note;
       if ((n.kind === 'voteGranted' || n.kind === 'voteRefused') && req.msg.type === 'RequestVote' && n.candidate === req.msg.from) return { event: e, index: k };
       if (n.kind === 'appendRejected' && req.msg.type === 'AppendEntries' && n.leader === req.msg.from) return { event: e, index: k };
+      if ((n.kind === 'snapshotRestored' || n.kind === 'snapshotIgnored') && req.msg.type === 'InstallSnapshot' && n.leader === req.msg.from) return { event: e, index: k };
     }
     return null;
   }

@@ -4,20 +4,31 @@
  * why feed and the timeline's tooltips. Role events are not worded: the notes around them say more.
  */
 import { localReason } from '../i18n/errorText';
-import type { RaftNote } from '../../raft/types';
+import type { ConfChange, RaftNote } from '../../raft/types';
 import { fmtMs } from '../../scenario/runner';
 import type { TraceEvent } from '../../sim/types';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import { captionText, propertyName, violationDetail } from '../i18n/words';
 
 export type WhyTone = 'vote' | 'refusal' | 'commit' | 'role' | 'fault' | 'client' | 'caption' | 'error';
+
+/** What a sentence may depend on besides its event: the run's unsafe switches (SimConfig.unsafe). */
+export interface WhyContext {
+  /** ConfChanges of several servers are applied at once, without joint consensus (Raft paper Figure 10). */
+  unsafeMultiServerChange?: boolean;
+}
+
+/** The context of a run's sentences (its unsafe switches). */
+export function whyContextOf(sim: { unsafe: { unsafeMultiServerChange?: boolean } }): WhyContext {
+  return sim.unsafe.unsafeMultiServerChange ? { unsafeMultiServerChange: true } : {};
+}
 
 export interface WhyLine {
   text: string;
   tone: WhyTone;
 }
 
-function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+function noteWhy(node: string, n: RaftNote, clusterSize: number, ctx: WhyContext): WhyLine | null {
   switch (n.kind) {
     case 'electionStarted':
       return { text: t('why.electionStarted', { node, term: n.term }), tone: 'role' };
@@ -75,10 +86,14 @@ function noteWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null
         case 'appendRejected': return { text: t('why.progress.appendRejected', p), tone };
         case 'heartbeatResponse': return { text: t('why.progress.heartbeatResponse', p), tone };
         case 'appendUnacknowledged': return { text: t('why.progress.appendUnacknowledged', p), tone };
+        case 'snapshotSent': return { text: t('why.progress.snapshotSent', p), tone: 'role' };
+        case 'snapshotInstalled': return { text: t('why.progress.snapshotInstalled', p), tone };
+        case 'snapshotIgnored': return { text: t('why.progress.snapshotIgnored', p), tone };
+        case 'snapshotUnacknowledged': return { text: t('why.progress.snapshotUnacknowledged', p), tone };
       }
       return null;
     }
-    default: return electWhy(node, n, clusterSize);
+    default: return electWhy(node, n, clusterSize, ctx);
   }
 }
 
@@ -91,7 +106,7 @@ function ms(v: number): string {
  * Issue 12's notes (Raft thesis §9.6 PreVote, §6.2 and §4.2.3 CheckQuorum, §6.4 ReadIndex, §6.4.1
  * lease reads, §3.10 leader transfer), one whole sentence each with its source.
  */
-function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | null {
+function electWhy(node: string, n: RaftNote, clusterSize: number, ctx: WhyContext): WhyLine | null {
   switch (n.kind) {
     case 'preVoteStarted':
       return { text: t('why.preVoteStarted', { node, term: n.term }), tone: 'role' };
@@ -154,6 +169,90 @@ function electWhy(node: string, n: RaftNote, clusterSize: number): WhyLine | nul
     case 'timeoutNowReceived':
       return { text: t('why.timeoutNowReceived', { node, from: n.from }), tone: 'role' };
     default:
+      return membersWhy(node, n, ctx);
+  }
+}
+
+/**
+ * A ConfChange as a list of phrases ("make S4 a learner, remove S1"); the empty change is "leave
+ * the joint configuration" (Raft paper §6). `addNode` of a learner promotes it (etcd raft), so it
+ * reads "make S4 a voter" whether S4 was a learner or a spare.
+ */
+export function confChangeText(change: ConfChange): string {
+  if (change.changes.length === 0) return t('conf.leaveJoint');
+  return change.changes.map((c) => t(`conf.${c.type}`, { id: c.nodeId })).join(t('conf.listSep'));
+}
+
+/** The server a single-server change is about (for refusals that name it), else the first one. */
+function changeServer(change: ConfChange): string {
+  return change.changes[0]?.nodeId ?? '';
+}
+
+/**
+ * The ConfChange of a `member` fault, from the engine's detail ("+S4 (learner) +S5 −S1"; src/sim/host.ts
+ * memberDetail), or null when it does not read as one.
+ */
+function changeFromDetail(detail: string): ConfChange | null {
+  const changes: ConfChange['changes'][number][] = [];
+  for (const part of detail.matchAll(/[+−]\S+(?: \(learner\))?/g)) {
+    const m = /^([+−])(\S+?)( \(learner\))?$/.exec(part[0]);
+    if (!m) return null;
+    changes.push({ type: m[1] === '−' ? 'removeNode' : m[3] ? 'addLearnerNode' : 'addNode', nodeId: m[2] });
+  }
+  return changes.length ? { changes } : null;
+}
+
+/** A list of servers as the why feed writes it. */
+function serverList(ids: readonly string[]): string {
+  return ids.join(', ');
+}
+
+/**
+ * Issue 13's notes: configuration changes (Raft paper §6, thesis Chapter 4, etcd raft confchange/),
+ * learners, removed servers, snapshots and log compaction (paper §7, Figure 13).
+ */
+function membersWhy(node: string, n: RaftNote, ctx: WhyContext): WhyLine | null {
+  switch (n.kind) {
+    case 'confChangeProposed': {
+      const p = { node, index: n.index, change: confChangeText(n.change) };
+      if (n.change.changes.length === 0) return { text: t('why.confChangeProposedLeave', p), tone: 'role' };
+      if (n.change.changes.length > 1 && n.change.transition !== 'explicit' && ctx.unsafeMultiServerChange) return { text: t('why.confChangeProposedUnsafe', p), tone: 'error' };
+      if (n.change.changes.length > 1 || n.change.transition === 'explicit') return { text: t('why.confChangeProposedJoint', p), tone: 'role' };
+      return { text: t('why.confChangeProposed', p), tone: 'role' };
+    }
+    case 'confChangeRefused': {
+      const p = { node, change: confChangeText(n.change), server: changeServer(n.change), pending: n.pendingIndex ?? 0 };
+      if (n.reason === 'confChangePending' && !n.pendingIndex) return { text: t('why.confChangeRefused.confChangePendingNoIndex', p), tone: 'refusal' };
+      return { text: t(`why.confChangeRefused.${n.reason}`, p), tone: 'refusal' };
+    }
+    case 'confChangeApplied': {
+      const c = n.config;
+      const p = { node, index: n.index, change: confChangeText(n.change), voters: serverList(c.voters), learners: serverList(c.learners), old: serverList(c.votersOutgoing), new: serverList(c.voters) };
+      if (n.joint === 'entered') return { text: t('why.confChangeAppliedJoint', p), tone: 'commit' };
+      if (n.joint === 'left') return { text: t('why.confChangeAppliedLeft', p), tone: 'commit' };
+      // Several servers at once without a joint configuration: only under unsafeMultiServerChange.
+      if (n.change.changes.length > 1) return { text: t('why.confChangeAppliedUnsafe', p), tone: 'error' };
+      return { text: t(c.learners.length ? 'why.confChangeAppliedLearners' : 'why.confChangeApplied', p), tone: 'commit' };
+    }
+    case 'confChangeIgnored':
+      return { text: t('why.confChangeIgnored', { node, index: n.index, change: confChangeText(n.change) }), tone: 'refusal' };
+    case 'leaderRemoved':
+      return { text: t('why.leaderRemoved', { node, index: n.index, term: n.term }), tone: 'role' };
+    case 'campaignSkipped':
+      return { text: t(`why.campaignSkipped.${n.reason}`, { node }), tone: 'role' };
+    case 'snapshotTaken': {
+      const p = { node, index: n.index, term: n.term, keptFrom: n.compactedIndex + 1 };
+      return { text: t(n.compactedIndex >= n.index ? 'why.snapshotTakenAll' : 'why.snapshotTaken', p), tone: 'commit' };
+    }
+    case 'snapshotSent':
+      return { text: t('why.snapshotSent', { node, peer: n.peer, index: n.index, next: n.nextIndex, first: n.compactedIndex + 1 }), tone: 'role' };
+    case 'snapshotRestored': {
+      const p = { node, leader: n.leader, index: n.index, term: n.term };
+      return { text: n.discarded > 0 ? tn('why.snapshotRestoredDiscard', n.discarded, p) : t('why.snapshotRestored', p), tone: 'commit' };
+    }
+    case 'snapshotIgnored':
+      return { text: t(`why.snapshotIgnored.${n.reason}`, { node, leader: n.leader, index: n.index, term: n.term }), tone: 'refusal' };
+    default:
       return null;
   }
 }
@@ -179,6 +278,13 @@ function faultWhy(e: Extract<TraceEvent, { kind: 'fault' }>): string {
     case 'drop message': return t('why.fault.drop', { id: detail, from: node, to: other });
     case 'duplicate message': return t('why.fault.duplicate', { id: detail, from: node, to: other });
     case 'transfer': return e.nodes.length >= 2 ? t('why.fault.transfer', { from: node, to: other }) : t('why.fault.transferNoLeader', { to: node });
+    case 'member': {
+      if (detail === 'no leader') return t('why.fault.memberNoLeader', { servers: serverList(e.nodes) });
+      const change = changeFromDetail(detail);
+      return change ? t('why.fault.member', { leader: node, change: confChangeText(change) }) : t('why.fault.other', { action: e.action, nodes: e.nodes.join(', '), detail });
+    }
+    case 'start': return t('why.fault.start', { node });
+    case 'compact': return node === 'all' ? t('why.fault.compactAll') : t('why.fault.compact', { node });
     case 'delay message': {
       // The engine's detail reads "#<id> by <ms> ms".
       const m = /^(#\d+) by (\d+(?:\.\d+)?) ms$/.exec(detail);
@@ -208,12 +314,12 @@ function resultText(r: string): string {
 }
 
 /** The sentence for a trace event, or null for events the feed leaves out. */
-export function whyLine(e: TraceEvent, clusterSize: number): WhyLine | null {
+export function whyLine(e: TraceEvent, clusterSize: number, ctx: WhyContext = {}): WhyLine | null {
   switch (e.kind) {
     case 'role':
       return null;
     case 'note':
-      return noteWhy(e.node, e.note, clusterSize);
+      return noteWhy(e.node, e.note, clusterSize, ctx);
     case 'fault':
       return { text: faultWhy(e), tone: 'fault' };
     case 'client': {

@@ -12,7 +12,7 @@ import type { NodeId } from '../../raft/types';
 import type { ScenarioRunner } from '../../scenario/runner';
 import type { Ask, Scenario, Step } from '../../scenario/types';
 import type { ClientOpSpec } from '../../sim/client';
-import type { HistoryRecord, TraceEvent } from '../../sim/types';
+import type { HistoryRecord, MemberRefusal, MemberRequest, TraceEvent } from '../../sim/types';
 import { TimeMachine, type Position, type RecordedAction, type UserAction } from '../../timetravel/timeMachine';
 import { TimelineModel } from './timelineModel';
 
@@ -25,6 +25,13 @@ export const CHECKPOINT_EVERY_EVENTS = 5_000;
  * stays bounded. About an hour of a busy 5-server run.
  */
 export const MESSAGE_RETENTION = 1_000_000;
+
+/** A refused membership change: why, which leader refused it, and its confChangeRefused note (null for noLeader / leaderPaused). */
+export interface MemberRefusalSeen {
+  reason: MemberRefusal;
+  leader: NodeId | null;
+  event: TraceEvent | null;
+}
 
 /** What a jump button looks for in the trace. */
 export type JumpKind = 'election' | 'commit' | 'fault' | 'caption';
@@ -380,6 +387,33 @@ export class Workbench {
     const err = this.act({ kind: 'client', client, spec, ...(via ? { via } : {}) });
     if (err === null) this.issued.push({ id: this.nextIssued++, client, spec, via, issuedMs, branchId: this.tm.branchId });
     return err;
+  }
+
+  /**
+   * A membership change (etcdctl member add / add --learner / promote / remove, or one joint
+   * change) through the `member` verb, recorded like every action (a `member` action in replays
+   * and links). The leader's answer is read back from what the run recorded right then: the
+   * `member` fault, then the leader's confChangeRefused note, or nothing when no leader handled it.
+   * @returns an error message (the action could not be taken), and the refusal if it was refused
+   */
+  memberChange(change: MemberRequest): { error: string | null; refusal: MemberRefusalSeen | null } {
+    const error = this.act({ kind: 'member', change });
+    if (error !== null) return { error, refusal: null };
+    const trace = this.tm.runner.sim.trace;
+    for (let i = trace.length - 1; i >= 0; i--) {
+      const e = trace[i];
+      if (e.kind !== 'fault' || e.action !== 'member') continue;
+      if (e.detail === 'no leader') return { error: null, refusal: { reason: 'noLeader', leader: null, event: null } };
+      for (let k = i + 1; k < trace.length; k++) {
+        const n = trace[k];
+        if (n.kind !== 'note' || n.node !== e.nodes[0]) continue;
+        if (n.note.kind === 'confChangeRefused') return { error: null, refusal: { reason: n.note.reason, leader: n.node, event: n } };
+        if (n.note.kind === 'confChangeProposed') return { error: null, refusal: null };
+      }
+      // The leader handled nothing: it is paused (src/sim/host.ts member).
+      return { error: null, refusal: { reason: 'leaderPaused', leader: e.nodes[0] ?? null, event: null } };
+    }
+    return { error: null, refusal: null };
   }
 
   /** The branches from the root to the current one (their ids). */

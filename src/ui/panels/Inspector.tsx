@@ -1,21 +1,25 @@
 /**
  * Inspectors: the selected server (Figure 2 state, timers, votes, a leader's Progress of each
- * follower with nextIndex/matchIndex/inflight, its KV store with revisions, and its role
+ * follower with nextIndex/matchIndex/inflight, its configuration (voters, learners, a joint
+ * configuration's two halves, a pending change), its snapshot and its stable storage as etcd
+ * names it (WAL, snap files, writes in progress), its KV store with revisions, and its role
  * statechart), the selected message (every field, when it was sent and delivered, its fate, and
  * the drop / duplicate / delay actions while it is in flight), and the branch tree of the time
  * machine.
  */
 import { useState, type ReactNode } from 'react';
 import { commandText } from '../../scenario/report';
-import type { ProgressView } from '../../raft/types';
-import type { MessageRecord, ServerView, SimMessage } from '../../sim/types';
+import type { MembershipConfig, ProgressView, Snapshot } from '../../raft/types';
+import { messageBytes, type MessageRecord, type ServerView, type SimMessage } from '../../sim/types';
 import type { Branch } from '../../timetravel/timeMachine';
 import { roleColor, termColor, textOn } from '../draw/colors';
 import type { Frame } from '../model/frame';
 import { Statechart } from '../draw/Statechart';
 import { t, tn } from '../i18n';
 import { messageKind } from '../model/timelineModel';
-import { timeText, whyLine } from '../model/why';
+import { confChangeText, timeText, whyContextOf, whyLine } from '../model/why';
+import { entryAt, lastLogIndex } from '../model/logView';
+import { votersAt } from '../model/voters';
 import type { Workbench } from '../model/workbench';
 import { actionText } from '../model/actionText';
 import './inspector.css';
@@ -36,7 +40,10 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
 function deadlineText(v: ServerView, nowMs: number): string {
   if (!v.up) return t('inspect.deadline.crashed');
   if (v.electionDeadlineMs === null) return v.role === 'leader' ? t('inspect.deadline.leader') : t('inspect.deadline.none');
-  return t('inspect.deadline.at', { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) });
+  const p = { at: timeText(v.electionDeadlineMs), left: (Math.round((v.electionDeadlineMs - nowMs) * 10) / 10).toFixed(1) };
+  // A learner, a spare or a removed server only notes campaignSkipped when its timer fires.
+  if (v.membership !== 'voter') return t('inspect.deadline.noCampaign', p);
+  return t('inspect.deadline.at', p);
 }
 
 /**
@@ -60,11 +67,15 @@ function ProgressTable({ progress }: { progress: ProgressView[] }) {
       <tbody>
         {progress.map((p) => (
           <tr key={p.id} data-testid={`progress-${p.id}`} data-state={p.state} data-paused={p.paused ? '1' : '0'}>
-            <th scope="row">{p.id}</th>
+            <th scope="row">
+              {p.id}
+              {p.learner && <span className="progress-learner" title={t('inspect.progress.learnerTitle')}>{t('server.member.learner')}</span>}
+            </th>
             <td>
               <span className={`progress-state progress-${p.state}`} title={t(`inspect.progress.${p.state}Title`)}>
                 {p.state}
               </span>
+              {p.pendingSnapshot !== undefined && <span className="progress-paused">{t('inspect.progress.pendingSnapshot', { index: p.pendingSnapshot })}</span>}
               {p.paused && <span className="progress-paused" title={t('inspect.progress.pausedTitle')}>{t('inspect.progress.paused')}</span>}
             </td>
             <td data-field="nextIndex">{p.nextIndex}</td>
@@ -74,6 +85,92 @@ function ProgressTable({ progress }: { progress: ProgressView[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+function list(ids: readonly string[]): string {
+  return ids.length ? ids.join(', ') : t('inspect.none');
+}
+
+/**
+ * The server's applied configuration (etcd raft tracker.Config): voters and learners, or in a
+ * joint configuration (Raft paper §6) the new and the old voter sets, both of which must agree;
+ * on a leader the change proposed and not yet applied (etcd pendingConfIndex: only one at a time).
+ */
+function ConfigTable({ v }: { v: ServerView }) {
+  const c: MembershipConfig = v.config;
+  const joint = c.votersOutgoing.length > 0;
+  return (
+    <>
+      <h3 className="inspector-sub">{joint ? t('inspect.configJoint') : t('inspect.config')}</h3>
+      <table className="fields" data-testid="config-table" data-joint={joint ? '1' : '0'}>
+        <tbody>
+          {joint ? (
+            <>
+              <Row label={t('inspect.votersNew')} testId="config-voters">{list(c.voters)}</Row>
+              <Row label={t('inspect.votersOld')} testId="config-voters-outgoing">{list(c.votersOutgoing)}</Row>
+              <Row label={t('inspect.jointRule')}>{t(c.autoLeave ? 'inspect.jointRuleAuto' : 'inspect.jointRuleValue')}</Row>
+            </>
+          ) : (
+            <Row label={t('inspect.voters')} testId="config-voters">{list(c.voters)}</Row>
+          )}
+          <Row label={t('inspect.learners')} testId="config-learners">{list(c.learners)}</Row>
+          {c.learnersNext.length > 0 && <Row label={t('inspect.learnersNext')}>{list(c.learnersNext)}</Row>}
+          {v.role === 'leader' && v.up && (
+            <Row label={t('inspect.changePending')} testId="config-pending">
+              {v.pendingConfIndex > v.lastApplied ? pendingText(v) : t('inspect.changePendingNone')}
+            </Row>
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function pendingText(v: ServerView): string {
+  const e = entryAt(v, v.pendingConfIndex);
+  return e?.confChange
+    ? t('inspect.changePendingValue', { index: v.pendingConfIndex, change: confChangeText(e.confChange) })
+    : t('inspect.changePendingIndex', { index: v.pendingConfIndex });
+}
+
+/**
+ * The server's snapshot (Raft paper §7: last included index and term) and its stable storage as
+ * etcd lays it out (member/wal: hard state and entries; member/snap: *.snap files), with the
+ * writes issued and not completed yet, which a crash loses (cluster.fsyncMs).
+ */
+function StorageTable({ v }: { v: ServerView }) {
+  const w = v.wal;
+  const snap = w.snapFiles[w.snapFiles.length - 1];
+  return (
+    <>
+      <h3 className="inspector-sub">{t('inspect.storage')}</h3>
+      <table className="fields" data-testid="storage-table">
+        <tbody>
+          <Row label={t('inspect.snapshot')} testId="storage-snapshot">
+            {v.snapshotIndex > 0
+              ? snap
+                ? t('inspect.snapshotValueSize', { index: v.snapshotIndex, term: v.snapshotTerm, bytes: snap.sizeBytes })
+                : t('inspect.snapshotValue', { index: v.snapshotIndex, term: v.snapshotTerm })
+              : t('inspect.snapshotNone')}
+          </Row>
+          <Row label={t('inspect.logStart')}>{v.firstIndex > 1 ? t('inspect.logStartValue', { first: v.firstIndex, last: v.firstIndex - 1 }) : t('inspect.logStartNone')}</Row>
+          <Row label="member/wal" testId="storage-wal">
+            <span className="mono">{t('inspect.walHardState', { term: w.hardState.currentTerm, vote: w.hardState.votedFor ?? '—', commit: w.hardState.commitIndex })}</span>
+            <br />
+            {w.entries > 0 ? t(w.entries === 1 ? 'inspect.walEntriesOne' : 'inspect.walEntries', { n: w.entries, first: w.firstIndex, last: w.lastIndex }) : t('inspect.walEntriesNone')}
+          </Row>
+          <Row label="member/snap" testId="storage-snap">
+            {w.snapFiles.length ? w.snapFiles.map((f) => <div key={f.name} className="mono">{t('inspect.snapFile', { name: f.name, bytes: f.sizeBytes })}</div>) : t('inspect.snapFilesNone')}
+          </Row>
+          {w.async && (
+            <Row label={t('inspect.walPending')} testId="storage-pending">
+              {w.pendingWrites.length ? t('inspect.walPendingValue', { ids: w.pendingWrites.join(', '), count: w.pendingWrites.length }) : t('inspect.walPendingNone')}
+            </Row>
+          )}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -89,10 +186,10 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
   const server = wb.runner.sim.server(v.id);
   const lastTransition = server.raft.volatile.lastTransition;
   const role = v.up ? v.role : 'crashed';
-  const size = frame.servers.length;
+  const size = v.config.voters.length || frame.servers.length;
   const needed = Math.floor(size / 2) + 1;
-  const lastIndex = v.log.length;
-  const lastTerm = lastIndex ? v.log[lastIndex - 1].term : 0;
+  const lastIndex = lastLogIndex(v);
+  const lastTerm = entryAt(v, lastIndex)?.term ?? (lastIndex === v.snapshotIndex ? v.snapshotTerm : 0);
   const keys = Object.keys(v.kv.kvs).sort();
   return (
     <div className="server-inspector" data-testid="server-inspector" data-server={v.id}>
@@ -100,6 +197,7 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
         <span className="role-chip" style={{ background: roleColor(role), color: textOn(roleColor(role)) }}>
           {t(`server.role.${role}`)}
         </span>
+        {v.membership !== 'voter' && <span className={`member-chip member-chip-${v.membership}`} data-testid="member-chip">{t(`inspect.membership.${v.membership}`)}</span>}
         <strong className="inspector-title">{t('inspect.serverTitle', { id: v.id })}</strong>
       </div>
       <div className="inspector-stack">
@@ -125,6 +223,8 @@ export function ServerInspector({ wb, frame, id }: { wb: Workbench; frame: Frame
         </div>
       </div>
       {v.role === 'leader' && v.up && <ProgressTable progress={v.progress} />}
+      <ConfigTable v={v} />
+      <StorageTable v={v} />
       <h3 className="inspector-sub">{t('inspect.kvTitle', { revision: v.kv.revision })}</h3>
       {!v.up ? (
         <p className="inspector-note">{t('kv.crashed')}</p>
@@ -168,21 +268,30 @@ function fieldValue(key: string, value: unknown): ReactNode {
     if (value.length === 0) return t('inspect.noEntries');
     return (
       <span className="entry-list">
-        {(value as { term: number; command: Parameters<typeof commandText>[0] }[]).map((e, i) => (
-          <span key={i} className="entry-chip" style={{ borderColor: termColor(e.term) }}>
-            {t('inspect.entryChip', { term: e.term, command: commandText(e.command) })}
+        {(value as ServerView['log']).map((e, i) => (
+          <span key={i} className={e.confChange ? 'entry-chip entry-chip-conf' : 'entry-chip'} style={{ borderColor: termColor(e.term) }}>
+            {t('inspect.entryChip', { term: e.term, command: e.confChange ? t('logs.confChangeCommand', { change: confChangeText(e.confChange) }) : commandText(e.command) })}
           </span>
         ))}
       </span>
     );
   }
+  if (key === 'snapshot' && value && typeof value === 'object' && 'metadata' in value) {
+    // The state machine itself is not listed (the size row gives its bytes): its metadata is what Figure 13 sends.
+    const m = (value as Snapshot).metadata;
+    return t('inspect.snapshotField', { index: m.index, term: m.term, voters: list(m.config.voters), learners: list(m.config.learners) });
+  }
+  if (key === 'sizeBytes' && typeof value === 'number') return t('inspect.bytes', { bytes: value });
   if (value === null) return 'null';
   if (typeof value === 'object') return <code>{JSON.stringify(value)}</code>;
   return String(value);
 }
 
+/** A message's fields as the inspector lists them; an InstallSnapshot's size in bytes first after its type. */
 function fields(m: SimMessage): [string, unknown][] {
-  return Object.entries(m).filter(([k]) => k !== 'type');
+  const rest = Object.entries(m).filter(([k]) => k !== 'type' && k !== 'sizeBytes');
+  const bytes = messageBytes(m);
+  return bytes === null ? rest : [['sizeBytes', bytes], ...rest];
 }
 
 function fateText(head: MessageRecord, cursorMs: number, inFlightNow: boolean): string {
@@ -223,7 +332,7 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
   const type = kind === 'Heartbeat' ? t('message.heartbeat') : rec.msg.type;
   const pair = wb.timeline.pairOf(rec);
   const whys = [wb.timeline.noteFor(rec), wb.timeline.progressNoteFor(rec)].flatMap((n) => {
-    const w = n ? whyLine(n.event, frame.servers.length) : null;
+    const w = n ? whyLine(n.event, votersAt({ trace: wb.timeline.trace, config: wb.head.sim.config }, n.index), whyContextOf(wb.head.sim)) : null;
     return w ? [w] : [];
   });
   const delayMs = Number(delay);
@@ -247,7 +356,7 @@ export function MessageInspector({ wb, frame, id, onSelectMessage, onSeek, onAct
         <tbody>
           <Row label="type">{rec.msg.type}</Row>
           {fields(rec.msg).map(([k, v]) => (
-            <Row key={k} label={k}>
+            <Row key={k} label={k === 'sizeBytes' ? t('inspect.size') : k} testId={k === 'sizeBytes' ? 'message-size' : undefined}>
               {fieldValue(k, v)}
             </Row>
           ))}

@@ -1,11 +1,12 @@
 /**
  * Direct manipulation menus, opened by clicking the ring: a server (crash, restart, force an
- * election timeout, send a client request through it, isolate), a link (cut one or both ways,
+ * election timeout, send a client request through it, isolate, membership changes as etcdctl
+ * member add / promote / remove, snapshot now), a link (cut one or both ways,
  * restore, latency and loss per direction), a message in flight (drop, duplicate, delay).
  * Every choice becomes a time-machine action; in the past it starts a new branch.
  */
-import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { LinkSettings } from '../../sim/types';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import type { LinkSettings, Membership, MemberRequest } from '../../sim/types';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { t } from '../i18n';
 import './menus.css';
@@ -67,9 +68,14 @@ function Popover({ x, y, onClose, children, testId, label }: { x: number; y: num
     e.preventDefault();
     e.stopPropagation();
   };
-  // Keep the menu on screen.
+  // Keep the menu on screen (a long server menu moves up once its height is known).
   const left = Math.max(8, Math.min(x, window.innerWidth - 300));
-  const top = Math.max(8, Math.min(y, window.innerHeight - 340));
+  const [top, setTop] = useState(() => Math.max(8, Math.min(y, window.innerHeight - 340)));
+  useLayoutEffect(() => {
+    const h = ref.current?.getBoundingClientRect().height ?? 0;
+    const fit = Math.max(8, Math.min(y, window.innerHeight - 8 - h));
+    if (fit !== top) setTop(fit);
+  }, [y, top]);
   return (
     <div ref={ref} className="popover" style={{ left, top }} role="dialog" aria-label={label} data-testid={testId} onKeyDown={onKeyDown}>
       {children}
@@ -95,7 +101,12 @@ export interface MenuProps {
   cut: (from: string, to: string) => boolean;
   linkSettings: (from: string, to: string) => LinkSettings;
   inPast: boolean;
+  /** How the cluster counts a server (ServerView.membership). */
+  membership: (id: string) => Membership;
   onAct(a: UserAction): void;
+  /** A membership change (recorded as a `member` action; a refusal is said in a notice). */
+  onMember(r: MemberRequest): void;
+  onOpenMembers(): void;
   onClientVia(id: string): void;
   onInspectServer(id: string): void;
   onInspectMessage(id: number): void;
@@ -147,11 +158,18 @@ export function Menu(p: MenuProps) {
   const forkNote = p.inPast ? <p className="menu-note">{t('menu.forkNote')}</p> : null;
   if (tg.kind === 'server') {
     const up = p.up(tg.id);
+    const member = p.membership(tg.id);
+    // A spare that never started has nothing to crash, restart, time out or lead yet.
+    const idle = member === 'spare' && !up;
+    const change = (r: MemberRequest) => {
+      p.onMember(r);
+      p.onClose();
+    };
     return (
       <Popover x={tg.x} y={tg.y} onClose={p.onClose} testId="server-menu" label={t('menu.serverTitle', { id: tg.id })}>
         <div className="menu-title">{t('menu.serverTitle', { id: tg.id })}</div>
         {forkNote}
-        {up ? (
+        {idle ? null : up ? (
           <Item testId="menu-crash" danger onClick={() => done({ kind: 'crash', node: tg.id })}>
             {t('menu.crash')}
           </Item>
@@ -191,6 +209,34 @@ export function Menu(p: MenuProps) {
             {t('menu.isolate')}
           </Item>
         )}
+        {(member === 'spare' || member === 'removed') && (
+          <>
+            <Item testId="menu-add-learner" onClick={() => change({ add: tg.id, learner: true })}>
+              {t('menu.addLearner', { id: tg.id })}
+            </Item>
+            <Item testId="menu-add-voter" onClick={() => change({ add: tg.id })}>
+              {t('menu.addVoter', { id: tg.id })}
+            </Item>
+          </>
+        )}
+        {member === 'learner' && (
+          <Item testId="menu-promote" onClick={() => change({ promote: tg.id })}>
+            {t('menu.promote', { id: tg.id })}
+          </Item>
+        )}
+        {(member === 'learner' || member === 'voter') && (
+          <Item testId="menu-remove-member" danger onClick={() => change({ remove: tg.id })}>
+            {t('menu.removeMember', { id: tg.id })}
+          </Item>
+        )}
+        {up && (
+          <Item testId="menu-compact" onClick={() => done({ kind: 'compact', node: tg.id })}>
+            {t('menu.compact', { id: tg.id })}
+          </Item>
+        )}
+        <Item testId="menu-members" onClick={() => { p.onOpenMembers(); p.onClose(); }}>
+          {t('menu.members')}
+        </Item>
         <Item testId="menu-inspect" onClick={() => { p.onInspectServer(tg.id); p.onClose(); }}>
           {t('menu.inspect')}
         </Item>
