@@ -139,6 +139,9 @@ export class SimServer {
   walGen = 0;
   /** A write that completed while the server was paused: `persisted` is stepped on resume (the highest id). */
   heldPersisted: number | null = null;
+  /** Bumped at every WAL write, completion and crash: the inspector's WalView is rebuilt only then (a replay of the records). */
+  walVersion = 0;
+  walViewCache: { version: number; view: WalView } | null = null;
   /** Declared a spare (SimConfig.spares). */
   spare = false;
   /** A member at some point (bootstrap, or listed by an applied configuration): not a spare any more. */
@@ -176,6 +179,8 @@ export class SimServer {
     c.wal = this.wal ? cloneWal(this.wal) : null;
     c.walGen = this.walGen;
     c.heldPersisted = this.heldPersisted;
+    c.walVersion = this.walVersion;
+    c.walViewCache = this.walViewCache; // immutable (frozen) once built
     c.spare = this.spare;
     c.joined = this.joined;
     c.started = this.started;
@@ -716,6 +721,7 @@ export class Host {
     if (s.wal) {
       s.wal.crash(); // writes in progress never reach the disk
       s.walGen++; // and their queued completions are stale
+      s.walVersion++;
       s.heldPersisted = null;
     }
     this.etcd?.onCrash(s);
@@ -903,6 +909,7 @@ export class Host {
   private persistWrite(s: SimServer, w: PersistWrite<Command>): void {
     if (!s.wal) throw new Error(`internal: ${s.id} asked for a write without asynchronous storage`);
     s.wal.write(w);
+    s.walVersion++;
     this.k.schedule({ type: 'fsync', node: s.id, gen: s.walGen, id: w.id, atMs: this.k.nowMs + (this.config.fsyncMs ?? 0) });
   }
 
@@ -916,6 +923,7 @@ export class Host {
   fsyncDone(e: Extract<SimEvent, { type: 'fsync' }>): void {
     const s = this.servers.get(e.node)!;
     s.wal!.complete(e.id);
+    s.walVersion++;
     this.k.hasher.str('fs').str(e.node).num(e.id);
     if (s.paused) {
       s.heldPersisted = Math.max(s.heldPersisted ?? 0, e.id);
@@ -935,16 +943,26 @@ export class Host {
 
   /** What is on the server's stable storage (ServerView.wal). */
   private walView(s: SimServer): WalView {
+    const cached = s.walViewCache;
+    if (s.wal && cached && cached.version === s.walVersion) return cached.view;
     const p = s.wal ? s.wal.state() : s.raft.persistent;
     const first = (p.compacted?.index ?? 0) + 1;
     const snap = p.snapshot ?? null;
-    return {
+    const view: WalView = {
       hardState: { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: s.wal ? p.commitIndex ?? 0 : s.up ? s.raft.commitIndex : 0 },
       firstIndex: first, lastIndex: first + p.log.length - 1, entries: p.log.length,
       snapFiles: snap ? [{ name: snapFileName(snap), index: snap.metadata.index, term: snap.metadata.term, sizeBytes: snapshotBytes(snap) }] : [],
       pendingWrites: s.wal ? s.wal.pendingIds : [],
       async: s.wal !== null,
     };
+    if (s.wal) {
+      Object.freeze(view.hardState);
+      for (const f of view.snapFiles) Object.freeze(f);
+      Object.freeze(view.snapFiles);
+      Object.freeze(view.pendingWrites);
+      s.walViewCache = { version: s.walVersion, view: Object.freeze(view) };
+    }
+    return view;
   }
 
   // ---- copies ----------------------------------------------------------------------------
