@@ -223,20 +223,23 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
     expect(await inView()).toBe(true);
     // Panels as tabs: one shown at a time.
     const tabs = page.locator('[data-testid^="panel-tab-"]');
-    expect(await tabs.count()).toBe(4);
+    expect(await tabs.count()).toBe(5);
     for (const role of await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('role')))) expect(role).toBe('tab');
     const visible = async () => ({
       timeline: await page.locator('.wb-timeline').isVisible(),
       logs: await page.locator('.wb-logs').isVisible(),
       why: await page.locator('.wb-why').isVisible(),
       inspect: await page.locator('.wb-inspect').isVisible(),
+      etcd: await page.locator('.wb-etcd').isVisible(),
     });
-    expect(await visible()).toEqual({ timeline: true, logs: false, why: false, inspect: false });
+    expect(await visible()).toEqual({ timeline: true, logs: false, why: false, inspect: false, etcd: false });
     await page.getByTestId('panel-tab-logs').click();
-    expect(await visible()).toEqual({ timeline: false, logs: true, why: false, inspect: false });
+    expect(await visible()).toEqual({ timeline: false, logs: true, why: false, inspect: false, etcd: false });
     expect(await page.getByTestId('panel-tab-logs').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('panel-tab-etcd').click();
+    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: false, etcd: true });
     await page.getByTestId('panel-tab-inspect').click();
-    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: true });
+    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: true, etcd: false });
     // The server inspector: no field wraps to more than two lines (it wrapped one letter per line).
     const cells = await page.locator('[data-testid="server-inspector"] table.fields').first().locator('th, td').evaluateAll((els) =>
       els.map((e) => ({ text: e.textContent ?? '', lines: e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight === 'normal' ? String(parseFloat(getComputedStyle(e).fontSize) * 1.2) : getComputedStyle(e).lineHeight) })),

@@ -4,6 +4,7 @@
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
 import { electEn } from './elect';
+import { etcdEn } from './etcd';
 
 export const en = {
   'app.title': 'raftsim',
@@ -754,6 +755,8 @@ export const en = {
   'strip.seekTitle': 'Click to go to that instant',
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
+  // Issue 14 (the etcdctl console, the KV panel): its own block, see etcd.ts.
+  ...etcdEn,
 } as const;
 
 /** The id of a string of the page (a key of the English dictionary). */

@@ -1,5 +1,6 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
 import { electZh } from './elect';
+import { etcdZh } from './etcd';
 import type { StringId } from './en';
 
 export const zh: Record<StringId, string> = {
@@ -719,4 +720,6 @@ export const zh: Record<StringId, string> = {
   'strip.seekTitle': '点击跳到那一时刻',
   // Issue 12: its own block, see elect.ts.
   ...electZh,
+  // Issue 14 (the etcdctl console, the KV panel): its own block, see etcd.ts.
+  ...etcdZh,
 };
