@@ -6,6 +6,8 @@
 
 export const etcdEn = {
   'panels.etcd': 'etcd',
+  'stepKind.etcdctl': 'etcdctl',
+  'stepKind.cancel': 'cancel',
   'etcd.toggle': 'etcdctl',
   'etcd.toggleTitle': 'Show or hide the etcdctl console and the KV panel',
   'etcd.title': 'etcdctl console',
@@ -54,6 +56,8 @@ export const etcdEn = {
 
 export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'panels.etcd': 'etcd',
+  'stepKind.etcdctl': 'etcdctl 命令',
+  'stepKind.cancel': '取消',
   'etcd.toggle': 'etcdctl',
   'etcd.toggleTitle': '显示或隐藏 etcdctl 控制台和键值面板',
   'etcd.title': 'etcdctl 控制台',
