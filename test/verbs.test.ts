@@ -23,6 +23,7 @@ const PRELUDE: Partial<Record<VerbName, string>> = {
   reconnect: 'isolate: S1',
   restoreLink: 'cut: { from: S1, to: S2, both: true }',
   heal: 'partition: [[S1], [S2, S3]]',
+  etcdCancel: 'etcdctl: { command: "lease keep-alive L1", as: W1 }',
 };
 
 /** A sample use of each verb (message ids are filled in from the run: the first message in flight). */
@@ -39,6 +40,8 @@ function sample(kind: VerbName, inFlight: number): UserAction {
     case 'dropMessage': case 'duplicateMessage': return { kind, id: inFlight };
     case 'delayMessage': return { kind, id: inFlight, byMs: 25 };
     case 'transfer': return { kind, to: 'S2' };
+    case 'etcdctl': return { kind, client: 'c1', command: 'watch k' };
+    case 'etcdCancel': return { kind, name: 'W1' };
   }
 }
 
@@ -48,6 +51,8 @@ const NAMED: Partial<Record<VerbName, string>> = {
   partition: 'partition: [[S1], [S2, S3]]', cut: 'cut: { from: S1, to: S2, both: true }', heal: 'heal: all',
   network: 'network: { dropRate: 0.1 }', client: 'put: { client: c1, key: k, value: v, async: true }',
   transfer: 'transfer: { to: S2 }',
+  etcdctl: 'etcdctl: { command: "watch k", client: c1 }',
+  etcdCancel: 'cancel: W1',
 };
 
 /** What a run did, apart from the scenario's own step records: its trace without steps, and every server. */

@@ -53,7 +53,9 @@ export type KvResult =
 /** A command carried by a Raft log entry: a no-op (a new leader's first entry) or a client's KV op. */
 export type Command =
   | { type: 'noop' }
-  | { type: 'kv'; clientId: string; seq: number; op: KvOp };
+  | { type: 'kv'; clientId: string; seq: number; op: KvOp }
+  /** An etcd v3 request (issue 14), applied with KvStateMachine.applyEtcdCommand. */
+  | EtcdCommand;
 
 /** Plain-data copy of a store, for snapshots, the UI and the CLI's JSON. */
 export interface KvSnapshot {

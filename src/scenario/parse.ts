@@ -783,6 +783,11 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
 
   // Steps.
   if (!Array.isArray(data.steps)) return;
+  // etcdctl `as` names (issue 14): each given once, and used (cancel, expect.watched) only after.
+  const etcdNames = new Set<string>();
+  const etcdName = (segs: Seg[], n: unknown, where: 'key' | 'value' = 'value') => {
+    if (typeof n === 'string' && !etcdNames.has(n)) ctx.error(segs, where, reason('etcdNameUnknown', { name: n }));
+  };
   data.steps.forEach((item: unknown, i: number) => {
     if (!isDict(item)) return;
     const keys = Object.keys(item);
@@ -877,7 +882,21 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
           if (Array.isArray(v.on)) serverList(at('on'), v.on);
           if (isDict(v.committed)) count(at('committed', 'nodes'), v.committed.nodes);
           if (isDict(v.kv)) for (const k of Object.keys(v.kv)) emptyKey(at('kv', k), k, false, 'key');
+          if (isDict(v.watched)) for (const n of Object.keys(v.watched)) etcdName(at('watched', n), n, 'key');
         }
+        break;
+      case 'etcdctl':
+        if (isDict(v)) {
+          client(at('client'), v.client);
+          server(at('via'), v.via);
+          if (typeof v.as === 'string') {
+            if (etcdNames.has(v.as)) ctx.error(at('as'), 'value', reason('etcdNameTwice', { name: v.as }));
+            etcdNames.add(v.as);
+          }
+        }
+        break;
+      case 'cancel':
+        etcdName(base, v);
         break;
     }
   });
@@ -1055,6 +1074,21 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       if (kind === 'delete') return { kind, key, prefix: v.prefix ?? false, ...options, ...expect };
       return { kind, key, from: v.from === null ? null : text('from', v.from), to: text('to', v.to), ...options, ...expect };
     }
+    case 'etcdctl': {
+      if (typeof v === 'string') return { kind: 'etcdctl', command: v, client: defaultClient, withinMs: DEFAULTS.withinMs };
+      const e: Dict | undefined = v.expect;
+      return {
+        kind: 'etcdctl',
+        command: v.command,
+        client: (v.client as string | undefined) ?? defaultClient,
+        ...(v.via !== undefined ? { via: v.via as string } : {}),
+        ...(v.as !== undefined ? { as: v.as as string } : {}),
+        withinMs: (v.withinMs as number | undefined) ?? DEFAULTS.withinMs,
+        ...(e !== undefined ? { expect: { ...(e.output !== undefined ? { output: e.output } : {}), ...(e.contains !== undefined ? { contains: e.contains } : {}), ...(e.exit !== undefined ? { exit: e.exit } : {}) } } : {}),
+      };
+    }
+    case 'cancel':
+      return { kind: 'cancel', name: v };
     case 'expect':
       return { kind: 'expect', checks: expectChecks(ctx, v, segs) };
   }
@@ -1095,5 +1129,6 @@ function expectChecks(ctx: Ctx, v: Dict, segs: Seg[]): ExpectChecks {
   if (v.on !== undefined) out.on = v.on === 'all' ? 'all' : [...v.on];
   if (v.invariants !== undefined) out.invariants = v.invariants;
   if (v.linearizable !== undefined) out.linearizable = v.linearizable;
+  if (v.watched !== undefined) out.watched = new Map(Object.entries(v.watched as Record<string, string[]>).map(([k, l]) => [k, [...l]]));
   return out;
 }

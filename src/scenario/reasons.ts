@@ -130,6 +130,15 @@ export const REASONS_EN = {
   casUnknownFail: 'expected the cas to fail, but its outcome is unknown',
   casFailed: 'expected the cas to succeed, but it failed',
   casSucceeded: 'expected the cas to fail, but it succeeded',
+  // etcdctl steps (issue 14).
+  etcdNameUnknown: 'no earlier etcdctl step is named "{name}" (give the command "as: {name}" first)',
+  etcdNameTwice: 'the name "{name}" is already given by an earlier etcdctl step',
+  etcdctlTimeout: 'etcdctl {command}: no reply by {time}',
+  etcdctlOutput: 'etcdctl {command}: expected the output {want}, got {got}',
+  etcdctlContains: 'etcdctl {command}: expected the output to contain {want}, got {got}',
+  etcdctlExit: 'etcdctl {command}: expected exit status {want}, got {got}',
+  expectWatched: 'expected watch {name} to have received [{want}], but it received [{got}]',
+  expectWatchedNotWatch: '{name} is not a watch started by an etcdctl step',
   // List joins.
   'join.or': ' or ',
   'join.and': ' and ',

@@ -2,7 +2,7 @@
  * The result of a scenario run as one plain JSON document (the CLI's `--json`), and the readable
  * timeline the CLI prints without it. Both read a finished ScenarioRunner; neither changes it.
  */
-import type { Command } from '../kv/types';
+import type { Command, KvRequest } from '../kv/types';
 import type { ConfChange, RaftNote } from '../raft/types';
 import type { HistoryRecord, SimStats, TraceEvent } from '../sim/types';
 import { fmtMs, type ScenarioRunner } from './runner';
@@ -30,6 +30,7 @@ export interface RunReport {
 /** A log entry's command as short text: "noop", "put x=1", "get x", "txn ...". */
 export function commandText(c: Command): string {
   if (c.type === 'noop') return 'noop';
+  if (c.type === 'etcd') return etcdCommandText(c.request);
   const op = c.op;
   switch (op.op) {
     case 'put': return `put ${op.key}=${op.value}`;
@@ -199,4 +200,17 @@ export function readableReport(runner: ScenarioRunner, r: RunReport, opts: { wal
   lines.push(`  traceHash ${r.traceHash}`);
   lines.push(r.ok ? 'PASS' : 'FAIL');
   return lines.join('\n');
+}
+
+/** An etcd request in a log entry as short text: "etcd put x=1", "etcd leaseRevoke 694d…". */
+function etcdCommandText(r: KvRequest): string {
+  switch (r.op) {
+    case 'put': return `etcd put ${r.key}=${r.value}${r.lease ? ` lease=${r.lease}` : ''}`;
+    case 'range': return `etcd range ${r.key}${r.rangeEnd ? ` ${JSON.stringify(r.rangeEnd)}` : ''}`;
+    case 'deleteRange': return `etcd deleteRange ${r.key}${r.rangeEnd ? ` ${JSON.stringify(r.rangeEnd)}` : ''}`;
+    case 'txn': return `etcd txn (${r.compare.length} compares)`;
+    case 'compact': return `etcd compact ${r.revision}`;
+    case 'leaseGrant': return `etcd leaseGrant ${r.id} ttl=${r.ttl}`;
+    case 'leaseRevoke': return `etcd leaseRevoke ${r.id}`;
+  }
 }

@@ -9,11 +9,12 @@ import type { Command } from '../kv/types';
 import type { LogEntry, NodeId, PersistentState } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
 import { Simulation, type CloneMap } from '../sim/engine';
+import type { EtcdRun } from '../sim/etcdRun';
 import type { SimServer } from '../sim/host';
 import type { HistoryRecord } from '../sim/types';
 import { applyVerb, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
 import { formatReason, reason, type Reason } from './reasons';
-import type { ClientExpect, ExpectChecks, InitialEntry, Scenario, Step } from './types';
+import type { ClientExpect, EtcdctlExpect, ExpectChecks, InitialEntry, Scenario, Step } from './types';
 
 /** The outcome of one step. `ok` is null for a step that has not finished (or never ran). */
 export interface StepResult {
@@ -49,6 +50,8 @@ type Active =
   | { type: 'run'; endMs: number }
   | { type: 'wait'; deadlineMs: number; cond: WaitCond }
   | { type: 'client'; handle: ClientOpHandle }
+  /** An etcdctl step waiting for its command's reply (issue 14). */
+  | { type: 'etcdctl'; run: EtcdRun; deadlineMs: number }
   | { type: 'pause' };
 
 /** Turns a scenario's `initial` entries into log entries; equal (index, term) pairs get equal commands. */
@@ -119,7 +122,7 @@ export class ScenarioRunner {
    * original, advanced the same way, produce the same trace.
    */
   clone(): ScenarioRunner {
-    const map: CloneMap = { handles: new Map(), records: new Map() };
+    const map: CloneMap = { handles: new Map(), records: new Map(), etcdRuns: new Map() };
     const c = Object.create(ScenarioRunner.prototype) as ScenarioRunner;
     Object.assign(c, this);
     c.sim = this.sim.clone(map);
@@ -127,7 +130,8 @@ export class ScenarioRunner {
     c.failure = this.failure ? c.results[this.failure.index] : null;
     const handle = (h: ClientOpHandle): ClientOpHandle => map.handles.get(h) ?? h;
     const a = this.active;
-    c.active = a === null ? null : a.type === 'client' ? { type: 'client', handle: handle(a.handle) } : { ...a };
+    c.active = a === null ? null : a.type === 'client' ? { type: 'client', handle: handle(a.handle) }
+      : a.type === 'etcdctl' ? { type: 'etcdctl', run: map.etcdRuns!.get(a.run) ?? a.run, deadlineMs: a.deadlineMs } : { ...a };
     c.asyncChecks = this.asyncChecks.map(({ handle: h, step }) => ({ handle: handle(h), step }));
     return c;
   }
@@ -220,7 +224,7 @@ export class ScenarioRunner {
   private activeLimit(): number {
     const a = this.active!;
     if (a.type === 'run') return a.endMs;
-    if (a.type === 'wait') return a.deadlineMs;
+    if (a.type === 'wait' || a.type === 'etcdctl') return a.deadlineMs;
     return Infinity;
   }
 
@@ -261,6 +265,7 @@ export class ScenarioRunner {
     if (!a) return;
     if (a.type === 'wait' && this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'client' && a.handle.done) this.finishClient(a.handle, this.scenario.steps[this.stepIndex]);
+    else if (a.type === 'etcdctl' && a.run.state !== 'waiting') this.finishEtcdctl(a.run, this.scenario.steps[this.stepIndex]);
   }
 
   private expire(): void {
@@ -269,6 +274,9 @@ export class ScenarioRunner {
     else if (a.type === 'wait') {
       if (this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
       else this.complete(false, reason('waitTimedOut', { what: waitWhat(a.cond), time: fmtMs(this.sim.nowMs) }));
+    } else if (a.type === 'etcdctl') {
+      if (a.run.state !== 'waiting') this.finishEtcdctl(a.run, this.scenario.steps[this.stepIndex]);
+      else this.complete(false, reason('etcdctlTimeout', { command: firstLine(a.run.command), time: fmtMs(this.sim.nowMs) }));
     }
   }
 
@@ -402,6 +410,15 @@ export class ScenarioRunner {
         if (handle.done) this.finishClient(handle, step);
         return;
       }
+      case 'etcdctl': {
+        const run = this.act({ kind: 'etcdctl', client: step.client, command: step.command, ...(step.via !== undefined ? { via: step.via } : {}), ...(step.as !== undefined ? { as: step.as } : {}) });
+        if (run.state !== 'waiting') return this.finishEtcdctl(run, step);
+        this.active = { type: 'etcdctl', run, deadlineMs: sim.nowMs + step.withinMs };
+        return;
+      }
+      case 'cancel':
+        this.act({ kind: 'etcdCancel', name: step.name });
+        return this.complete(true, `Ctrl-C ${step.name}`);
       case 'expect': {
         const failures = this.checkExpect(step.checks);
         if (failures.length === 0 && step.checks.invariants && step.checks.invariants !== 'ok') this.violationsExpected = true;
@@ -409,6 +426,15 @@ export class ScenarioRunner {
         return this.complete(failures.length === 0, failures.length ? reason('checks', { problems: { list: failures, join: 'semicolon' } }) : 'all checks hold');
       }
     }
+  }
+
+  /** An etcdctl step's command replied (or went to the background): its inline expect. */
+  private finishEtcdctl(run: EtcdRun, step: Step): void {
+    const expect = (step as { expect?: EtcdctlExpect }).expect;
+    const command = firstLine(run.command);
+    const problems = expect ? checkEtcdctlExpect(run, expect, command) : [];
+    const summary = run.state === 'background' ? `etcdctl ${command} (running in the background)` : `etcdctl ${command} → exit ${run.result!.exit}`;
+    this.complete(problems.length === 0, problems.length ? reason('clientProblems', { summary, problems: { list: problems, join: 'semicolon' } }) : summary);
   }
 
   private finishClient(handle: ClientOpHandle, step: Step): void {
@@ -525,6 +551,19 @@ export class ScenarioRunner {
         if (!seen.has(p as never)) out.push(seen.size ? reason('expectViolation', { property: p, seen: [...seen].join(', ') }) : reason('expectViolationNone', { property: p }));
       }
     }
+    if (c.watched) {
+      for (const [name, want] of c.watched) {
+        const run = sim.etcdNamed(name);
+        if (!run || !run.background || run.background.command.kind !== 'watch') {
+          out.push(reason('expectWatchedNotWatch', { name }));
+          continue;
+        }
+        const got = run.watched;
+        if (got.length !== want.length || got.some((g, i) => g !== want[i])) {
+          out.push(reason('expectWatched', { name, want: want.map((w) => JSON.stringify(w)).join(', '), got: got.map((w) => JSON.stringify(w)).join(', ') }));
+        }
+      }
+    }
     if (c.linearizable !== undefined) {
       if (!this.opts.linearizable) out.push(reason('noLinearizabilityChecker'));
       else {
@@ -585,6 +624,29 @@ export function checkClientExpect(rec: HistoryRecord, e: ClientExpect): Reason[]
     const succeeded = rec.op === 'cas' ? rec.result === 'ok' : undefined;
     if (rec.result === 'unknown') out.push(reason(e.succeeded ? 'casUnknownSucceed' : 'casUnknownFail'));
     else if (succeeded !== e.succeeded) out.push(reason(e.succeeded ? 'casFailed' : 'casSucceeded'));
+  }
+  return out;
+}
+
+/** The first line of an etcdctl command (a txn's blocks follow on the next lines). */
+function firstLine(command: string): string {
+  return command.split('\n')[0];
+}
+
+/** Trailing whitespace of each line and of the whole text removed (how `expect.output` compares). */
+export function trimOutput(text: string): string {
+  return text.split('\n').map((l) => l.replace(/\s+$/, '')).join('\n').replace(/\s+$/, '');
+}
+
+/** Problems of an etcdctl step's inline expect against what its run printed and its exit status. */
+function checkEtcdctlExpect(run: EtcdRun, e: EtcdctlExpect, command: string): Reason[] {
+  const out: Reason[] = [];
+  const text = trimOutput(run.text);
+  if (e.output !== undefined && text !== trimOutput(e.output)) out.push(reason('etcdctlOutput', { command, want: JSON.stringify(trimOutput(e.output)), got: JSON.stringify(text) }));
+  if (e.contains !== undefined && !text.includes(e.contains)) out.push(reason('etcdctlContains', { command, want: JSON.stringify(e.contains), got: JSON.stringify(text) }));
+  if (e.exit !== undefined) {
+    const got = run.result ? String(run.result.exit) : 'none (still running)';
+    if (!run.result || run.result.exit !== e.exit) out.push(reason('etcdctlExit', { command, want: e.exit, got }));
   }
   return out;
 }

@@ -47,6 +47,8 @@ export const LIMITS = {
   maxFlowControl: 10_000,
   /** Largest cluster.autoCompactionRetention (revisions). */
   maxAutoCompactionRetention: 1_000_000,
+  /** Longest etcdctl command line (a txn with its blocks included), characters. */
+  maxEtcdctlChars: 10_000,
 } as const;
 
 /** Server and client names. */
@@ -57,7 +59,7 @@ export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
 /** The step keys, in the order error messages list them. */
 export const STEP_KEYS = [
   'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
-  'cut', 'heal', 'network', 'transfer', 'do', 'put', 'get', 'delete', 'cas', 'expect',
+  'cut', 'heal', 'network', 'transfer', 'do', 'put', 'get', 'delete', 'cas', 'etcdctl', 'cancel', 'expect',
 ] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
@@ -505,6 +507,37 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
   get: clientStep('get'),
   delete: clientStep('delete'),
   cas: clientStep('cas'),
+  etcdctl: {
+    'x-expected': 'an etcdctl command line, or a mapping { command, client, via, as, withinMs, expect }',
+    description: 'Runs one etcdctl command as a client (issue 14) and waits for its reply, unless it runs in the background (watch, lease keep-alive, lock, elect). A txn takes its blocks on the next lines of the same string.',
+    oneOf: [
+      etcdctlLine(),
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['command'],
+        properties: {
+          command: etcdctlLine(),
+          client: { ...clientName(), description: 'Which client runs it (default the first client).' },
+          via: { ...serverName(), description: 'The server it is connected to (etcdctl --endpoints; default the one the client finds leading).' },
+          as: { ...name(`a name: ${NAME_RULE}`), description: 'Names what the command creates or starts (a lease, a watch, a keep-alive, a lock) for later commands (--lease=L1) and cancel.' },
+          withinMs: withinMs(),
+          expect: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            description: 'Checked against what etcdctl printed (both streams, trailing whitespace trimmed) and its exit status.',
+            properties: {
+              output: { type: 'string', description: 'The whole output, exactly.' },
+              contains: { type: 'string', description: 'Text the output contains.' },
+              exit: { type: 'integer', minimum: 0, maximum: 255, description: "etcdctl's exit status (0 success, 1 error, …)." },
+            },
+          },
+        },
+      },
+    ],
+  },
+  cancel: { ...name(`the as name of a background etcdctl command: ${NAME_RULE}`), description: 'Ctrl-C on a background etcdctl command named with as: a cancelled keep-alive stops renewing, a cancelled lock releases it.' },
   expect: {
     type: 'object',
     additionalProperties: false,
@@ -557,9 +590,18 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
         ],
       },
       linearizable: { type: 'boolean' },
+      watched: {
+        type: 'object',
+        propertyNames: { type: 'string', pattern: NAME_PATTERN },
+        additionalProperties: { type: 'array', items: { type: 'string' }, 'x-expected': 'a list of events, "PUT key value" or "DELETE key"' },
+        description: 'The events each named watch has received so far, in order.',
+      },
     },
   },
 });
+
+/** An etcdctl command line (one line, or a txn with its blocks on the next lines). */
+const etcdctlLine = (): JsonSchema => ({ type: 'string', pattern: '\\S', maxLength: LIMITS.maxEtcdctlChars, 'x-expected': 'an etcdctl command line' });
 
 /** A position in a run: events processed and simulated time. */
 const position = (): JsonSchema => ({
@@ -586,6 +628,8 @@ const verbArgSchema = (t: VerbArgType): JsonSchema => {
     case 'linkSettingsOrNull': return { oneOf: [linkSettings, { type: 'null' }] };
     case 'durationMs': return { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 };
     case 'messageId': return { type: 'integer', minimum: 1 };
+    case 'text': return { type: 'string', maxLength: LIMITS.maxEtcdctlChars };
+    case 'name': return { type: 'string', pattern: NAME_PATTERN };
     case 'clientOp': return {
       type: 'object', additionalProperties: false, required: ['op', 'key'],
       properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, read: { enum: [...READ_MODES] }, from: { oneOf: [str, { type: 'null' }] }, to: str },

@@ -147,7 +147,21 @@ export type StepBody =
   | ({ kind: 'get'; key: string; prefix: boolean; serializable: boolean; read?: 'log' | 'readIndex' | 'lease'; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'delete'; key: string; prefix: boolean; expect?: ClientExpect } & ClientStepOptions)
   | ({ kind: 'cas'; key: string; from: string | null; to: string; expect?: ClientExpect } & ClientStepOptions)
+  /** An etcdctl command (issue 14): waits for the reply unless it runs in the background. */
+  | { kind: 'etcdctl'; command: string; client: string; via?: string; as?: string; withinMs: number; expect?: EtcdctlExpect }
+  /** Ctrl-C on the background etcdctl command named `name`. */
+  | { kind: 'cancel'; name: string }
   | { kind: 'expect'; checks: ExpectChecks };
+
+/** Inline check of an etcdctl step: its output (both streams in order, trailing whitespace trimmed) and exit status. */
+export interface EtcdctlExpect {
+  /** The whole output, exactly. */
+  output?: string;
+  /** Text the output contains. */
+  contains?: string;
+  /** etcdctl's exit status. */
+  exit?: number;
+}
 
 /** What an `expect` step can check; every key given must hold. */
 export interface ExpectChecks {
@@ -161,6 +175,8 @@ export interface ExpectChecks {
   notCommitted?: { index: number };
   /** Entry terms of each listed server's log. */
   log?: ReadonlyMap<string, number[]>;
+  /** Named watch → the events it has received so far, in order (`PUT key value` / `DELETE key`). */
+  watched?: ReadonlyMap<string, string[]>;
   /** Applied KV contents, key → value; a null value means the key must be absent. */
   kv?: ReadonlyMap<string, string | null>;
   /** Which servers the kv check applies to (default: live servers). */

@@ -16,6 +16,12 @@ import type { Command } from '../kv/types';
 import type { LogEntry, NodeId, PersistentState, UnsafeFlags } from '../raft/types';
 import { SAFE } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
+import { memberIdFor } from '../etcdctl/members';
+import { parseCommandLine } from '../etcdctl/parse';
+import { execute, type CommandResult } from '../etcdctl/run';
+import type { EtcdClient } from '../etcdctl/client';
+import { EtcdLayer, type EngineEtcdClient, type EtcdEnv } from './etcd';
+import { EtcdRun } from './etcdRun';
 import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
 import { Host, type SimServer } from './host';
@@ -24,7 +30,7 @@ import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
-import type { ClientRequest, ClientResponse, HistoryRecord, LinkSettings, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
+import type { ClientRequest, ClientResponse, EtcdResponse, HistoryRecord, LinkSettings, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
 
 export { SimServer } from './host';
 
@@ -85,12 +91,31 @@ export interface SimOptions {
 export type ProcessedEvent =
   | { kind: 'deliver'; atMs: number; record: MessageRecord }
   | { kind: 'electionTimeout' | 'heartbeat'; atMs: number; node: NodeId }
-  | { kind: 'clientTimer'; atMs: number; client: string };
+  | { kind: 'clientTimer'; atMs: number; client: string }
+  /** An etcd timer: a lessor check, a keep-alive, a request deadline, a watch reconnect (src/sim/etcd.ts). */
+  | { kind: 'etcdTimer'; atMs: number };
 
 /** Maps objects of a simulation to their copies in a clone (client operations, messages). */
 export interface CloneMap {
   handles: Map<ClientOpHandle, ClientOpHandle>;
   records: Map<MessageRecord, MessageRecord>;
+  /** etcdctl runs (issue 14), old → new; filled when given. */
+  etcdRuns?: Map<EtcdRun, EtcdRun>;
+}
+
+/**
+ * One input to the simulation from outside (a verb, a client operation, an etcdctl run, a
+ * caption, a step outcome), at the position it was given: what a replayed clone re-applies.
+ */
+interface JournalEntry {
+  events: number;
+  atMs: number;
+  /** The event queue's insertion count then (a replay checks it has done the same lazy re-queues). */
+  insertions: number;
+  method: string;
+  args: unknown[];
+  /** What the call returned (a client operation's handle, an etcdctl run), to map old → new. */
+  out?: unknown;
 }
 
 export class Simulation implements SimKernel {
@@ -121,6 +146,19 @@ export class Simulation implements SimKernel {
   private clientHost: ClientHost;
   /** The history order counter (see HistoryRecord.invokeOrder); not hashed. */
   private order = 0;
+  /** The etcd v3 API through the cluster (src/sim/etcd.ts, issue 14). */
+  private etcd!: EtcdLayer;
+  /** etcdctl runs started, in order, and the `as` names given to them. */
+  private etcdRuns: EtcdRun[] = [];
+  private etcdNames = new Map<string, EtcdRun>();
+  /** Every input from outside, in order (see JournalEntry); entries are immutable and shared by clones. */
+  private journal: JournalEntry[] = [];
+  /** The observers as they were at time 0 (clones), for a replayed clone; `checker` is the index of the checker or -1. */
+  private initialObservers: { checker: SimObserver | null; observers: SimObserver[] } = { checker: null, observers: [] };
+  /** Replaying a journal (inputs are not journaled again). */
+  private replaying = false;
+  /** The raw etcd client was handed out: its callers' requests are not journaled, so no clone is possible. */
+  private etcdDirect = false;
 
   /**
    * Builds the cluster at time 0 and arms every server's election timer. Observers given in
@@ -138,6 +176,7 @@ export class Simulation implements SimKernel {
     this.checker = options.checker ?? null;
     if (this.checker) this.observers.push(this.checker);
     this.observers.push(...(options.observers ?? []));
+    this.initialObservers = { checker: this.checker?.clone() as SimChecker | undefined ?? null, observers: (options.observers ?? []).map((o) => o.clone()) };
     this.traceLog = new TraceLog();
     if (this.keepTrace) this.observers.push(this.traceLog);
     this.tracing = this.observers.some((o) => o.onTrace);
@@ -155,7 +194,41 @@ export class Simulation implements SimKernel {
     for (const c of config.clients) {
       this.clients.set(c, new SimClient(c, this.clientHost, config.clientTimeoutMs, config.heartbeatMs));
     }
+    this.etcd = new EtcdLayer(this.etcdEnv());
+    this.host.etcd = this.etcd;
     this.host.start();
+  }
+
+  /** What the etcd layer uses of this engine and its host. */
+  private etcdEnv(): EtcdEnv {
+    const cfg = this.config;
+    return {
+      nowMs: () => this.nowMs,
+      serverIds: () => this.serverIds,
+      server: (id) => this.host.server(id),
+      localNow: (s) => this.host.localNow(s),
+      simDelay: (s, ms) => this.host.simDelay(s, ms),
+      send: (m) => this.transport.send(m),
+      schedule: (id, atMs) => this.queue.push({ type: 'etcdTimer', id, atMs }, atMs),
+      propose: (s, command) => this.host.propose(s, command),
+      readIndex: (s, ctx, mode) => this.host.readIndexFor(s, ctx, mode),
+      transfer: (to) => this.host.transfer(to),
+      recordHistory: (rec) => {
+        this.history.push(rec);
+        this.hasher.str('ret').str(rec.client).str(rec.op).str(rec.key).str(rec.result);
+      },
+      nextOrder: () => this.nextOrder(),
+      config: {
+        seed: cfg.seed, heartbeatMs: cfg.heartbeatMs, electionTimeoutMs: cfg.electionTimeoutMs,
+        clientTimeoutMs: cfg.clientTimeoutMs, reads: cfg.reads ?? 'log',
+      },
+    };
+  }
+
+  /** Records an input from outside (see JournalEntry). */
+  private journalInput(method: string, args: unknown[], out?: unknown): void {
+    if (this.replaying) return;
+    this.journal.push({ events: this.stats.events, atMs: this.nowMs, insertions: this.queue.insertions, method, args, ...(out !== undefined ? { out } : {}) });
   }
 
   /**
@@ -167,6 +240,7 @@ export class Simulation implements SimKernel {
    * their own references.
    */
   clone(map: CloneMap = { handles: new Map(), records: new Map() }): Simulation {
+    if (this.etcd.used) return this.replayClone(map);
     const c = Object.create(Simulation.prototype) as Simulation;
     const w = c as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(this)) w[k] = v;
@@ -187,13 +261,66 @@ export class Simulation implements SimKernel {
     c.clients = new Map();
     for (const [name, cl] of this.clients) c.clients.set(name, cl.cloneWith(c.clientHost, map.handles));
     c.onClientReturn = null;
+    w.etcd = this.etcd.cloneUnused(c.etcdEnv());
+    c.host.etcd = c.etcd;
+    c.journal = this.journal.slice();
+    c.etcdRuns = [];
+    c.etcdNames = new Map();
     return c;
   }
 
+  /**
+   * A clone made by replay (once etcd was used: etcdctl's continuations are closures, which
+   * cannot be copied): a new simulation from the same configuration and the observers as they
+   * were at time 0, with every journaled input re-applied at the same position (events processed
+   * and time), then run to this one's position. The run is deterministic, so the copy is exact
+   * (its traceHash, history, trace and state are this one's). O(events so far).
+   * @throws Error if the raw etcd client was handed out (its requests are not journaled), or if
+   *   the replay diverges (an internal error)
+   */
+  private replayClone(map: CloneMap): Simulation {
+    if (this.etcdDirect) throw new Error('this simulation cannot be cloned: etcdClient() was used directly (use etcdctl(), which is journaled)');
+    const init = this.initialObservers;
+    const c = new Simulation(this.config, { checker: init.checker?.clone() as SimChecker | undefined ?? null, observers: init.observers.map((o) => o.clone()) });
+    c.replaying = true;
+    const until = (events: number, insertions: number): void => {
+      while (c.stats.events < events) {
+        if (!c.runNext(Infinity)) throw new Error(`internal: replay ran out of events at ${c.stats.events} of ${events}`);
+      }
+      if (c.queue.insertions < insertions) c.dropStale();
+      if (c.queue.insertions !== insertions) throw new Error(`internal: replay diverged (queue insertions ${c.queue.insertions}, expected ${insertions})`);
+    };
+    const journal: JournalEntry[] = [];
+    for (const e of this.journal) {
+      until(e.events, e.insertions);
+      c.advanceClock(e.atMs);
+      const out = (c as unknown as Record<string, (...a: unknown[]) => unknown>)[e.method](...e.args);
+      if (e.method === 'submit') map.handles.set(e.out as ClientOpHandle, out as ClientOpHandle);
+      if (e.method === 'etcdctl') map.etcdRuns?.set(e.out as EtcdRun, out as EtcdRun);
+      journal.push(out !== undefined && e.out !== undefined ? { ...e, out } : e);
+    }
+    until(this.stats.events, this.queue.insertions);
+    c.advanceClock(this.nowMs);
+    c.replaying = false;
+    c.journal = journal;
+    if (c.traceHash !== this.traceHash) throw new Error('internal: replay diverged (traceHash)');
+    const byId = new Map<number, MessageRecord>();
+    for (const r of c.inFlight) byId.set(r.id, r);
+    for (const r of this.inFlight) {
+      const n = byId.get(r.id);
+      if (n) map.records.set(r, n);
+    }
+    for (const [name, cl] of this.clients) {
+      const n = c.clients.get(name)!;
+      for (const h of [cl.current, ...cl.queue]) if (h && !map.handles.has(h)) map.handles.set(h, n.current ?? h);
+    }
+    return c;
+  }
   /** Where messages that crossed the network go: answers to the clients, the rest to the host. */
   private deliveryTarget() {
     return {
       toClient: (m: ClientResponse) => this.clients.get(m.to)?.onResponse(m),
+      toEtcdClient: (m: EtcdResponse) => this.etcd.onResponse(m),
       toServer: (rec: MessageRecord) => this.host.arrive(rec),
     };
   }
@@ -319,6 +446,7 @@ export class Simulation implements SimKernel {
       case 'electionTimer':
       case 'heartbeatTimer': return this.host.isStale(e);
       case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
+      case 'etcdTimer': return !this.etcd.timerIsLive(e.id);
     }
   }
 
@@ -377,6 +505,7 @@ export class Simulation implements SimKernel {
       case 'electionTimer': return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       case 'heartbeatTimer': return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
       case 'clientTimer': return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+      case 'etcdTimer': return { kind: 'etcdTimer', atMs: e.atMs };
     }
   }
 
@@ -406,6 +535,9 @@ export class Simulation implements SimKernel {
       case 'clientTimer':
         this.clients.get(e.client)!.onTimer(e.gen);
         break;
+      case 'etcdTimer':
+        this.etcd.timerFired(e.id);
+        break;
     }
     return e;
   }
@@ -425,12 +557,14 @@ export class Simulation implements SimKernel {
 
   /** Records a caption in the trace (scenario `say`). */
   caption(text: string, zh?: string): void {
+    this.journalInput('caption', [text, zh]);
     this.hasher.str('say').str(text);
     this.emit({ atMs: this.nowMs, kind: 'caption', text, ...(zh ? { zh } : {}) });
   }
 
   /** Records a scenario step's outcome in the trace; `why` is the failure's reason as data. */
   stepOutcome(index: number, line: number, ok: boolean, message: string, why?: StepReason): void {
+    this.journalInput('stepOutcome', [index, line, ok, message, why]);
     this.hasher.str('step').num(index).str(ok ? '1' : '0');
     this.emit({ atMs: this.nowMs, kind: 'step', index, line, ok, message, ...(why ? { why } : {}) });
   }
@@ -439,26 +573,31 @@ export class Simulation implements SimKernel {
 
   /** Crashes a server (see Host.crash). No-op if down. @throws Error for an unknown server */
   crash(id: NodeId): void {
+    this.journalInput('crash', [id]);
     this.host.crash(id);
   }
 
   /** Restarts a crashed server from its persistent state (see Host.restart). No-op if up. @throws Error for an unknown server */
   restart(id: NodeId): void {
+    this.journalInput('restart', [id]);
     this.host.restart(id);
   }
 
   /** Pauses a live server: it keeps its state but handles nothing until resumed. @throws Error for an unknown server */
   pauseServer(id: NodeId): void {
+    this.journalInput('pauseServer', [id]);
     this.host.pause(id);
   }
 
   /** Resumes a paused server: it handles what waited, in order. @throws Error for an unknown server */
   resumeServer(id: NodeId): void {
+    this.journalInput('resumeServer', [id]);
     this.host.resume(id);
   }
 
   /** Fires a server's election timer now. @throws Error for an unknown server */
   forceTimeout(id: NodeId): void {
+    this.journalInput('forceTimeout', [id]);
     this.host.forceTimeout(id);
   }
 
@@ -467,6 +606,7 @@ export class Simulation implements SimKernel {
    * step is instant, the outcome shows in the trace. @throws Error for an unknown server
    */
   transferLeader(to: NodeId): void {
+    this.journalInput('transferLeader', [to]);
     this.host.transfer(to);
   }
 
@@ -477,56 +617,67 @@ export class Simulation implements SimKernel {
 
   /** Only links inside each group stay up; servers in no group are alone. @throws Error for an unknown or repeated server */
   partition(groups: NodeId[][]): void {
+    this.journalInput('partition', [groups]);
     this.transport.partition(groups);
   }
 
   /** Cuts every link of a server. @throws Error for an unknown server */
   isolate(id: NodeId): void {
+    this.journalInput('isolate', [id]);
     this.transport.isolate(id);
   }
 
   /** Restores a server's links to every server that is not isolated. @throws Error for an unknown server */
   reconnect(id: NodeId): void {
+    this.journalInput('reconnect', [id]);
     this.transport.reconnect(id);
   }
 
   /** Cuts the link from `from` to `to` (and back when `both`). @throws Error for an unknown server */
   cut(from: NodeId, to: NodeId, both: boolean): void {
+    this.journalInput('cut', [from, to, both]);
     this.transport.cut(from, to, both);
   }
 
   /** Restores every link and clears isolation. */
   heal(): void {
+    this.journalInput('heal', []);
     this.transport.heal();
   }
 
   /** Restores the link from `from` to `to` (and back when `both`). @throws Error for an unknown server */
   restoreLink(from: NodeId, to: NodeId, both: boolean): void {
+    this.journalInput('restoreLink', [from, to, both]);
     this.transport.restoreLink(from, to, both);
   }
 
   /** Per-link latency, loss and duplication on one direction; null goes back to the network's. @throws Error for an unknown server */
   setLink(from: NodeId, to: NodeId, settings: Partial<LinkSettings> | null): void {
+    this.journalInput('setLink', [from, to, settings]);
     this.transport.setLink(from, to, settings);
   }
 
   /** Changes the network-wide latency, loss or duplication from now on. */
   setNetwork(p: Partial<LinkSettings>): void {
+    this.journalInput('setNetwork', [p]);
     this.transport.setNetwork(p);
   }
 
   /** Drops a message in flight. @throws Error if no message with that id is in flight */
   dropInFlight(id: number): void {
+    this.journalInput('dropInFlight', [id]);
     this.transport.dropInFlight(id);
   }
 
   /** Sends another copy of a message in flight. @throws Error if no message with that id is in flight */
   duplicateInFlight(id: number): void {
+    this.journalInput('duplicateInFlight', [id]);
     this.transport.duplicateInFlight(id);
   }
 
   /** Delays a message in flight by `byMs` ms. @throws Error if none with that id is in flight, or byMs <= 0 */
   delayInFlight(id: number, byMs: number): void {
+    this.journalInput('delayInFlight', [id, byMs]);
     this.transport.delayInFlight(id, byMs);
   }
 
@@ -541,7 +692,117 @@ export class Simulation implements SimKernel {
     const opText = describeOp(spec);
     this.hasher.str('op').str(client).str(opText);
     if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client, opText, ...(options.via ? { server: options.via } : {}) });
-    return c.submit(spec, options);
+    const h = c.submit(spec, options);
+    this.journalInput('submit', [client, spec, options], h);
+    return h;
+  }
+
+  // ---- the etcd v3 API (issue 14; src/sim/etcd.ts) ---------------------------------------
+
+  /**
+   * Runs one etcdctl command line as simulated client `client` (the console, an `etcdctl:` step,
+   * the CLI), connected to `via` (etcdctl --endpoints) or to the server the client finds leading.
+   * The run's output, state and result change in the engine events that bring the replies
+   * (src/sim/etcdRun.ts). `as` names what it creates or starts, for later commands (`--lease=L1`)
+   * and for `etcdCancel`. Journaled: clones and replays run it again at the same position.
+   * Bad command lines are etcdctl's error output and exit status, not exceptions.
+   * @throws Error for an unknown client or `via` server, or an `as` name already used
+   */
+  etcdctl(command: string, opts: { client: string; via?: NodeId; as?: string }): EtcdRun {
+    if (!this.clients.has(opts.client)) throw new Error(`unknown client "${opts.client}"`);
+    if (opts.via !== undefined) this.server(opts.via);
+    if (opts.as !== undefined && this.etcdNames.has(opts.as)) throw new Error(`the name "${opts.as}" is already used by an earlier etcdctl command`);
+    const run = new EtcdRun(this.etcdRuns.length + 1, command, opts.client, opts.via, opts.as, this.nowMs);
+    this.journalInput('etcdctl', [command, { ...opts }], run);
+    this.etcdRuns.push(run);
+    if (opts.as !== undefined) this.etcdNames.set(opts.as, run);
+    const firstLine = command.split('\n')[0];
+    this.hasher.str('etcdctl').str(opts.client).str(command);
+    if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client: opts.client, opText: `etcdctl ${firstLine}`, ...(opts.via ? { server: opts.via } : {}) });
+    const parsed = parseCommandLine(command, { names: (n) => this.etcdName(n) });
+    if (!parsed.ok) {
+      run.finish(resultOf(parsed.stderr, parsed.exit));
+      this.etcdReturned(run);
+      return run;
+    }
+    const client = (this.etcd.client(opts.client, opts.via ?? null) as EngineEtcdClient).withTimeout(parsed.global.commandTimeoutMs);
+    const start = (): void => {
+      run.follow(execute(parsed, client));
+      run.onDone(() => this.etcdReturned(run));
+    };
+    if (parsed.delayMs > 0) this.etcd.clientTimer(this.nowMs + parsed.delayMs, start);
+    else start();
+    return run;
+  }
+
+  /** A run finished: recorded in the hash and the trace. */
+  private etcdReturned(run: EtcdRun): void {
+    const r = run.result!;
+    this.hasher.str('etcdret').num(run.id).num(r.exit).str(r.text);
+    if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'return', client: run.client, opText: `etcdctl ${run.command.split('\n')[0]}`, result: `exit ${r.exit}` });
+  }
+
+  /** What an `as` name stands for in a command line: a lease or member ID; server names are member IDs. */
+  private etcdName(name: string): string | undefined {
+    const run = this.etcdNames.get(name);
+    const c = run?.created;
+    if (c) {
+      switch (c.kind) {
+        case 'lease': case 'keep-alive': return c.id;
+        case 'member': return c.id;
+        case 'lock': case 'election': case 'observer': return c.lease;
+        case 'watch': return undefined;
+      }
+    }
+    if (this.serverIds.includes(name)) return memberIdFor(name);
+    return undefined;
+  }
+
+  /**
+   * Ctrl-C on a background command (by its run or `as` name): a cancelled keep-alive stops
+   * renewing, a cancelled lock deletes its key, a cancelled campaign resigns, a watch stops.
+   * No-op on a finished run. @throws Error for an unknown name
+   */
+  etcdCancel(target: EtcdRun | string | { run: number }): void {
+    const run = typeof target === 'string' ? this.etcdNames.get(target) : target instanceof EtcdRun ? target : this.etcdRuns[target.run - 1];
+    if (!run) throw new Error(`no etcdctl command is named "${typeof target === 'string' ? target : JSON.stringify(target)}"`);
+    this.journalInput('etcdCancel', [typeof target === 'string' ? target : { run: run.id }]);
+    this.hasher.str('etcdcancel').num(run.id);
+    if (this.tracing) this.emit({ atMs: this.nowMs, kind: 'client', phase: 'invoke', client: run.client, opText: `Ctrl-C etcdctl ${run.command.split('\n')[0]}` });
+    if (run.background && run.background.running) run.background.cancel();
+  }
+
+  /** The etcdctl run named `name` by `as`, or undefined. */
+  etcdNamed(name: string): EtcdRun | undefined {
+    return this.etcdNames.get(name);
+  }
+
+  /** Every etcdctl run so far, in start order. */
+  get etcdctlRuns(): readonly EtcdRun[] {
+    return this.etcdRuns;
+  }
+
+  /**
+   * A raw clientv3-like client of simulated client `clientId` (src/etcdctl/client.ts), connected
+   * to `via` or to the leader it finds. Its requests are not journaled: a simulation whose raw
+   * client was used cannot be cloned (use `etcdctl`). @throws Error for an unknown client or server
+   */
+  etcdClient(clientId: string, via?: NodeId): EtcdClient {
+    if (!this.clients.has(clientId)) throw new Error(`unknown client "${clientId}"`);
+    if (via !== undefined) this.server(via);
+    this.etcdDirect = true;
+    return this.etcd.client(clientId, via ?? null);
+  }
+
+  /** A server's etcd side as the inspector shows it: its lessor's leases (remaining ms on its clock, null = held forever) and watchers. */
+  etcdServerView(id: NodeId): ReturnType<EtcdLayer['serverView']> {
+    this.server(id);
+    return this.etcd.serverView(id);
+  }
+
+  /** etcd's minimum lease TTL for this cluster, seconds (1.5 × the election timeout). */
+  get etcdMinLeaseTtlSeconds(): number {
+    return this.etcd.minTtlSeconds;
   }
 }
 
@@ -562,3 +823,10 @@ export function persistentFrom(term: number, votedFor: NodeId | null, log: LogEn
 }
 
 export type { KvOp } from '../kv/types';
+
+/** A settled result for a line that did not parse (etcdctl's error text and exit status). */
+function resultOf(stderr: string, exit: number): CommandResult {
+  const output = stderr.split('\n').map((text) => ({ stream: 'stderr' as const, text }));
+  const text = output.map((l) => `${l.text}\n`).join('');
+  return { exit, output, stdout: '', stderr: text, text };
+}

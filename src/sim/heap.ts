@@ -98,6 +98,11 @@ export class EventHeap<T> {
     return top;
   }
 
+  /** How many items were ever pushed (the insertion counter that breaks ties): a replay checks it matches. */
+  get insertions(): number {
+    return this.nextSeq;
+  }
+
   private grow(): void {
     const times = new Float64Array(this.times.length * 2);
     times.set(this.times);

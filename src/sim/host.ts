@@ -18,7 +18,8 @@ import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
-import type { ClientRequest, ClientResponse, MessageRecord, ReadMode, ServerView } from './types';
+import type { EtcdLayer } from './etcd';
+import type { ClientRequest, ClientResponse, EtcdRequest, MessageRecord, ReadMode, ServerView } from './types';
 
 /** What the host needs to build and run the cluster's nodes. Times in ms of simulated time. */
 export interface HostConfig {
@@ -154,6 +155,8 @@ export class Host {
   readonly serverIds: NodeId[];
   /** Whether an observer compares replicas' KV states (onAppliedState): only then is the digest kept. */
   private digesting: boolean;
+  /** The etcd v3 API's server side (src/sim/etcd.ts, issue 14); set by the engine. */
+  etcd: EtcdLayer | null = null;
 
   /** Builds every server's Raft node (from `initial` where given); nothing runs until `start`. */
   constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
@@ -204,7 +207,7 @@ export class Host {
   }
 
   /** A delay of `localMs` on a server's own clock, in ms of simulated time. */
-  private simDelay(s: SimServer, localMs: number): number {
+  simDelay(s: SimServer, localMs: number): number {
     return s.clockRate === 1 ? localMs : quantizeMs(localMs / s.clockRate);
   }
 
@@ -329,9 +332,10 @@ export class Host {
 
   /** A server takes in a delivered message. */
   private receive(s: SimServer, rec: MessageRecord): void {
-    const m = rec.msg as RaftMessage<Command> | ClientRequest;
+    const m = rec.msg as RaftMessage<Command> | ClientRequest | EtcdRequest;
     this.transport.markDelivered(rec);
     if (m.type === 'ClientRequest') this.onClientRequest(s, m);
+    else if (m.type === 'EtcdRequest') this.etcd?.onRequest(s, m);
     else this.step(s, { type: 'message', msg: m });
   }
 
@@ -366,6 +370,26 @@ export class Host {
       } else this.reply(s.id, m.clientId, m.seq, { ok: false, error: 'notLeader', leaderHint: fx.leaderHint });
     }
     this.execute(s, effects, commitBefore);
+  }
+
+  // ---- what the etcd layer asks of the node (src/sim/etcd.ts) -----------------------------
+
+  /** Proposes `command` on a server's node (as a client request would be) and carries out the effects. */
+  propose(s: SimServer, command: Command): { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null } {
+    const commitBefore = s.raft.commitIndex;
+    const effects = s.raft.step({ type: 'propose', command }, this.localNow(s));
+    let out: { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null } = { accepted: false, leaderHint: s.raft.leaderId };
+    for (const fx of effects) {
+      if (fx.type !== 'proposeResult') continue;
+      out = fx.accepted ? { accepted: true, index: fx.index, term: s.raft.currentTerm } : { accepted: false, leaderHint: fx.reason === 'transferring' ? fx.transferee ?? fx.leaderHint : fx.leaderHint };
+    }
+    this.execute(s, effects, commitBefore);
+    return out;
+  }
+
+  /** Gives a server's node a readIndex input (thesis §6.4) for an etcd read; answered through the etcd layer. */
+  readIndexFor(s: SimServer, ctx: string, readOnly: 'safe' | 'leaseBased' | undefined): void {
+    this.step(s, { type: 'readIndex', ctx, ...(readOnly ? { readOnly } : {}) });
   }
 
   /** The pending read of this ctx, or undefined (the client gave up or moved on; a duplicate answer). */
@@ -443,6 +467,10 @@ export class Host {
           s.heartbeatLocalMs = null;
           break;
         case 'readReady': {
+          if (fx.ctx.startsWith('etcd:')) {
+            this.etcd?.onReadReady(s, fx.ctx, fx.index);
+            break;
+          }
           // HOST.md §5: answer once this server's state machine has applied the read index.
           const r = this.readOf(s, fx.ctx);
           if (!r) break; // the client gave up, or a duplicate answer
@@ -451,6 +479,10 @@ export class Host {
           break;
         }
         case 'readRefused': {
+          if (fx.ctx.startsWith('etcd:')) {
+            this.etcd?.onReadRefused(s, fx.ctx, fx.leaderHint);
+            break;
+          }
           const r = this.readOf(s, fx.ctx);
           if (!r) break;
           s.reads.delete(r.clientId);
@@ -465,6 +497,10 @@ export class Host {
           if (fx.to === 'candidate') k.stats.electionsStarted++;
           if (fx.to === 'leader') k.stats.leadersElected++;
           k.emit({ atMs: k.nowMs, kind: 'role', node: s.id, from: fx.from, to: fx.to, term: fx.term });
+          if (this.etcd) {
+            this.etcd.onRoleChanged(s, fx.to);
+            if (fx.to === 'leader') this.etcd.onLeaderElected(s);
+          }
           if (obs.length) {
             const n = observed(s);
             for (const o of obs) o.onRoleChanged?.(n, k.nowMs);
@@ -514,7 +550,11 @@ export class Host {
     const cmd = entry.command;
     const put = this.digesting && cmd.type === 'kv' && cmd.op.op === 'put' ? cmd.op : null;
     const previous = put ? store.get(put.key)?.value : undefined;
-    const result = s.sm.applyCommand(cmd);
+    const result = cmd.type === 'etcd' ? null : s.sm.applyCommand(cmd);
+    if (cmd.type === 'etcd') {
+      if (!this.etcd) throw new Error(`internal: ${s.id} applied an etcd entry at ${index} without an etcd layer`);
+      this.etcd.apply(s, index, entry);
+    }
     if (this.digesting) {
       if (put) s.digest.updateAfterPut(store, revisionBefore, put.key, previous, put.value);
       else s.digest.update(store);
@@ -526,6 +566,7 @@ export class Host {
     if (s.reads.size) {
       for (const r of s.reads.values()) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, r);
     }
+    if (cmd.type === 'etcd') this.etcd!.afterApply(s, index, entry);
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -588,6 +629,7 @@ export class Host {
     for (const r of s.held) this.transport.dropHeld(r);
     s.held = [];
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
+    this.etcd?.onCrash(s);
     this.k.fault('crash', [id]);
   }
 
@@ -603,6 +645,7 @@ export class Host {
     s.raft = this.makeRaft(id, s.raft.persistent);
     s.sm = new KvStateMachine();
     s.appliedIndex = 0;
+    this.etcd?.onRestart(s);
     for (const o of this.k.observers) o.onRestart?.(id);
     this.k.fault('restart', [id]);
     // The new node's clock goes on from where the server's clock is (HOST.md §2).

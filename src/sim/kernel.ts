@@ -18,6 +18,8 @@ export type SimEvent = Scheduled & (
   | { type: 'electionTimer'; node: NodeId; gen: number }
   | { type: 'heartbeatTimer'; node: NodeId; gen: number }
   | { type: 'clientTimer'; client: string; gen: number }
+  /** An etcd timer (src/sim/etcd.ts: a lessor check, a keep-alive, a deadline, a watch reconnect). */
+  | { type: 'etcdTimer'; id: number }
 );
 
 /** The engine as its modules see it. */

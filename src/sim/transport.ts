@@ -15,12 +15,14 @@ import type { SimKernel } from './kernel';
 import { MessageLog } from './messageLog';
 import { Network } from './network';
 import { RandomStream, quantizeMs } from './rng';
-import type { ClientResponse, DropReason, LinkSettings, MessageRecord, SimMessage } from './types';
+import type { ClientResponse, DropReason, EtcdResponse, LinkSettings, MessageRecord, SimMessage } from './types';
 
 /** Where messages that crossed the network go. */
 export interface DeliveryTarget {
   /** A ClientResponse reached its client. */
   toClient(m: ClientResponse): void;
+  /** An EtcdResponse reached its client (issue 14). */
+  toEtcdClient(m: EtcdResponse): void;
   /** A message crossed to a server (the link was up at delivery time). */
   toServer(rec: MessageRecord): void;
 }
@@ -28,7 +30,7 @@ export interface DeliveryTarget {
 /** Short codes of message types in the trace hash. */
 const MSG_CODES: Record<SimMessage['type'], string> = {
   RequestVote: 'RV', RequestVoteResponse: 'RVR', AppendEntries: 'AE', AppendEntriesResponse: 'AER',
-  ClientRequest: 'CQ', ClientResponse: 'CR',
+  ClientRequest: 'CQ', ClientResponse: 'CR', EtcdRequest: 'EQ', EtcdResponse: 'ER',
   PreVote: 'PV', PreVoteResponse: 'PVR', TimeoutNow: 'TN', ReadIndex: 'RI', ReadIndexResponse: 'RIR',
   InstallSnapshot: 'IS', InstallSnapshotResponse: 'ISR',
 };
@@ -103,6 +105,11 @@ export class Transport {
     if (m.type === 'ClientResponse') {
       this.markDelivered(rec);
       this.target.toClient(m);
+      return;
+    }
+    if (m.type === 'EtcdResponse') {
+      this.markDelivered(rec);
+      this.target.toEtcdClient(m);
       return;
     }
     if (!this.network.isUp(m.from, m.to)) return this.drop(rec, 'partition');

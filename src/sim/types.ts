@@ -3,6 +3,7 @@
  * Every time is in ms of simulated time since the start of the run.
  */
 import type { Command, KvOp, KvResult, KvSnapshot } from '../kv/types';
+import type { EtcdWireRequest, EtcdWireResponse } from './etcdWire';
 import type { LogEntry, NodeId, ProgressView, RaftMessage, RaftNote, Role } from '../raft/types';
 
 /** A client's request to a server (Raft thesis §6.3: it carries clientId and a sequence number). */
@@ -46,7 +47,32 @@ export interface ClientResponse {
   error?: 'notLeader' | 'overwritten' | 'transferring';
 }
 
-export type SimMessage = RaftMessage<Command> | ClientRequest | ClientResponse;
+/**
+ * An etcd v3 request from a simulated client to a server (issue 14; src/sim/etcd.ts): `reqId`
+ * numbers the client's requests (a redirect resends the same one); `body` is the request.
+ */
+export interface EtcdRequest {
+  type: 'EtcdRequest';
+  from: string;
+  to: NodeId;
+  term: 0;
+  clientId: string;
+  reqId: number;
+  body: EtcdWireRequest;
+}
+
+/** A server's answer to an EtcdRequest, or a watch response pushed on a watch stream. */
+export interface EtcdResponse {
+  type: 'EtcdResponse';
+  from: NodeId;
+  to: string;
+  term: 0;
+  clientId: string;
+  reqId: number;
+  body: EtcdWireResponse;
+}
+
+export type SimMessage = RaftMessage<Command> | ClientRequest | ClientResponse | EtcdRequest | EtcdResponse;
 
 /** Why a message did not arrive. */
 export type DropReason = 'loss' | 'partition' | 'crashed' | 'manual';

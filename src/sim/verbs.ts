@@ -12,6 +12,7 @@
 import type { NodeId } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from './client';
 import type { Simulation } from './engine';
+import type { EtcdRun } from './etcdRun';
 import type { LinkSettings } from './types';
 
 /** The kinds of argument a verb takes; the scenario schema and parser give each its rule. */
@@ -33,6 +34,10 @@ export interface VerbArgTypes {
   messageId: number;
   /** A positive number of ms of simulated time. */
   durationMs: number;
+  /** Free text (an etcdctl command line; issue 14). */
+  text: string;
+  /** An `as` name of an etcdctl command (L1, W1, …; issue 14). */
+  name: string;
 }
 
 export type VerbArgType = keyof VerbArgTypes;
@@ -110,6 +115,15 @@ export const VERBS = {
   delayMessage: verb({ id: { type: 'messageId' }, byMs: { type: 'durationMs' } }, (t, a) => t.sim.delayInFlight(a.id, a.byMs), (a) => `delay message #${a.id} by ${a.byMs} ms`),
   /** A leader transfer to `to` (thesis §3.10; etcd `move-leader`), asked of the current leader. */
   transfer: verb({ to: server }, (t, a) => t.sim.transferLeader(a.to), (a) => `transfer leadership to ${a.to}`, 'transfer'),
+  /** One etcdctl command line run as a client (the console, the `etcdctl:` step; issue 14). */
+  etcdctl: verb(
+    { client: { type: 'client' }, via: { type: 'server', optional: true }, command: { type: 'text' }, as: { type: 'name', optional: true } },
+    (t, a): EtcdRun => t.sim.etcdctl(a.command, { client: a.client, ...(a.via !== undefined ? { via: a.via } : {}), ...(a.as !== undefined ? { as: a.as } : {}) }),
+    (a) => `${a.client}: etcdctl ${a.command.split('\n')[0]}${a.via ? ` via ${a.via}` : ''}`,
+    'etcdctl',
+  ),
+  /** Ctrl-C on a named background etcdctl command (the `cancel:` step). */
+  etcdCancel: verb({ name: { type: 'name' } }, (t, a) => t.sim.etcdCancel(a.name), (a) => `Ctrl-C ${a.name}`, 'cancel'),
 };
 
 export type VerbName = keyof typeof VERBS;
@@ -119,7 +133,7 @@ export const VERB_NAMES = Object.keys(VERBS) as VerbName[];
 
 type ArgsOf<K extends VerbName> = (typeof VERBS)[K] extends Verb<infer S, unknown> ? VerbArgs<S> : never;
 
-/** What carrying out a verb gives back (void for all but `client`, which gives the operation's handle). */
+/** What carrying out a verb gives back (void for all but `client`, which gives the operation's handle, and `etcdctl`, its run). */
 export type VerbResult<K extends VerbName> = ReturnType<(typeof VERBS)[K]['apply']>;
 
 /** One use of a verb, as the app records it and `replay:` stores it: `{ kind, ...arguments }`. */

@@ -755,7 +755,7 @@ export const en = {
   'strip.seekTitle': 'Click to go to that instant',
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
-  // Issue 14 (the etcdctl console, the KV panel): its own block, see etcd.ts.
+  // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdEn,
 } as const;
 

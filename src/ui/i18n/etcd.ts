@@ -1,13 +1,17 @@
 /**
- * The page's strings for issue 14 (the etcdctl console and the KV panel), kept in their own block
- * so that they merge cleanly: en.ts and zh.ts spread `etcdEn` / `etcdZh` into their dictionaries.
- * The console's own words are translated; what etcdctl prints stays etcdctl's English.
+ * The page's strings for issue 14 (the etcd v3 API through the engine: recorded actions and step
+ * kinds; the etcdctl console and the KV panel), kept in their own block so that they merge
+ * cleanly: en.ts and zh.ts spread `etcdEn` / `etcdZh` into their dictionaries. The console's own
+ * words are translated; what etcdctl prints stays etcdctl's English.
  */
 
 export const etcdEn = {
-  'panels.etcd': 'etcd',
+  'action.etcdctl': '{client} runs etcdctl {command}',
+  'action.etcdctlVia': '{client} runs etcdctl {command} on {via}',
+  'action.etcdCancel': 'Ctrl-C on {name}',
   'stepKind.etcdctl': 'etcdctl',
   'stepKind.cancel': 'cancel',
+  'panels.etcd': 'etcd',
   'etcd.toggle': 'etcdctl',
   'etcd.toggleTitle': 'Show or hide the etcdctl console and the KV panel',
   'etcd.title': 'etcdctl console',
@@ -54,10 +58,14 @@ export const etcdEn = {
   'kvp.compactedNote': 'Versions older than revision {revision} were discarded by compaction.',
 } as const;
 
+/** Simplified Chinese of `etcdEn` (the type makes a missing key a compile error). */
 export const etcdZh: Record<keyof typeof etcdEn, string> = {
-  'panels.etcd': 'etcd',
-  'stepKind.etcdctl': 'etcdctl 命令',
+  'action.etcdctl': '{client} 运行 etcdctl {command}',
+  'action.etcdctlVia': '{client} 在 {via} 上运行 etcdctl {command}',
+  'action.etcdCancel': '对 {name} 按 Ctrl-C',
+  'stepKind.etcdctl': 'etcdctl',
   'stepKind.cancel': '取消',
+  'panels.etcd': 'etcd',
   'etcd.toggle': 'etcdctl',
   'etcd.toggleTitle': '显示或隐藏 etcdctl 控制台和键值面板',
   'etcd.title': 'etcdctl 控制台',

@@ -720,6 +720,6 @@ export const zh: Record<StringId, string> = {
   'strip.seekTitle': '点击跳到那一时刻',
   // Issue 12: its own block, see elect.ts.
   ...electZh,
-  // Issue 14 (the etcdctl console, the KV panel): its own block, see etcd.ts.
+  // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdZh,
 };

@@ -24,5 +24,10 @@ export function actionText(a: UserAction): string {
     case 'duplicateMessage': return t('action.duplicate', { id: a.id });
     case 'delayMessage': return t('action.delay', { id: a.id, ms: a.byMs });
     case 'transfer': return t('action.transfer', { to: a.to });
+    case 'etcdctl': {
+      const command = a.command.split('\n')[0];
+      return a.via ? t('action.etcdctlVia', { client: a.client, command, via: a.via }) : t('action.etcdctl', { client: a.client, command });
+    }
+    case 'etcdCancel': return t('action.etcdCancel', { name: a.name });
   }
 }

@@ -9,7 +9,7 @@ import type { Simulation } from '../../sim/engine';
 import type { ServerView, SimMessage, SimStats, TraceEvent } from '../../sim/types';
 import type { Position } from '../../timetravel/timeMachine';
 import { whyLine, type WhyTone } from './why';
-import type { MessageKind } from './timelineModel';
+import { messageKind, type MessageKind } from './timelineModel';
 import { captionPositions, type Workbench } from './workbench';
 
 export interface MessageDot {
@@ -130,6 +130,10 @@ export function messageDetail(m: SimMessage): string {
       return `term ${m.term}, voteGranted ${m.voteGranted}${m.reason ? ` (${m.reason})` : ''}`;
     case 'ClientRequest':
       return `seq ${m.seq}, ${m.op.op} ${'key' in m.op ? m.op.key : ''}`.trim();
+    case 'EtcdRequest':
+      return `etcd #${m.reqId}, ${m.body.kind}${m.body.kind === 'kv' ? ` ${m.body.request.op}` : ''}`;
+    case 'EtcdResponse':
+      return `etcd #${m.reqId}, ${m.body.kind}`;
     case 'ClientResponse':
       return `seq ${m.seq}, ${m.ok ? 'ok' : `${m.error ?? 'not done'}${m.leaderHint ? `, leaderHint ${m.leaderHint}` : ''}`}`;
     default: return `term ${m.term}`; // PreVote, TimeoutNow, ReadIndex and their responses: worded in the UI step of issue 12
@@ -197,8 +201,8 @@ function dots(sim: Simulation, minFlightMs: number): { messages: MessageDot[]; h
       continue;
     }
     const fraction = span > 0 ? Math.min(1, Math.max(0, (now - rec.sendMs) / span)) : 1;
-    const kind: MessageKind = m.type === 'AppendEntries' && m.entries.length === 0 ? 'Heartbeat' : m.type;
-    const blocked = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && !sim.network.isUp(m.from, m.to);
+    const kind: MessageKind = messageKind(rec);
+    const blocked = m.type !== 'ClientRequest' && m.type !== 'ClientResponse' && m.type !== 'EtcdRequest' && m.type !== 'EtcdResponse' && !sim.network.isUp(m.from, m.to);
     messages.push({ id: rec.id, from: m.from, to: m.to, kind, fraction, lost: rec.dropReason === 'loss', blocked, detail: messageDetail(m), entries: m.type === 'AppendEntries' ? m.entries.length : 0 });
   }
   messages.sort((a, b) => a.id - b.id);

@@ -48,6 +48,9 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export function messageKind(r: MessageRecord): MessageKind {
   const m = r.msg;
   if (m.type === 'AppendEntries' && m.entries.length === 0) return 'Heartbeat';
+  // etcd v3 requests and answers (issue 14) are drawn as client messages
+  if (m.type === 'EtcdRequest') return 'ClientRequest';
+  if (m.type === 'EtcdResponse') return 'ClientResponse';
   return m.type;
 }
 

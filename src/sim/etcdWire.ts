@@ -1,0 +1,58 @@
+/**
+ * What travels between a simulated etcd client and a server (issue 14): the bodies of
+ * EtcdRequest and EtcdResponse messages (src/sim/types.ts). Plain data, named after etcd's RPCs
+ * (etcdserverpb KV, Lease, Watch, Cluster, Maintenance).
+ */
+import type { KvRequest, KvResponse, LeaseId, WatchCreateRequest, WatchResponse } from '../kv';
+import type { NodeId } from '../raft/types';
+
+/** The request of an EtcdRequest. */
+export type EtcdWireRequest =
+  /** KV (range, put, deleteRange, txn, compact): a serializable range is answered locally, the rest goes through the log. */
+  | { kind: 'kv'; request: KvRequest }
+  /** Lease.Grant: the leader draws the ID and raises the TTL (seconds) to the minimum. */
+  | { kind: 'leaseGrant'; ttl: number }
+  | { kind: 'leaseRevoke'; id: LeaseId }
+  /** Lease.KeepAlive (one round): answered by the leader's lessor. */
+  | { kind: 'keepAlive'; id: LeaseId }
+  | { kind: 'timeToLive'; id: LeaseId; keys: boolean }
+  | { kind: 'leases' }
+  /** Watch create on a watch stream `stream` (the client's number for it). */
+  | { kind: 'watchCreate'; stream: number; watch: WatchCreateRequest }
+  | { kind: 'watchCancel'; stream: number; watchId: number }
+  | { kind: 'memberList' }
+  | { kind: 'memberChange'; change: 'add' | 'remove' | 'promote' }
+  | { kind: 'status' }
+  | { kind: 'moveLeader'; target: NodeId };
+
+/** etcd's ResponseHeader as a server fills it (member and cluster IDs are added by the client side from the names). */
+export interface WireHeader {
+  revision: number;
+  raftTerm: number;
+}
+
+/** A node's status (Maintenance.Status) as data. */
+export interface WireStatus {
+  leader: NodeId | null;
+  raftIndex: number;
+  raftTerm: number;
+  raftAppliedIndex: number;
+  dbSize: number;
+  dbSizeInUse: number;
+}
+
+/** The body of an EtcdResponse. */
+export type EtcdWireResponse =
+  /** Not done here: try `leaderHint` (etcd forwards to the leader; the simulated client does it). */
+  | { kind: 'notLeader'; leaderHint: NodeId | null }
+  /** Refused with etcd's error text. */
+  | { kind: 'error'; error: string; header: WireHeader }
+  | { kind: 'kv'; response: KvResponse; header: WireHeader }
+  | { kind: 'keepAlive'; id: LeaseId; ttl: number; header: WireHeader }
+  | { kind: 'timeToLive'; id: LeaseId; ttl: number; grantedTtl: number; keys: string[]; header: WireHeader }
+  | { kind: 'leases'; ids: LeaseId[]; header: WireHeader }
+  /** A watch response on stream `stream` (a creation reply, events, or a cancel). */
+  | { kind: 'watch'; stream: number; response: WatchResponse; header: WireHeader }
+  | { kind: 'memberList'; header: WireHeader }
+  | { kind: 'status'; status: WireStatus; header: WireHeader }
+  | { kind: 'moveLeader'; header: WireHeader };
