@@ -310,7 +310,7 @@ export function App() {
             />
           </div>
           <div className="wb-etcd" {...tabPanel('etcd')}>
-            <EtcdArea wb={wb} frame={frame} onNotice={say} bump={run.bump} />
+            <EtcdArea wb={wb} frame={frame} onNotice={say} act={act} />
           </div>
         </main>
       )}

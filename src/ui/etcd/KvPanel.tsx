@@ -20,11 +20,15 @@ function Countdown({ ms, ttlSeconds }: { ms: number | null | undefined; ttlSecon
   );
 }
 
-export function KvPanel({ source, initialServer }: { source: KvSource; initialServer: string | null }) {
+/**
+ * @param leaderId  the server shown until another is chosen (the leader), or null for the first
+ * @param markLeader  whether to mark `leaderId` as the leader in the server list
+ */
+export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; leaderId: string | null; markLeader: boolean }) {
   const ids = useId();
   const servers = source.servers();
   const [chosen, setChosen] = useState<string>('');
-  const server = chosen && servers.includes(chosen) ? chosen : initialServer ?? servers[0] ?? '';
+  const server = chosen && servers.includes(chosen) ? chosen : leaderId ?? servers[0] ?? '';
   const [selected, setSelected] = useState<string | null>(null);
   const view = server ? kvView(source, server) : null;
   const history = selected !== null && server ? kvHistory(source, server, selected) : [];
@@ -39,7 +43,7 @@ export function KvPanel({ source, initialServer }: { source: KvSource; initialSe
           <select value={server} onChange={(e) => setChosen(e.target.value)} data-testid="kv-server">
             {servers.map((s) => (
               <option key={s} value={s}>
-                {s === initialServer ? t('kvp.serverLeader', { id: s }) : s}
+                {markLeader && s === leaderId ? t('kvp.serverLeader', { id: s }) : s}
               </option>
             ))}
           </select>
