@@ -14,6 +14,7 @@ await page.waitForSelector('[data-node-id]', { timeout: 30000 });
 if (!(await page.locator('.workbench.with-etcd').count())) await page.getByTestId('toggle-etcd').click().catch(() => {});
 for (const l of lines) {
   if (l.startsWith('!')) { await page.keyboard.press(l.slice(1)); continue; }
+  if (l === 'play') { await page.getByTestId('play-pause').click(); continue; }
   if (l.startsWith('@')) { await page.waitForTimeout(+l.slice(1)); continue; }
   await page.getByTestId('etcd-input').fill(l);
   await page.getByTestId('etcd-input').press('Enter');

@@ -63,7 +63,7 @@ export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'action.etcdctl': '{client} 运行 etcdctl {command}',
   'action.etcdctlVia': '{client} 在 {via} 上运行 etcdctl {command}',
   'action.etcdCancel': '对 {name} 按 Ctrl-C',
-  'stepKind.etcdctl': 'etcdctl',
+  'stepKind.etcdctl': 'etcdctl 命令',
   'stepKind.cancel': '取消',
   'panels.etcd': 'etcd',
   'etcd.toggle': 'etcdctl',
