@@ -51,7 +51,7 @@ const NAMED: Partial<Record<VerbName, string>> = {
   partition: 'partition: [[S1], [S2, S3]]', cut: 'cut: { from: S1, to: S2, both: true }', heal: 'heal: all',
   network: 'network: { dropRate: 0.1 }', client: 'put: { client: c1, key: k, value: v, async: true }',
   transfer: 'transfer: { to: S2 }',
-  etcdctl: 'etcdctl: { command: "watch k", client: c1 }',
+  // (the etcdctl step waits for the command's reply, or for a background command to start, so it is not the `do:` form)
   etcdCancel: 'cancel: W1',
 };
 
@@ -147,7 +147,7 @@ describe('the verbs table', () => {
       'crash S1', 'restart S1', 'timeout S2', 'isolate S1', 'reconnect S1', 'pauseServer S1', 'resumeServer S1',
       'partition [S1] [S2, S3]', 'cut S1 → S2 both ways', 'restoreLink S1 → S2 both ways', 'heal', 'continue',
       'network {"dropRate":0.1}', 'link S1 → S3 {"latencyMs":[40,50]}', 'c1: put k', 'drop message #12',
-      'duplicate message #12', 'delay message #12 by 25 ms', 'transfer leadership to S2',
+      'duplicate message #12', 'delay message #12 by 25 ms', 'transfer leadership to S2', 'c1: etcdctl watch k', 'Ctrl-C W1',
     ]);
   });
 

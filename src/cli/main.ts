@@ -15,6 +15,7 @@ import { formatReason } from '../scenario/reasons';
 import { LIMITS, UNSAFE_FLAGS } from '../scenario/schema';
 import { SEED_RANGE_TEXT, seedFromText } from '../scenario/seed';
 import { decodeUtf8File } from '../scenario/textFile';
+import { commandLineOf, runEtcdctlAfterScenario } from './etcdctl';
 import { runScenarioFile } from './run';
 
 const program = new Command();
@@ -45,6 +46,34 @@ program
     if (opts.json) process.stdout.write(JSON.stringify(out.report, null, 2) + '\n');
     else process.stdout.write(out.readable + '\n');
     process.exitCode = out.report.ok ? 0 : 1;
+  });
+
+program
+  .command('etcdctl')
+  .description('run a scenario to its end, then one etcdctl command on its cluster (issue 14): npm run raftsim -- etcdctl <file> -- get --prefix /')
+  .argument('<file>', 'scenario YAML file')
+  .argument('<command...>', 'the etcdctl command and its flags, after "--"; one argument is taken as the whole line (a txn with its blocks on the next lines)')
+  .option('--seed <n>', `override the scenario seed: ${SEED_RANGE_TEXT}`)
+  .option('--client <name>', 'the client that runs it (default the scenario\'s first client)')
+  .option('--via <server>', 'the server it is connected to (etcdctl --endpoints; default the one the client finds leading)')
+  .option('--within-ms <n>', 'ms of simulated time a command may take', '5000')
+  .option('--for-ms <n>', 'ms of simulated time a background command (watch, lease keep-alive, lock, elect) runs before Ctrl-C', '5000')
+  .action((file: string, words: string[], opts: { seed?: string; client?: string; via?: string; withinMs: string; forMs: string }) => {
+    let seed: number | undefined;
+    if (opts.seed !== undefined) {
+      const s = seedFromText(opts.seed);
+      if (s === null) usage(`--seed must be ${SEED_RANGE_TEXT}, got "${opts.seed}"`);
+      seed = s;
+    }
+    const withinMs = intOption('--within-ms', opts.withinMs, 1, 3_600_000);
+    const forMs = intOption('--for-ms', opts.forMs, 1, 3_600_000);
+    const text = readTextFile(file, LIMITS.maxBytes, 'scenarios are limited to 1 MB');
+    const out = runEtcdctlAfterScenario(text, file, commandLineOf(words), { seed, client: opts.client, via: opts.via, withinMs, forMs });
+    if (out.kind === 'invalid') fail2(out.error);
+    if (out.scenarioFailure) process.stderr.write(`raftsim: ${file}: ${out.scenarioFailure}\n`);
+    process.stdout.write(out.stdout);
+    process.stderr.write(out.stderr);
+    process.exitCode = out.exit;
   });
 
 program

@@ -427,6 +427,7 @@ export class Simulation implements SimKernel {
       const p = c.pendingRecord();
       if (p) out.push(p);
     }
+    out.push(...this.etcd.pendingHistory());
     return out;
   }
 

@@ -37,6 +37,7 @@ import type { LogEntry, NodeId } from '../raft/types';
 import type { SimServer } from './host';
 import { RandomStream } from './rng';
 import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireStatus } from './etcdWire';
+import { historyOnReturn, historyUnknown, recordable, type PendingHistory } from './etcdHistory';
 import type { EtcdRequest, EtcdResponse, HistoryRecord, ReadMode } from './types';
 
 /** etcd's error when a proposal was lost to a leader change (rpctypes.ErrGRPCLeaderChanged). */
@@ -96,7 +97,7 @@ class EtcdServerSide {
   lessor = new Lessor();
   hub = new WatchHub();
   /** Watch ID → the client stream it belongs to. */
-  owners = new Map<number, { clientId: string; stream: number; reqId: number }>();
+  owners = new Map<number, { clientId: string; stream: number; reqId: number; seq: number }>();
   proposals = new Map<number, Proposal>();
   reads = new Map<string, EtcdRead>();
   /** The queued lessor check (an etcdTimer id), or null. */
@@ -116,8 +117,8 @@ interface InFlight {
   onReply: (r: EtcdWireResponse, from: NodeId) => void;
   onError: (e: EtcdClientError) => void;
   deadline: number | null;
-  /** The history record this request fills when it returns (single-key KV ops only). */
-  history: HistoryRecord | null;
+  /** The history this request writes when it returns (src/sim/etcdHistory.ts), or null. */
+  history: PendingHistory | null;
 }
 
 /** A watch as the client keeps it (across reconnects: one stream per connection). */
@@ -132,6 +133,9 @@ interface ClientWatch {
   cancelled: boolean;
   created: boolean;
   retryTimer: number | null;
+  /** The next response number of the current stream, and those that arrived early (the stream is ordered). */
+  expectSeq: number;
+  early: Map<number, { response: WatchResponse; header: WireHeader }>;
 }
 
 class EtcdClientSide {
@@ -246,7 +250,7 @@ export class EtcdLayer {
           this.env.readIndex(s, ctx, undefined);
           return;
         }
-        this.proposeFor(s, m, { type: 'etcd', request: req }, 'kv');
+        this.proposeFor(s, m, req, 'kv');
         return;
       }
       case 'leaseGrant': {
@@ -254,12 +258,12 @@ export class EtcdLayer {
         const store = s.sm.store;
         const id = drawLeaseId(() => Math.floor(this.leaseRng.next() * 0x100000000) >>> 0, (x) => store.hasLease(x) || side.lessor.has(x));
         const ttl = effectiveLeaseTtl(b.ttl, this.minTtlSeconds);
-        this.proposeFor(s, m, { type: 'etcd', request: { op: 'leaseGrant', id, ttl } }, 'leaseGrant');
+        this.proposeFor(s, m, { op: 'leaseGrant', id, ttl }, 'leaseGrant');
         return;
       }
       case 'leaseRevoke':
         if (!this.isLeader(s)) return this.notLeader(s, m);
-        this.proposeFor(s, m, { type: 'etcd', request: { op: 'leaseRevoke', id: b.id } }, 'leaseRevoke');
+        this.proposeFor(s, m, { op: 'leaseRevoke', id: b.id }, 'leaseRevoke');
         return;
       case 'keepAlive': {
         if (!this.isLeader(s) || !side.lessor.isPrimary) return this.notLeader(s, m);
@@ -286,9 +290,11 @@ export class EtcdLayer {
         return;
       }
       case 'watchCreate': {
+        // a duplicated creation message (the network may copy it) must not open a second watcher on the stream
+        for (const o of side.owners.values()) if (o.clientId === m.clientId && o.stream === b.stream) return;
         const created = side.hub.watch(s.sm.store, b.watch);
-        if (!created.canceled) side.owners.set(created.watchId, { clientId: m.clientId, stream: b.stream, reqId: m.reqId });
-        this.reply(s, m.clientId, m.reqId, { kind: 'watch', stream: b.stream, response: created, header: this.header(s) });
+        if (!created.canceled) side.owners.set(created.watchId, { clientId: m.clientId, stream: b.stream, reqId: m.reqId, seq: 1 });
+        this.reply(s, m.clientId, m.reqId, { kind: 'watch', stream: b.stream, seq: 0, response: created, header: this.header(s) });
         if (!created.canceled) this.pollWatchers(s);
         return;
       }
@@ -333,7 +339,10 @@ export class EtcdLayer {
     }
   }
 
-  private proposeFor(s: SimServer, m: EtcdRequest, command: EtcdCommand, kind: Proposal['kind']): void {
+  private proposeFor(s: SimServer, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
+    // One session per request (Raft thesis §6.3): a copy of the request (duplicated by the network,
+    // or resent after a redirect) that is proposed again is applied once, and answered with the same response.
+    const command: EtcdCommand = { type: 'etcd', clientId: `etcd:${m.clientId}:${m.reqId}`, seq: 1, request };
     const r = this.env.propose(s, command);
     if (!r.accepted) {
       this.reply(s, m.clientId, m.reqId, { kind: 'notLeader', leaderHint: r.leaderHint === s.id ? null : r.leaderHint });
@@ -448,7 +457,7 @@ export class EtcdLayer {
       const o = side.owners.get(r.watchId);
       if (!o) continue;
       if (r.canceled) side.owners.delete(r.watchId);
-      this.reply(s, o.clientId, o.reqId, { kind: 'watch', stream: o.stream, response: r, header: this.header(s) });
+      this.reply(s, o.clientId, o.reqId, { kind: 'watch', stream: o.stream, seq: o.seq++, response: r, header: this.header(s) });
     }
   }
 
@@ -607,9 +616,12 @@ export class EtcdLayer {
    * in the event its answer arrives; "not leader" answers are followed to the hinted leader (etcd
    * forwards such requests). `deadlineMs` (absolute) rejects it with `context deadline exceeded`.
    */
-  request(clientId: string, pinned: NodeId | null, body: EtcdWireRequest, deadlineMs: number | null, onReply: (r: EtcdWireResponse, from: NodeId) => void, onError: (e: EtcdClientError) => void, history: HistoryRecord | null = null): number {
+  request(clientId: string, pinned: NodeId | null, body: EtcdWireRequest, deadlineMs: number | null, onReply: (r: EtcdWireResponse, from: NodeId) => void, onError: (e: EtcdClientError) => void): number {
     this.used = true;
     const c = this.clientSide(clientId);
+    const history: PendingHistory | null = body.kind === 'kv' && recordable(body.request)
+      ? { client: clientId, request: body.request, invokeMs: this.env.nowMs(), invokeOrder: this.env.nextOrder() }
+      : null;
     const reqId = ++c.nextReqId;
     const f: InFlight = { body, target: pinned ?? c.leaderGuess, pinned, redirects: 0, onReply, onError, deadline: null, history };
     c.inflight.set(reqId, f);
@@ -617,12 +629,19 @@ export class EtcdLayer {
       f.deadline = this.timer(Math.max(deadlineMs, this.env.nowMs()), () => {
         f.deadline = null;
         if (!c.inflight.delete(reqId)) return;
-        if (f.history) this.env.recordHistory(f.history);
+        if (f.history) for (const h of historyUnknown(f.history)) this.env.recordHistory(h);
         onError(new EtcdClientError(ERR_DEADLINE_EXCEEDED));
       });
     }
     this.sendAttempt(clientId, reqId, f);
     return reqId;
+  }
+
+  /** Requests in flight as history records of unknown outcome (they may yet take effect): for Simulation.historyWithPending. */
+  pendingHistory(): HistoryRecord[] {
+    const out: HistoryRecord[] = [];
+    for (const c of this.clients.values()) for (const f of c.inflight.values()) if (f.history) out.push(...historyUnknown(f.history));
+    return out;
   }
 
   /** Forgets a request (its answer, if it comes, is ignored). */
@@ -643,7 +662,7 @@ export class EtcdLayer {
     const c = this.clients.get(m.clientId);
     if (!c) return;
     const b = m.body;
-    if (b.kind === 'watch') return this.onWatchResponse(c, m.clientId, b.stream, b.response, m.from, b.header);
+    if (b.kind === 'watch') return this.onWatchMessage(c, b.stream, b.seq, b.response, m.from, b.header);
     const f = c.inflight.get(m.reqId);
     if (!f) return; // answered already, abandoned, or timed out
     if (b.kind === 'notLeader') {
@@ -668,11 +687,8 @@ export class EtcdLayer {
     this.clearTimer(f.deadline);
     if (!f.pinned && b.kind !== 'status' && b.kind !== 'memberList' && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
     if (f.history) {
-      const h = f.history;
-      h.returnMs = this.env.nowMs();
-      h.returnOrder = this.env.nextOrder();
-      fillHistory(h, f.body, b);
-      this.env.recordHistory(h);
+      const order = this.env.nextOrder();
+      for (const h of historyOnReturn(f.history, b.kind === 'kv' ? b.response : null, this.env.nowMs(), order)) this.env.recordHistory(h);
     }
     f.onReply(b, m.from);
   }
@@ -683,7 +699,7 @@ export class EtcdLayer {
   watch(clientId: string, pinned: NodeId | null, req: WatchCreateRequest, onEvents: (r: WatchEventsResult) => void, onCreated: (sub: Subscription) => void, onRefused: (r: WatchEventsResult) => void): void {
     this.used = true;
     const c = this.clientSide(clientId);
-    const w: ClientWatch = { req, stream: ++c.nextStream, server: pinned ?? c.leaderGuess, nextRev: req.startRevision ?? 0, watchId: null, onEvents, cancelled: false, created: false, retryTimer: null };
+    const w: ClientWatch = { req, stream: ++c.nextStream, server: pinned ?? c.leaderGuess, nextRev: req.startRevision ?? 0, watchId: null, onEvents, cancelled: false, created: false, retryTimer: null, expectSeq: 0, early: new Map() };
     const sub: Subscription = {
       cancel: () => {
         if (w.cancelled) return;
@@ -731,13 +747,34 @@ export class EtcdLayer {
     w.server = ids[(ids.indexOf(lost) + 1) % ids.length];
     w.created = false;
     w.watchId = null;
+    w.expectSeq = 0;
+    w.early = new Map();
     c.watches.set(w.stream, w);
     this.createWatch(clientId, w);
   }
 
-  private onWatchResponse(c: EtcdClientSide, clientId: string, stream: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
+  /** A watch stream's message: handed on in stream order (early ones wait for those before them). */
+  private onWatchMessage(c: EtcdClientSide, stream: number, seq: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
     const w = c.watches.get(stream);
     if (!w || w.cancelled || from !== w.server) return; // an old stream's leftovers: ignored (exactly once)
+    if (seq !== w.expectSeq) {
+      if (seq > w.expectSeq) w.early.set(seq, { response: r, header: h });
+      return;
+    }
+    this.onWatchResponse(c, stream, r, from, h);
+    for (;;) {
+      const cur = c.watches.get(stream);
+      if (cur !== w || w.cancelled) return;
+      w.expectSeq++;
+      const next = w.early.get(w.expectSeq);
+      if (!next) return;
+      w.early.delete(w.expectSeq);
+      this.onWatchResponse(c, stream, next.response, from, next.header);
+    }
+  }
+
+  private onWatchResponse(c: EtcdClientSide, stream: number, r: WatchResponse, from: NodeId, h: WireHeader): void {
+    const w = c.watches.get(stream)!;
     const first = (w as ClientWatch & { first?: { onCreated: (s: Subscription) => void; onRefused: (r: WatchEventsResult) => void; sub: Subscription } | null }).first ?? null;
     if (r.created) {
       if (r.canceled) {
@@ -784,63 +821,6 @@ export class EtcdLayer {
   }
 }
 
-/** A single-key KV request as a history operation (what the linearizability checker reads), or null. */
-export function historyFor(clientId: string, body: EtcdWireRequest, invokeMs: number, invokeOrder: number): HistoryRecord | null {
-  if (body.kind !== 'kv') return null;
-  const r = body.request;
-  const base = { client: clientId, invokeMs, invokeOrder, returnMs: null, result: 'unknown' as const };
-  switch (r.op) {
-    case 'put':
-      if (r.ignoreValue) return null;
-      return { ...base, op: 'put', key: r.key, value: r.value };
-    case 'range':
-      if (r.rangeEnd || r.revision || r.countOnly || r.keysOnly || r.limit || r.minModRevision || r.maxModRevision || r.minCreateRevision || r.maxCreateRevision) return null;
-      return { ...base, op: 'get', key: r.key, ...(r.serializable ? { serializable: true } : {}) };
-    case 'deleteRange':
-      if (r.rangeEnd) return null;
-      return { ...base, op: 'delete', key: r.key };
-    case 'txn': {
-      const cas = casShape(r);
-      return cas ? { ...base, op: 'cas', key: cas.key, from: cas.from, to: cas.to } : null;
-    }
-    default:
-      return null;
-  }
-}
-
-/**
- * A txn the checker's register model can read: one compare on one key (`value = X`, or
- * `version = 0` / `createRevision = 0` for "absent"), a success branch of one put of that key,
- * and an empty failure branch (or one range of that key, whose answer the cas does not record).
- */
-function casShape(t: Extract<KvRequest, { op: 'txn' }>): { key: string; from: string | null; to: string } | null {
-  if (t.compare.length !== 1 || t.success.length !== 1) return null;
-  const c = t.compare[0];
-  const put = t.success[0];
-  if (c.rangeEnd || put.op !== 'put' || put.key !== c.key || put.ignoreValue) return null;
-  if (!t.failure.every((f) => f.op === 'range' && f.key === c.key && !f.rangeEnd)) return null;
-  if (c.target === 'value' && c.result === '=' && typeof c.value === 'string') return { key: c.key, from: c.value, to: put.value };
-  if ((c.target === 'version' || c.target === 'createRevision') && c.result === '=' && c.value === 0) return { key: c.key, from: null, to: put.value };
-  return null;
-}
-
-function fillHistory(h: HistoryRecord, body: EtcdWireRequest, b: EtcdWireResponse): void {
-  if (b.kind !== 'kv') {
-    h.result = 'fail';
-    return;
-  }
-  const r = b.response;
-  if (r.op === 'error') {
-    h.result = 'fail';
-    return;
-  }
-  h.result = 'ok';
-  if (h.op === 'get' && r.op === 'range') h.value = r.kvs.length ? r.kvs[0].value : null;
-  if (h.op === 'cas' && r.op === 'txn' && !r.succeeded) h.result = 'fail';
-  if (body.kind === 'kv' && body.request.op === 'range' && h.op === 'get' && r.op !== 'range') h.result = 'fail';
-  h.response = r;
-}
-
 /** The engine's EtcdClient (src/etcdctl/client.ts) for one simulated client. */
 class EngineEtcdClient implements EtcdClient {
   constructor(
@@ -877,8 +857,6 @@ class EngineEtcdClient implements EtcdClient {
   /** One request; `ok` turns the reply into the value or throws an EtcdClientError. */
   private call<T>(body: EtcdWireRequest, ok: (r: EtcdWireResponse, from: NodeId) => T, deadline = this.deadline()): Pending<T> {
     const d = Pending.deferred<T>();
-    const h = historyFor(this.clientId, body, this.layer.nowMs(), 0);
-    if (h) h.invokeOrder = this.layer.nextOrder();
     this.layer.request(this.clientId, this.pinned, body, deadline, (r, from) => {
       if (r.kind === 'error') {
         d.reject(new EtcdClientError(r.error));
@@ -892,7 +870,7 @@ class EngineEtcdClient implements EtcdClient {
         return;
       }
       d.resolve(v);
-    }, (e) => d.reject(e), h);
+    }, (e) => d.reject(e));
     return d.pending;
   }
 

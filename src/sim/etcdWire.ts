@@ -51,8 +51,12 @@ export type EtcdWireResponse =
   | { kind: 'keepAlive'; id: LeaseId; ttl: number; header: WireHeader }
   | { kind: 'timeToLive'; id: LeaseId; ttl: number; grantedTtl: number; keys: string[]; header: WireHeader }
   | { kind: 'leases'; ids: LeaseId[]; header: WireHeader }
-  /** A watch response on stream `stream` (a creation reply, events, or a cancel). */
-  | { kind: 'watch'; stream: number; response: WatchResponse; header: WireHeader }
+  /**
+   * A watch response on stream `stream` (a creation reply, events, or a cancel). `seq` numbers the
+   * stream's responses from 0 (the creation reply): a gRPC stream is ordered, and the client
+   * hands them on in that order even when the network reorders the messages.
+   */
+  | { kind: 'watch'; stream: number; seq: number; response: WatchResponse; header: WireHeader }
   | { kind: 'memberList'; header: WireHeader }
   | { kind: 'status'; status: WireStatus; header: WireHeader }
   | { kind: 'moveLeader'; header: WireHeader };
