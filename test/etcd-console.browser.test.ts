@@ -180,20 +180,26 @@ describe.skipIf(!haveChromium)('the etcdctl console in Chromium', () => {
   }, 120_000);
 
   it('a linearizable get during an election waits for the new leader, and the phone layout has the console as a tab', async () => {
-    const { page, errors } = await app.open('?scenario=etcdctl-tour&at=1000&play=0&speed=1');
-    const leader = await page.evaluate(() => window.__raftsim!.leader());
-    expect(leader).toBe('S3');
-    await page.getByTestId('etcd-endpoint').selectOption('S1');
-    await page.keyboard.press('Escape');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.press('r'); // crash the leader
-    await page.waitForFunction(() => window.__raftsim?.leader() === null, undefined, { timeout: WAIT_MS });
-    await type(page, 'get /testdir/none');
+    const { page, errors } = await app.open('?scenario=etcdctl-tour&at=1000&play=0&speed=1/10');
+    expect(await page.evaluate(() => window.__raftsim!.leader())).toBe('S3');
+    // S1's election timer fires (its menu): an election for a new term, during which S3 steps down.
+    await page.locator('[data-node-id="S1"]').click();
+    await page.getByTestId('server-menu').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.getByTestId('menu-timeout').click();
+    await page.getByTestId('etcd-endpoint').selectOption('S2');
+    await type(page, 'get /testdir/none -w fields');
+    // S1 is a candidate now: the get waits, and the console says so.
+    expect(await page.locator('[data-node-id="S1"]').getAttribute('data-role')).toBe('candidate');
+    expect((await outputOf(page, 'get /testdir/none -w fields')).state).toBe('waiting');
+    expect(await entry(page, -1).getByTestId('etcd-waiting').isVisible()).toBe(true);
     await page.getByTestId('play-pause').click();
-    // It waits while there is no leader, and answers once one is elected.
-    await page.waitForFunction(() => window.__raftsim?.leader() !== null, undefined, { timeout: WAIT_MS });
-    const done = await waitDone(page, 'get /testdir/none');
-    expect(done).toEqual({ state: 'done', text: '', exit: '0' });
+    const done = await waitDone(page, 'get /testdir/none -w fields');
+    // Answered by the new leader, in the new term.
+    const leader = await page.evaluate(() => window.__raftsim!.leader());
+    expect(leader).not.toBeNull();
+    expect(done.exit).toBe('0');
+    expect(done.text).toMatch(/"RaftTerm" : 3\n/);
+    expect(done.text).toContain('"Count" : 0');
     await page.close();
     expect(errors).toEqual([]);
 

@@ -492,6 +492,8 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
       { name: 'presenter', query: '?scenario=stale-read&at=1063&play=0&presenter=1' },
       { name: 'library', query: '?scenario=basic-election&play=0', open: 'open-library' },
       { name: 'editor', query: '?scenario=basic-election&play=0', open: 'open-editor' },
+      // The etcdctl console (open by itself in an etcdctl lesson) with output, a waiting line and completions, and the KV panel with a key's history.
+      { name: 'etcdctl console', query: '?scenario=revisions-and-compaction&at=1000&play=0', open: 'etcd-input' },
     ];
     for (const viewport of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
       for (const v of views) {
@@ -500,7 +502,16 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
           if (v.open) {
             await page.getByTestId(v.open).click();
             if (v.open === 'open-library') await page.waitForSelector('[data-testid="library"]', { timeout: WAIT_MS });
-            else {
+            else if (v.open === 'etcd-input') {
+              await page.getByTestId('etcd-input').fill('put foo bar');
+              await page.getByTestId('etcd-input').press('Enter');
+              await page.getByTestId('etcd-waiting').waitFor({ state: 'visible', timeout: WAIT_MS });
+              await page.getByTestId('etcd-input').fill('get foo --sort-by ');
+              await page.getByTestId('etcd-input').press('Tab');
+              await page.getByTestId('etcd-choices').waitFor({ state: 'visible', timeout: WAIT_MS });
+              await page.locator('[data-testid="kv-keys"] button').first().click();
+              await page.getByTestId('kv-history').waitFor({ state: 'visible', timeout: WAIT_MS });
+            } else {
               await page.getByTestId('editor-new-run').click();
               await page.waitForSelector('[data-testid="editor"] .cm-editor', { timeout: WAIT_MS });
             }

@@ -222,7 +222,7 @@ export function App() {
               <button type="button" className="btn btn-small" data-testid="heal" disabled={!canRun} onClick={() => act({ kind: 'heal' })} title={t('controls.healTitle')}>
                 {t('controls.heal')}
               </button>
-              <button type="button" className="btn btn-small" data-testid="toggle-etcd" aria-pressed={etcdOpen ?? usesEtcd(wb)} onClick={() => setEtcdOpen(!(etcdOpen ?? usesEtcd(wb)))} title={t('etcd.toggleTitle')}>
+              <button type="button" className="btn btn-small etcd-toggle" data-testid="toggle-etcd" aria-pressed={etcdOpen ?? usesEtcd(wb)} onClick={() => setEtcdOpen(!(etcdOpen ?? usesEtcd(wb)))} title={t('etcd.toggleTitle')}>
                 {t('etcd.toggle')}
               </button>
               <ClusterExportButtons scenario={wb.name} simTimeMs={frame.position.timeMs} />
