@@ -5,7 +5,7 @@
  */
 import { useId, useState } from 'react';
 import { t } from '../i18n';
-import { countdownText, kvHistory, kvView, type KvSource } from './kvView';
+import { countdownText, kvHistory, kvView, watchedRange, type KvSource } from './kvView';
 
 /** A lease's time left, as the panel shows it. */
 function Countdown({ ms, ttlSeconds }: { ms: number | null | undefined; ttlSeconds?: number }) {
@@ -32,6 +32,7 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
   const [selected, setSelected] = useState<string | null>(null);
   const view = server ? kvView(source, server) : null;
   const history = selected !== null && server ? kvHistory(source, server, selected) : [];
+  const historyLeases = history.some((h) => h.kv?.lease !== undefined);
   const leaseTtl = new Map((view?.leases ?? []).map((l) => [l.id, l.ttlSeconds]));
   const titleId = `${ids}-title`;
   return (
@@ -117,6 +118,29 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
             </table>
           </>
         )}
+        {view && view.watchers.length > 0 && (
+          <>
+            <h3 className="inspector-sub">{t('kvp.watchersOn', { server })}</h3>
+            <table className="grid-table" data-testid="kv-watchers">
+              <thead>
+                <tr>
+                  <th scope="col">watch ID</th>
+                  <th scope="col">{t('kvp.watches')}</th>
+                  <th scope="col">{t('kvp.nextRevision')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.watchers.map((w) => (
+                  <tr key={w.watchId}>
+                    <td>{w.watchId}</td>
+                    <td className="mono">{watchedRange(w)}</td>
+                    <td>{w.nextRevision}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
         {selected !== null && (
           <>
             <h3 className="inspector-sub">{t('kvp.historyOf', { key: selected })}</h3>
@@ -132,7 +156,7 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
                     <th scope="col">createRevision</th>
                     <th scope="col">modRevision</th>
                     <th scope="col">version</th>
-                    <th scope="col">lease</th>
+                    {historyLeases && <th scope="col">lease</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -144,7 +168,7 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
                       <td>{h.kv ? h.kv.createRevision : '—'}</td>
                       <td>{h.kv ? h.kv.modRevision : h.revision}</td>
                       <td>{h.kv ? h.kv.version : 0}</td>
-                      <td className="mono">{h.kv?.lease ?? '—'}</td>
+                      {historyLeases && <td className="mono">{h.kv?.lease ?? '—'}</td>}
                     </tr>
                   ))}
                 </tbody>

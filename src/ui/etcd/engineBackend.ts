@@ -74,6 +74,7 @@ export function engineKvSource(wb: Workbench): KvSource {
       const s = wb.runner.sim.server(id);
       return s.up ? s.sm.store : null;
     },
+    watchers: (id) => (wb.runner.sim.server(id).up ? wb.runner.sim.etcdServerView(id).watchers : []),
     remainingMs: (id) => {
       const sim = wb.runner.sim;
       const leader = sim.leader();

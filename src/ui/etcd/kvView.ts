@@ -4,7 +4,7 @@
  * revision history of a selected key (every kept version, tombstones included, as etcd's MVCC
  * keeps them until compaction).
  */
-import type { KeyValue, KvStore, LeaseId } from '../../kv';
+import type { KeyValue, KvStore, LeaseId, WatcherInfo } from '../../kv';
 
 /** One key as the panel lists it. */
 export interface KvKeyRow {
@@ -33,6 +33,8 @@ export interface KvHistoryRow {
 export interface KvView {
   /** The server whose store this is. */
   server: string;
+  /** Its watchers (etcd's watchable store), ascending by watch ID. */
+  watchers: WatcherInfo[];
   revision: number;
   /** etcd compactMainRev (-1: never compacted). */
   compactRevision: number;
@@ -48,6 +50,8 @@ export interface KvSource {
   store(server: string): KvStore | null;
   /** Time left of lease `id` on the leader's clock, ms; null when no lessor counts it (no leader, or the lessor holds it forever). */
   remainingMs(id: LeaseId): number | null;
+  /** The watchers registered on the server (its WatchHub), ascending by watch ID; none when down or unknown. */
+  watchers(server: string): WatcherInfo[];
 }
 
 /** The panel's view of `server`'s store (null when it is down). Keys ascending, leases by ID. */
@@ -62,12 +66,19 @@ export function kvView(src: KvSource, server: string): KvView | null {
       return kv.lease ? { kv, remainingMs: src.remainingMs(kv.lease) } : { kv };
     });
   const leases = store.leases().map((l) => ({ id: l.id, ttlSeconds: l.ttl, remainingMs: src.remainingMs(l.id), keys: l.keys }));
-  return { server, revision: store.revision, compactRevision: store.compactRevision, keys, leases };
+  return { server, watchers: src.watchers(server), revision: store.revision, compactRevision: store.compactRevision, keys, leases };
 }
 
 /** A key's kept versions on `server`, oldest first. */
 export function kvHistory(src: KvSource, server: string, key: string): KvHistoryRow[] {
   return src.store(server)?.history(key) ?? [];
+}
+
+/** What a watcher watches, as etcdctl names it: `key`, `key --prefix`-style ranges as [key, end), or every key from `key`. */
+export function watchedRange(w: WatcherInfo): string {
+  if (w.rangeEnd === undefined) return w.key;
+  if (w.rangeEnd === '\0') return `${w.key} …`;
+  return `[${w.key}, ${w.rangeEnd})`;
 }
 
 /** "7.3 s" style: seconds with one decimal, never below 0. */

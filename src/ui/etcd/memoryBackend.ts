@@ -52,6 +52,7 @@ export function memoryBackend(opts: { clients: string[]; servers: string[]; nowM
       servers: () => [server.name],
       store: () => server.store,
       remainingMs: (id) => server.lessor.remainingMs(id, server.nowMs) ?? null,
+      watchers: () => server.hub.watchers(),
     },
     clients: () => opts.clients,
     servers: () => opts.servers,

@@ -20,8 +20,8 @@ export const etcdEn = {
   'etcd.endpointsTitle': 'The server the command is sent to (etcdctl --endpoints)',
   'etcd.endpointAny': 'any server',
   'etcd.endpointAnyLeader': 'any server (leader {id})',
-  'etcd.help': 'Type an etcdctl command and press Enter; “help” lists the commands. ↑ and ↓ go through the history, Tab completes commands and flags, Shift+Enter starts another line (the blocks of a txn), Ctrl+C or Stop ends a command running in the background. Each line is recorded in the run, so saving the scenario or sharing a link keeps it.',
-  'etcd.helpMemory': 'Type an etcdctl command and press Enter; “help” lists the commands. ↑ and ↓ go through the history, Tab completes commands and flags, Shift+Enter starts another line (the blocks of a txn), Ctrl+C or Stop ends a command running in the background. This run has no clients to send etcd requests from: one in-memory etcd member answers, and the lines are not recorded.',
+  'etcd.help': 'Enter runs a command (“help” lists them), ↑ and ↓ go through the history, Tab completes, Shift+Enter adds a line (a txn’s blocks), Ctrl+C stops a command running in the background. Each line is recorded in the run: a saved scenario or a shared link keeps it.',
+  'etcd.helpMemory': 'Enter runs a command (“help” lists them), ↑ and ↓ go through the history, Tab completes, Shift+Enter adds a line (a txn’s blocks), Ctrl+C stops a command running in the background. This run has no clients to send etcd requests from: one in-memory etcd member answers, and the lines are not recorded.',
   'etcd.outputLabel': 'etcdctl output',
   'etcd.inputLabel': 'etcdctl command line',
   'etcd.empty': 'No commands yet. Try: put foo bar',
@@ -56,6 +56,9 @@ export const etcdEn = {
   'kvp.event': 'event',
   'kvp.tombstone': 'DELETE (tombstone)',
   'kvp.compactedNote': 'Versions older than revision {revision} were discarded by compaction.',
+  'kvp.watchersOn': 'Watchers on {server}',
+  'kvp.watches': 'watches',
+  'kvp.nextRevision': 'next revision',
 } as const;
 
 /** Simplified Chinese of `etcdEn` (the type makes a missing key a compile error). */
@@ -74,8 +77,8 @@ export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'etcd.endpointsTitle': '命令发往的服务器（etcdctl --endpoints）',
   'etcd.endpointAny': '任意服务器',
   'etcd.endpointAnyLeader': '任意服务器（领导者 {id}）',
-  'etcd.help': '输入一条 etcdctl 命令并按 Enter；“help”列出所有命令。↑ 和 ↓ 翻阅历史，Tab 补全命令和选项，Shift+Enter 另起一行（txn 的各个块），Ctrl+C 或“停止”结束在后台运行的命令。每一行都记录在这次运行中，保存场景或分享链接时都会保留。',
-  'etcd.helpMemory': '输入一条 etcdctl 命令并按 Enter；“help”列出所有命令。↑ 和 ↓ 翻阅历史，Tab 补全命令和选项，Shift+Enter 另起一行（txn 的各个块），Ctrl+C 或“停止”结束在后台运行的命令。这次运行没有可以发送 etcd 请求的客户端：由一个内存中的 etcd 成员回答，这些命令不会被记录。',
+  'etcd.help': 'Enter 运行命令（“help”列出所有命令），↑ 和 ↓ 翻阅历史，Tab 补全，Shift+Enter 另起一行（txn 的各个块），Ctrl+C 停止在后台运行的命令。每一行都记录在这次运行中：保存的场景和分享的链接都会保留它。',
+  'etcd.helpMemory': 'Enter 运行命令（“help”列出所有命令），↑ 和 ↓ 翻阅历史，Tab 补全，Shift+Enter 另起一行（txn 的各个块），Ctrl+C 停止在后台运行的命令。这次运行没有可以发送 etcd 请求的客户端：由一个内存中的 etcd 成员回答，这些命令不会被记录。',
   'etcd.outputLabel': 'etcdctl 输出',
   'etcd.inputLabel': 'etcdctl 命令行',
   'etcd.empty': '还没有命令。试试：put foo bar',
@@ -110,4 +113,7 @@ export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'kvp.event': '事件',
   'kvp.tombstone': 'DELETE（墓碑）',
   'kvp.compactedNote': '早于修订号 {revision} 的版本已被压缩丢弃。',
+  'kvp.watchersOn': '{server} 上的监听',
+  'kvp.watches': '监听范围',
+  'kvp.nextRevision': '下一个修订号',
 };
