@@ -86,9 +86,11 @@ function Entry({ e, onStop }: { e: ConsoleEntry; onStop(key: string): void }) {
       {e.state === 'running' && (
         <div className="term-status term-running">
           <span>{e.name ? t('etcd.runningNamed', { name: e.name }) : t('etcd.running')}</span>
-          <button type="button" className="btn btn-small" data-testid="etcd-stop-one" onClick={() => onStop(e.key)} aria-label={t('etcd.stopOne', { command: first })}>
-            {t('etcd.stop')}
-          </button>
+          {e.name && (
+            <button type="button" className="btn btn-small" data-testid="etcd-stop-one" onClick={() => onStop(e.key)} aria-label={t('etcd.stopOne', { command: first })}>
+              {t('etcd.stop')}
+            </button>
+          )}
         </div>
       )}
       {e.state === 'done' && e.exit !== undefined && e.exit !== 0 && <div className="term-status term-exit">{t('etcd.exit', { exit: e.exit })}</div>}
@@ -117,7 +119,8 @@ export function EtcdConsole({ backend, leaderId, inPast, onNotice }: {
   const input = useRef<HTMLTextAreaElement | null>(null);
   const screen = useRef<HTMLDivElement | null>(null);
   const entries = backend.entries();
-  const running = entries.filter((e) => e.state === 'running');
+  /** The background commands Ctrl+C can stop (those with a name: a `cancel` names what it stops). */
+  const running = entries.filter((e) => e.state === 'running' && e.name !== undefined);
   const lineCount = entries.reduce((n, e) => n + e.lines.length + 1, 0);
   const cursorAfter = useRef<number | null>(null);
 
