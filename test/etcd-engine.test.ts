@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkLinearizability } from '../src/check/linearizability';
+import { memberIdFor } from '../src/etcdctl/members';
 import { Simulation, type SimConfig } from '../src/sim/engine';
 import type { EtcdRun } from '../src/sim/etcdRun';
 import type { NodeId } from '../src/raft/types';
@@ -179,6 +180,24 @@ describe('leases: the leader\'s lessor (etcd lessor.go)', () => {
     expect(gone - cancelled).toBeGreaterThan(2000 - 700);
   });
 
+  it('a keep-alive loop follows the leader: after the leader crashes it renews at the new one and the lease lives on', () => {
+    const sim = cluster();
+    const first = elect(sim);
+    run(sim, 'lease grant 2', { as: 'L1' });
+    run(sim, 'put svc up --lease=L1');
+    run(sim, 'lease keep-alive L1', { as: 'K1' });
+    sim.runUntil(sim.nowMs + 1000);
+    sim.crash(first);
+    sim.runUntil(sim.nowMs + 8000);
+    const second = sim.leader()!.id;
+    expect(second).not.toBe(first);
+    expect(has(sim, second, 'svc')).toBe(true);
+    expect([...sim.messages].some((m) => m.msg.type === 'EtcdRequest' && m.msg.body.kind === 'keepAlive' && m.msg.to === second && m.sendMs > 1000)).toBe(true);
+    sim.etcdCancel('K1');
+    sim.runUntil(sim.nowMs + 3000);
+    expect(has(sim, second, 'svc')).toBe(false);
+  });
+
   it('timetolive and list are answered by the leader', () => {
     const sim = cluster();
     elect(sim);
@@ -303,6 +322,19 @@ describe('the linearizability history of etcd operations', () => {
     expect(r.failingKey).toBe('k');
   });
 
+  it('the writes of any other txn are in the history (per key), so reads after them are no false violation', () => {
+    const sim = cluster();
+    elect(sim);
+    run(sim, 'put a 1');
+    const t = run(sim, 'txn\nvalue("a") = "1"\n\nput a 2\nput b 3\ndel c\n\nput a 9\n\n');
+    expect(t.result?.stdout).toBe('SUCCESS\n\nOK\n\nOK\n\n0\n');
+    run(sim, 'get a');
+    run(sim, 'get b');
+    const h = sim.history.map((r) => `${r.op} ${r.key} ${r.value ?? ''} ${r.result}`);
+    expect(h).toEqual(['put a 1 ok', 'put a 2 ok', 'put b 3 ok', 'delete c  ok', 'get a 2 ok', 'get b 3 ok']);
+    expect(checkLinearizability(sim.history).result).toBe('linearizable');
+  });
+
   it('a cas-shaped txn is a cas in the history', () => {
     const sim = cluster();
     elect(sim);
@@ -312,6 +344,27 @@ describe('the linearizability history of etcd operations', () => {
     const cas = sim.history.find((r) => r.op === 'cas')!;
     expect([cas.key, cas.from, cas.to, cas.result]).toEqual(['k', 'a', 'b', 'ok']);
     expect(checkLinearizability(sim.history).result).toBe('linearizable');
+  });
+});
+
+describe('member commands through the engine (Simulation.member: a ConfChange, Raft paper §6)', () => {
+  it('member add of a spare as a learner, promote, remove: answered after the change is applied, listed from the applied configuration', () => {
+    const sim = cluster({ servers: ['S1', 'S2', 'S3', 'S4'], spares: ['S4'] });
+    elect(sim);
+    const names = (r: EtcdRun) => r.result!.stdout.trim().split('\n').map((l) => l.split(', ').slice(2, 3).concat(l.split(', ')[5]).join(' '));
+    expect(names(run(sim, 'member list'))).toEqual(['S3 false', 'S1 false', 'S2 false']);
+    const add = run(sim, 'member add S4 --peer-urls=http://s4:2380 --learner');
+    expect(add.result?.stdout).toMatch(new RegExp(`^Member ${memberIdFor('S4')} added as learner to cluster [0-9a-f]{16}\\n`));
+    const leader = sim.leader()!.id;
+    expect(names(run(sim, 'member list'))).toEqual(['S3 false', 'S4 true', 'S1 false', 'S2 false']);
+    sim.runUntil(sim.nowMs + 1000);
+    expect(run(sim, 'member promote S4').result?.stdout).toMatch(new RegExp(`^Member ${memberIdFor('S4')} promoted in cluster `));
+    expect(names(run(sim, 'member list'))).toEqual(['S3 false', 'S4 false', 'S1 false', 'S2 false']);
+    const victim = leader === 'S1' ? 'S2' : 'S1';
+    expect(run(sim, `member remove ${victim}`).result?.exit).toBe(0);
+    expect(names(run(sim, 'member list'))).not.toContain(`${victim} false`);
+    expect(run(sim, 'member add S4 --peer-urls=http://s4:2380').result?.stderr).toBe('Error: etcdserver: Peer URLs already exists\n');
+    expect(run(sim, `member promote S3`).result?.stderr).toBe('Error: etcdserver: can only promote a learner member\n');
   });
 });
 

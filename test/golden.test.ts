@@ -17,10 +17,16 @@ const root = join(__dirname, '..');
 const goldenDir = join(__dirname, 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-/** The scenarios whose transcripts are kept: elections, replication, faults, the paper's figures, a stale read. */
+/**
+ * The scenarios whose transcripts are kept: elections, replication, faults, the paper's figures, a
+ * stale read; and (issue 13) membership changes one server at a time, and a member replaced whose
+ * newcomer catches up by InstallSnapshot (as etcd raft's confchange_v1 and
+ * slow_follower_after_compaction / snapshot_succeed_via_app_resp testdata).
+ */
 const SCENARIOS = [
   'basic-election', 'leader-crash', 'log-replication', 'figure-7', 'figure-8', 'figure-8-unsafe',
   'partition-minority-leader', 'stale-read', 'client-retry-dedup', 'lossy-network',
+  'add-members-one-by-one', 'replace-failed-member',
 ];
 
 /** The transcript of one scenario: its readable timeline and summary, without the wall clock. */

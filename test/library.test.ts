@@ -43,7 +43,17 @@ const ELECT_LESSONS: Record<string, string[]> = {
   'leader transfer': ['leader-transfer.yaml'],
   'etcd defaults': ['etcd-defaults.yaml'],
 };
-const lessonFiles = [...Object.values(LESSONS), ...Object.values(ELECT_LESSONS)].flat();
+/** The lessons of issue 13 (a cluster that changes shape), by file name. */
+const MEMBER_LESSONS: Record<string, string[]> = {
+  'add members one by one, each first as a learner': ['add-members-one-by-one.yaml'],
+  'replace a failed member, catching up by snapshot': ['replace-failed-member.yaml'],
+  'joint consensus': ['joint-consensus.yaml'],
+  'two at once without joint consensus (unsafe)': ['unsafe-two-at-once.yaml'],
+  'remove the leader': ['remove-the-leader.yaml'],
+  'snapshot catch-up': ['snapshot-catch-up.yaml'],
+  'fsync and crash, without and with ackBeforeFsync': ['fsync-and-crash.yaml', 'fsync-and-crash-unsafe.yaml'],
+};
+const lessonFiles = [...Object.values(LESSONS), ...Object.values(ELECT_LESSONS), ...Object.values(MEMBER_LESSONS)].flat();
 /** Unsafe switches that break no Figure 3 invariant, only linearizability (the checker's verdict shows them). */
 const READ_ONLY_UNSAFE = new Set(['leaderReadsLocally']);
 
@@ -85,6 +95,12 @@ describe('the scenario library', () => {
 
   it('contains the lessons of issue 12', () => {
     for (const [lesson, names] of Object.entries(ELECT_LESSONS)) {
+      for (const n of names) expect(files, `lesson "${lesson}"`).toContain(n);
+    }
+  });
+
+  it('contains the lessons of issue 13', () => {
+    for (const [lesson, names] of Object.entries(MEMBER_LESSONS)) {
       for (const n of names) expect(files, `lesson "${lesson}"`).toContain(n);
     }
   });

@@ -210,3 +210,27 @@ describe('InstallSnapshot (Figure 13; etcd MsgSnap)', () => {
 function net0Notes(fx: RaftEffect[]) {
   return fx.flatMap((f) => (f.type === 'note' && f.note.kind === 'snapshotRestored' ? [f.note] : []));
 }
+
+describe('a follower whose lost entries are compacted away (found by the issue 13 fuzzer)', () => {
+  it('heartbeat responses to a follower behind the compacted log still count: its lost inflights are presumed lost and it is sent the snapshot', () => {
+    // S3 is in replicate; the AppendEntries that fill its inflights are all lost, then the leader
+    // compacts past them. A heartbeat to S3 then carries prevLogIndex 0 (its matchIndex is
+    // compacted), below S3's own compacted log, and S3 answers with its commitIndex (etcd:
+    // MsgAppResp at committed): that answer
+    // must count as a heartbeat response, or the leader waits forever for the lost inflights.
+    const net = leaderWith(4, { maxInflightMsgs: 2 });
+    expect(net.node('S1').progressOf('S3')?.state).toBe('replicate');
+    compact(net, 'S3'); // S3's own log starts after index 3: a prevLogIndex of 0 is below it
+    net.drop = (m) => m.to === 'S3';
+    for (let i = 0; i < 6; i++) net.propose('S1', `lost${i}`);
+    net.heartbeatRound('S1');
+    compact(net, 'S1');
+    const s1 = net.node('S1');
+    expect(s1.progressOf('S3')!.matchIndex).toBeLessThan(s1.compactedIndex);
+    net.recover();
+    for (let i = 0; i < 3; i++) net.heartbeatRound('S1');
+    expect(net.notes('S1', 'progressChanged').map((n) => n.cause)).toContain('appendUnacknowledged');
+    expect(net.notes('S1', 'snapshotSent').map((n) => n.peer)).toContain('S3');
+    expect(net.node('S3').lastLogIndex).toBe(s1.lastLogIndex);
+  });
+});

@@ -40,6 +40,8 @@ function sample(kind: VerbName, inFlight: number): UserAction {
     case 'dropMessage': case 'duplicateMessage': return { kind, id: inFlight };
     case 'delayMessage': return { kind, id: inFlight, byMs: 25 };
     case 'transfer': return { kind, to: 'S2' };
+    case 'member': return { kind, change: { remove: 'S3' } };
+    case 'compact': return { kind, node: 'S1' };
     case 'etcdctl': return { kind, client: 'c1', command: 'watch k' };
     case 'etcdCancel': return { kind, name: 'W1' };
   }
@@ -50,7 +52,7 @@ const NAMED: Partial<Record<VerbName, string>> = {
   crash: 'crash: S1', restart: 'restart: S1', timeout: 'timeout: S2', isolate: 'isolate: S1', reconnect: 'reconnect: S1',
   partition: 'partition: [[S1], [S2, S3]]', cut: 'cut: { from: S1, to: S2, both: true }', heal: 'heal: all',
   network: 'network: { dropRate: 0.1 }', client: 'put: { client: c1, key: k, value: v, async: true }',
-  transfer: 'transfer: { to: S2 }',
+  transfer: 'transfer: { to: S2 }', compact: 'compact: S1',
   // (the etcdctl step waits for the command's reply, or for a background command to start, so it is not the `do:` form)
   etcdCancel: 'cancel: W1',
 };
@@ -147,7 +149,8 @@ describe('the verbs table', () => {
       'crash S1', 'restart S1', 'timeout S2', 'isolate S1', 'reconnect S1', 'pauseServer S1', 'resumeServer S1',
       'partition [S1] [S2, S3]', 'cut S1 → S2 both ways', 'restoreLink S1 → S2 both ways', 'heal', 'continue',
       'network {"dropRate":0.1}', 'link S1 → S3 {"latencyMs":[40,50]}', 'c1: put k', 'drop message #12',
-      'duplicate message #12', 'delay message #12 by 25 ms', 'transfer leadership to S2', 'c1: etcdctl watch k', 'Ctrl-C W1',
+      'duplicate message #12', 'delay message #12 by 25 ms', 'transfer leadership to S2', 'member remove S3', 'compact S1',
+      'c1: etcdctl watch k', 'Ctrl-C W1',
     ]);
   });
 

@@ -113,6 +113,8 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   const slow = beyond ? servers[Math.floor(erng() * servers.length)] : null;
   if (slow) clockRate[slow] = rate(0.15, 0.3);
   const transfers = erng() < 0.6;
+  // Issue 13's options come from their own stream too: a seed without them writes the plan it wrote before.
+  const mem = membershipDraws(seed, n, opts.unsafe ?? [], preVote);
   // Swarm testing: each fault kind is on or off for this seed, with its own weight.
   const drawn = FAULT_KINDS.filter((k) => k === 'transfer' || rng() < 0.6);
   const enabled = drawn.filter((k) => (k === 'transfer' ? transfers : reads !== 'lease' || !QUICK_RESTART_FAULTS.includes(k)));
@@ -136,6 +138,7 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   let t = 0;
   let nextFault = faultGapMs * rng();
   let nextOp = 0;
+  let nextMember = mem ? mem.gapMs * mem.rng() : Infinity;
   let value = 0;
   const chooseFault = (): string | null => {
     if (weights.size === 0) return null;
@@ -158,11 +161,16 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
       break;
     }
     blockStart = steps.length;
-    const next = Math.min(nextFault, nextOp, opts.durationMs);
+    const next = Math.min(nextFault, nextOp, nextMember, opts.durationMs);
     const gap = Math.round(next - t);
     if (gap > 0) steps.push({ run: gap });
     t += Math.max(gap, 0);
     if (t >= opts.durationMs) break;
+    if (mem && nextMember <= nextOp && nextMember <= nextFault) {
+      steps.push(...mem.next());
+      nextMember = t + mem.gapMs * (0.3 + mem.rng() * 1.4);
+      continue;
+    }
     if (nextOp <= nextFault) {
       const client = pick(clients);
       const key = pick(keys);
@@ -306,6 +314,7 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
   if (cutAtMs !== null) {
     steps[0] = { say: `${steps[0].say as string}; the fault phase ends at ${cutAtMs} of ${opts.durationMs} ms, so that the plan stays within the ${LIMITS.maxSteps}-step scenario limit` };
   }
+  if (mem) steps[0] = { say: `${steps[0].say as string}; ${mem.summary}` };
   steps.push(
     { say: 'Liveness phase: every fault healed, every server restarted.' },
     { heal: 'all' },
@@ -332,10 +341,98 @@ function buildPlan(seed: number, opts: PlanOptions, maxSteps: number): string {
       ...(checkQuorum ? { checkQuorum } : {}),
       ...(reads !== 'log' ? { reads } : {}),
       ...(Object.keys(clockRate).length ? { clockRate } : {}),
+      ...(mem ? mem.cluster : {}),
     },
-    clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), ...(slow ? ['driftW', 'driftR'] : []), 'liveness'],
+    clients: [...clients, ...(enabled.includes('figure8') ? ['f8a', 'f8b'] : []), ...(slow ? ['driftW', 'driftR'] : []), ...(mem?.clients ?? []), 'liveness'],
     steps,
   };
   // No anchors or aliases: shared objects (the network settings) are written out each time.
   return stringify(doc, { aliasDuplicateObjects: false, flowCollectionPadding: false, lineWidth: 0 });
+}
+
+/**
+ * Issue 13's draws for one seed (their own random stream, `fuzz/<seed>/members`): whether the seed
+ * changes membership at all, spares, an initial learner, snapshotCount and snapshotCatchUpEntries,
+ * fsyncMs, and the membership changes and compactions of its fault phase. Null for a seed that
+ * uses none of it (its plan is then the one it was before issue 13). With `unsafeMultiServerChange`
+ * every seed changes membership, with several voters at once; with `ackBeforeFsync` every seed
+ * has fsync delays and crashes.
+ *
+ * Servers stay at most 9 (spares are drawn within it) and the node itself refuses a change that
+ * would leave no voter. Removals and demotions are drawn only with PreVote on: a removed server that
+ * never learns of its removal keeps campaigning with higher terms (thesis §4.2.3), which only
+ * PreVote (or CheckQuorum) stops, and the liveness phase needs a leader of the final configuration.
+ */
+function membershipDraws(seed: number, n: number, unsafe: readonly string[], preVote: boolean) {
+  const rng = seedrandom(`fuzz/${seed}/members`);
+  const multi = unsafe.includes('unsafeMultiServerChange');
+  const ack = unsafe.includes('ackBeforeFsync');
+  if (!multi && !ack && rng() >= 0.5) return null;
+  const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+  const spares = Math.min(MAX_FUZZ_NODES - n, multi ? int(2, 3) : int(0, 2));
+  const all = Array.from({ length: n + spares }, (_, i) => `S${i + 1}`);
+  const learners = n >= 2 && rng() < 0.25 ? [`S${n}`] : [];
+  const snapshotCount = rng() < 0.6 ? int(3, 40) : 0;
+  const snapshotCatchUpEntries = int(0, 8);
+  const fsyncMs = ack || rng() < 0.4 ? int(1, ack ? 40 : 20) : 0;
+  const changes = multi || rng() < 0.8;
+  const removals = preVote || multi;
+  const cluster: Record<string, unknown> = {
+    ...(spares ? { spares } : {}),
+    ...(learners.length ? { learners } : {}),
+    ...(snapshotCount ? { snapshotCount, snapshotCatchUpEntries } : {}),
+    ...(fsyncMs ? { fsyncMs } : {}),
+  };
+  const voters = new Set(all.slice(0, n).filter((x) => !learners.includes(x)));
+  const learnerSet = new Set(learners);
+  /** One membership change, a compaction, or (ackBeforeFsync) a crash of every server right after a write. */
+  const next = (): StepObj[] => {
+    const r = rng();
+    if (ack && r < 0.3) {
+      return [
+        { put: { key: 'x', value: `ack${int(1, 1_000_000)}`, client: 'fsync', async: true, retry: false, withinMs: 300 } },
+        { run: int(1, 60) }, { crash: all.slice(0, n) }, { run: int(1, 50) }, { restart: 'all' },
+      ];
+    }
+    if (!changes || r < 0.45) return [{ compact: rng() < 0.3 ? 'all' : pick(all) }];
+    // A guess of the configuration (a change may be refused or lost), to draw changes that make sense.
+    const outside = all.filter((x) => !voters.has(x) && !learnerSet.has(x));
+    const some = (xs: string[]) => (xs.length ? pick(xs) : pick(all));
+    const k = rng();
+    let change: Record<string, unknown>;
+    if (multi || k < 0.25) {
+      const add = outside.filter(() => rng() < 0.6).slice(0, int(1, 3));
+      if (add.length === 0) add.push(some(outside));
+      const remove = removals && voters.size > 1 && rng() < 0.5 ? [some([...voters].filter((x) => !add.includes(x)))] : [];
+      change = { change: { add, ...(remove.length ? { remove } : {}) } };
+      for (const x of add) { voters.add(x); learnerSet.delete(x); }
+      for (const x of remove) voters.delete(x);
+    } else if (k < 0.5) {
+      const x = some(outside);
+      change = { add: x, learner: true };
+      learnerSet.add(x);
+    } else if (k < 0.7) {
+      const x = some([...learnerSet]);
+      change = { promote: x };
+      learnerSet.delete(x);
+      voters.add(x);
+    } else if (k < 0.85 || !removals) {
+      const x = some(outside);
+      change = { add: x };
+      voters.add(x);
+    } else {
+      const x = some([...voters]);
+      change = { remove: x };
+      voters.delete(x);
+      learnerSet.delete(x);
+    }
+    return [{ do: { kind: 'member', change } }];
+  };
+  const summary = [
+    spares ? `${spares} spares` : '', learners.length ? `learner ${learners[0]}` : '',
+    snapshotCount ? `snapshotCount ${snapshotCount} (keep ${snapshotCatchUpEntries})` : '', fsyncMs ? `fsyncMs ${fsyncMs}` : '',
+    changes ? 'membership changes' : '',
+  ].filter(Boolean).join(', ');
+  return { rng, gapMs: int(100, 700), cluster, next, summary: summary || 'compactions', clients: ack ? ['fsync'] : [] };
 }

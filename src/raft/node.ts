@@ -1773,7 +1773,11 @@ export class RaftNode<C = unknown> {
       if (transfer && transfer.to === m.from && pr.matchIndex === this.lastLogIndex) this.sendTimeoutNow(m.from);
       return;
     }
-    if (answersHeartbeat(m)) this.handleHeartbeatResponse(pr);
+    // A heartbeat to a follower whose matchIndex is compacted away carries prevLogIndex 0; a follower
+    // whose own log is compacted answers it with its commitIndex (etcd: MsgAppResp at committed),
+    // not 0: that is a heartbeat response too, or the leader would wait forever for inflights a
+    // crash or the network lost (found by the issue 13 fuzzer).
+    if (answersHeartbeat(m) || (m.success && m.prevLogIndex === 0 && pr.matchIndex < this.compactedIndex)) this.handleHeartbeatResponse(pr);
     // Otherwise a stale or duplicated acknowledgement: nothing new.
   }
 

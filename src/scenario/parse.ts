@@ -11,6 +11,7 @@ import type { ErrorObject } from 'ajv';
 import { validate } from './validator.generated.js';
 import { formatParam, formatReason, reason, type Reason, type ReasonId, type ReasonParam } from './reasons';
 import { VERBS, verbOf, type UserAction, type VerbName } from '../sim/verbs';
+import type { MemberRequest } from '../sim/types';
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { textEncodingProblem } from './textFile';
 import { seedFromText } from './seed';
@@ -622,9 +623,43 @@ const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.
 const isPair = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 
+/**
+ * The spares' names (cluster.spares): a count names them after the initial servers (S4, S5 after
+ * three nodes), a list gives them; null when the value is not valid (the schema says why).
+ */
+function spareNames(spares: unknown, nodes: string[] | null): string[] | null {
+  if (spares === undefined) return [];
+  if (typeof spares === 'number') {
+    if (!Number.isInteger(spares) || spares < 0 || !nodes) return null;
+    return Array.from({ length: spares }, (_, i) => `S${nodes.length + i + 1}`);
+  }
+  if (Array.isArray(spares) && spares.length === 0) return [];
+  return nameList(spares, LIMITS.maxServers);
+}
+
 function semanticChecks(ctx: Ctx, data: Dict): void {
   const cluster: Dict = isDict(data.cluster) ? data.cluster : {};
-  const servers = serverNames(cluster.nodes);
+  const nodes = serverNames(cluster.nodes);
+  const spares = spareNames(cluster.spares, nodes);
+  // Steps and settings may name every server, spares too.
+  const servers = nodes && spares ? [...nodes, ...spares.filter((x) => !nodes.includes(x))] : nodes;
+  if (nodes && spares) {
+    spares.forEach((name, i) => {
+      if (nodes.includes(name)) ctx.error(Array.isArray(cluster.spares) ? ['cluster', 'spares', i] : ['cluster', 'spares'], 'value', reason('spareClash', { name }));
+    });
+    if (nodes.length + spares.length > LIMITS.maxServers) {
+      ctx.error(['cluster', 'spares'], 'value', reason('tooManyServersTotal', { nodes: nodes.length, spares: spares.length, total: nodes.length + spares.length, limit: LIMITS.maxServers }));
+    }
+  }
+  if (nodes && Array.isArray(cluster.learners)) {
+    cluster.learners.forEach((name: unknown, i: number) => {
+      if (typeof name === 'string' && isValidName(name) && !nodes.includes(name)) ctx.error(['cluster', 'learners', i], 'value', reason('learnerNotNode', { name, servers: nodes.join(', ') }));
+    });
+    if (cluster.learners.length > 0 && nodes.every((n) => cluster.learners.includes(n))) ctx.error(['cluster', 'learners'], 'value', reason('noVoterLeft'));
+  }
+  if (Array.isArray(cluster.unsafe) && cluster.unsafe.includes('ackBeforeFsync') && !(typeof cluster.fsyncMs === 'number' && cluster.fsyncMs > 0)) {
+    ctx.error(['cluster', 'unsafe', cluster.unsafe.indexOf('ackBeforeFsync')], 'value', reason('ackNeedsFsync'));
+  }
   const clients = data.clients === undefined ? [...DEFAULTS.clients] : nameList(data.clients, Infinity);
 
   /** Check that `v` (at `segs`) names a server, or is one of the allowed words. */
@@ -852,6 +887,15 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       case 'transfer':
         if (isDict(v)) server(at('to'), v.to);
         break;
+      case 'member':
+        if (isDict(v)) {
+          for (const k of ['add', 'promote', 'remove']) server(at(k), v[k]);
+          if (isDict(v.change)) for (const k of ['add', 'remove', 'learners']) serverList(at('change', k), v.change[k]);
+        }
+        break;
+      case 'compact':
+        server(base, v, ['all']);
+        break;
       case 'put':
       case 'get':
       case 'delete':
@@ -876,7 +920,11 @@ function semanticChecks(ctx: Ctx, data: Dict): void {
       case 'expect':
         if (isDict(v)) {
           server(at('leader'), v.leader, ['none', 'any']);
-          for (const map of ['role', 'term', 'log']) {
+          if (isDict(v.members)) {
+            for (const k of ['voters', 'learners', 'votersOutgoing']) serverList(at('members', k), v.members[k]);
+            server(at('members', 'on'), v.members.on);
+          }
+          for (const map of ['role', 'term', 'log', 'snapshotIndex']) {
             if (isDict(v[map])) for (const name of Object.keys(v[map])) server(at(map, name), name, [], 'key');
           }
           if (Array.isArray(v.on)) serverList(at('on'), v.on);
@@ -950,6 +998,11 @@ function build(ctx: Ctx, d: Dict): Scenario {
     reads: c.reads ?? profile.reads,
     clockDriftBound: c.clockDriftBound ?? DEFAULTS.clockDriftBound,
     clockRate: new Map(Object.entries((c.clockRate ?? {}) as Record<string, number>)),
+    spares: spareNames(c.spares, serverNames(c.nodes))!,
+    learners: [...((c.learners ?? []) as string[])],
+    snapshotCount: c.snapshotCount ?? 0,
+    snapshotCatchUpEntries: c.snapshotCatchUpEntries ?? DEFAULTS.snapshotCatchUpEntries,
+    fsyncMs: c.fsyncMs ?? 0,
   };
   const clients: string[] = [...((d.clients ?? DEFAULTS.clients) as string[])];
   const steps: Step[] = (d.steps as Dict[]).map((item, index) => {
@@ -1045,6 +1098,13 @@ function buildStep(ctx: Ctx, kind: string, v: any, segs: Seg[], defaultClient: s
       return { kind: 'heal' };
     case 'transfer':
       return { kind: 'transfer', to: v.to };
+    case 'member': {
+      const { withinMs, ...rest } = v as Dict;
+      const request = JSON.parse(JSON.stringify(rest)) as MemberRequest;
+      return { kind: 'member', request, withinMs: withinMs ?? DEFAULTS.withinMs };
+    }
+    case 'compact':
+      return { kind: 'compact', target: v };
     case 'do':
       return { kind: 'do', action: JSON.parse(JSON.stringify(v)) as UserAction };
     case 'network': {
@@ -1129,6 +1189,11 @@ function expectChecks(ctx: Ctx, v: Dict, segs: Seg[]): ExpectChecks {
   if (v.on !== undefined) out.on = v.on === 'all' ? 'all' : [...v.on];
   if (v.invariants !== undefined) out.invariants = v.invariants;
   if (v.linearizable !== undefined) out.linearizable = v.linearizable;
+  if (v.members !== undefined) {
+    const m = v.members as Dict;
+    out.members = { voters: [...m.voters], learners: [...(m.learners ?? [])], ...(m.votersOutgoing ? { votersOutgoing: [...m.votersOutgoing] } : {}), ...(m.on ? { on: m.on } : {}) };
+  }
+  if (v.snapshotIndex !== undefined) out.snapshotIndex = new Map(Object.entries(v.snapshotIndex as Dict));
   if (v.watched !== undefined) out.watched = new Map(Object.entries(v.watched as Record<string, string[]>).map(([k, l]) => [k, [...l]]));
   return out;
 }

@@ -20,6 +20,8 @@ export interface RunReport {
     nodes: {
       id: string; up: boolean; role: string; term: number; votedFor: string | null; commitIndex: number; lastApplied: number;
       log: { index: number; term: number; command: string }[]; kv: Record<string, string>; revision: number;
+      /** Issue 13, present only when used: index of log[0] when compacted, the latest snapshot, and how the cluster counts the server when not a voter. */
+      firstIndex?: number; snapshotIndex?: number; membership?: 'learner' | 'spare' | 'removed';
     }[];
   };
   history: HistoryRecord[];
@@ -59,9 +61,12 @@ export function buildReport(runner: ScenarioRunner, wallMs: number, linearizable
         return {
           id, up: v.up, role: v.up ? v.role : 'crashed', term: v.currentTerm, votedFor: v.votedFor,
           commitIndex: v.commitIndex, lastApplied: v.lastApplied,
-          log: v.log.map((e, i) => ({ index: i + 1, term: e.term, command: commandText(e.command) })),
+          log: v.log.map((e, i) => ({ index: v.firstIndex + i, term: e.term, command: e.confChange ? `confChange ${confChangeText(e.confChange)}` : commandText(e.command) })),
           kv: Object.fromEntries(Object.entries(v.kv.kvs).map(([k, kv]) => [k, kv.value])),
           revision: v.kv.revision,
+          ...(v.firstIndex > 1 ? { firstIndex: v.firstIndex } : {}),
+          ...(v.snapshotIndex > 0 ? { snapshotIndex: v.snapshotIndex } : {}),
+          ...(v.membership !== 'voter' ? { membership: v.membership } : {}),
         };
       }),
     },
@@ -116,7 +121,7 @@ function noteText(node: string, n: RaftNote): string | null {
     case 'confChangeApplied': return `${node} applies the configuration change at index ${n.index}: voters ${n.config.voters.join(', ')}${n.joint === 'entered' ? ' (joint)' : ''}`;
     case 'confChangeIgnored': return `${node} ignores the configuration change at index ${n.index}: ${n.reason}`;
     case 'leaderRemoved': return `${node} is no longer a voter after index ${n.index} and steps down in term ${n.term}`;
-    case 'campaignSkipped': return `${node} times out but does not campaign: ${n.reason === 'learner' ? 'it is a learner' : 'it is not a voter'}`;
+    case 'campaignSkipped': return `${node} times out but does not campaign: ${n.reason === 'learner' ? 'it is a learner' : n.reason === 'unappliedConfChange' ? 'a committed configuration change is not applied yet' : 'it is not a voter'}`;
     case 'snapshotTaken': return `${node} snapshots its state machine at index ${n.index}; its log now starts after ${n.compactedIndex}`;
     case 'snapshotSent': return `${node} sends its snapshot up to index ${n.index} to ${n.peer}`;
     case 'snapshotRestored': return `${node} restores the snapshot from ${n.leader} up to index ${n.index}`;
@@ -194,7 +199,10 @@ export function readableReport(runner: ScenarioRunner, r: RunReport, opts: { wal
   lines.push(`  invariants: ${r.invariants.ok ? 'ok (Election Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety)' : r.invariants.violations.map((v) => `${v.property} at ${fmtMs(v.atMs)} on ${v.nodes.join(', ')}: ${v.detail}`).join('\n              ')}`);
   if (r.linearizable !== undefined) lines.push(`  linearizable: ${r.linearizable === null ? 'unknown (time limit)' : r.linearizable ? 'yes' : 'NO'}`);
   for (const n of r.final.nodes) {
-    lines.push(`  ${n.id.padEnd(4)} ${(n.up ? n.role : 'crashed').padEnd(9)} term ${n.term}  commitIndex ${n.commitIndex}  log [${n.log.map((e) => e.term).join(' ')}]  kv ${JSON.stringify(n.kv)}`);
+    const member = n.membership ? `  (${n.membership})` : '';
+    const snap = n.snapshotIndex ? `  snapshot ${n.snapshotIndex}` : '';
+    const from = n.firstIndex ? ` from ${n.firstIndex}` : '';
+    lines.push(`  ${n.id.padEnd(4)} ${(n.up ? n.role : 'crashed').padEnd(9)} term ${n.term}  commitIndex ${n.commitIndex}${snap}  log${from} [${n.log.map((e) => e.term).join(' ')}]  kv ${JSON.stringify(n.kv)}${member}`);
   }
   lines.push(`  time ${fmtMs(r.final.timeMs)}; ${r.stats.events} events, ${r.stats.messagesSent} messages sent, ${r.stats.messagesDelivered} delivered, ${r.stats.messagesDropped} dropped, ${r.stats.electionsStarted} elections${opts.wallClock === false ? '' : `; ${Math.round(r.stats.wallMs)} ms wall`}`);
   lines.push(`  traceHash ${r.traceHash}`);

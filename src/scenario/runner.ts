@@ -11,8 +11,8 @@ import type { ClientOpHandle, ClientOpSpec } from '../sim/client';
 import { Simulation, type CloneMap } from '../sim/engine';
 import type { EtcdRun } from '../sim/etcdRun';
 import type { SimServer } from '../sim/host';
-import type { HistoryRecord } from '../sim/types';
-import { applyVerb, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
+import type { HistoryRecord, MemberRequest } from '../sim/types';
+import { applyVerb, memberLabel, verbLabel, verbOf, type UserAction, type VerbResult, type VerbTarget } from '../sim/verbs';
 import { formatReason, reason, type Reason } from './reasons';
 import type { ClientExpect, EtcdctlExpect, ExpectChecks, InitialEntry, Scenario, Step } from './types';
 
@@ -46,8 +46,12 @@ export interface RunnerOptions {
 /** What a `wait` step waits for (data, not a closure, so a runner can be cloned). */
 type WaitCond = { for: 'leader'; among: NodeId[] } | { for: 'commit'; index: number; nodes: number };
 
+/** A membership change in progress: proposed (index, term, to whom) or waiting for a leader to ask. */
+type MemberWait = { deadlineMs: number; request: MemberRequest; proposal: { index: number; term: number; proposer: NodeId; joint: boolean } | null };
+
 type Active =
   | { type: 'run'; endMs: number }
+  | ({ type: 'member' } & MemberWait)
   | { type: 'wait'; deadlineMs: number; cond: WaitCond }
   | { type: 'client'; handle: ClientOpHandle }
   /** An etcdctl step waiting for its command's reply (issue 14). */
@@ -76,7 +80,13 @@ export function simulationFor(scenario: Scenario, opts: Pick<RunnerOptions, 'see
   const checker = opts.checkInvariants === false ? null : new InvariantChecker();
   return new Simulation({
     seed: opts.seed ?? scenario.seed,
-    servers: c.nodes,
+    servers: [...c.nodes, ...c.spares],
+    // Issue 13's options only when used, so that a scenario without them builds the same cluster as before.
+    ...(c.spares.length ? { spares: c.spares } : {}),
+    ...(c.learners.length ? { learners: c.learners } : {}),
+    ...(c.snapshotCount ? { snapshotCount: c.snapshotCount } : {}),
+    snapshotCatchUpEntries: c.snapshotCatchUpEntries,
+    ...(c.fsyncMs ? { fsyncMs: c.fsyncMs } : {}),
     clients: scenario.clients,
     heartbeatMs: c.heartbeatMs,
     electionTimeoutMs: c.electionTimeoutMs,
@@ -131,6 +141,7 @@ export class ScenarioRunner {
     const handle = (h: ClientOpHandle): ClientOpHandle => map.handles.get(h) ?? h;
     const a = this.active;
     c.active = a === null ? null : a.type === 'client' ? { type: 'client', handle: handle(a.handle) }
+      : a.type === 'member' ? { ...a, proposal: a.proposal ? { ...a.proposal } : null }
       : a.type === 'etcdctl' ? { type: 'etcdctl', run: map.etcdRuns!.get(a.run) ?? a.run, deadlineMs: a.deadlineMs } : { ...a };
     c.asyncChecks = this.asyncChecks.map(({ handle: h, step }) => ({ handle: handle(h), step }));
     return c;
@@ -224,7 +235,7 @@ export class ScenarioRunner {
   private activeLimit(): number {
     const a = this.active!;
     if (a.type === 'run') return a.endMs;
-    if (a.type === 'wait' || a.type === 'etcdctl') return a.deadlineMs;
+    if (a.type === 'wait' || a.type === 'member' || a.type === 'etcdctl') return a.deadlineMs;
     return Infinity;
   }
 
@@ -265,6 +276,7 @@ export class ScenarioRunner {
     if (!a) return;
     if (a.type === 'wait' && this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
     else if (a.type === 'client' && a.handle.done) this.finishClient(a.handle, this.scenario.steps[this.stepIndex]);
+    else if (a.type === 'member') this.memberProgress(a);
     else if (a.type === 'etcdctl' && a.run.state !== 'waiting') this.finishEtcdctl(a.run, this.scenario.steps[this.stepIndex]);
   }
 
@@ -274,6 +286,12 @@ export class ScenarioRunner {
     else if (a.type === 'wait') {
       if (this.holds(a.cond)) this.complete(true, `${formatReason(waitWhat(a.cond))} at ${fmtMs(this.sim.nowMs)}`);
       else this.complete(false, reason('waitTimedOut', { what: waitWhat(a.cond), time: fmtMs(this.sim.nowMs) }));
+    } else if (a.type === 'member') {
+      this.memberProgress(a);
+      if (this.active !== a) return;
+      const change = memberLabel(a.request);
+      if (a.proposal) this.complete(false, reason('memberNotApplied', { change, index: a.proposal.index, time: fmtMs(this.sim.nowMs) }));
+      else this.complete(false, reason('memberNoLeader', { change, time: fmtMs(this.sim.nowMs) }));
     } else if (a.type === 'etcdctl') {
       if (a.run.state !== 'waiting') this.finishEtcdctl(a.run, this.scenario.steps[this.stepIndex]);
       else this.complete(false, reason('etcdctlTimeout', { command: firstLine(a.run.command), time: fmtMs(this.sim.nowMs) }));
@@ -325,7 +343,7 @@ export class ScenarioRunner {
           const among = step.among ?? sim.serverIds;
           this.active = { type: 'wait', deadlineMs, cond: { for: 'leader', among } };
         } else {
-          const need = step.nodes ?? majority(sim.serverIds.length);
+          const need = step.nodes ?? majority(this.votersNow());
           this.active = { type: 'wait', deadlineMs, cond: { for: 'commit', index: step.logIndex, nodes: need } };
         }
         if (this.holds(this.active.cond)) this.complete(true, `${formatReason(waitWhat(this.active.cond))} at ${fmtMs(sim.nowMs)}`);
@@ -393,6 +411,15 @@ export class ScenarioRunner {
       case 'transfer':
         this.act({ kind: 'transfer', to: step.to });
         return this.complete(true, `asked the leader to transfer leadership to ${step.to}`);
+      case 'member': {
+        const a: Active = { type: 'member', deadlineMs: sim.nowMs + step.withinMs, request: step.request, proposal: null };
+        this.active = a;
+        this.memberProgress(a);
+        return;
+      }
+      case 'compact':
+        this.act({ kind: 'compact', node: step.target });
+        return this.complete(true, step.target === 'all' ? 'every live server took a snapshot' : `${step.target} took a snapshot`);
       case 'network':
         this.act({ kind: 'network', settings: step.settings });
         return this.complete(true, `network now ${JSON.stringify(sim.network.settings)}`);
@@ -477,6 +504,38 @@ export class ScenarioRunner {
     this.asyncChecks = [];
   }
 
+  /**
+   * A member step: asks the leader once there is one (a refusal fails the step with its reason),
+   * then waits until the change is applied on the server it was proposed to (or, if that one is
+   * down, on the leader): its lastApplied reached the entry, which still holds the proposal's term.
+   * A joint change waits until the leader has left the joint configuration too.
+   */
+  private memberProgress(a: MemberWait): void {
+    const sim = this.sim;
+    if (!a.proposal) {
+      const l = sim.leader();
+      if (!l || l.paused) return; // ask once there is a leader to ask
+      const out = this.act({ kind: 'member', change: a.request });
+      if (!out.accepted) {
+        const pendingIndex = out.reason === 'confChangePending' ? l.raft.pendingConfIndex : 0;
+        return this.complete(false, reason('memberRefused', { change: memberLabel(a.request), why: reason(`memberWhy.${out.reason}`, { pendingIndex }) }));
+      }
+      a.proposal = { index: out.index, term: out.term, proposer: out.leader, joint: false };
+    }
+    const p = a.proposal;
+    const applied = (s: SimServer | null) => !!s && s.up && s.raft.lastApplied >= p.index && (p.index <= s.raft.compactedIndex || s.raft.termAt(p.index) === p.term);
+    const proposer = sim.server(p.proposer);
+    const at = proposer.up ? proposer : sim.leader();
+    if (!applied(at)) return;
+    if (at!.raft.config.votersOutgoing.length > 0) p.joint = true;
+    if (p.joint) {
+      const l = sim.leader();
+      if (!l || l.raft.config.votersOutgoing.length > 0 || l.raft.lastApplied <= p.index) return;
+    }
+    const cfg = (sim.leader() ?? at!).raft.config;
+    this.complete(true, `${memberLabel(a.request)}: applied (index ${p.index}); voters ${cfg.voters.join(', ') || 'none'}${cfg.learners.length ? `; learners ${cfg.learners.join(', ')}` : ''}`);
+  }
+
   private holds(c: WaitCond): boolean {
     return c.for === 'leader' ? this.leaderAmong(c.among) !== null : this.countCommitted(c.index) >= c.nodes;
   }
@@ -500,6 +559,18 @@ export class ScenarioRunner {
     return n;
   }
 
+  /**
+   * How many voters the cluster has now (what "a majority" of a commit wait counts): the leader's
+   * applied configuration, or without a leader the initial voters (every server when the scenario
+   * has no spares or learners).
+   */
+  private votersNow(): number {
+    const l = this.sim.leader();
+    if (l) return l.raft.config.voters.length;
+    const c = this.scenario.cluster;
+    return c.nodes.filter((n) => !c.learners.includes(n)).length;
+  }
+
   /** Every check of an `expect` step; returns what does not hold (empty when all hold). */
   checkExpect(c: ExpectChecks): Reason[] {
     const sim = this.sim;
@@ -520,7 +591,7 @@ export class ScenarioRunner {
       if (t !== term) out.push(reason('expectTerm', { id, term, actual: t }));
     }
     if (c.committed) {
-      const need = c.committed.nodes ?? majority(sim.serverIds.length);
+      const need = c.committed.nodes ?? majority(this.votersNow());
       const have = this.countCommitted(c.committed.index);
       if (have < need) out.push(reason('expectCommitted', { index: c.committed.index, need, have }));
     }
@@ -541,6 +612,22 @@ export class ScenarioRunner {
           if (got !== want) out.push(reason(s.up ? 'expectKv' : 'expectKvCrashed', { key, want: JSON.stringify(want), id, got: JSON.stringify(got) }));
         }
       }
+    }
+    if (c.members) {
+      const m = c.members;
+      const s = m.on ? sim.server(m.on) : sim.leader();
+      const want = membersText(m.voters, m.learners, m.votersOutgoing);
+      if (!s) out.push(reason('expectMembersNoLeader', { want }));
+      else {
+        const cfg = s.raft.config;
+        const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+        const ok = same(cfg.voters, m.voters) && same(cfg.learners, m.learners) && (!m.votersOutgoing || same(cfg.votersOutgoing, m.votersOutgoing));
+        if (!ok) out.push(reason('expectMembers', { on: s.id, want, actual: membersText(cfg.voters, cfg.learners, m.votersOutgoing ? cfg.votersOutgoing : undefined) }));
+      }
+    }
+    for (const [id, index] of c.snapshotIndex ?? []) {
+      const actual = sim.server(id).raft.snapshotIndex;
+      if (actual !== index) out.push(reason('expectSnapshotIndex', { id, want: index, actual }));
     }
     if (c.invariants === 'ok' && sim.checker && !sim.checker.ok) {
       const v = sim.checker.violations[0];
@@ -578,6 +665,11 @@ export class ScenarioRunner {
 /** What a wait step waits for, in words ("a leader among S1, S2", "index 3 committed on 3 servers"). */
 function waitWhat(c: WaitCond): Reason {
   return c.for === 'leader' ? reason('waitLeader', { servers: c.among.join(', ') }) : reason('waitCommit', { index: c.index, nodes: c.nodes });
+}
+
+/** A configuration in words: "voters [S1, S2]; learners [S3]" (and votersOutgoing when given). */
+function membersText(voters: readonly string[], learners: readonly string[], outgoing?: readonly string[]): string {
+  return `voters [${voters.join(', ')}]; learners [${learners.join(', ')}]${outgoing ? `; votersOutgoing [${outgoing.join(', ')}]` : ''}`;
 }
 
 /** A key → value map as JSON text, in its order (`{"__proto__":"1"}`; Object.fromEntries keeps every key). */

@@ -47,6 +47,10 @@ export const LIMITS = {
   maxFlowControl: 10_000,
   /** Largest cluster.autoCompactionRetention (revisions). */
   maxAutoCompactionRetention: 1_000_000,
+  /** Largest cluster.snapshotCount and cluster.snapshotCatchUpEntries (entries). */
+  maxSnapshotCount: 1_000_000,
+  /** Largest cluster.fsyncMs. */
+  maxFsyncMs: 10_000,
   /** Longest etcdctl command line (a txn with its blocks included), characters. */
   maxEtcdctlChars: 10_000,
 } as const;
@@ -59,13 +63,14 @@ export const RESERVED_WORDS = ['leader', 'all', 'none', 'any'] as const;
 /** The step keys, in the order error messages list them. */
 export const STEP_KEYS = [
   'say', 'run', 'wait', 'pause', 'crash', 'restart', 'timeout', 'partition', 'isolate', 'reconnect',
-  'cut', 'heal', 'network', 'transfer', 'do', 'put', 'get', 'delete', 'cas', 'etcdctl', 'cancel', 'expect',
+  'cut', 'heal', 'network', 'transfer', 'member', 'compact', 'do', 'put', 'get', 'delete', 'cas', 'etcdctl', 'cancel', 'expect',
 ] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
 /** Deliberate deviations from the Raft paper a scenario may switch on (cluster.unsafe). */
 export const UNSAFE_FLAGS = [
   'commitPreviousTermEntries', 'skipUpToDateCheck', 'forgetVoteOnRestart', 'noTruncateOnConflict', 'leaderReadsLocally',
+  'unsafeMultiServerChange', 'ackBeforeFsync',
 ] as const;
 
 /** Cluster profiles (cluster.profile): the paper's timing with every issue 12 option off, or etcd's server defaults. */
@@ -111,6 +116,8 @@ export const DEFAULTS = {
   autoCompactionRetention: DEFAULT_AUTO_COMPACTION_RETENTION,
   profile: 'paper' as Profile,
   clockDriftBound: DEFAULT_CLOCK_DRIFT_BOUND,
+  /** etcd's SnapshotCatchUpEntries is 5,000; 5 keeps the picture small (RaftConfig.snapshotCatchUpEntries' default). */
+  snapshotCatchUpEntries: 5,
 } as const;
 
 const NAME_RULE = 'a letter followed by up to 15 letters, digits, "_" or "-"';
@@ -280,6 +287,41 @@ const cluster = (): JsonSchema => ({
         exclusiveMaximum: CLOCK_RATE_RANGE[1],
         'x-expected': `a clock rate between ${CLOCK_RATE_RANGE[0]} and ${CLOCK_RATE_RANGE[1]} (both excluded)`,
       },
+    },
+    spares: {
+      'x-expected': `a count from 0 to ${LIMITS.maxServers - 1}, or a list of server names`,
+      description: 'Servers that exist but are not members yet: a count (named after the initial servers, e.g. S4, S5 after 3 nodes) or a list of names (default none). A member step adds them; nodes and spares together are at most 9.',
+      oneOf: [
+        { type: 'integer', minimum: 0, maximum: LIMITS.maxServers - 1, 'x-noun': 'server' },
+        { type: 'array', maxItems: LIMITS.maxServers - 1, uniqueItems: true, 'x-noun': 'server', items: name(`a server name: ${NAME_RULE}`) },
+      ],
+    },
+    learners: {
+      type: 'array',
+      uniqueItems: true,
+      items: serverName(),
+      description: 'Initial servers (of nodes) that are learners: they receive the log but do not vote (etcd raft learners; default none).',
+    },
+    snapshotCount: {
+      type: 'integer',
+      minimum: 0,
+      maximum: LIMITS.maxSnapshotCount,
+      'x-expected': `a whole number from 0 to ${LIMITS.maxSnapshotCount}`,
+      description: 'A server snapshots its state machine after this many applied entries since its last snapshot and compacts its log (etcd --snapshot-count; default 0: never).',
+    },
+    snapshotCatchUpEntries: {
+      type: 'integer',
+      minimum: 0,
+      maximum: LIMITS.maxSnapshotCount,
+      'x-expected': `a whole number from 0 to ${LIMITS.maxSnapshotCount}`,
+      description: `Entries kept in the log behind a snapshot, so that a slightly slow follower can still be sent entries (etcd SnapshotCatchUpEntries; default ${DEFAULTS.snapshotCatchUpEntries}; etcd keeps 5,000).`,
+    },
+    fsyncMs: {
+      type: 'number',
+      minimum: 0,
+      maximum: LIMITS.maxFsyncMs,
+      'x-expected': `a number of ms from 0 to ${LIMITS.maxFsyncMs}`,
+      description: 'A write to stable storage (the WAL) completes this many ms after it is issued; a server answers a vote or acknowledges entries only after the write that holds them completed, and a crash loses writes in progress (default 0: at once).',
     },
     leaderNoop: {
       type: 'boolean',
@@ -497,6 +539,14 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
     properties: { to: serverName() },
   },
   network: { type: 'object', additionalProperties: false, minProperties: 1, properties: networkProps() },
+  member: {
+    ...memberRequestSchema(true),
+    description: 'A membership change asked of the leader (etcdctl member add / promote / remove; Raft paper §6, thesis Chapter 4); waits until it is applied on the leader (withinMs, default 5000). A refusal fails the run.',
+  },
+  compact: {
+    ...name('"all" or a server name', ['all']),
+    description: 'The server (or every live server) snapshots its state machine now and compacts its log (Raft paper §7).',
+  },
   do: {
     type: 'object',
     description: 'Any verb of the app, in the recorded-action form, e.g. { kind: pauseServer, node: S2 } or { kind: link, from: S1, to: S2, settings: { latencyMs: [80, 120] } }; a server may be "leader". Not the presenter\'s continue.',
@@ -590,6 +640,19 @@ const stepSchemas = (): Record<StepKey, JsonSchema> => ({
         ],
       },
       linearizable: { type: 'boolean' },
+      members: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['voters'],
+        description: "The leader's applied configuration (on: another server's): voters (when joint, the incoming half), learners (default []), votersOutgoing (checked when given). Order does not matter.",
+        properties: {
+          voters: { type: 'array', uniqueItems: true, items: serverName() },
+          learners: { type: 'array', uniqueItems: true, items: serverName() },
+          votersOutgoing: { type: 'array', uniqueItems: true, items: serverName() },
+          on: serverName(),
+        },
+      },
+      snapshotIndex: serverMap({ type: 'integer', minimum: 0 }),
       watched: {
         type: 'object',
         propertyNames: { type: 'string', pattern: NAME_PATTERN },
@@ -628,6 +691,8 @@ const verbArgSchema = (t: VerbArgType): JsonSchema => {
     case 'linkSettingsOrNull': return { oneOf: [linkSettings, { type: 'null' }] };
     case 'durationMs': return { type: 'number', exclusiveMinimum: 0, maximum: 3_600_000 };
     case 'messageId': return { type: 'integer', minimum: 1 };
+    case 'serverOrAll': return nodeRef;
+    case 'memberRequest': return memberRequestSchema();
     case 'text': return { type: 'string', maxLength: LIMITS.maxEtcdctlChars };
     case 'name': return { type: 'string', pattern: NAME_PATTERN };
     case 'clientOp': return {
@@ -635,6 +700,32 @@ const verbArgSchema = (t: VerbArgType): JsonSchema => {
       properties: { op: { enum: ['put', 'get', 'delete', 'cas'] }, key: str, value: str, prefix: { type: 'boolean' }, serializable: { type: 'boolean' }, read: { enum: [...READ_MODES] }, from: { oneOf: [str, { type: 'null' }] }, to: str },
     };
   }
+};
+
+/**
+ * A membership operation (MemberRequest of src/sim/types.ts; the `member` step and verb):
+ * `{ add, learner }`, `{ promote }`, `{ remove }`, or `{ change: { add, remove, learners } }` (joint consensus).
+ */
+export const memberRequestSchema = (step = false): JsonSchema => {
+  const list = { type: 'array', minItems: 1, uniqueItems: true, items: serverName() };
+  return {
+    'x-expected': 'one of { add: S4 }, { add: S4, learner: true }, { promote: S4 }, { remove: S1 }, { change: { add: [...], remove: [...] } }',
+    oneOf: [
+      { type: 'object', additionalProperties: false, required: ['add'], properties: { add: serverName(), learner: { type: 'boolean', description: 'Add it as a learner: it receives the log but does not vote (default false).' }, ...(step ? { withinMs: withinMs() } : {}) } },
+      { type: 'object', additionalProperties: false, required: ['promote'], properties: { promote: serverName(), ...(step ? { withinMs: withinMs() } : {}) } },
+      { type: 'object', additionalProperties: false, required: ['remove'], properties: { remove: serverName(), ...(step ? { withinMs: withinMs() } : {}) } },
+      {
+        type: 'object', additionalProperties: false, required: ['change'], properties: {
+          change: {
+            type: 'object', additionalProperties: false, minProperties: 1,
+            description: 'Several servers at once: joint consensus (Raft paper §6), left automatically.',
+            properties: { add: list, remove: list, learners: { ...list, description: 'Servers added as learners.' } },
+          },
+          ...(step ? { withinMs: withinMs() } : {}),
+        },
+      },
+    ],
+  };
 };
 
 /** One recorded user action (a UserAction of src/sim/verbs.ts), by its `kind`: derived from the verbs table. */

@@ -14,6 +14,7 @@
  * built with `Object.fromEntries` or `Object.create(null)`, read back with `Object.entries`,
  * never indexed by a name from elsewhere.
  */
+import type { MemberRequest } from '../sim/types';
 import type { UserAction } from '../sim/verbs';
 import type { Reason } from './reasons';
 
@@ -75,6 +76,21 @@ export interface ClusterConfig {
   clockDriftBound: number;
   /** Clock rate of the servers the file lists (server name → rate in (0.1, 10)); the others run at 1. */
   clockRate: ReadonlyMap<string, number>;
+  // ---- issue 13 ----
+  /**
+   * Servers that exist but are not members at time 0 (`cluster.spares`: a count, named after the
+   * initial servers, e.g. S4, S5 after 3 nodes; or a list of names). A `member` step adds them.
+   * `nodes` + `spares` are every server (at most 9).
+   */
+  spares: string[];
+  /** Initial members that are learners (`cluster.learners`, among `nodes`); default none. */
+  learners: string[];
+  /** Snapshot after this many applied entries past the last snapshot (etcd --snapshot-count); 0 (default): never. */
+  snapshotCount: number;
+  /** Entries kept in the log behind a snapshot (etcd SnapshotCatchUpEntries); default 5. */
+  snapshotCatchUpEntries: number;
+  /** A stable-storage write completes this many ms after it is issued; 0 (default): at once. */
+  fsyncMs: number;
 }
 
 /** Common options of client steps (put / get / delete / cas). */
@@ -140,6 +156,14 @@ export type StepBody =
   | { kind: 'network'; settings: Partial<NetworkConfig> }
   /** Ask the leader to transfer leadership to `to` (thesis §3.10): instant; the outcome shows in the trace. */
   | { kind: 'transfer'; to: string }
+  /**
+   * A membership change asked of the leader (Raft paper §6, thesis Chapter 4); waits until the
+   * change is applied on the leader (for a joint change: until the joint configuration is left),
+   * within `withinMs` (default 5000). A refusal fails the run with the reason.
+   */
+  | { kind: 'member'; request: MemberRequest; withinMs: number }
+  /** A server (or every live server) snapshots its state machine now and compacts its log (Raft paper §7). */
+  | { kind: 'compact'; target: string | 'all' }
   /** Any verb but the presenter's continue, as a recorded action; a server argument may be "leader". */
   | { kind: 'do'; action: UserAction }
   | ({ kind: 'put'; key: string; value: string; expect?: ClientExpect } & ClientStepOptions)
@@ -181,6 +205,13 @@ export interface ExpectChecks {
   kv?: ReadonlyMap<string, string | null>;
   /** Which servers the kv check applies to (default: live servers). */
   on?: string[] | 'all';
+  /**
+   * The applied configuration of the leader (or of server `on`): `voters` (when joint, the incoming
+   * half), `learners` (default []), and `votersOutgoing` when given (default: not checked). Compared as sets.
+   */
+  members?: { voters: string[]; learners: string[]; votersOutgoing?: string[]; on?: string };
+  /** Server name → index of its latest snapshot (0: none). */
+  snapshotIndex?: ReadonlyMap<string, number>;
   /** "ok": no violation so far; { violated }: each named Figure 3 property has been violated (unsafe demos). */
   invariants?: 'ok' | { violated: string[] };
   linearizable?: boolean;

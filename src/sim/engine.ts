@@ -13,7 +13,7 @@
  * (observer.ts); the scenario runner attaches the invariant checker (src/scenario/runner.ts).
  */
 import type { Command } from '../kv/types';
-import type { LogEntry, NodeId, PersistentState, UnsafeFlags } from '../raft/types';
+import type { LogEntry, MembershipConfig, NodeId, PersistentState, UnsafeFlags } from '../raft/types';
 import { SAFE } from '../raft/types';
 import { SimClient, describeOp, type ClientHost, type ClientOpHandle, type ClientOpSpec, type ClientRunOptions } from './client';
 import { memberIdFor } from '../etcdctl/members';
@@ -24,13 +24,13 @@ import { EtcdLayer, type EngineEtcdClient, type EtcdEnv } from './etcd';
 import { EtcdRun } from './etcdRun';
 import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
-import { Host, type SimServer } from './host';
+import { Host, SimServer } from './host';
 import type { SimEvent, SimKernel } from './kernel';
 import type { MessageLog } from './messageLog';
 import type { Network } from './network';
 import { TraceLog, type SimChecker, type SimObserver } from './observer';
 import { Transport } from './transport';
-import type { ClientRequest, ClientResponse, EtcdResponse, HistoryRecord, LinkSettings, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
+import type { ClientRequest, ClientResponse, EtcdResponse, HistoryRecord, LinkSettings, MemberOutcome, MemberRequest, MessageRecord, ReadMode, ServerView, SimStats, StepReason, TraceEvent } from './types';
 
 export { SimServer } from './host';
 
@@ -77,6 +77,26 @@ export interface SimConfig {
   clockDriftBound?: number;
   /** Clock rate per server name (default 1 each): its timers run on a clock advancing `rate` ms per ms (clock drift). */
   clockRate?: ReadonlyMap<NodeId, number>;
+  // ---- issue 13 (all absent: the cluster runs exactly as before) ----
+  /**
+   * Servers of `servers` outside the bootstrap configuration (scenario `cluster.spares`): they exist
+   * but are not members; each starts, empty, when a change that adds it is proposed (as etcd's docs
+   * start a member right after `etcdctl member add`). Default none.
+   */
+  spares?: NodeId[];
+  /** Servers of the bootstrap configuration that are learners, not voters (etcd ConfState.Learners). Default none. */
+  learners?: NodeId[];
+  /** A server snapshots its state machine once it applied this many entries past its last snapshot (etcd --snapshot-count); 0 (default): never on its own. */
+  snapshotCount?: number;
+  /** Entries kept in the log behind a snapshot (etcd SnapshotCatchUpEntries; RaftConfig.snapshotCatchUpEntries; default 5). */
+  snapshotCatchUpEntries?: number;
+  /**
+   * A write to stable storage completes this many ms after it is issued (etcd's WAL fsync); a
+   * server acknowledges a vote or entries only once the write holding them completed, and a crash
+   * loses writes in progress (RaftConfig.asyncStorage; src/raft/wal.ts). 0 (default): every write
+   * completes at once, as before. `unsafe.ackBeforeFsync` acknowledges before the write completes.
+   */
+  fsyncMs?: number;
 }
 
 /** Who watches the run from time 0 (observers must see the initial logs, so they are given at construction). */
@@ -92,6 +112,8 @@ export type ProcessedEvent =
   | { kind: 'deliver'; atMs: number; record: MessageRecord }
   | { kind: 'electionTimeout' | 'heartbeat'; atMs: number; node: NodeId }
   | { kind: 'clientTimer'; atMs: number; client: string }
+  /** A server's stable-storage write `id` completed (cluster.fsyncMs). */
+  | { kind: 'fsync'; atMs: number; node: NodeId; id: number }
   /** An etcd timer: a lessor check, a keep-alive, a request deadline, a watch reconnect (src/sim/etcd.ts). */
   | { kind: 'etcdTimer'; atMs: number };
 
@@ -169,6 +191,7 @@ export class Simulation implements SimKernel {
     if (config.servers.length < 1) throw new Error('a cluster needs at least one server');
     if (new Set(config.servers).size !== config.servers.length) throw new Error('server names must be distinct');
     if (!(config.electionTimeoutMs[0] < config.electionTimeoutMs[1])) throw new Error('electionTimeoutMs needs min < max');
+    checkMembership(config);
     this.config = config;
     this.unsafe = { ...SAFE, ...(config.unsafe ?? {}) };
     this.serverIds = config.servers.slice();
@@ -189,6 +212,8 @@ export class Simulation implements SimKernel {
       autoCompactionRetention: config.autoCompactionRetention,
       preVote: config.preVote, checkQuorum: config.checkQuorum, reads: config.reads,
       clockDriftBound: config.clockDriftBound, clockRate: config.clockRate,
+      spares: config.spares, learners: config.learners, snapshotCount: config.snapshotCount,
+      snapshotCatchUpEntries: config.snapshotCatchUpEntries, fsyncMs: config.fsyncMs,
     });
     this.clientHost = this.makeClientHost();
     for (const c of config.clients) {
@@ -206,13 +231,14 @@ export class Simulation implements SimKernel {
       nowMs: () => this.nowMs,
       serverIds: () => this.serverIds,
       server: (id) => this.host.server(id),
-      localNow: (s) => this.host.localNow(s),
-      simDelay: (s, ms) => this.host.simDelay(s, ms),
+      localNow: (s) => this.host.localNow(s as SimServer),
+      simDelay: (s, ms) => this.host.simDelay(s as SimServer, ms),
       send: (m) => this.transport.send(m),
       schedule: (id, atMs) => this.queue.push({ type: 'etcdTimer', id, atMs }, atMs),
-      propose: (s, command) => this.host.propose(s, command),
-      readIndex: (s, ctx, mode) => this.host.readIndexFor(s, ctx, mode),
+      propose: (s, command) => this.host.propose(s as SimServer, command),
+      readIndex: (s, ctx, mode) => this.host.readIndexFor(s as SimServer, ctx, mode),
       transfer: (to) => this.host.transfer(to),
+      member: (r) => this.host.member(r),
       recordHistory: (rec) => {
         this.history.push(rec);
         this.hasher.str('ret').str(rec.client).str(rec.op).str(rec.key).str(rec.result);
@@ -447,6 +473,7 @@ export class Simulation implements SimKernel {
       case 'electionTimer':
       case 'heartbeatTimer': return this.host.isStale(e);
       case 'clientTimer': return !this.clients.get(e.client)!.timerIsLive(e.gen);
+      case 'fsync': return this.host.isFsyncStale(e);
       case 'etcdTimer': return !this.etcd.timerIsLive(e.id);
     }
   }
@@ -506,6 +533,7 @@ export class Simulation implements SimKernel {
       case 'electionTimer': return { kind: 'electionTimeout', atMs: e.atMs, node: e.node };
       case 'heartbeatTimer': return { kind: 'heartbeat', atMs: e.atMs, node: e.node };
       case 'clientTimer': return { kind: 'clientTimer', atMs: e.atMs, client: e.client };
+      case 'fsync': return { kind: 'fsync', atMs: e.atMs, node: e.node, id: e.id };
       case 'etcdTimer': return { kind: 'etcdTimer', atMs: e.atMs };
     }
   }
@@ -535,6 +563,9 @@ export class Simulation implements SimKernel {
         break;
       case 'clientTimer':
         this.clients.get(e.client)!.onTimer(e.gen);
+        break;
+      case 'fsync':
+        this.host.fsyncDone(e);
         break;
       case 'etcdTimer':
         this.etcd.timerFired(e.id);
@@ -609,6 +640,40 @@ export class Simulation implements SimKernel {
   transferLeader(to: NodeId): void {
     this.journalInput('transferLeader', [to]);
     this.host.transfer(to);
+  }
+
+  // ---- issue 13: membership and log compaction (see Host.member / Host.compact) ----------
+
+  /**
+   * Asks the current leader for a membership change (etcdctl member add / add --learner / promote /
+   * remove, or one joint change; Raft paper §6, thesis Chapter 4; etcd raft ProposeConfChange).
+   * Instant: gives back the proposal's index and term, or why it was refused (no leader, a change
+   * pending, an already-member server, removing the last voter, ...). A spare the change adds
+   * starts at once, empty. The change takes effect on each server when its entry is applied.
+   * @throws Error for an unknown server, or a change naming no server
+   */
+  member(r: MemberRequest): MemberOutcome {
+    this.journalInput('member', [r]);
+    return this.host.member(r);
+  }
+
+  /**
+   * Server `id` (or every live server, `all`) snapshots its state machine now and compacts its log
+   * up to lastApplied − snapshotCatchUpEntries (Raft paper §7; etcd's snapshot + compact). A
+   * server with nothing applied past its last snapshot does nothing. @throws Error for an unknown server
+   */
+  compact(id: NodeId | 'all'): void {
+    this.journalInput('compact', [id]);
+    this.host.compact(id);
+  }
+
+  /**
+   * The cluster's configuration as the live leader with the highest term has applied it, with its
+   * pending (proposed, unapplied) ConfChange index; null when there is no leader.
+   */
+  membership(): { leader: NodeId; config: MembershipConfig; pendingConfIndex: number } | null {
+    const l = this.host.leader();
+    return l ? { leader: l.id, config: l.raft.config, pendingConfIndex: l.raft.pendingConfIndex } : null;
   }
 
   /** A server's own clock now, ms (its clock rate × simulated time; see SimConfig.clockRate). @throws Error for an unknown server */
@@ -804,6 +869,26 @@ export class Simulation implements SimKernel {
   /** etcd's minimum lease TTL for this cluster, seconds (1.5 × the election timeout). */
   get etcdMinLeaseTtlSeconds(): number {
     return this.etcd.minTtlSeconds;
+  }
+}
+
+/**
+ * The membership options must fit the servers: spares and learners are servers of the cluster,
+ * no learner is a spare, and at least one server of the bootstrap configuration is a voter.
+ * @throws Error naming the offending server
+ */
+function checkMembership(config: SimConfig): void {
+  const all = new Set(config.servers);
+  const spares = new Set(config.spares ?? []);
+  for (const id of spares) if (!all.has(id)) throw new Error(`spare "${id}" is not one of the servers (${config.servers.join(', ')})`);
+  for (const id of config.learners ?? []) {
+    if (!all.has(id)) throw new Error(`learner "${id}" is not one of the servers (${config.servers.join(', ')})`);
+    if (spares.has(id)) throw new Error(`learner "${id}" is a spare: a spare is not a member until it is added`);
+  }
+  const learners = new Set(config.learners ?? []);
+  if (!config.servers.some((id) => !spares.has(id) && !learners.has(id))) throw new Error('the bootstrap configuration needs at least one voter');
+  if ((config.snapshotCount ?? 0) < 0 || (config.snapshotCatchUpEntries ?? 0) < 0 || (config.fsyncMs ?? 0) < 0) {
+    throw new Error('snapshotCount, snapshotCatchUpEntries and fsyncMs must be >= 0');
   }
 }
 

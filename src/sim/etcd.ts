@@ -34,9 +34,12 @@ import { Pending } from '../etcdctl/pending';
 import { ERR_LEASE_NOT_FOUND, Lessor, WatchHub, drawLeaseId, effectiveLeaseTtl, minLeaseTtlSeconds, type CompactionRequest, type EtcdCommand, type KvRequest, type KvResponse, type KvStore, type LeaseId, type RequestOp, type WatchCreateRequest, type WatchResponse } from '../kv';
 import type { Command } from '../kv/types';
 import type { LogEntry, NodeId } from '../raft/types';
-import type { SimServer } from './host';
+import type { KvStateMachine } from '../kv/store';
+import type { RaftNode } from '../raft/node';
 import { RandomStream } from './rng';
-import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireStatus } from './etcdWire';
+import type { EtcdWireRequest, EtcdWireResponse, WireHeader, WireMember, WireStatus } from './etcdWire';
+import type { MemberOutcome, MemberRequest } from './types';
+import { ERR_MEMBER_NOT_FOUND, ERR_MEMBER_NOT_LEARNER, ERR_PEER_URL_EXIST } from '../etcdctl/memory';
 import { historyOnReturn, historyUnknown, recordable, type PendingHistory } from './etcdHistory';
 import type { EtcdRequest, EtcdResponse, HistoryRecord, ReadMode } from './types';
 
@@ -46,30 +49,43 @@ export const ERR_LEADER_CHANGED = 'etcdserver: leader changed';
 export const ERR_NO_LEADER = 'etcdserver: no leader';
 /** etcd's error when a leader transfer does not finish in time (rpctypes.ErrGRPCTimeoutLeaderTransfer). */
 export const ERR_LEADER_TRANSFER_TIMEOUT = 'etcdserver: request timed out, leader transfer took too long';
-/**
- * Membership changes are not wired into the engine yet (the membership issue's
- * `proposeConfChange` is not on this branch): `member add / remove / promote` answer this.
- */
-export const ERR_MEMBERSHIP_UNSUPPORTED = 'etcdserver: membership changes are not supported by this simulated cluster yet';
+/** etcd's error for a membership change it refuses as unsafe now (rpctypes.ErrGRPCUnhealthy). */
+export const ERR_UNHEALTHY = 'etcdserver: unhealthy cluster';
+/** `member add` of peer URLs no server of the simulated cluster has: only `cluster.spares` can join. */
+export const ERR_NO_SUCH_SPARE = 'etcdserver: no server of this simulated cluster has these peer URLs (a member can be added only from cluster.spares)';
+
+/** What the etcd layer reads of a server (the host's SimServer; named here so that etcd.ts does not import host.ts). */
+export interface EtcdServerNode {
+  readonly id: NodeId;
+  up: boolean;
+  paused: boolean;
+  raft: RaftNode<Command>;
+  sm: KvStateMachine;
+  appliedIndex: number;
+  /** Declared a spare (outside the bootstrap configuration). */
+  readonly spare?: boolean;
+}
 
 /** What the etcd layer needs from the engine and the host. Times in ms of simulated time unless named local. */
 export interface EtcdEnv {
   nowMs(): number;
   serverIds(): NodeId[];
-  server(id: NodeId): SimServer;
+  server(id: NodeId): EtcdServerNode;
   /** A server's own clock now (HostConfig.clockRate). */
-  localNow(s: SimServer): number;
+  localNow(s: EtcdServerNode): number;
   /** A delay of `localMs` on a server's own clock, in ms of simulated time. */
-  simDelay(s: SimServer, localMs: number): number;
+  simDelay(s: EtcdServerNode, localMs: number): number;
   send(m: EtcdRequest | EtcdResponse): void;
   /** Queues `etcdTimer` event `id` at `atMs`. */
   schedule(id: number, atMs: number): void;
   /** Proposes a command on a server's node; the log index if accepted, else the reason and leader hint. */
-  propose(s: SimServer, command: Command): { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null };
+  propose(s: EtcdServerNode, command: Command): { accepted: true; index: number; term: number } | { accepted: false; leaderHint: NodeId | null };
   /** Gives the node a readIndex input with this ctx (thesis §6.4); the answer comes back through onReadReady / onReadRefused. */
-  readIndex(s: SimServer, ctx: string, mode: 'safe' | 'leaseBased' | undefined): void;
+  readIndex(s: EtcdServerNode, ctx: string, mode: 'safe' | 'leaseBased' | undefined): void;
   /** Asks the current leader to hand over to `to` (Host.transfer). */
   transfer(to: NodeId): void;
+  /** Asks the current leader for a membership change (Host.member: a ConfChange, Raft paper §6). */
+  member(r: MemberRequest): MemberOutcome;
   /** Appends a finished (or given-up) operation to the run's history. */
   recordHistory(rec: HistoryRecord): void;
   nextOrder(): number;
@@ -81,7 +97,9 @@ interface Proposal {
   clientId: string;
   reqId: number;
   term: number;
-  kind: 'kv' | 'leaseGrant' | 'leaseRevoke';
+  kind: 'kv' | 'leaseGrant' | 'leaseRevoke' | 'member';
+  /** For a MemberAdd: the server added. */
+  added?: NodeId;
 }
 
 /** A linearizable range waiting for its read index on a server. */
@@ -117,6 +135,8 @@ interface InFlight {
   onReply: (r: EtcdWireResponse, from: NodeId) => void;
   onError: (e: EtcdClientError) => void;
   deadline: number | null;
+  /** The failover timer: no answer within clientTimeoutMs, try the next server (unpinned requests). */
+  retry: number | null;
   /** The history this request writes when it returns (src/sim/etcdHistory.ts), or null. */
   history: PendingHistory | null;
 }
@@ -212,28 +232,28 @@ export class EtcdLayer {
 
   // ---- the server side ----------------------------------------------------------------------
 
-  private side(s: SimServer): EtcdServerSide {
+  private side(s: EtcdServerNode): EtcdServerSide {
     return this.servers.get(s.id)!;
   }
 
-  private header(s: SimServer, revision = s.sm.store.revision): WireHeader {
+  private header(s: EtcdServerNode, revision = s.sm.store.revision): WireHeader {
     return { revision, raftTerm: s.raft.currentTerm };
   }
 
-  private reply(s: SimServer, clientId: string, reqId: number, body: EtcdWireResponse): void {
+  private reply(s: EtcdServerNode, clientId: string, reqId: number, body: EtcdWireResponse): void {
     this.env.send({ type: 'EtcdResponse', from: s.id, to: clientId, term: 0, clientId, reqId, body });
   }
 
-  private notLeader(s: SimServer, m: EtcdRequest): void {
+  private notLeader(s: EtcdServerNode, m: EtcdRequest): void {
     this.reply(s, m.clientId, m.reqId, { kind: 'notLeader', leaderHint: s.raft.leaderId === s.id ? null : s.raft.leaderId });
   }
 
-  private isLeader(s: SimServer): boolean {
+  private isLeader(s: EtcdServerNode): boolean {
     return s.raft.role === 'leader';
   }
 
   /** An EtcdRequest reached a live, running server. */
-  onRequest(s: SimServer, m: EtcdRequest): void {
+  onRequest(s: EtcdServerNode, m: EtcdRequest): void {
     const b = m.body;
     const side = this.side(s);
     switch (b.kind) {
@@ -307,10 +327,12 @@ export class EtcdLayer {
         return;
       }
       case 'memberList':
-        this.reply(s, m.clientId, m.reqId, { kind: 'memberList', header: this.header(s, 0) });
+        this.reply(s, m.clientId, m.reqId, { kind: 'memberList', members: this.membersOf(s), header: this.header(s, 0) });
         return;
-      case 'memberChange':
-        this.reply(s, m.clientId, m.reqId, { kind: 'error', error: ERR_MEMBERSHIP_UNSUPPORTED, header: this.header(s) });
+      case 'memberAdd':
+      case 'memberRemove':
+      case 'memberPromote':
+        this.memberChange(s, m, b);
         return;
       case 'status':
         this.reply(s, m.clientId, m.reqId, { kind: 'status', status: this.status(s), header: this.header(s) });
@@ -339,7 +361,55 @@ export class EtcdLayer {
     }
   }
 
-  private proposeFor(s: SimServer, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
+  /** The members as `s` has applied its configuration: voters (both halves when joint) and learners, by name. */
+  private membersOf(s: EtcdServerNode): WireMember[] {
+    const c = s.raft.config;
+    const out: WireMember[] = [];
+    const seen = new Set<NodeId>();
+    for (const [list, isLearner] of [[c.voters, false], [c.votersOutgoing, false], [c.learners, true], [c.learnersNext, true]] as const) {
+      for (const name of list) if (!seen.has(name)) {
+        seen.add(name);
+        out.push({ name, isLearner });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * etcd Cluster.MemberAdd / MemberRemove / MemberPromote at the leader: a ConfChange proposed with
+   * Simulation.member (Raft paper §6, thesis ch. 4), answered with the members once this server has
+   * applied it (as etcd answers after the change is applied), or refused with etcd's error.
+   */
+  private memberChange(s: EtcdServerNode, m: EtcdRequest, b: Extract<EtcdWireRequest, { kind: 'memberAdd' | 'memberRemove' | 'memberPromote' }>): void {
+    if (!this.isLeader(s)) return this.notLeader(s, m);
+    const fail = (error: string) => this.reply(s, m.clientId, m.reqId, { kind: 'error', error, header: this.header(s) });
+    const members = this.membersOf(s);
+    let r: MemberRequest;
+    let added: NodeId | undefined;
+    if (b.kind === 'memberAdd') {
+      const target = this.env.serverIds().find((id) => b.peerUrls.includes(peerUrlFor(id)));
+      if (!target) return fail(ERR_NO_SUCH_SPARE);
+      if (members.some((x) => x.name === target)) return fail(ERR_PEER_URL_EXIST);
+      r = { add: target, ...(b.isLearner ? { learner: true } : {}) };
+      added = target;
+    } else if (b.kind === 'memberRemove') {
+      if (!members.some((x) => x.name === b.target)) return fail(ERR_MEMBER_NOT_FOUND);
+      r = { remove: b.target };
+    } else {
+      const x = members.find((y) => y.name === b.target);
+      if (!x) return fail(ERR_MEMBER_NOT_FOUND);
+      if (!x.isLearner) return fail(ERR_MEMBER_NOT_LEARNER);
+      r = { promote: b.target };
+    }
+    const out = this.env.member(r);
+    if (!out.accepted) {
+      if (out.reason === 'noLeader' || out.reason === 'transferring') return this.notLeader(s, m);
+      return fail(out.reason === 'alreadyVoter' || out.reason === 'alreadyLearner' ? ERR_PEER_URL_EXIST : out.reason === 'notMember' ? ERR_MEMBER_NOT_FOUND : ERR_UNHEALTHY);
+    }
+    this.side(s).proposals.set(out.index, { clientId: m.clientId, reqId: m.reqId, term: out.term, kind: 'member', ...(added ? { added } : {}) });
+  }
+
+  private proposeFor(s: EtcdServerNode, m: EtcdRequest, request: KvRequest, kind: Proposal['kind']): void {
     // One session per request (Raft thesis §6.3): a copy of the request (duplicated by the network,
     // or resent after a redirect) that is proposed again is applied once, and answered with the same response.
     const command: EtcdCommand = { type: 'etcd', clientId: `etcd:${m.clientId}:${m.reqId}`, seq: 1, request };
@@ -349,10 +419,12 @@ export class EtcdLayer {
       return;
     }
     this.side(s).proposals.set(r.index, { clientId: m.clientId, reqId: m.reqId, term: r.term, kind });
+    // a revocation's deletions are in the history from the proposal on (see apply)
+    if (request.op === 'leaseRevoke') this.revokeProposals.set(`${r.term}:${r.index}`, { invokeMs: this.env.nowMs(), invokeOrder: this.env.nextOrder() });
   }
 
   /** A node's status as Maintenance.Status reports it; the db sizes are made up from the kept history (as MemoryEtcdServer). */
-  private status(s: SimServer): WireStatus {
+  private status(s: EtcdServerNode): WireStatus {
     let historyBytes = 0;
     let liveBytes = 0;
     for (const k of s.sm.store.dump().keys) {
@@ -376,7 +448,7 @@ export class EtcdLayer {
    * applyCommand): mirrors grants and revocations in the lessor, and records the deletions of a
    * revocation in the history the first time any server applies that entry.
    */
-  apply(s: SimServer, index: number, entry: LogEntry<Command>): KvResponse {
+  apply(s: EtcdServerNode, index: number, entry: LogEntry<Command>): KvResponse {
     const cmd = entry.command as EtcdCommand;
     const store = s.sm.store;
     const req = cmd.request;
@@ -409,13 +481,16 @@ export class EtcdLayer {
   }
 
   /** After an entry was applied (and appliedIndex moved): answer its proposer, waiting reads and watchers. */
-  afterApply(s: SimServer, index: number, entry: LogEntry<Command>): void {
+  afterApply(s: EtcdServerNode, index: number, entry: LogEntry<Command>): void {
     const side = this.side(s);
     const p = side.proposals.get(index);
     if (p) {
       side.proposals.delete(index);
       const last = side.lastResponse;
-      if (entry.term === p.term && entry.command.type === 'etcd' && last && last.index === index) {
+      if (p.kind === 'member') {
+        if (entry.term === p.term && entry.confChange) this.reply(s, p.clientId, p.reqId, { kind: 'memberList', members: this.membersOf(s), ...(p.added ? { added: p.added } : {}), header: this.header(s, 0) });
+        else this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
+      } else if (entry.term === p.term && entry.command.type === 'etcd' && last && last.index === index) {
         this.reply(s, p.clientId, p.reqId, { kind: 'kv', response: last.response, header: this.header(s, last.response.header.revision) });
       } else {
         this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
@@ -429,7 +504,7 @@ export class EtcdLayer {
   }
 
   /** A read index for an etcd read is known (HOST.md §5): answer once applied. */
-  onReadReady(s: SimServer, ctx: string, index: number): void {
+  onReadReady(s: EtcdServerNode, ctx: string, index: number): void {
     const side = this.side(s);
     const r = side.reads.get(ctx);
     if (!r) return;
@@ -437,7 +512,7 @@ export class EtcdLayer {
     if (s.appliedIndex >= index) this.answerRead(s, ctx, r);
   }
 
-  onReadRefused(s: SimServer, ctx: string, leaderHint: NodeId | null): void {
+  onReadRefused(s: EtcdServerNode, ctx: string, leaderHint: NodeId | null): void {
     const side = this.side(s);
     const r = side.reads.get(ctx);
     if (!r) return;
@@ -445,13 +520,13 @@ export class EtcdLayer {
     this.reply(s, r.clientId, r.reqId, { kind: 'notLeader', leaderHint: leaderHint === s.id ? null : leaderHint });
   }
 
-  private answerRead(s: SimServer, ctx: string, r: EtcdRead): void {
+  private answerRead(s: EtcdServerNode, ctx: string, r: EtcdRead): void {
     this.side(s).reads.delete(ctx);
     this.reply(s, r.clientId, r.reqId, { kind: 'kv', response: s.sm.store.execute(r.request), header: this.header(s) });
   }
 
   /** Sends each watcher's pending events (or its compaction cancel) to its client, in watch-ID order. */
-  private pollWatchers(s: SimServer): void {
+  private pollWatchers(s: EtcdServerNode): void {
     const side = this.side(s);
     for (const r of side.hub.poll(s.sm.store)) {
       const o = side.owners.get(r.watchId);
@@ -462,7 +537,7 @@ export class EtcdLayer {
   }
 
   /** A server's role changed: lease promotion on becoming leader, demotion when it stops. */
-  onRoleChanged(s: SimServer, to: string): void {
+  onRoleChanged(s: EtcdServerNode, to: string): void {
     const side = this.side(s);
     if (to === 'leader') {
       side.lessor.promote(this.env.config.electionTimeoutMs[0], this.env.localNow(s));
@@ -481,7 +556,7 @@ export class EtcdLayer {
   }
 
   /** Some server became leader: move-leader requests waiting for it are answered. */
-  onLeaderElected(leader: SimServer): void {
+  onLeaderElected(leader: EtcdServerNode): void {
     for (const id of this.env.serverIds()) {
       if (id === leader.id) continue;
       const side = this.servers.get(id)!;
@@ -496,7 +571,7 @@ export class EtcdLayer {
   }
 
   /** Re-arms a leader's lessor check at its next deadline (on its own clock). */
-  private armLessor(s: SimServer): void {
+  private armLessor(s: EtcdServerNode): void {
     const side = this.side(s);
     this.clearTimer(side.lessorTimer);
     side.lessorTimer = null;
@@ -510,7 +585,7 @@ export class EtcdLayer {
   }
 
   /** The leader's lessor check: propose a LeaseRevoke for every lease whose time is up. */
-  private lessorCheck(s: SimServer): void {
+  private lessorCheck(s: EtcdServerNode): void {
     const side = this.side(s);
     if (!s.up || !side.lessor.isPrimary) return;
     if (s.paused) {
@@ -530,7 +605,7 @@ export class EtcdLayer {
   }
 
   /** A server crashed: its etcd side is volatile; its watch clients reconnect elsewhere. */
-  onCrash(s: SimServer): void {
+  onCrash(s: EtcdServerNode): void {
     const side = this.side(s);
     this.clearTimer(side.lessorTimer);
     for (const mv of side.moves) this.clearTimer(mv.timer);
@@ -542,8 +617,27 @@ export class EtcdLayer {
     }
   }
 
+  /**
+   * A server's state machine became a snapshot's (InstallSnapshot, or a restart from one): its
+   * lessor takes the snapshot's leases (etcd lessor.Recover; a primary gives each its full TTL),
+   * proposals the snapshot covers are answered "leader changed" (their entry's response is not
+   * known here), and reads and watchers catch up.
+   */
+  onSnapshotRestored(s: EtcdServerNode, index: number): void {
+    const side = this.side(s);
+    side.lessor.recover(s.sm.store.leases().map((l) => ({ id: l.id, ttl: l.ttl })), this.env.localNow(s));
+    for (const [i, p] of side.proposals) {
+      if (i > index) continue;
+      side.proposals.delete(i);
+      this.reply(s, p.clientId, p.reqId, { kind: 'error', error: ERR_LEADER_CHANGED, header: this.header(s) });
+    }
+    for (const [ctx, r] of side.reads) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, ctx, r);
+    if (side.hub.size > 0) this.pollWatchers(s);
+    if (side.lessor.isPrimary) this.armLessor(s);
+  }
+
   /** A server restarted: a fresh etcd side (its lessor is rebuilt as it re-applies the log). */
-  onRestart(s: SimServer): void {
+  onRestart(s: EtcdServerNode): void {
     this.servers.set(s.id, new EtcdServerSide());
   }
 
@@ -576,15 +670,20 @@ export class EtcdLayer {
     return new EngineEtcdClient(this, clientId, pinned);
   }
 
-  /** The cluster's members (etcdserverpb.Member), ascending by ID. */
-  members(): Member[] {
-    return this.env.serverIds()
-      .map((n) => ({ id: memberIdFor(n), name: n, peerUrls: [peerUrlFor(n)], clientUrls: [clientUrlFor(n)], isLearner: false }))
+  /** Members as etcd lists them (etcdserverpb.Member), ascending by ID. */
+  members(list: WireMember[]): Member[] {
+    return list
+      .map((m) => ({ id: memberIdFor(m.name), name: m.name, peerUrls: [peerUrlFor(m.name)], clientUrls: [clientUrlFor(m.name)], isLearner: m.isLearner }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
+  /** The cluster ID: from the bootstrap members (spares are not among them), as etcd derives it once. */
+  private clusterId(): MemberId {
+    return clusterIdFor(this.env.serverIds().filter((id) => !this.env.server(id).spare).map(memberIdFor));
+  }
+
   fullHeader(from: NodeId, h: WireHeader): FullHeader {
-    return { clusterId: clusterIdFor(this.env.serverIds().map(memberIdFor)), memberId: memberIdFor(from), revision: h.revision, raftTerm: h.raftTerm };
+    return { clusterId: this.clusterId(), memberId: memberIdFor(from), revision: h.revision, raftTerm: h.raftTerm };
   }
 
   /** The server whose client URL (or name) is `endpoint`, or null. */
@@ -623,12 +722,13 @@ export class EtcdLayer {
       ? { client: clientId, request: body.request, invokeMs: this.env.nowMs(), invokeOrder: this.env.nextOrder() }
       : null;
     const reqId = ++c.nextReqId;
-    const f: InFlight = { body, target: pinned ?? c.leaderGuess, pinned, redirects: 0, onReply, onError, deadline: null, history };
+    const f: InFlight = { body, target: pinned ?? c.leaderGuess, pinned, redirects: 0, onReply, onError, deadline: null, retry: null, history };
     c.inflight.set(reqId, f);
     if (deadlineMs !== null) {
       f.deadline = this.timer(Math.max(deadlineMs, this.env.nowMs()), () => {
         f.deadline = null;
         if (!c.inflight.delete(reqId)) return;
+        this.clearTimer(f.retry);
         if (f.history) for (const h of historyUnknown(f.history)) this.env.recordHistory(h);
         onError(new EtcdClientError(ERR_DEADLINE_EXCEEDED));
       });
@@ -650,11 +750,33 @@ export class EtcdLayer {
     const f = c?.inflight.get(reqId);
     if (!c || !f) return;
     this.clearTimer(f.deadline);
+    this.clearTimer(f.retry);
     c.inflight.delete(reqId);
   }
 
+  /** Whether a request is still waiting for its answer. */
+  inFlight(clientId: string, reqId: number): boolean {
+    return this.clients.get(clientId)?.inflight.has(reqId) ?? false;
+  }
+
+  /**
+   * Sends (or resends) a request to its target. An unpinned request not answered within
+   * clientTimeoutMs is sent to the next server (clientv3's balancer moves to another endpoint;
+   * one session per request makes the resend safe).
+   */
   private sendAttempt(clientId: string, reqId: number, f: InFlight): void {
     this.env.send({ type: 'EtcdRequest', from: clientId, to: f.target, term: 0, clientId, reqId, body: f.body });
+    if (f.pinned) return;
+    this.clearTimer(f.retry);
+    const c = this.clientSide(clientId);
+    f.retry = this.timer(this.env.nowMs() + this.env.config.clientTimeoutMs, () => {
+      f.retry = null;
+      if (c.inflight.get(reqId) !== f) return;
+      const n = this.env.serverIds();
+      f.target = n[(n.indexOf(f.target) + 1) % n.length];
+      c.leaderGuess = f.target;
+      this.sendAttempt(clientId, reqId, f);
+    });
   }
 
   /** An EtcdResponse reached its client. */
@@ -667,6 +789,8 @@ export class EtcdLayer {
     if (!f) return; // answered already, abandoned, or timed out
     if (b.kind === 'notLeader') {
       f.redirects++;
+      this.clearTimer(f.retry);
+      f.retry = null;
       const n = this.env.serverIds();
       if (b.leaderHint && b.leaderHint !== f.target) {
         f.target = b.leaderHint;
@@ -685,7 +809,8 @@ export class EtcdLayer {
     }
     c.inflight.delete(m.reqId);
     this.clearTimer(f.deadline);
-    if (!f.pinned && b.kind !== 'status' && b.kind !== 'memberList' && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
+    this.clearTimer(f.retry);
+    if (!f.pinned && b.kind !== 'status' && !(b.kind === 'memberList' && f.body.kind === 'memberList') && !(f.body.kind === 'kv' && f.body.request.op === 'range' && f.body.request.serializable)) c.leaderGuess = m.from;
     if (f.history) {
       const order = this.env.nextOrder();
       for (const h of historyOnReturn(f.history, b.kind === 'kv' ? b.response : null, this.env.nowMs(), order)) this.env.recordHistory(h);
@@ -929,7 +1054,11 @@ class EngineEtcdClient implements EtcdClient {
     const sub: Subscription = { cancel: close };
     const tick = (): void => {
       if (closed) return;
-      if (pendingReq !== null) this.layer.abandon(this.clientId, pendingReq);
+      // one keep-alive at a time (a stream): an unanswered one is still being retried at other servers
+      if (pendingReq !== null && this.layer.inFlight(this.clientId, pendingReq)) {
+        timer = this.layer.clientTimer(this.layer.nowMs() + Math.floor((ttlMs || this.layer.minTtlSeconds * 1000) / 3), tick);
+        return;
+      }
       pendingReq = this.layer.request(this.clientId, this.pinned, { kind: 'keepAlive', id }, null, (r, from) => {
         pendingReq = null;
         if (closed) return;
@@ -982,30 +1111,35 @@ class EngineEtcdClient implements EtcdClient {
     return d.pending;
   }
 
-  private list(from: NodeId, h: WireHeader): MemberListResult {
-    return { header: this.layer.fullHeader(from, h), members: this.layer.members() };
+  private list(r: EtcdWireResponse, from: NodeId): MemberListResult {
+    if (r.kind !== 'memberList') throw new EtcdClientError('unexpected reply');
+    return { header: this.layer.fullHeader(from, r.header), members: this.layer.members(r.members) };
   }
 
   memberList(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberList' }, (r, from) => this.list(from, 'header' in r ? r.header : { revision: 0, raftTerm: 0 }));
+    return this.call({ kind: 'memberList' }, (r, from) => this.list(r, from));
   }
 
-  memberAdd(): Pending<MemberAddResult> {
-    return this.call({ kind: 'memberChange', change: 'add' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
+  memberAdd(peerUrls: string[], isLearner: boolean): Pending<MemberAddResult> {
+    return this.call({ kind: 'memberAdd', peerUrls, isLearner }, (r, from) => {
+      const l = this.list(r, from);
+      const added = r.kind === 'memberList' ? r.added : undefined;
+      const member = l.members.find((m) => m.name === added);
+      if (!member) throw new EtcdClientError('unexpected reply');
+      return { ...l, member };
     });
   }
 
-  memberRemove(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberChange', change: 'remove' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
-    });
+  memberRemove(id: MemberId): Pending<MemberListResult> {
+    const target = this.layer.serverOfMember(id);
+    if (target === null) return Pending.reject(new EtcdClientError(ERR_MEMBER_NOT_FOUND));
+    return this.call({ kind: 'memberRemove', target }, (r, from) => this.list(r, from));
   }
 
-  memberPromote(): Pending<MemberListResult> {
-    return this.call({ kind: 'memberChange', change: 'promote' }, () => {
-      throw new EtcdClientError(ERR_MEMBERSHIP_UNSUPPORTED);
-    });
+  memberPromote(id: MemberId): Pending<MemberListResult> {
+    const target = this.layer.serverOfMember(id);
+    if (target === null) return Pending.reject(new EtcdClientError(ERR_MEMBER_NOT_FOUND));
+    return this.call({ kind: 'memberPromote', target }, (r, from) => this.list(r, from));
   }
 
   status(endpoint: string): Pending<StatusResult> {

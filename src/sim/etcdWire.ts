@@ -21,7 +21,10 @@ export type EtcdWireRequest =
   | { kind: 'watchCreate'; stream: number; watch: WatchCreateRequest }
   | { kind: 'watchCancel'; stream: number; watchId: number }
   | { kind: 'memberList' }
-  | { kind: 'memberChange'; change: 'add' | 'remove' | 'promote' }
+  /** Cluster.MemberAdd / MemberRemove / MemberPromote: a ConfChange through the leader (the membership issue's Simulation.member). */
+  | { kind: 'memberAdd'; peerUrls: string[]; isLearner: boolean }
+  | { kind: 'memberRemove'; target: NodeId }
+  | { kind: 'memberPromote'; target: NodeId }
   | { kind: 'status' }
   | { kind: 'moveLeader'; target: NodeId };
 
@@ -29,6 +32,12 @@ export type EtcdWireRequest =
 export interface WireHeader {
   revision: number;
   raftTerm: number;
+}
+
+/** A member as a server reports it: a server name, and whether it is a learner. */
+export interface WireMember {
+  name: NodeId;
+  isLearner: boolean;
 }
 
 /** A node's status (Maintenance.Status) as data. */
@@ -57,6 +66,7 @@ export type EtcdWireResponse =
    * hands them on in that order even when the network reorders the messages.
    */
   | { kind: 'watch'; stream: number; seq: number; response: WatchResponse; header: WireHeader }
-  | { kind: 'memberList'; header: WireHeader }
+  /** The members as the answering server's applied configuration has them; `added` names the new one (MemberAdd). */
+  | { kind: 'memberList'; members: WireMember[]; added?: NodeId; header: WireHeader }
   | { kind: 'status'; status: WireStatus; header: WireHeader }
   | { kind: 'moveLeader'; header: WireHeader };

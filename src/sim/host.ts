@@ -12,14 +12,15 @@
 import { KvStateMachine, type KvStore } from '../kv/store';
 import type { Command, KvOp, KvSnapshot } from '../kv/types';
 import { RaftNode } from '../raft/node';
-import type { LogEntry, NodeId, PersistentState, RaftEffect, RaftInput, RaftMessage, UnsafeFlags } from '../raft/types';
+import type { ConfChange, ConfChangeSingle, LogEntry, MembershipConfig, NodeId, PersistentState, PersistWrite, RaftEffect, RaftInput, RaftMessage, Snapshot, UnsafeFlags } from '../raft/types';
+import { Wal } from '../raft/wal';
 import type { SimEvent, SimKernel } from './kernel';
 import { KvDigest } from './kvDigest';
 import type { ObservedNode } from './observer';
 import { RandomStream, quantizeMs } from './rng';
 import type { Transport } from './transport';
 import type { EtcdLayer } from './etcd';
-import type { ClientRequest, ClientResponse, EtcdRequest, MessageRecord, ReadMode, ServerView } from './types';
+import type { ClientRequest, ClientResponse, EtcdRequest, MemberOutcome, MemberRequest, Membership, MessageRecord, ReadMode, ServerView, WalView } from './types';
 
 /** What the host needs to build and run the cluster's nodes. Times in ms of simulated time. */
 export interface HostConfig {
@@ -54,6 +55,16 @@ export interface HostConfig {
    * transfers) run on that clock. Servers not listed run at rate 1.
    */
   clockRate?: ReadonlyMap<NodeId, number>;
+  /** Servers outside the bootstrap configuration (SimConfig.spares); they start when a change adds them. */
+  spares?: NodeId[];
+  /** Bootstrap learners (SimConfig.learners). */
+  learners?: NodeId[];
+  /** Snapshot after this many applied entries past the last snapshot (SimConfig.snapshotCount); 0: never. */
+  snapshotCount?: number;
+  /** RaftConfig.snapshotCatchUpEntries (default 5). */
+  snapshotCatchUpEntries?: number;
+  /** Stable-storage write latency, ms (SimConfig.fsyncMs); > 0 (or unsafe.ackBeforeFsync) turns on RaftConfig.asyncStorage. */
+  fsyncMs?: number;
 }
 
 export type { ReadMode } from './types';
@@ -122,9 +133,25 @@ export class SimServer {
    */
   heartbeatLocalMs: number | null = null;
   electionLocalMs: number | null = null;
+  /** Stable storage, write by write (with fsyncMs / asyncStorage only; null: every write completes at once). */
+  wal: Wal<Command> | null = null;
+  /** Generation of the queued fsync completions: a crash bumps it (writes in progress are lost). */
+  walGen = 0;
+  /** A write that completed while the server was paused: `persisted` is stepped on resume (the highest id). */
+  heldPersisted: number | null = null;
+  /** Declared a spare (SimConfig.spares). */
+  spare = false;
+  /** A member at some point (bootstrap, or listed by an applied configuration): not a spare any more. */
+  joined = true;
+  /** Its process was started at some point (false for a spare until a change adds it, or a restart starts it). */
+  started = true;
   constructor(readonly id: NodeId, raft: RaftNode<Command>, readonly electionRng: RandomStream, readonly clockRate = 1) {
     this.raft = raft;
-    this.observedView = { id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex };
+    this.observedView = {
+      id, role: raft.role, currentTerm: raft.currentTerm, log: raft.log, commitIndex: raft.commitIndex,
+      firstIndex: raft.firstIndex, snapshotIndex: raft.snapshotIndex, snapshotTerm: raft.snapshotTerm,
+      entryAt: (i) => this.raft.entryAt(i), termAt: (i) => this.raft.termAt(i),
+    };
   }
 
   /** An independent copy (Raft node, state machine, timers, randomness). */
@@ -146,6 +173,12 @@ export class SimServer {
     c.paused = this.paused;
     c.heldTimers = this.heldTimers.slice();
     c.held = this.held.slice(); // re-pointed to the clone's records by Host.clone
+    c.wal = this.wal ? cloneWal(this.wal) : null;
+    c.walGen = this.walGen;
+    c.heldPersisted = this.heldPersisted;
+    c.spare = this.spare;
+    c.joined = this.joined;
+    c.started = this.started;
     return c;
   }
 }
@@ -161,20 +194,37 @@ export class Host {
   /** Builds every server's Raft node (from `initial` where given); nothing runs until `start`. */
   constructor(private readonly k: SimKernel, private transport: Transport, private readonly config: HostConfig) {
     this.serverIds = config.servers.slice();
-    this.digesting = k.observers.some((o) => o.onAppliedState);
+    this.digesting = k.observers.some((o) => o.onAppliedState || o.onSnapshotRestored);
+    const spares = new Set(config.spares ?? []);
     for (const id of this.serverIds) {
-      const raft = this.makeRaft(id, config.initial?.get(id));
-      this.servers.set(id, new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`), config.clockRate?.get(id) ?? 1));
+      const initial = config.initial?.get(id);
+      const raft = this.makeRaft(id, initial);
+      const s = new SimServer(id, raft, new RandomStream(config.seed, `election:${id}`), config.clockRate?.get(id) ?? 1);
+      if (this.asyncStorage) s.wal = new Wal<Command>(raft.persistent);
+      if (spares.has(id)) {
+        // A spare's process is not running until a change adds it (etcd: start it after `member add`).
+        s.spare = true;
+        s.joined = false;
+        s.started = false;
+        s.up = false;
+      }
+      this.servers.set(id, s);
     }
+  }
+
+  /** Whether the nodes write stable storage asynchronously (RaftConfig.asyncStorage): fsyncMs > 0 or ackBeforeFsync. */
+  private get asyncStorage(): boolean {
+    return (this.config.fsyncMs ?? 0) > 0 || this.config.unsafe.ackBeforeFsync === true;
   }
 
   /** Time 0: observers see every initial log, then every node starts (arms its election timer). */
   start(): void {
     for (const id of this.serverIds) {
       const s = this.servers.get(id)!;
+      if (!s.up) continue; // a spare, not started yet
       if (this.k.observers.length && s.raft.log.length) {
         const n = observed(s);
-        for (const o of this.k.observers) o.onAppended?.(n, 1, 0);
+        for (const o of this.k.observers) o.onAppended?.(n, s.raft.firstIndex, 0);
       }
       this.execute(s, s.raft.start(this.localNow(s)), 0);
     }
@@ -184,8 +234,15 @@ export class Host {
   private makeRaft(id: NodeId, persistent?: PersistentState<Command>): RaftNode<Command> {
     const c = this.config;
     const reads = c.reads ?? 'log';
+    const spares = c.spares ?? [];
+    const learners = c.learners ?? [];
+    const voters = spares.length || learners.length ? this.serverIds.filter((s) => !spares.includes(s) && !learners.includes(s)) : this.serverIds;
     return new RaftNode<Command>({
-      id, servers: this.serverIds, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe,
+      id, servers: voters, heartbeatMs: c.heartbeatMs, leaderNoop: c.leaderNoop, unsafe: c.unsafe,
+      ...(learners.length ? { learners } : {}),
+      ...(spares.includes(id) ? { spare: true } : {}),
+      ...(c.snapshotCatchUpEntries !== undefined ? { snapshotCatchUpEntries: c.snapshotCatchUpEntries } : {}),
+      ...(this.asyncStorage ? { asyncStorage: true } : {}),
       maxEntriesPerAppend: c.maxEntriesPerAppend, maxInflightMsgs: c.maxInflightMsgs,
       minElectionTimeoutMs: c.electionTimeoutMs[0],
       preVote: c.preVote ?? false, checkQuorum: c.checkQuorum ?? false,
@@ -253,6 +310,9 @@ export class Host {
       electionDeadlineMs: s.up ? s.electionDeadlineMs : null, electionArmedMs: s.up ? s.electionArmedMs : null,
       localClockMs: this.localNow(s), clockRate: s.clockRate,
       leaseUntilMs: s.up ? r.leaseUntilMs() : null, transferee: s.up ? r.transferee : null,
+      firstIndex: r.firstIndex, snapshotIndex: r.snapshotIndex, snapshotTerm: r.snapshotTerm,
+      config: r.config, pendingConfIndex: s.up && r.role === 'leader' ? r.pendingConfIndex : 0,
+      spare: s.spare, membership: this.membershipOf(s), wal: this.walView(s),
       get kv(): KvSnapshot {
         if (kv) return kv;
         const c = s.kvView;
@@ -430,7 +490,8 @@ export class Host {
     for (const fx of effects) {
       switch (fx.type) {
         case 'send':
-          this.transport.send(fx.msg);
+          if (fx.msg.type === 'InstallSnapshot') this.transport.send({ ...fx.msg, sizeBytes: snapshotBytes(fx.msg.snapshot) } as RaftMessage<Command>);
+          else this.transport.send(fx.msg);
           break;
         case 'resetElectionTimer': {
           // Followers re-arm on every AppendEntries, so the queue keeps one event per server and
@@ -523,16 +584,34 @@ export class Host {
           break;
         case 'proposeResult':
           break; // handled by the caller that proposed
+        case 'configChanged':
+          this.configChanged(fx.config);
+          break;
+        case 'compacted':
+          if (obs.length) {
+            const n = observed(s);
+            for (const o of obs) o.onSnapshot?.(n, k.nowMs);
+          }
+          break;
+        case 'restoreSnapshot':
+          this.restoreSnapshot(s, fx.snapshot);
+          break;
+        case 'persist':
+          this.persistWrite(s, fx);
+          break;
       }
     }
-    if (obs.length === 0) return;
-    for (const o of obs) o.onPersistentState?.(s.id, s.raft.currentTerm, s.raft.votedFor, k.nowMs);
-    if (s.raft.commitIndex > commitBefore) {
-      const leaders: ObservedNode[] = [];
-      for (const l of this.servers.values()) if (l.up && l.raft.role === 'leader') leaders.push(observed(l));
-      const n = observed(s);
-      for (const o of obs) o.onCommitted?.(n, commitBefore, leaders, k.nowMs);
+    if (obs.length) {
+      const hard = s.raft.durableHardState;
+      for (const o of obs) o.onPersistentState?.(s.id, hard.currentTerm, hard.votedFor, k.nowMs);
+      if (s.raft.commitIndex > commitBefore) {
+        const leaders: ObservedNode[] = [];
+        for (const l of this.servers.values()) if (l.up && l.raft.role === 'leader') leaders.push(observed(l));
+        const n = observed(s);
+        for (const o of obs) o.onCommitted?.(n, commitBefore, leaders, k.nowMs);
+      }
     }
+    this.maybeSnapshot(s);
   }
 
   /**
@@ -566,7 +645,7 @@ export class Host {
     if (s.reads.size) {
       for (const r of s.reads.values()) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, r);
     }
-    if (cmd.type === 'etcd') this.etcd!.afterApply(s, index, entry);
+    this.etcd?.afterApply(s, index, entry);
     if (cmd.type === 'kv') {
       const p = s.pending.get(cmd.clientId);
       if (p && p.seq === cmd.seq) {
@@ -629,6 +708,11 @@ export class Host {
     for (const r of s.held) this.transport.dropHeld(r);
     s.held = [];
     s.sm = new KvStateMachine(); // the state machine is volatile; a restart rebuilds it from the log
+    if (s.wal) {
+      s.wal.crash(); // writes in progress never reach the disk
+      s.walGen++; // and their queued completions are stale
+      s.heldPersisted = null;
+    }
     this.etcd?.onCrash(s);
     this.k.fault('crash', [id]);
   }
@@ -642,7 +726,8 @@ export class Host {
     const s = this.server(id);
     if (s.up) return;
     s.up = true;
-    s.raft = this.makeRaft(id, s.raft.persistent);
+    s.started = true;
+    s.raft = this.makeRaft(id, s.wal ? s.wal.state() : durableState(s.raft));
     s.sm = new KvStateMachine();
     s.appliedIndex = 0;
     this.etcd?.onRestart(s);
@@ -674,6 +759,11 @@ export class Host {
     const held = s.held;
     s.heldTimers = [];
     s.held = [];
+    if (s.heldPersisted !== null) {
+      const id = s.heldPersisted;
+      s.heldPersisted = null;
+      this.step(s, { type: 'persisted', id });
+    }
     for (const t of timers) if (s.up && !s.paused) this.step(s, { type: t });
     for (const r of held) {
       this.transport.release(r);
@@ -706,6 +796,150 @@ export class Host {
     this.k.fault('transfer', [l.id, to]);
     if (l.paused) return; // a paused leader handles nothing; the request is lost like a message to it
     this.step(l, { type: 'transferLeadership', to });
+  }
+
+  // ---- issue 13: membership, snapshots, stable storage ------------------------------------
+
+  /**
+   * A membership change asked of the current leader (see Simulation.member): recorded as a fault
+   * `member` (leader, then the servers named), proposed with `proposeConfChange`; a spare the
+   * accepted change adds is started, empty (etcd: start the member after `member add`).
+   * @throws Error for an unknown server or a change that names no server
+   */
+  member(r: MemberRequest): MemberOutcome {
+    const change = confChangeOf(r);
+    for (const c of change.changes) this.server(c.nodeId);
+    const l = this.leader();
+    const named = change.changes.map((c) => c.nodeId);
+    if (!l) {
+      this.k.fault('member', named, 'no leader');
+      return { accepted: false, reason: 'noLeader', leader: null };
+    }
+    this.k.fault('member', [l.id, ...named.filter((id) => id !== l.id)], memberDetail(change));
+    if (l.paused) return { accepted: false, reason: 'leaderPaused', leader: l.id };
+    const effects = this.step(l, { type: 'proposeConfChange', change });
+    const res = effects.find((f) => f.type === 'proposeResult');
+    if (!res || res.type !== 'proposeResult') throw new Error(`internal: ${l.id} gave no answer to a ConfChange`);
+    if (!res.accepted) return { accepted: false, reason: res.reason ?? 'noLeader', leader: res.leaderHint };
+    for (const c of change.changes) {
+      const t = this.servers.get(c.nodeId)!;
+      if (c.type !== 'removeNode' && !t.started) this.startSpare(t);
+    }
+    return { accepted: true, leader: l.id, index: res.index, term: res.term };
+  }
+
+  /** A spare's process starts (empty, outside the configuration until the change adding it is applied). */
+  private startSpare(s: SimServer): void {
+    s.up = true;
+    s.started = true;
+    s.appliedIndex = 0;
+    this.k.fault('start', [s.id]);
+    this.execute(s, s.raft.start(this.localNow(s)), 0);
+  }
+
+  /** Server `id` (or every live, unpaused server) snapshots its state machine now (see Simulation.compact). @throws Error for an unknown server */
+  compact(id: NodeId | 'all'): void {
+    const targets = id === 'all' ? this.serverIds.map((i) => this.servers.get(i)!) : [this.server(id)];
+    this.k.fault('compact', id === 'all' ? ['all'] : [id]);
+    for (const s of targets) if (s.up && !s.paused) this.snapshotNow(s);
+  }
+
+  /** The node keeps a copy of the state machine as its snapshot at its lastApplied (HOST13.md §3). */
+  private snapshotNow(s: SimServer): void {
+    this.step(s, { type: 'compact', data: s.sm.clone() });
+  }
+
+  /** `cluster.snapshotCount` (etcd --snapshot-count): snapshot once that many entries were applied past the last snapshot. */
+  private maybeSnapshot(s: SimServer): void {
+    const every = this.config.snapshotCount ?? 0;
+    if (every <= 0 || !s.up || s.paused) return;
+    if (s.raft.lastApplied - s.raft.snapshotIndex >= every && s.appliedIndex === s.raft.lastApplied) this.snapshotNow(s);
+  }
+
+  /** An applied configuration lists these servers: none of them is a spare waiting to join any more. */
+  private configChanged(config: MembershipConfig): void {
+    for (const list of [config.voters, config.votersOutgoing, config.learners, config.learnersNext]) {
+      for (const id of list) {
+        const t = this.servers.get(id);
+        if (t) t.joined = true;
+      }
+    }
+  }
+
+  /**
+   * A follower installed a leader's snapshot, or a server restarted from one (Raft paper Figure 13
+   * step 8): its state machine becomes a copy of the snapshot's, at the snapshot's index. Requests
+   * proposed here at indexes it covers can no longer be answered from an apply: "overwritten" (the
+   * client retries, and the session table in the snapshot answers a duplicate).
+   */
+  private restoreSnapshot(s: SimServer, snap: Snapshot): void {
+    const k = this.k;
+    const index = snap.metadata.index;
+    s.sm = (snap.data as KvStateMachine).clone();
+    s.appliedIndex = index;
+    s.kvView = null;
+    s.digest = new KvDigest();
+    if (this.digesting) {
+      s.digest.update(s.sm.store);
+      const state = s.digest.text();
+      for (const o of k.observers) o.onSnapshotRestored?.(s.id, index, state, k.nowMs);
+    }
+    for (const [clientId, p] of s.pending) {
+      if (p.index <= index) {
+        s.pending.delete(clientId);
+        this.reply(s.id, clientId, p.seq, { ok: false, error: 'overwritten', leaderHint: s.raft.leaderId });
+      }
+    }
+    for (const r of s.reads.values()) if (r.readyIndex !== null && r.readyIndex <= index) this.answerRead(s, r);
+    this.etcd?.onSnapshotRestored(s, index);
+  }
+
+  /** A `persist` effect: the write goes to the server's WAL and completes fsyncMs later (HOST13.md §9). */
+  private persistWrite(s: SimServer, w: PersistWrite<Command>): void {
+    if (!s.wal) throw new Error(`internal: ${s.id} asked for a write without asynchronous storage`);
+    s.wal.write(w);
+    this.k.schedule({ type: 'fsync', node: s.id, gen: s.walGen, id: w.id, atMs: this.k.nowMs + (this.config.fsyncMs ?? 0) });
+  }
+
+  /** Whether a queued write completion no longer does anything (its server crashed since, or is down). */
+  isFsyncStale(e: Extract<SimEvent, { type: 'fsync' }>): boolean {
+    const s = this.servers.get(e.node)!;
+    return !s.up || e.gen !== s.walGen;
+  }
+
+  /** Write `e.id` reached the disk: the WAL keeps it, and the node releases what waited for it (a paused one on resume). */
+  fsyncDone(e: Extract<SimEvent, { type: 'fsync' }>): void {
+    const s = this.servers.get(e.node)!;
+    s.wal!.complete(e.id);
+    this.k.hasher.str('fs').str(e.node).num(e.id);
+    if (s.paused) {
+      s.heldPersisted = Math.max(s.heldPersisted ?? 0, e.id);
+      return;
+    }
+    this.step(s, { type: 'persisted', id: e.id });
+  }
+
+  /** How the cluster counts `s` now (ServerView.membership), from the leader's configuration (else its own). */
+  private membershipOf(s: SimServer): Membership {
+    const l = this.leader();
+    const c = (l ?? s).raft.config;
+    if (c.voters.includes(s.id) || c.votersOutgoing.includes(s.id)) return 'voter';
+    if (c.learners.includes(s.id) || c.learnersNext.includes(s.id)) return 'learner';
+    return s.spare && !s.joined ? 'spare' : 'removed';
+  }
+
+  /** What is on the server's stable storage (ServerView.wal). */
+  private walView(s: SimServer): WalView {
+    const p = s.wal ? s.wal.state() : s.raft.persistent;
+    const first = (p.compacted?.index ?? 0) + 1;
+    const snap = p.snapshot ?? null;
+    return {
+      hardState: { currentTerm: p.currentTerm, votedFor: p.votedFor, commitIndex: s.wal ? p.commitIndex ?? 0 : s.up ? s.raft.commitIndex : 0 },
+      firstIndex: first, lastIndex: first + p.log.length - 1, entries: p.log.length,
+      snapFiles: snap ? [{ name: snapFileName(snap), index: snap.metadata.index, term: snap.metadata.term, sizeBytes: snapshotBytes(snap) }] : [],
+      pendingWrites: s.wal ? s.wal.pendingIds : [],
+      async: s.wal !== null,
+    };
   }
 
   // ---- copies ----------------------------------------------------------------------------
@@ -741,6 +975,80 @@ function observed(s: SimServer): ObservedNode {
   v.currentTerm = r.currentTerm;
   v.log = r.log;
   v.commitIndex = r.commitIndex;
+  v.firstIndex = r.firstIndex;
+  v.snapshotIndex = r.snapshotIndex;
+  v.snapshotTerm = r.snapshotTerm;
   return v;
+}
+
+/**
+ * What a server without a modelled WAL (every write completes at once) finds on stable storage at
+ * a restart: its persistent state, plus its commitIndex (etcd HardState.Commit) when a committed
+ * ConfChange is in its log. A configuration takes effect when applied (etcd raft), so a server
+ * that forgot how far it had committed would restart with the configuration of its snapshot or
+ * of the bootstrap, and could vote and count by an old configuration (two leaders in one term,
+ * even with joint consensus). Without ConfChange entries the commitIndex is left out, as before:
+ * the restarted server learns it from the leader (and the runs of earlier scenarios are unchanged).
+ */
+function durableState(r: RaftNode<Command>): PersistentState<Command> {
+  const p = r.persistent;
+  const commit = r.commitIndex;
+  for (let i = Math.max(r.firstIndex, (p.commitIndex ?? 0) + 1); i <= commit; i++) {
+    if (r.entryAt(i)?.confChange) return { ...p, commitIndex: commit };
+  }
+  return p.commitIndex !== undefined && p.commitIndex > 0 ? { ...p, commitIndex: Math.max(p.commitIndex, commit) } : p;
+}
+
+/** A copy of a WAL (records are never mutated once written, so the lists are copied, not the records). */
+function cloneWal(w: Wal<Command>): Wal<Command> {
+  const c = Object.create(Wal.prototype) as Wal<Command>;
+  const from = w as unknown as { done: unknown[]; inProgress: unknown[]; base: PersistentState<Command> };
+  Object.assign(c, { done: from.done.slice(), inProgress: from.inProgress.slice(), base: from.base });
+  return c;
+}
+
+/** The ConfChange of a membership request (etcd raftpb.ConfChangeV2; HOST13.md §3). @throws Error when it names no server */
+export function confChangeOf(r: MemberRequest): ConfChange {
+  const changes: ConfChangeSingle[] = [];
+  if ('add' in r) changes.push({ type: r.learner ? 'addLearnerNode' : 'addNode', nodeId: r.add });
+  else if ('promote' in r) changes.push({ type: 'addNode', nodeId: r.promote });
+  else if ('remove' in r) changes.push({ type: 'removeNode', nodeId: r.remove });
+  else {
+    for (const id of r.change.add ?? []) changes.push({ type: 'addNode', nodeId: id });
+    for (const id of r.change.learners ?? []) changes.push({ type: 'addLearnerNode', nodeId: id });
+    for (const id of r.change.remove ?? []) changes.push({ type: 'removeNode', nodeId: id });
+  }
+  if (changes.length === 0) throw new Error('a membership change must name at least one server');
+  return { changes };
+}
+
+/** The trace's words for a ConfChange: "+S4 +S5(learner) −S1". */
+function memberDetail(c: ConfChange): string {
+  return c.changes.map((x) => (x.type === 'removeNode' ? `−${x.nodeId}` : x.type === 'addLearnerNode' ? `+${x.nodeId} (learner)` : `+${x.nodeId}`)).join(' ');
+}
+
+const snapshotSizes = new WeakMap<Snapshot, number>();
+const utf8 = new TextEncoder();
+
+/**
+ * A snapshot's size in bytes: the UTF-8 length of the canonical JSON of what it holds (index, term,
+ * configuration and the KV state: revision, every key with createRevision, modRevision, version).
+ * Computed once per snapshot (they never change).
+ */
+export function snapshotBytes(snap: Snapshot): number {
+  let n = snapshotSizes.get(snap);
+  if (n === undefined) {
+    const data = snap.data as KvStateMachine | null;
+    const kv = data && typeof (data as KvStateMachine).store === 'object' ? data.store.snapshot() : data;
+    n = utf8.encode(JSON.stringify({ metadata: snap.metadata, kv })).length;
+    snapshotSizes.set(snap, n);
+  }
+  return n;
+}
+
+/** etcd's name of a snapshot file: `%016x-%016x.snap` of its term and index (server/etcdserver/api/snap). */
+function snapFileName(snap: Snapshot): string {
+  const hex = (n: number) => n.toString(16).padStart(16, '0');
+  return `${hex(snap.metadata.term)}-${hex(snap.metadata.index)}.snap`;
 }
 

@@ -18,6 +18,8 @@ export type SimEvent = Scheduled & (
   | { type: 'electionTimer'; node: NodeId; gen: number }
   | { type: 'heartbeatTimer'; node: NodeId; gen: number }
   | { type: 'clientTimer'; client: string; gen: number }
+  /** A server's stable-storage write `id` completes (cluster.fsyncMs after it was issued); `gen` is its Wal generation (a crash makes it stale). */
+  | { type: 'fsync'; node: NodeId; gen: number; id: number }
   /** An etcd timer (src/sim/etcd.ts: a lessor check, a keep-alive, a deadline, a watch reconnect). */
   | { type: 'etcdTimer'; id: number }
 );

@@ -21,8 +21,18 @@ export interface ObservedNode {
   id: NodeId;
   role: Role;
   currentTerm: number;
+  /** The entries kept, from `firstIndex` on (index 1 when nothing was compacted). */
   log: readonly LogEntry[];
   commitIndex: number;
+  /** Index of `log[0]` (compactedIndex + 1); absent: 1. */
+  firstIndex?: number;
+  /** The entry at `index`, or undefined (past the end or compacted away). */
+  entryAt?(index: number): LogEntry | undefined;
+  /** The term of the entry at `index`; it still answers for the last compacted index (the snapshot's). */
+  termAt?(index: number): number;
+  /** Index and term of the latest snapshot (0 when none). */
+  snapshotIndex?: number;
+  snapshotTerm?: number;
 }
 
 /** Hooks an observer may implement; every hook is optional except `clone`. */
@@ -46,8 +56,18 @@ export interface SimObserver {
   onAppliedState?(id: NodeId, index: number, state: string, atMs: number): void;
   /** After every step of a server: its persistent currentTerm and votedFor (Raft paper Figure 2). */
   onPersistentState?(id: NodeId, currentTerm: number, votedFor: NodeId | null, atMs: number): void;
-  /** Server `id` restarted from its persistent state (it applies from index 1 again). */
+  /** Server `id` restarted from its persistent state (it applies from index 1 again, or from its snapshot). */
   onRestart?(id: NodeId): void;
+  /**
+   * `n` compacted its log into a snapshot (taken, or installed from the leader): its
+   * snapshotIndex/snapshotTerm are the snapshot's (Raft paper §7; a snapshot is a committed prefix).
+   */
+  onSnapshot?(n: ObservedNode, atMs: number): void;
+  /**
+   * Server `id` replaced its state machine with a snapshot's at `index` (installed, or on restart);
+   * `state` is the restored KV state's digest (as onAppliedState's). Its next apply is index + 1.
+   */
+  onSnapshotRestored?(id: NodeId, index: number, state: string, atMs: number): void;
   /** An independent copy with the same memory (for checkpoints and branches). */
   clone(): SimObserver;
 }

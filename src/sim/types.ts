@@ -4,7 +4,7 @@
  */
 import type { Command, KvOp, KvResult, KvSnapshot } from '../kv/types';
 import type { EtcdWireRequest, EtcdWireResponse } from './etcdWire';
-import type { LogEntry, NodeId, ProgressView, RaftMessage, RaftNote, Role } from '../raft/types';
+import type { ConfChangeRefusal, HardState, LogEntry, MembershipConfig, NodeId, ProgressView, RaftMessage, RaftNote, Role } from '../raft/types';
 
 /** A client's request to a server (Raft thesis §6.3: it carries clientId and a sequence number). */
 export interface ClientRequest {
@@ -150,6 +150,88 @@ export interface ServerView {
   /** A leader's leader-transfer target while a transfer is under way (thesis §3.10), or null. */
   transferee: NodeId | null;
   kv: KvSnapshot;
+  // ---- issue 13: membership, snapshots, stable storage --------------------------------------
+  /** Index of `log[0]` (compactedIndex + 1; 1 when nothing was compacted): the log starts after the snapshot (Raft paper §7). */
+  firstIndex: number;
+  /** Index and term of this server's latest snapshot (0 when none). */
+  snapshotIndex: number;
+  snapshotTerm: number;
+  /**
+   * This server's applied configuration (etcd raft tracker.Config): voters, votersOutgoing (non-empty
+   * only in a joint configuration, Raft paper §6), learners, learnersNext, autoLeave. Frozen.
+   */
+  config: MembershipConfig;
+  /** On a leader: the index of its proposed, not yet applied ConfChange ("change pending"), else 0 (etcd pendingConfIndex). */
+  pendingConfIndex: number;
+  /** Declared in `cluster.spares` (not in the bootstrap configuration); stays true after it is added. */
+  spare: boolean;
+  /**
+   * How the cluster counts this server now, from the configuration of the live leader with the
+   * highest term (from the server's own configuration when there is no leader): a `voter` (either
+   * half of a joint configuration), a `learner`, a `spare` (never added yet) or `removed` (was a
+   * member, is not one any more).
+   */
+  membership: Membership;
+  /** Stable storage as etcd names it (wal/ and snap/): what the WAL and the snap files hold. */
+  wal: WalView;
+}
+
+/** How the cluster counts a server (ServerView.membership). */
+export type Membership = 'voter' | 'learner' | 'spare' | 'removed';
+
+/**
+ * One server's stable storage, for the inspector (etcd's data dir: `member/wal/*.wal`,
+ * `member/snap/*.snap`). With `cluster.fsyncMs` the WAL is modelled write by write (src/raft/wal.ts);
+ * without it every write completes at once and `pendingWrites` is always empty.
+ */
+export interface WalView {
+  /** The hard state on disk (etcd raftpb.HardState: Term, Vote, Commit), from completed writes only. */
+  hardState: HardState;
+  /** Entries on disk after the snapshot: their first and last index (first > last when none) and count. */
+  firstIndex: number;
+  lastIndex: number;
+  entries: number;
+  /** The snapshot files on disk, as etcd names them (`%016x-%016x.snap`, term-index), newest last; at most one here. */
+  snapFiles: { name: string; index: number; term: number; sizeBytes: number }[];
+  /** Ids of writes issued and not completed yet ("in progress"; lost by a crash), oldest first. */
+  pendingWrites: number[];
+  /** Whether writes take time (cluster.fsyncMs > 0). */
+  async: boolean;
+}
+
+/**
+ * A membership operation (etcdctl member add / add --learner / promote / remove, or one joint
+ * change; Raft paper §6, thesis Chapter 4; etcd raftpb.ConfChangeV2): what the `member` verb and
+ * the scenario's `member` step carry. `change` with more than one server is a joint consensus
+ * change, left automatically (with `unsafeMultiServerChange`: applied at once).
+ */
+export type MemberRequest =
+  | { add: NodeId; learner?: boolean }
+  | { promote: NodeId }
+  | { remove: NodeId }
+  | { change: { add?: NodeId[]; remove?: NodeId[]; learners?: NodeId[] } };
+
+/**
+ * Why a membership operation was refused: the node's ConfChangeRefusal (src/raft/types.ts), or
+ * the engine's own: `noLeader` (no live leader to ask), `leaderPaused` (the leader is paused and
+ * handles nothing). An unknown server name throws instead, as in every verb.
+ */
+export type MemberRefusal = ConfChangeRefusal | 'noLeader' | 'leaderPaused';
+
+/** What `Simulation.member` gives back: the proposal's index and term on `leader`, or why it was refused. */
+export type MemberOutcome =
+  | { accepted: true; leader: NodeId; index: number; term: number }
+  | { accepted: false; reason: MemberRefusal; leader: NodeId | null };
+
+/**
+ * Size in bytes of the snapshot an InstallSnapshot message carries (the UTF-8 length of the
+ * canonical JSON of its KV state, as the host computes it when it sends it), or null for any other
+ * message. The host puts it on the message as `sizeBytes`.
+ */
+export function messageBytes(msg: SimMessage): number | null {
+  if (msg.type !== 'InstallSnapshot') return null;
+  const n = (msg as { sizeBytes?: unknown }).sizeBytes;
+  return typeof n === 'number' ? n : null;
 }
 
 /** A client's request/response as recorded in the history (linearizability input). */

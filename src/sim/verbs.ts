@@ -13,7 +13,7 @@ import type { NodeId } from '../raft/types';
 import type { ClientOpHandle, ClientOpSpec } from './client';
 import type { Simulation } from './engine';
 import type { EtcdRun } from './etcdRun';
-import type { LinkSettings } from './types';
+import type { LinkSettings, MemberOutcome, MemberRequest } from './types';
 
 /** The kinds of argument a verb takes; the scenario schema and parser give each its rule. */
 export interface VerbArgTypes {
@@ -34,6 +34,10 @@ export interface VerbArgTypes {
   messageId: number;
   /** A positive number of ms of simulated time. */
   durationMs: number;
+  /** A membership operation (add, add as learner, promote, remove, or one joint change). */
+  memberRequest: MemberRequest;
+  /** A server of the cluster, or "all". */
+  serverOrAll: NodeId | 'all';
   /** Free text (an etcdctl command line; issue 14). */
   text: string;
   /** An `as` name of an etcdctl command (L1, W1, …; issue 14). */
@@ -115,6 +119,14 @@ export const VERBS = {
   delayMessage: verb({ id: { type: 'messageId' }, byMs: { type: 'durationMs' } }, (t, a) => t.sim.delayInFlight(a.id, a.byMs), (a) => `delay message #${a.id} by ${a.byMs} ms`),
   /** A leader transfer to `to` (thesis §3.10; etcd `move-leader`), asked of the current leader. */
   transfer: verb({ to: server }, (t, a) => t.sim.transferLeader(a.to), (a) => `transfer leadership to ${a.to}`, 'transfer'),
+  /**
+   * A membership change asked of the current leader (etcdctl member add / promote / remove; Raft
+   * paper §6, thesis Chapter 4): instant; gives back the proposal's index or the refusal. The
+   * scenario's `member` step then waits until the change is applied on the leader.
+   */
+  member: verb({ change: { type: 'memberRequest' } }, (t, a): MemberOutcome => t.sim.member(a.change), (a) => memberLabel(a.change), 'member'),
+  /** A server (or every live server) snapshots its state machine now and compacts its log (Raft paper §7). */
+  compact: verb({ node: { type: 'serverOrAll' } }, (t, a) => t.sim.compact(a.node), (a) => `compact ${a.node}`, 'compact'),
   /** One etcdctl command line run as a client (the console, the `etcdctl:` step; issue 14). */
   etcdctl: verb(
     { client: { type: 'client' }, via: { type: 'server', optional: true }, command: { type: 'text' }, as: { type: 'name', optional: true } },
@@ -125,6 +137,15 @@ export const VERBS = {
   /** Ctrl-C on a named background etcdctl command (the `cancel:` step). */
   etcdCancel: verb({ name: { type: 'name' } }, (t, a) => t.sim.etcdCancel(a.name), (a) => `Ctrl-C ${a.name}`, 'cancel'),
 };
+
+/** English label of a membership operation, e.g. "member add S4 (learner)", "member change +S4 +S5 −S1". */
+export function memberLabel(r: MemberRequest): string {
+  if ('add' in r) return `member add ${r.add}${r.learner ? ' (learner)' : ''}`;
+  if ('promote' in r) return `member promote ${r.promote}`;
+  if ('remove' in r) return `member remove ${r.remove}`;
+  const c = r.change;
+  return `member change ${[...(c.add ?? []).map((s) => `+${s}`), ...(c.learners ?? []).map((s) => `+${s} (learner)`), ...(c.remove ?? []).map((s) => `−${s}`)].join(' ')}`;
+}
 
 export type VerbName = keyof typeof VERBS;
 

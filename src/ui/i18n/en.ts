@@ -4,6 +4,7 @@
  * Every other language (zh.ts) has exactly these keys; `t()` and the locale are in index.ts.
  */
 import { electEn } from './elect';
+import { membersEn } from './members';
 import { etcdEn } from './etcd';
 
 export const en = {
@@ -755,6 +756,7 @@ export const en = {
   'strip.seekTitle': 'Click to go to that instant',
   // Issue 12 (PreVote, CheckQuorum, reads, leader transfer): its own block, see elect.ts.
   ...electEn,
+  ...membersEn,
   // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdEn,
 } as const;

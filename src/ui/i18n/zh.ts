@@ -1,5 +1,6 @@
 /** Simplified Chinese: the same keys as `en` (the type makes a missing key a compile error). */
 import { electZh } from './elect';
+import { membersZh } from './members';
 import { etcdZh } from './etcd';
 import type { StringId } from './en';
 
@@ -720,6 +721,7 @@ export const zh: Record<StringId, string> = {
   'strip.seekTitle': '点击跳到那一时刻',
   // Issue 12: its own block, see elect.ts.
   ...electZh,
+  ...membersZh,
   // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdZh,
 };

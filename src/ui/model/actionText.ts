@@ -1,5 +1,6 @@
 /** A user action as a whole phrase of the page's language (branch labels, notices). */
 import { describeOp } from '../../sim/client';
+import { memberLabel } from '../../sim/verbs';
 import type { UserAction } from '../../timetravel/timeMachine';
 import { t } from '../i18n';
 
@@ -24,6 +25,14 @@ export function actionText(a: UserAction): string {
     case 'duplicateMessage': return t('action.duplicate', { id: a.id });
     case 'delayMessage': return t('action.delay', { id: a.id, ms: a.byMs });
     case 'transfer': return t('action.transfer', { to: a.to });
+    case 'member': {
+      const c = a.change;
+      if ('add' in c) return t(c.learner ? 'action.memberAddLearner' : 'action.memberAdd', { node: c.add });
+      if ('promote' in c) return t('action.memberPromote', { node: c.promote });
+      if ('remove' in c) return t('action.memberRemove', { node: c.remove });
+      return t('action.memberChange', { changes: memberLabel(a.change).replace(/^member change /, '') });
+    }
+    case 'compact': return a.node === 'all' ? t('action.compactAll') : t('action.compact', { node: a.node });
     case 'etcdctl': {
       const command = a.command.split('\n')[0];
       return a.via ? t('action.etcdctlVia', { client: a.client, command, via: a.via }) : t('action.etcdctl', { client: a.client, command });

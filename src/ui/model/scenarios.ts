@@ -57,6 +57,9 @@ export const LESSON_MORE: readonly string[] = [
   // Elections and reads as etcd runs them (issue 12).
   'disruptive-rejoin', 'disruptive-rejoin-prevote', 'check-quorum', 'read-paths', 'lease-read-clock-drift',
   'leader-transfer', 'etcd-defaults',
+  // A cluster that changes shape: membership, snapshots, stable storage (issue 13).
+  'add-members-one-by-one', 'replace-failed-member', 'joint-consensus', 'unsafe-two-at-once', 'remove-the-leader',
+  'snapshot-catch-up', 'fsync-and-crash', 'fsync-and-crash-unsafe',
 ];
 
 /**
