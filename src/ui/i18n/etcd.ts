@@ -69,7 +69,7 @@ export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'stepKind.etcdctl': 'etcdctl 命令',
   'stepKind.cancel': '取消',
   'panels.etcd': 'etcd',
-  'etcd.toggle': 'etcdctl',
+  'etcd.toggle': 'etcdctl 控制台',
   'etcd.toggleTitle': '显示或隐藏 etcdctl 控制台和键值面板',
   'etcd.title': 'etcdctl 控制台',
   'etcd.client': '客户端',
