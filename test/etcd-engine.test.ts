@@ -422,6 +422,28 @@ describe('determinism', () => {
     expect(copy.history).toEqual(sim.history);
   });
 
+  it('a replayed clone maps client operations of before and after the first etcdctl command to its own', () => {
+    const sim = cluster();
+    elect(sim);
+    const before = sim.submit('c1', { op: 'put', key: 'x', value: '1' }, { retry: true, withinMs: 5000 });
+    sim.etcdctl('put y 2', { client: 'c2' });
+    const after = sim.submit('c1', { op: 'get', key: 'x' }, { retry: true, withinMs: 5000 });
+    const map = { handles: new Map(), records: new Map(), etcdRuns: new Map<EtcdRun, EtcdRun>() };
+    const copy = sim.clone(map);
+    expect(map.handles.get(before)).toBe(copy.clients.get('c1')!.current);
+    expect(map.handles.get(after)).toBe(copy.clients.get('c1')!.queue[0]);
+    expect(map.handles.get(before)).not.toBe(before);
+    sim.runUntil(3000);
+    copy.runUntil(3000);
+    expect(copy.traceHash).toBe(sim.traceHash);
+    expect(map.handles.get(after)!.record!.value).toBe('1');
+    // a clone of the clone replays from the same base
+    const again = copy.clone();
+    again.runUntil(6000);
+    sim.runUntil(6000);
+    expect(again.traceHash).toBe(sim.traceHash);
+  });
+
   it('the raw client is not journaled, so a simulation that handed it out refuses to be cloned', () => {
     const sim = cluster();
     elect(sim);

@@ -8,7 +8,8 @@ import { runScenarioFile } from '../src/cli/run';
 import { parseScenario } from '../src/scenario/parse';
 import { ScenarioRunner } from '../src/scenario/runner';
 import { TimeMachine } from '../src/timetravel/timeMachine';
-import { recordingYaml, replayOf } from '../src/timetravel/record';
+import { playRecorded, recordingYaml, replayOf } from '../src/timetravel/record';
+import { decodeLink, encodeLink } from '../src/share/link';
 
 const head = `title: etcd steps
 seed: 3
@@ -140,7 +141,7 @@ describe('bad etcdctl steps are refused naming file, line and key', () => {
 });
 
 describe('recording, replay and time travel cover etcdctl', () => {
-  it('console lines recorded as etcdctl actions replay to the same traceHash; seeking back and forth lands on the same state', () => {
+  it('console lines recorded as etcdctl actions replay to the same traceHash, from a saved file and a share link; seeking back and forth lands on the same state', () => {
     const text = head + '  - run: 200\n';
     const tm = new TimeMachine(new ScenarioRunner(parseScenario(text, 'etcd.yaml'), { honourPauses: true }), { checkpointEveryEvents: 50 });
     tm.advance(600);
@@ -159,6 +160,12 @@ describe('recording, replay and time travel cover etcdctl', () => {
     const replayed = runScenarioFile(recordingYaml(text, replayOf(tm.actions(), tm.position)), 'saved.yaml');
     if (replayed.kind === 'invalid') throw new Error(replayed.error);
     expect(replayed.report.traceHash).toBe(hash);
+    // and the share link of the run
+    const link = decodeLink(encodeLink({ yaml: text, seed: 3, replay: replayOf(tm.actions(), tm.position) }));
+    const again = new ScenarioRunner(parseScenario(link.yaml!, 'link.yaml'), { seed: link.seed, honourPauses: true });
+    playRecorded(again, link.replay!);
+    expect(again.sim.traceHash).toBe(hash);
+    expect(again.sim.etcdNamed('W1')!.watched).toEqual(['PUT svc up', 'DELETE svc']);
     // back into the past (a replayed checkpoint) and forward again
     tm.seekTime(3000);
     expect(tm.runner.sim.etcdNamed('W1')!.watched).toEqual(['PUT svc up']);

@@ -12,8 +12,8 @@ import { ScenarioRunner } from '../src/scenario/runner';
 
 const NODES = [3, 5, 7];
 /** Seeds (of 10 s) within which the fuzzer finds each issue 13 unsafe switch (measured: see README). */
-const UNSAFE_MULTI_BOUND = 200;
-const ACK_BEFORE_FSYNC_BOUND = 20;
+const UNSAFE_MULTI_BOUND = 150;
+const ACK_BEFORE_FSYNC_BOUND = 5;
 
 /** Runs seeds 1..bound with one switch on; returns the first failing seed's result, or null. */
 function firstFailure(unsafe: string, bound: number, durationMs = 10_000): SeedResult | null {

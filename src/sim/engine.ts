@@ -173,10 +173,14 @@ export class Simulation implements SimKernel {
   /** etcdctl runs started, in order, and the `as` names given to them. */
   private etcdRuns: EtcdRun[] = [];
   private etcdNames = new Map<string, EtcdRun>();
-  /** Every input from outside, in order (see JournalEntry); entries are immutable and shared by clones. */
+  /**
+   * A structural copy of this simulation taken just before its first etcdctl command, and the
+   * map from this run's client operations then to the copy's (null until etcd is used): a clone
+   * is then that copy's copy with the journal replayed on it.
+   */
+  private replayBase: { sim: Simulation; handles: Map<ClientOpHandle, ClientOpHandle> } | null = null;
+  /** Every input from outside since `replayBase`, in order (see JournalEntry); entries are immutable and shared by clones. */
   private journal: JournalEntry[] = [];
-  /** The observers as they were at time 0 (clones), for a replayed clone; `checker` is the index of the checker or -1. */
-  private initialObservers: { checker: SimObserver | null; observers: SimObserver[] } = { checker: null, observers: [] };
   /** Replaying a journal (inputs are not journaled again). */
   private replaying = false;
   /** The raw etcd client was handed out: its callers' requests are not journaled, so no clone is possible. */
@@ -199,7 +203,6 @@ export class Simulation implements SimKernel {
     this.checker = options.checker ?? null;
     if (this.checker) this.observers.push(this.checker);
     this.observers.push(...(options.observers ?? []));
-    this.initialObservers = { checker: this.checker?.clone() as SimChecker | undefined ?? null, observers: (options.observers ?? []).map((o) => o.clone()) };
     this.traceLog = new TraceLog();
     if (this.keepTrace) this.observers.push(this.traceLog);
     this.tracing = this.observers.some((o) => o.onTrace);
@@ -253,7 +256,7 @@ export class Simulation implements SimKernel {
 
   /** Records an input from outside (see JournalEntry). */
   private journalInput(method: string, args: unknown[], out?: unknown): void {
-    if (this.replaying) return;
+    if (this.replaying || !this.replayBase) return;
     this.journal.push({ events: this.stats.events, atMs: this.nowMs, insertions: this.queue.insertions, method, args, ...(out !== undefined ? { out } : {}) });
   }
 
@@ -266,7 +269,14 @@ export class Simulation implements SimKernel {
    * their own references.
    */
   clone(map: CloneMap = { handles: new Map(), records: new Map() }): Simulation {
-    if (this.etcd.used) return this.replayClone(map);
+    if (this.etcdDirect) throw new Error('this simulation cannot be cloned: etcdClient() was used directly (use etcdctl(), which is journaled)');
+    if (this.replayBase) return this.replayClone(map);
+    return this.structuralClone(map);
+  }
+
+  /** The copy of `clone` for a simulation whose etcd layer holds no closures (etcd never used). */
+  private structuralClone(map: CloneMap): Simulation {
+    if (this.etcd.used) throw new Error('internal: a simulation that used etcd has no structural copy');
     const c = Object.create(Simulation.prototype) as Simulation;
     const w = c as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(this)) w[k] = v;
@@ -289,25 +299,44 @@ export class Simulation implements SimKernel {
     c.onClientReturn = null;
     w.etcd = this.etcd.cloneUnused(c.etcdEnv());
     c.host.etcd = c.etcd;
-    c.journal = this.journal.slice();
+    c.journal = [];
+    c.replayBase = null;
     c.etcdRuns = [];
     c.etcdNames = new Map();
     return c;
   }
 
+  /** Takes the replay base (see `replayBase`) if not taken yet: called before the first etcd input. */
+  private ensureReplayBase(): void {
+    if (this.replayBase || this.replaying) return;
+    const map: CloneMap = { handles: new Map(), records: new Map() };
+    const sim = this.structuralClone(map);
+    this.replayBase = { sim, handles: map.handles };
+  }
+
   /**
    * A clone made by replay (once etcd was used: etcdctl's continuations are closures, which
-   * cannot be copied): a new simulation from the same configuration and the observers as they
-   * were at time 0, with every journaled input re-applied at the same position (events processed
-   * and time), then run to this one's position. The run is deterministic, so the copy is exact
-   * (its traceHash, history, trace and state are this one's). O(events so far).
+   * cannot be copied): a structural copy of the replay base (this run just before its first
+   * etcdctl command), with every journaled input since re-applied at the same position (events
+   * processed and time), then run to this one's position. The run is deterministic, so the copy
+   * is exact (its traceHash, history, trace and state are this one's). O(events since the first
+   * etcdctl command).
    * @throws Error if the raw etcd client was handed out (its requests are not journaled), or if
    *   the replay diverges (an internal error)
    */
   private replayClone(map: CloneMap): Simulation {
-    if (this.etcdDirect) throw new Error('this simulation cannot be cloned: etcdClient() was used directly (use etcdctl(), which is journaled)');
-    const init = this.initialObservers;
-    const c = new Simulation(this.config, { checker: init.checker?.clone() as SimChecker | undefined ?? null, observers: init.observers.map((o) => o.clone()) });
+    const base = this.replayBase!;
+    const baseMap: CloneMap = { handles: new Map(), records: new Map() };
+    const c = base.sim.structuralClone(baseMap);
+    // this run's client operations of before the base → the copy's
+    const handlesAtBase = new Map<ClientOpHandle, ClientOpHandle>();
+    for (const [h, hb] of base.handles) {
+      const hc = baseMap.handles.get(hb);
+      if (hc) {
+        map.handles.set(h, hc);
+        handlesAtBase.set(hc, hb);
+      }
+    }
     c.replaying = true;
     const until = (events: number, insertions: number): void => {
       while (c.stats.events < events) {
@@ -329,6 +358,7 @@ export class Simulation implements SimKernel {
     c.advanceClock(this.nowMs);
     c.replaying = false;
     c.journal = journal;
+    c.replayBase = { sim: base.sim, handles: handlesAtBase };
     if (c.traceHash !== this.traceHash) throw new Error('internal: replay diverged (traceHash)');
     const byId = new Map<number, MessageRecord>();
     for (const r of c.inFlight) byId.set(r.id, r);
@@ -778,6 +808,7 @@ export class Simulation implements SimKernel {
     if (!this.clients.has(opts.client)) throw new Error(`unknown client "${opts.client}"`);
     if (opts.via !== undefined) this.server(opts.via);
     if (opts.as !== undefined && this.etcdNames.has(opts.as)) throw new Error(`the name "${opts.as}" is already used by an earlier etcdctl command`);
+    this.ensureReplayBase();
     const run = new EtcdRun(this.etcdRuns.length + 1, command, opts.client, opts.via, opts.as, this.nowMs);
     this.journalInput('etcdctl', [command, { ...opts }], run);
     this.etcdRuns.push(run);

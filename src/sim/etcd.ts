@@ -673,17 +673,31 @@ export class EtcdLayer {
   /** Members as etcd lists them (etcdserverpb.Member), ascending by ID. */
   members(list: WireMember[]): Member[] {
     return list
-      .map((m) => ({ id: memberIdFor(m.name), name: m.name, peerUrls: [peerUrlFor(m.name)], clientUrls: [clientUrlFor(m.name)], isLearner: m.isLearner }))
+      .map((m) => ({ id: this.memberId(m.name), name: m.name, peerUrls: [peerUrlFor(m.name)], clientUrls: [clientUrlFor(m.name)], isLearner: m.isLearner }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private memberIds = new Map<NodeId, MemberId>();
+  private clusterIdCache: MemberId | null = null;
+
+  /** A server's member ID (memberIdFor, a hash: computed once per name). */
+  memberId(name: NodeId): MemberId {
+    let id = this.memberIds.get(name);
+    if (id === undefined) {
+      id = memberIdFor(name);
+      this.memberIds.set(name, id);
+    }
+    return id;
   }
 
   /** The cluster ID: from the bootstrap members (spares are not among them), as etcd derives it once. */
   private clusterId(): MemberId {
-    return clusterIdFor(this.env.serverIds().filter((id) => !this.env.server(id).spare).map(memberIdFor));
+    this.clusterIdCache ??= clusterIdFor(this.env.serverIds().filter((id) => !this.env.server(id).spare).map((n) => this.memberId(n)));
+    return this.clusterIdCache;
   }
 
   fullHeader(from: NodeId, h: WireHeader): FullHeader {
-    return { clusterId: this.clusterId(), memberId: memberIdFor(from), revision: h.revision, raftTerm: h.raftTerm };
+    return { clusterId: this.clusterId(), memberId: this.memberId(from), revision: h.revision, raftTerm: h.raftTerm };
   }
 
   /** The server whose client URL (or name) is `endpoint`, or null. */
@@ -693,7 +707,7 @@ export class EtcdLayer {
   }
 
   serverOfMember(id: MemberId): NodeId | null {
-    for (const n of this.env.serverIds()) if (memberIdFor(n) === id) return n;
+    for (const n of this.env.serverIds()) if (this.memberId(n) === id) return n;
     return null;
   }
 
