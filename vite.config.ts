@@ -33,4 +33,6 @@ export default defineConfig({
   server: { port: 5173 },
   preview: { port: 5173, strictPort: true },
   build: { chunkSizeWarningLimit: 1500 },
+  // @pkgjs/parseargs (etcdctl's flag parser, src/etcdctl/flags.ts) reads Node's `global`; in the page it is `globalThis`.
+  define: { global: 'globalThis' },
 });

@@ -12,6 +12,7 @@ import { OPEN_REPLAY_BUDGET_MS, REPLAY_SLICE_MS, openFromHash, openRecorded, ope
 import { ReplayJob, currentReplay, replayInto } from '../src/ui/io/share';
 import type { Workbench } from '../src/ui/model/workbench';
 import { recordingYaml } from '../src/timetravel/record';
+import { runScenarioFile } from '../src/cli/run';
 
 function open(name: string, seed: number): Workbench {
   const o = openRun(loadRun(name, seed), null);
@@ -122,5 +123,36 @@ describe('a link whose replay passes the opening budget opens unfinished, for th
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(`at most **${OPEN_REPLAY_BUDGET_MS} ms** of wall time`);
     expect(readme).toContain(`slices of about **${REPLAY_SLICE_MS} ms**`);
+  });
+});
+
+describe('two presenter pauses at one instant (etcdctl-tour: a say, a cancel, a say)', () => {
+  /** The tour played through its pauses as the page does (each Continue recorded), then on to 1 s. */
+  function played(): Workbench {
+    const wb = open('etcdctl-tour', 7);
+    for (let guard = 0; guard < 100 && wb.position.timeMs < 1000; guard++) {
+      wb.advance(1000, Infinity);
+      if (wb.runner.paused) wb.resumeIfHeld();
+    }
+    return wb;
+  }
+
+  it('two Continues are recorded at the same position, and the replay, at once or in slices, gets past both as playRecorded does', () => {
+    const source = played();
+    const replay = currentReplay(source);
+    const resumes = replay.actions.filter((a) => a.do.kind === 'resume');
+    const same = resumes.some((a, i) => i > 0 && a.events === resumes[i - 1].events && a.atMs === resumes[i - 1].atMs);
+    expect(same).toBe(true);
+    for (const chunk of [1, 500]) {
+      const wb = open('etcdctl-tour', 7);
+      const job = new ReplayJob(wb, replay, chunk);
+      while (!job.run(0));
+      expect(wb.position).toEqual(source.position);
+      expect(wb.runner.sim.traceHash).toBe(source.runner.sim.traceHash);
+      expect(wb.runner.paused).toBe(false);
+    }
+    // The CLI plays the same recording with playRecorded.
+    const cli = runScenarioFile(recordingYaml(source.text, replay), 'etcdctl-tour-recording.yaml', {});
+    expect(cli.kind !== 'invalid' && cli.report.traceHash).toBe(source.runner.sim.traceHash);
   });
 });

@@ -235,20 +235,23 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
     expect(await inView()).toBe(true);
     // Panels as tabs: one shown at a time.
     const tabs = page.locator('[data-testid^="panel-tab-"]');
-    expect(await tabs.count()).toBe(4);
+    expect(await tabs.count()).toBe(5);
     for (const role of await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('role')))) expect(role).toBe('tab');
     const visible = async () => ({
       timeline: await page.locator('.wb-timeline').isVisible(),
       logs: await page.locator('.wb-logs').isVisible(),
       why: await page.locator('.wb-why').isVisible(),
       inspect: await page.locator('.wb-inspect').isVisible(),
+      etcd: await page.locator('.wb-etcd').isVisible(),
     });
-    expect(await visible()).toEqual({ timeline: true, logs: false, why: false, inspect: false });
+    expect(await visible()).toEqual({ timeline: true, logs: false, why: false, inspect: false, etcd: false });
     await page.getByTestId('panel-tab-logs').click();
-    expect(await visible()).toEqual({ timeline: false, logs: true, why: false, inspect: false });
+    expect(await visible()).toEqual({ timeline: false, logs: true, why: false, inspect: false, etcd: false });
     expect(await page.getByTestId('panel-tab-logs').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('panel-tab-etcd').click();
+    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: false, etcd: true });
     await page.getByTestId('panel-tab-inspect').click();
-    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: true });
+    expect(await visible()).toEqual({ timeline: false, logs: false, why: false, inspect: true, etcd: false });
     // The server inspector: no field wraps to more than two lines (it wrapped one letter per line).
     const cells = await page.locator('[data-testid="server-inspector"] table.fields').first().locator('th, td').evaluateAll((els) =>
       els.map((e) => ({ text: e.textContent ?? '', lines: e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight === 'normal' ? String(parseFloat(getComputedStyle(e).fontSize) * 1.2) : getComputedStyle(e).lineHeight) })),
@@ -503,6 +506,8 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
       { name: 'editor', query: '?scenario=basic-election&play=0', open: 'open-editor' },
       // Issue 13: a learner on the ring, a spare on the bench, and the Members… dialog.
       { name: 'members', query: `?play=0#${encodeLink({ yaml: MEMBERS_YAML, seed: 2, replay: { actions: [], until: { events: 1e9, atMs: 1200 } } })}`, open: 'open-members' },
+      // The etcdctl console (open by itself in an etcdctl lesson) with output, a waiting line and completions, and the KV panel with a key's history.
+      { name: 'etcdctl console', query: '?scenario=revisions-and-compaction&at=1000&play=0', open: 'etcd-input' },
     ];
     for (const viewport of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
       for (const v of views) {
@@ -512,7 +517,16 @@ describe.skipIf(!haveChromium)('look and access in Chromium', () => {
             await page.getByTestId(v.open).click();
             if (v.open === 'open-library') await page.waitForSelector('[data-testid="library"]', { timeout: WAIT_MS });
             else if (v.open === 'open-members') await page.waitForSelector('[data-testid="members-dialog"] [data-testid="member-row-S4"]', { timeout: WAIT_MS });
-            else {
+            else if (v.open === 'etcd-input') {
+              await page.getByTestId('etcd-input').fill('put foo bar');
+              await page.getByTestId('etcd-input').press('Enter');
+              await page.getByTestId('etcd-waiting').waitFor({ state: 'visible', timeout: WAIT_MS });
+              await page.getByTestId('etcd-input').fill('get foo --sort-by ');
+              await page.getByTestId('etcd-input').press('Tab');
+              await page.getByTestId('etcd-choices').waitFor({ state: 'visible', timeout: WAIT_MS });
+              await page.locator('[data-testid="kv-keys"] button').first().click();
+              await page.getByTestId('kv-history').waitFor({ state: 'visible', timeout: WAIT_MS });
+            } else {
               await page.getByTestId('editor-new-run').click();
               await page.waitForSelector('[data-testid="editor"] .cm-editor', { timeout: WAIT_MS });
             }

@@ -30,6 +30,7 @@ import { ClusterView } from '../draw/ClusterView';
 import { ClusterExportButtons } from '../draw/ExportButtons';
 import { Timeline, type TimelineApi } from '../draw/Timeline';
 import { TimelineStrip } from '../draw/TimelineStrip';
+import { EtcdArea, usesEtcd } from '../etcd/EtcdArea';
 import { t } from '../i18n';
 import { download, savedTrace, savedYaml, shareUrl } from '../io/share';
 import { blankScenarioYaml, type UserScenario } from '../io/userScenarios';
@@ -90,6 +91,8 @@ export function App() {
   const timelineApi = useRef<TimelineApi | null>(null);
   /** The panel shown under the ring on a phone (the others are a tab away). */
   const [panelTab, setPanelTab] = useState<PanelTab>('timeline');
+  /** The etcdctl console and KV panel row (issue 14): null follows the scenario (open when it uses etcdctl). */
+  const [etcdOpen, setEtcdOpen] = useState<boolean | null>(null);
   const tabPanel = (tab: PanelTab) => ({ id: panelId(tab), role: 'tabpanel', 'aria-labelledby': tabId(tab) });
 
   const frame = wb ? buildFrame(wb, { captionIndex: pl.shownCaption(wb), minFlightMs: minFlightMs(speed), details: showDetails() }) : null;
@@ -207,7 +210,7 @@ export function App() {
           </section>
         </main>
       ) : (
-        <main className="workbench" data-tab={panelTab}>
+        <main className={etcdOpen ?? usesEtcd(wb) ? 'workbench with-etcd' : 'workbench'} data-tab={panelTab}>
           <div className="wb-ring panel">
             <h2 className="ring-title">{t('cluster.title')}</h2>
             <div className="ring-actions">
@@ -222,6 +225,9 @@ export function App() {
               </button>
               <button type="button" className="btn btn-small" data-testid="open-members" disabled={!canRun} onClick={() => setDialog('members')} title={t('members.openTitle')}>
                 {t('members.open')}
+              </button>
+              <button type="button" className="btn btn-small etcd-toggle" data-testid="toggle-etcd" aria-pressed={etcdOpen ?? usesEtcd(wb)} onClick={() => setEtcdOpen(!(etcdOpen ?? usesEtcd(wb)))} title={t('etcd.toggleTitle')}>
+                {t('etcd.toggle')}
               </button>
               <ClusterExportButtons scenario={wb.name} simTimeMs={frame.position.timeMs} />
             </div>
@@ -306,6 +312,9 @@ export function App() {
               onMessageAct={(kind, id, byMs) => act(kind === 'delayMessage' ? { kind, id, byMs: byMs ?? 100 } : { kind, id })}
               onSwitchBranch={pl.switchBranch}
             />
+          </div>
+          <div className="wb-etcd" {...tabPanel('etcd')}>
+            <EtcdArea wb={wb} frame={frame} onNotice={say} act={act} />
           </div>
         </main>
       )}

@@ -119,6 +119,20 @@ export const CONCEPTS_ZH: Record<string, string> = {
   'thesis §4.2.1': '博士论文 §4.2.1',
   'thesis §4.2.2': '博士论文 §4.2.2',
   'thesis §4.3': '博士论文 §4.3',
+  // Issue 14: the etcd v3 API, etcdctl and the recipes.
+  'service discovery': '服务发现',
+  'lease': '租约',
+  'TTL': 'TTL（存活时间）',
+  'keep-alive': '续约',
+  'watch': '监听',
+  'lease promotion': '租约提升',
+  'etcdctl': 'etcdctl 命令行',
+  'revision': '修订号',
+  'queue': '队列',
+  'MVCC': 'MVCC（多版本并发控制）',
+  'version': '版本计数',
+  'tombstone': '墓碑',
+  'compaction': '压缩',
 };
 
 /** A concept name in Chinese, or the name as written when the table has none. */

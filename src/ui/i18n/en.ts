@@ -759,6 +759,7 @@ export const en = {
   ...electEn,
   ...membersUiEn,
   ...membersEn,
+  // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdEn,
 } as const;
 

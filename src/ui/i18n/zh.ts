@@ -724,5 +724,6 @@ export const zh: Record<StringId, string> = {
   ...electZh,
   ...membersUiZh,
   ...membersZh,
+  // Issue 14 (the etcd API, the etcdctl console, the KV panel): its own block, see etcd.ts.
   ...etcdZh,
 };

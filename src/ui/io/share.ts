@@ -95,7 +95,9 @@ export class ReplayJob {
       const target = this.next < actions.length ? actions[this.next] : until;
       const left = target.events - this.wb.position.events;
       const ask = Math.min(this.chunkEvents, left);
-      const k = ask > 0 ? this.wb.tm.advance(target.atMs, ask) : 0;
+      // With no event left before the action, the advance still carries out the steps due at this
+      // instant (as playRecorded does): two presenter pauses at one instant are two Continues.
+      const k = this.wb.tm.advance(target.atMs, Math.max(0, ask));
       // Reached: the events are used up, or the advance stopped short (target time, a pause).
       if (ask <= 0 || k < ask || k === left) {
         if (this.next < actions.length) {

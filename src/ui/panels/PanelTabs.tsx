@@ -1,13 +1,13 @@
 /**
- * On a phone the panels under the ring (timeline with time travel, logs, why feed, inspector)
+ * On a phone the panels under the ring (timeline with time travel, logs, why feed, inspector, etcd)
  * become tabs, one shown at a time; on wider screens this bar is hidden and every panel shows
  * (see layout.css). Keyboard: ← → Home End move between the tabs (WAI-ARIA tabs pattern).
  */
 import { useRef, type KeyboardEvent } from 'react';
 import { t } from '../i18n';
 
-export type PanelTab = 'timeline' | 'logs' | 'why' | 'inspect';
-export const PANEL_TABS: readonly PanelTab[] = ['timeline', 'logs', 'why', 'inspect'];
+export type PanelTab = 'timeline' | 'logs' | 'why' | 'inspect' | 'etcd';
+export const PANEL_TABS: readonly PanelTab[] = ['timeline', 'logs', 'why', 'inspect', 'etcd'];
 
 /** The id of a tab's panel (its wrapper in the workbench grid). */
 export function panelId(tab: PanelTab): string {
