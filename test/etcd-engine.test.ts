@@ -368,6 +368,63 @@ describe('member commands through the engine (Simulation.member: a ConfChange, R
   });
 });
 
+describe('a request pinned to a server (via, etcdctl --endpoints) whose leader has crashed', () => {
+  // etcd: a follower forwards a request to the leader it knows; with that leader gone the request
+  // waits, and once a new leader is elected (about an election timeout) it is served, well within
+  // etcdctl's 5 s command timeout. The pinned client keeps talking to its endpoint, never to a dead leader.
+  function crashedLeader(over: Partial<SimConfig> = {}): { sim: Simulation; old: NodeId; via: NodeId; oldTerm: number } {
+    const sim = cluster(over);
+    const old = elect(sim);
+    const via = S.find((s) => s !== old)!;
+    expect(run(sim, 'put a 1').result?.text).toBe('OK\n');
+    sim.runUntil(sim.nowMs + 200); // every server applied it and knows the leader
+    const oldTerm = sim.view(via).currentTerm;
+    sim.crash(old);
+    expect(sim.view(via).leaderId).toBe(old); // the endpoint still believes the crashed server leads
+    return { sim, old, via, oldTerm };
+  }
+
+  /** The client's etcd requests and the servers' answers since message `from`, as `from>to`. */
+  const etcdTraffic = (sim: Simulation, from: number) => [...sim.messages].slice(from)
+    .filter((m) => m.msg.type === 'EtcdRequest' || m.msg.type === 'EtcdResponse').map((m) => `${m.msg.from}>${m.msg.to}`);
+
+  it.each(['log', 'readIndex'] as const)('a linearizable get (reads: %s) via a follower is answered with the value once a new leader is elected, in a later term', (reads) => {
+    const { sim, old, via, oldTerm } = crashedLeader({ reads });
+    const before = sim.messages.length;
+    const get = run(sim, 'get a -w json', { via });
+    const traffic = etcdTraffic(sim, before);
+    // reads: log: asked its endpoint, sent on to the leader it named (crashed: lost), then asked its
+    // endpoint again; readIndex: the endpoint asks the leader for a read index itself (lost), the client asks again
+    expect(traffic.slice(0, 4)).toEqual(reads === 'log'
+      ? [`c1>${via}`, `${via}>c1`, `c1>${old}`, `c1>${via}`]
+      : [`c1>${via}`, `c1>${via}`, `${via}>c1`]);
+    expect(traffic[traffic.length - 1]).not.toBe(`${old}>c1`);
+    expect(get.state).toBe('done');
+    expect(get.result?.exit).toBe(0);
+    const out = JSON.parse(get.result!.stdout);
+    expect(Buffer.from(out.kvs[0].value, 'base64').toString()).toBe('1');
+    expect(out.header.raft_term).toBeGreaterThan(oldTerm);
+    expect(sim.leader()?.id).not.toBe(old);
+  });
+
+  it('a put via a follower is applied exactly once (one session per request) and answered OK', () => {
+    const { sim, old, via } = crashedLeader();
+    const before = sim.messages.length;
+    const put = run(sim, 'put b 2', { via });
+    expect(put.result?.text).toBe('OK\n');
+    expect(etcdTraffic(sim, before).filter((t) => t.startsWith('c1>')).length).toBeGreaterThanOrEqual(3); // resent
+    expect(etcdTraffic(sim, before)).toContain(`c1>${old}`);
+    sim.runUntil(sim.nowMs + 1000);
+    const leader = sim.leader()!.id;
+    const kv = sim.view(leader).kv.kvs.b;
+    expect(kv?.value).toBe('2');
+    expect(kv?.version).toBe(1); // once, although the request was resent
+    const applied = sim.view(leader).log.filter((e) => e.command.type === 'etcd' && e.command.request.op === 'put' && e.command.request.key === 'b');
+    expect(applied.length).toBeGreaterThanOrEqual(1);
+    expect(sim.view(leader).kv.revision).toBe(3); // put a, put b: one revision each
+  });
+});
+
 describe('determinism', () => {
   const script = (sim: Simulation, step: (sim: Simulation, until: number) => void): string => {
     elect(sim);

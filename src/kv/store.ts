@@ -862,7 +862,9 @@ function compactVersions(head: Version, rev: number, rebuilt: Map<Version, Versi
   }
   if (!v) return head; // every version is above the compaction revision
   // v is the newest version at or below rev: keep it and its siblings of the same revision,
-  // unless it is a tombstone older than rev (its generation is over).
+  // unless it is a tombstone older than rev (its generation is over). A tombstone at exactly rev
+  // is kept, as etcd does since PR #18274 (issue #18089: v3.4/v3.5 dropped it, and a watch from
+  // rev lost that DELETE); keyIndex.keep, which skips it, only feeds etcd's hash.
   if (!v.tomb || v.modRevision === rev) {
     for (let s: Version | null = v; s && (s === v || s.modRevision === rev); s = s.older) chain.push(s);
   }

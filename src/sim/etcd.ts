@@ -135,7 +135,7 @@ interface InFlight {
   onReply: (r: EtcdWireResponse, from: NodeId) => void;
   onError: (e: EtcdClientError) => void;
   deadline: number | null;
-  /** The failover timer: no answer within clientTimeoutMs, try the next server (unpinned requests). */
+  /** The resend timer: no answer within clientTimeoutMs, ask the next server (unpinned) or the pinned endpoint again. */
   retry: number | null;
   /** The history this request writes when it returns (src/sim/etcdHistory.ts), or null. */
   history: PendingHistory | null;
@@ -774,21 +774,27 @@ export class EtcdLayer {
   }
 
   /**
-   * Sends (or resends) a request to its target. An unpinned request not answered within
-   * clientTimeoutMs is sent to the next server (clientv3's balancer moves to another endpoint;
-   * one session per request makes the resend safe).
+   * Sends (or resends) a request to its target. A request not answered within clientTimeoutMs
+   * is sent again: an unpinned one to the next server (clientv3's balancer moves to another
+   * endpoint), a pinned one (`via`, etcdctl --endpoints) to its own endpoint, never elsewhere:
+   * a follower forwards to the leader it knows, and when that leader is gone etcd's request waits
+   * there until a new leader is elected (the resend asks the endpoint again; once it knows the new
+   * leader it hints it). One session per request makes every resend safe (Raft thesis §6.3).
    */
   private sendAttempt(clientId: string, reqId: number, f: InFlight): void {
     this.env.send({ type: 'EtcdRequest', from: clientId, to: f.target, term: 0, clientId, reqId, body: f.body });
-    if (f.pinned) return;
     this.clearTimer(f.retry);
     const c = this.clientSide(clientId);
     f.retry = this.timer(this.env.nowMs() + this.env.config.clientTimeoutMs, () => {
       f.retry = null;
       if (c.inflight.get(reqId) !== f) return;
-      const n = this.env.serverIds();
-      f.target = n[(n.indexOf(f.target) + 1) % n.length];
-      c.leaderGuess = f.target;
+      if (f.pinned) {
+        f.target = f.pinned;
+      } else {
+        const n = this.env.serverIds();
+        f.target = n[(n.indexOf(f.target) + 1) % n.length];
+        c.leaderGuess = f.target;
+      }
       this.sendAttempt(clientId, reqId, f);
     });
   }
@@ -812,8 +818,9 @@ export class EtcdLayer {
         this.sendAttempt(m.clientId, m.reqId, f);
         return;
       }
-      // no leader known: try again a heartbeat later at the next server (etcd would wait for an election)
-      const next = n[(n.indexOf(f.target) + 1) % n.length];
+      // no leader known: try again a heartbeat later (etcd would wait for an election), at the
+      // next server, or a pinned request at its own endpoint
+      const next = f.pinned ?? n[(n.indexOf(f.target) + 1) % n.length];
       f.target = next;
       if (!f.pinned) c.leaderGuess = next;
       this.timer(this.env.nowMs() + this.env.config.heartbeatMs, () => {
