@@ -28,6 +28,11 @@ const PROPER = [
   /\b[A-Z][a-z]+[A-Z]\w*\b/g, // PascalCase identifiers: RequestVote, AppendEntries, StateProbe, InstallSnapshot
   /\b(?:Raft|raftsim|etcd|raft|KV\.\w+|mvccpb\.\w+|clientv3|concurrency|tracker\/[\w.]+|Herlihy|Wing)\b/g,
   /scenarios\/[\w.-]+/g,
+  // Command lines and their flags as the etcd docs print them: etcdctl member promote, --initial-cluster-state existing, snapshot-count.
+  /\betcdctl(?:\s+[a-z][\w-]*){0,2}/g,
+  /--[\w-]+(?:[ =][a-z]+)?/g,
+  /\b[a-z]+(?:-[a-z]+)+\b/g,
+  /\b[A-Z]{2,}\b/g, // acronyms: WAL, TTL, MVCC
 ];
 
 /** The runs of three or more English words in a text once the proper names are taken out. */
