@@ -95,6 +95,24 @@ describe.skipIf(!haveChromium)('the etcdctl console in Chromium', () => {
     expect(Buffer.concat(chunks).toString('utf8')).toBe(yaml);
     const shown = await page.locator('[data-testid="etcd-entry"]').allTextContents();
 
+    // The timeline marks the grant on the leader's lane (the legend explains it), and the leader's
+    // inspector lists the lease: hex ID, TTL, time left, no keys attached.
+    const leader = await page.evaluate(() => window.__raftsim!.leader());
+    await page.evaluate(() => window.__raftsim!.timeline.fitAll());
+    await page.waitForFunction((id) => window.__raftsim!.timeline.drawnMarkers().some((m) => m.kind === 'leaseGrant' && m.label.includes(id)), leaseId, { timeout: WAIT_MS });
+    const mark = await page.evaluate((id) => window.__raftsim!.timeline.drawnMarkers().find((m) => m.kind === 'leaseGrant' && m.label.includes(id))!, leaseId);
+    expect(mark.lane).toBe(leader);
+    expect(mark.label).toBe(`The leader ${leader} applied a lease grant: lease ${leaseId}, TTL 10 s`);
+    expect(await page.getByTestId('legend-leaseGrant').textContent()).toBe('Lease granted');
+    await page.getByTestId(`lane-${leader}`).click();
+    await page.getByTestId('server-inspector').waitFor({ state: 'attached', timeout: WAIT_MS });
+    expect(await page.getByTestId('server-inspector').getAttribute('data-server')).toBe(leader);
+    const row = await page.locator(`[data-testid="inspector-leases"] tr[data-lease="${leaseId}"] td`).allTextContents();
+    expect(row[0]).toBe(leaseId);
+    expect(row[1]).toBe('10 s');
+    expect(Number.parseFloat(row[2])).toBeGreaterThan(0);
+    expect(row[3]).toBe('—');
+
     // Replayed in a fresh page: the same run, the same console.
     const fresh = await app.open('?scenario=basic-election&seed=7&play=0');
     await fresh.page.getByTestId('open-file').setInputFiles({ name: 'etcdctl-tour-recording.yaml', mimeType: 'application/yaml', buffer: Buffer.from(yaml, 'utf8') });

@@ -68,7 +68,7 @@ describe('timeline markers of issue 13', () => {
     expect(model.seen.installSnapshot).toBe(true);
     // A lesson without any of it keeps the legend as it was.
     const plain = lesson('basic-election').model;
-    expect(plain.seen).toEqual({ installSnapshot: false, snapshot: false, confChange: false, joint: false });
+    expect(plain.seen).toEqual({ installSnapshot: false, snapshot: false, confChange: false, joint: false, leaseGrant: false, leaseExpire: false, watchEvents: false });
   });
 });
 

@@ -20,7 +20,7 @@ import { memberIdFor } from '../etcdctl/members';
 import { parseCommandLine } from '../etcdctl/parse';
 import { execute, type CommandResult } from '../etcdctl/run';
 import type { EtcdClient } from '../etcdctl/client';
-import { EtcdLayer, type EngineEtcdClient, type EtcdEnv } from './etcd';
+import { EtcdLayer, type EngineEtcdClient, type EtcdEnv, type EtcdLeaseEvent } from './etcd';
 import { EtcdRun } from './etcdRun';
 import { TraceHasher } from './hash';
 import { EventHeap } from './heap';
@@ -895,6 +895,11 @@ export class Simulation implements SimKernel {
   etcdServerView(id: NodeId): ReturnType<EtcdLayer['serverView']> {
     this.server(id);
     return this.etcd.serverView(id);
+  }
+
+  /** Lease grants applied by the leader and lease expiries its lessor proposed, in time order (for the timeline; not in the trace). */
+  get etcdLeaseEvents(): readonly EtcdLeaseEvent[] {
+    return this.etcd.leaseEvents;
   }
 
   /** etcd's minimum lease TTL for this cluster, seconds (1.5 × the election timeout). */

@@ -31,7 +31,7 @@ import { EtcdClientError, type EtcdClient, type FullHeader, type KvResponseFor, 
 import { clientUrlFor, clusterIdFor, memberIdFor, peerUrlFor, type MemberId } from '../etcdctl/members';
 import { DEFAULT_QUOTA_BYTES, ERR_BAD_LEADER_TRANSFEREE, ERR_DEADLINE_EXCEEDED, ETCD_VERSION, STORAGE_VERSION } from '../etcdctl/memory';
 import { Pending } from '../etcdctl/pending';
-import { ERR_LEASE_NOT_FOUND, Lessor, WatchHub, drawLeaseId, effectiveLeaseTtl, minLeaseTtlSeconds, type CompactionRequest, type EtcdCommand, type KvRequest, type KvResponse, type KvStore, type LeaseId, type RequestOp, type WatchCreateRequest, type WatchResponse } from '../kv';
+import { ERR_LEASE_NOT_FOUND, Lessor, WatchHub, drawLeaseId, effectiveLeaseTtl, minLeaseTtlSeconds, type CompactionRequest, type EtcdCommand, type KvRequest, type KvResponse, type KvStore, type LeaseId, type RequestOp, type WatchCreateRequest, type WatchResponse, type WatcherInfo } from '../kv';
 import type { Command } from '../kv/types';
 import type { LogEntry, NodeId } from '../raft/types';
 import type { KvStateMachine } from '../kv/store';
@@ -90,6 +90,22 @@ export interface EtcdEnv {
   recordHistory(rec: HistoryRecord): void;
   nextOrder(): number;
   readonly config: { seed: number; heartbeatMs: number; electionTimeoutMs: [number, number]; clientTimeoutMs: number; reads: ReadMode };
+}
+
+/**
+ * A lease event for the timeline, ms of simulated time: `grant`: the leader (primary lessor)
+ * applied a LeaseGrant; `expire`: the leader's lessor found the lease's TTL run out and proposed
+ * its LeaseRevoke (etcd lessor.go revokeExpiredLeases), at log `index`.
+ */
+export interface EtcdLeaseEvent {
+  atMs: number;
+  kind: 'grant' | 'expire';
+  server: NodeId;
+  id: LeaseId;
+  /** grant: the TTL granted, seconds. */
+  ttlSeconds?: number;
+  /** expire: the revocation's log index. */
+  index?: number;
 }
 
 /** A proposal a server will answer once the entry at `index` (of `term`) is applied. */
@@ -183,6 +199,11 @@ export class EtcdLayer {
   private revokesRecorded = new Set<string>();
   /** Whether any etcd request was made (the simulation is then cloned by replay). */
   used = false;
+  /**
+   * Lease grants applied by a primary lessor and lease expiries its check proposed, in time order:
+   * what the timeline marks (not in the trace, so no traceHash changes; rebuilt by a replayed clone).
+   */
+  readonly leaseEvents: EtcdLeaseEvent[] = [];
   readonly minTtlSeconds: number;
 
   constructor(private env: EtcdEnv) {
@@ -457,7 +478,10 @@ export class EtcdLayer {
     const side = this.side(s);
     if (resp.op === 'leaseGrant') {
       if (!side.lessor.has(resp.id)) side.lessor.grant(resp.id, resp.ttl, this.env.localNow(s));
-      if (side.lessor.isPrimary) this.armLessor(s);
+      if (side.lessor.isPrimary) {
+        this.leaseEvents.push({ atMs: this.env.nowMs(), kind: 'grant', server: s.id, id: resp.id, ttlSeconds: resp.ttl });
+        this.armLessor(s);
+      }
     } else if (req.op === 'leaseRevoke' && resp.op === 'leaseRevoke') {
       side.lessor.revoke(req.id);
       const key = `${entry.term}:${index}`;
@@ -599,7 +623,9 @@ export class EtcdLayer {
     for (const id of side.lessor.expired(this.env.localNow(s))) {
       const invokeOrder = this.env.nextOrder();
       const r = this.env.propose(s, { type: 'etcd', request: { op: 'leaseRevoke', id } });
-      if (r.accepted) this.revokeProposals.set(`${r.term}:${r.index}`, { invokeMs: this.env.nowMs(), invokeOrder });
+      if (!r.accepted) continue;
+      this.revokeProposals.set(`${r.term}:${r.index}`, { invokeMs: this.env.nowMs(), invokeOrder });
+      this.leaseEvents.push({ atMs: this.env.nowMs(), kind: 'expire', server: s.id, id, index: r.index });
     }
     if (side.lessor.isPrimary) this.armLessor(s);
   }
@@ -642,14 +668,18 @@ export class EtcdLayer {
   }
 
   /** What the inspector shows of a server: its leases (with remaining ms on its clock, null if held forever) and watchers. */
-  serverView(id: NodeId): { primary: boolean; leases: Array<{ id: LeaseId; remainingMs: number | null }>; watchers: ReturnType<WatchHub['watchers']> } {
+  serverView(id: NodeId): { primary: boolean; leases: Array<{ id: LeaseId; remainingMs: number | null }>; watchers: Array<WatcherInfo & { client?: string }> } {
     const side = this.servers.get(id)!;
     const s = this.env.server(id);
     const now = this.env.localNow(s);
     return {
       primary: side.lessor.isPrimary,
       leases: side.lessor.ids().map((l) => ({ id: l, remainingMs: side.lessor.remainingMs(l, now) ?? null })),
-      watchers: side.hub.watchers(),
+      // each with the client whose stream it serves
+      watchers: side.hub.watchers().map((w) => {
+        const o = side.owners.get(w.watchId);
+        return o ? { ...w, client: o.clientId } : w;
+      }),
     };
   }
 

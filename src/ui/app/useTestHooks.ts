@@ -42,6 +42,7 @@ export function useTestHooks(wbRef: MutableRefObject<Workbench | null>, actorRef
     const w = () => wbRef.current;
     const timeline: TimelineApi = {
       arrowPoint: (id) => timelineApi.current?.arrowPoint(id) ?? null,
+      drawnMarkers: () => timelineApi.current?.drawnMarkers() ?? [],
       visibleMessages: () => timelineApi.current?.visibleMessages() ?? [],
       timeToX: (ms) => timelineApi.current?.timeToX(ms) ?? NaN,
       laneY: (id) => timelineApi.current?.laneY(id) ?? null,

@@ -17,8 +17,8 @@ import { messageColor, roleColor, type DrawnRole } from './colors';
 import { ExportButtons } from './ExportButtons';
 import { timelinePngBlob, timelineSvg, type LaneLabel, type TimelineFigure } from './exportImage';
 import { messageDetail, type Frame } from '../model/frame';
-import { t } from '../i18n';
-import { clearPointOn, CONF_COLOR, draw, geometry, nearestArrow, nearestMarker, SNAPSHOT_COLOR, type DrawResult, type Geometry } from './timelineDraw';
+import { t, tn } from '../i18n';
+import { clearPointOn, CONF_COLOR, draw, DROP_COLOR, geometry, LEASE_COLOR, markerAt, nearestArrow, nearestMarker, SNAPSHOT_COLOR, WATCH_COLOR, type DrawResult, type Geometry } from './timelineDraw';
 import { messageKind, type Marker, type MessageKind, type TimelineModel } from '../model/timelineModel';
 import { votersAt } from '../model/voters';
 import { timeText, whyContextOf, whyLine } from '../model/why';
@@ -50,6 +50,8 @@ export function fittedSpanMs(cursorMs: number, widthPx: number, electionTimeoutM
 /** Test hooks: screen coordinates of marks (viewport pixels). */
 export interface TimelineApi {
   arrowPoint(id: number): { x: number; y: number } | null;
+  /** The markers drawn now, with where each is (viewport pixels) and its label. */
+  drawnMarkers(): { kind: string; atMs: number; lane: string | null; x: number; y: number; label: string }[];
   visibleMessages(): { id: number; type: string; kind: string; from: string; to: string; sendMs: number; deliverMs: number; status: string }[];
   timeToX(ms: number): number;
   laneY(id: string): number | null;
@@ -262,7 +264,7 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
     } else if (marker) {
       const e = model.trace[marker.traceIndex];
       const w = e ? whyLine(e, size(marker.traceIndex), whyContextOf(wb.head.sim)) : null;
-      setTooltip({ x: px, y: py, lines: [timeText(marker.atMs), w ? w.text : t(`timeline.marker.${marker.kind}`)] });
+      setTooltip({ x: px, y: py, lines: [timeText(marker.atMs), w ? w.text : markerLabel(marker)] });
     } else if (tooltip) {
       setTooltip(null);
     }
@@ -324,6 +326,15 @@ export function Timeline({ wb, frame, playing, selectedMessage, selectedServer, 
         if (!p) return null;
         const rect = canvas.getBoundingClientRect();
         return { x: rect.left + p[0], y: rect.top + p[1] };
+      },
+      drawnMarkers: () => {
+        const d = lastDraw.current;
+        const rect = canvasRef.current?.getBoundingClientRect();
+        if (!d || !rect) return [];
+        return d.result.markers.map((m) => {
+          const [x, y] = markerAt(m, d, d.geo.laneH);
+          return { kind: m.kind, atMs: m.atMs, lane: m.lane, x: rect.left + x, y: rect.top + y, label: markerLabel(m) };
+        });
       },
       visibleMessages: () =>
         (lastDraw.current?.result.drawn ?? []).map((r) => ({
@@ -503,7 +514,13 @@ function laneLabels(frame: Frame, geo: Geometry, servers: NodeId[], clients: str
   return labels;
 }
 
-/** The legend; InstallSnapshot and the issue 13 markers only once the run has them (`seen`). */
+/** A marker's words when no trace event explains it (its screen-reader and tooltip label). */
+export function markerLabel(m: Marker): string {
+  if (m.kind === 'watchEvents') return tn('timeline.marker.watchEvents', Number(m.params?.n ?? 0), m.params);
+  return t(`timeline.marker.${m.kind}`, m.params);
+}
+
+/** The legend; InstallSnapshot, the issue 13 and the etcd markers only once the run has them (`seen`). */
 function TimelineLegend({ seen }: { seen: TimelineModel['seen'] }) {
   const kinds: Extract<MessageKind, 'RequestVote' | 'RequestVoteResponse' | 'AppendEntries' | 'Heartbeat' | 'AppendEntriesResponse' | 'ClientRequest' | 'ClientResponse' | 'InstallSnapshot' | 'InstallSnapshotResponse'>[] = ['RequestVote', 'RequestVoteResponse', 'AppendEntries', 'Heartbeat', 'AppendEntriesResponse', 'ClientRequest', 'ClientResponse'];
   if (seen.installSnapshot) kinds.push('InstallSnapshot', 'InstallSnapshotResponse');
@@ -607,6 +624,34 @@ function TimelineLegend({ seen }: { seen: TimelineModel['seen'] }) {
             <path d="M3,6.5L9,6.5M3,10L9,10" stroke="#ffffff" strokeWidth="1.3" />
           </svg>
           {t('legend.snapshot')}
+        </span>
+      )}
+      {seen.leaseGrant && (
+        <span className="legend-item" data-testid="legend-leaseGrant">
+          <svg width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="6.5" fill={LEASE_COLOR} />
+            <path d="M7,3L7,7L10,8.5" fill="none" stroke="#ffffff" strokeWidth="1.5" />
+          </svg>
+          {t('legend.leaseGrant')}
+        </span>
+      )}
+      {seen.leaseExpire && (
+        <span className="legend-item" data-testid="legend-leaseExpire">
+          <svg width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="5.8" fill="#ffffff" stroke={LEASE_COLOR} strokeWidth="1.6" />
+            <path d="M7,3.5L7,7L9.5,8.2" fill="none" stroke={LEASE_COLOR} strokeWidth="1.3" />
+            <path d="M2,12L12,2" stroke={DROP_COLOR} strokeWidth="1.8" />
+          </svg>
+          {t('legend.leaseExpire')}
+        </span>
+      )}
+      {seen.watchEvents && (
+        <span className="legend-item" data-testid="legend-watchEvents">
+          <svg width="16" height="12" aria-hidden="true">
+            <rect x="0.5" y="0.5" width="15" height="11" rx="5.5" fill={WATCH_COLOR} />
+            <text x="8" y="9" textAnchor="middle" fontSize="8.5" fontWeight="700" fill="#ffffff">2</text>
+          </svg>
+          {t('legend.watchEvents')}
         </span>
       )}
     </div>

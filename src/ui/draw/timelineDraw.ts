@@ -108,6 +108,10 @@ function openHead(ctx: DrawContext, x1: number, y1: number, x2: number, y2: numb
 export const CONF_COLOR = '#5f3dc4';
 /** Snapshot markers: the InstallSnapshot arrows' colour. */
 export const SNAPSHOT_COLOR = '#a0522d';
+/** Lease grant / expiry markers (etcd's lessor). */
+export const LEASE_COLOR = '#1864ab';
+/** Watch-events markers on a client's lane. */
+export const WATCH_COLOR = '#0c8599';
 
 const KIND_INDEX: Record<MessageKind, number> = {
   RequestVote: 0, RequestVoteResponse: 1, AppendEntries: 2, Heartbeat: 3, AppendEntriesResponse: 4, ClientRequest: 5, ClientResponse: 6,
@@ -131,7 +135,8 @@ function star(ctx: DrawContext, x: number, y: number, r: number): void {
   ctx.closePath();
 }
 
-const DROP_COLOR = '#e03131';
+/** Dropped messages (and the legend's cross). */
+export const DROP_COLOR = '#e03131';
 /** Segments per stroked path and marks per filled path (see the chunking note in draw). */
 const LINE_CHUNK = 400;
 const HEAD_CHUNK = 100;
@@ -620,6 +625,53 @@ function drawMarker(ctx: DrawContext, m: Marker, o: DrawOptions, bandH: number, 
       ctx.stroke();
       break;
     }
+    case 'leaseGrant':
+    case 'leaseExpire': {
+      // A clock (a lease is a TTL counted down); expired: hollow, struck through.
+      const r = 7 * s;
+      const grant = m.kind === 'leaseGrant';
+      ctx.fillStyle = grant ? LEASE_COLOR : '#ffffff';
+      ctx.strokeStyle = grant ? '#ffffff' : LEASE_COLOR;
+      ctx.lineWidth = grant ? 1.5 : 2;
+      ctx.beginPath();
+      ctx.arc(px, py, r, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+      ctx.strokeStyle = grant ? '#ffffff' : LEASE_COLOR;
+      ctx.lineWidth = 1.6;
+      ctx.beginPath();
+      ctx.moveTo(px, py - 4 * s);
+      ctx.lineTo(px, py);
+      ctx.lineTo(px + 3 * s, py + 1.5 * s);
+      ctx.stroke();
+      if (!grant) {
+        ctx.strokeStyle = DROP_COLOR;
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.moveTo(px - 5.5 * s, py + 5.5 * s);
+        ctx.lineTo(px + 5.5 * s, py - 5.5 * s);
+        ctx.stroke();
+      }
+      break;
+    }
+    case 'watchEvents': {
+      // A pill with the number of events the response carried.
+      const label = String(m.params?.n ?? '');
+      const w = Math.max(14, 6 + label.length * 6.5) * s;
+      const h = 12 * s;
+      ctx.fillStyle = WATCH_COLOR;
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.roundRect(px - w / 2, py - h / 2, w, h, h / 2);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = '#ffffff';
+      ctx.font = '700 9px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText(label, px, py + 3);
+      break;
+    }
     case 'snapshot':
       // A page with a folded corner: the state machine written out.
       ctx.strokeStyle = '#ffffff';
@@ -672,6 +724,11 @@ export function nearestArrow(drawn: MessageRecord[], px: number, py: number, x: 
     }
   }
   return best;
+}
+
+/** Where marker `m` is drawn, canvas pixels (lanes of height `laneH`). */
+export function markerAt(m: Marker, o: Pick<DrawOptions, 'x' | 'geo'>, laneH: number): [number, number] {
+  return markerPoint(m, o as DrawOptions, Math.max(10, Math.round(laneH * 0.36)));
 }
 
 export function nearestMarker(markers: Marker[], px: number, py: number, o: Pick<DrawOptions, 'x' | 'geo'>, laneH: number, maxPx = 10): Marker | null {

@@ -8,7 +8,8 @@ import { t } from '../i18n';
 import { countdownText, kvHistory, kvView, watchedRange, type KvSource } from './kvView';
 
 /** A lease's time left, as the panel shows it. */
-function Countdown({ ms, ttlSeconds }: { ms: number | null | undefined; ttlSeconds?: number }) {
+/** A lease's time left (`—` without a lease, "held" when no lessor counts it, "expired" at 0), shared with the inspector. */
+export function Countdown({ ms, ttlSeconds }: { ms: number | null | undefined; ttlSeconds?: number }) {
   if (ms === undefined) return <span>—</span>;
   if (ms === null) return <span className="kv-countdown" title={t('kvp.heldTitle')}>{t('kvp.held')}</span>;
   if (ms <= 0) return <span className="kv-countdown soon">{t('kvp.expired')}</span>;

@@ -10,6 +10,7 @@
  * The KV panel reads the cursor run's stores, and the time left of each lease from the lessor
  * of the server that leads (its own clock: `clockRate` shows).
  */
+import type { Simulation } from '../../sim/engine';
 import type { EtcdRun } from '../../sim/etcdRun';
 import type { Workbench } from '../model/workbench';
 import { freshName, namePrefixFor, type ConsoleBackend, type ConsoleEntry, type EntryState } from './backend';
@@ -68,18 +69,22 @@ export function engineBackend(wb: Workbench, act: (a: Parameters<Workbench['act'
 
 /** The KV panel's source on the run at the cursor. */
 export function engineKvSource(wb: Workbench): KvSource {
+  return simKvSource(() => wb.runner.sim);
+}
+
+/** A KV source reading the simulation `sim()` returns (each call: the run at the cursor may change). */
+export function simKvSource(sim: () => Simulation): KvSource {
   return {
-    servers: () => [...wb.runner.sim.serverIds],
+    servers: () => [...sim().serverIds],
     store: (id) => {
-      const s = wb.runner.sim.server(id);
+      const s = sim().server(id);
       return s.up ? s.sm.store : null;
     },
-    watchers: (id) => (wb.runner.sim.server(id).up ? wb.runner.sim.etcdServerView(id).watchers : []),
+    watchers: (id) => (sim().server(id).up ? sim().etcdServerView(id).watchers : []),
     remainingMs: (id) => {
-      const sim = wb.runner.sim;
-      const leader = sim.leader();
+      const leader = sim().leader();
       if (!leader) return null;
-      const view = sim.etcdServerView(leader.id);
+      const view = sim().etcdServerView(leader.id);
       if (!view.primary) return null;
       return view.leases.find((l) => l.id === id)?.remainingMs ?? null;
     },

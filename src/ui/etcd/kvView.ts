@@ -21,6 +21,9 @@ export interface KvLeaseRow {
   keys: string[];
 }
 
+/** A watcher on a server's WatchHub, with the client whose watch stream it serves (absent when not known, e.g. the in-memory member). */
+export type KvWatcherRow = WatcherInfo & { client?: string };
+
 /** One kept version of a key (a put, or a deletion's tombstone). */
 export interface KvHistoryRow {
   /** etcd revision.main / revision.sub of the write. */
@@ -33,8 +36,8 @@ export interface KvHistoryRow {
 export interface KvView {
   /** The server whose store this is. */
   server: string;
-  /** Its watchers (etcd's watchable store), ascending by watch ID. */
-  watchers: WatcherInfo[];
+  /** Its watchers (etcd's watchable store), ascending by watch ID, each with the client it serves when known. */
+  watchers: KvWatcherRow[];
   revision: number;
   /** etcd compactMainRev (-1: never compacted). */
   compactRevision: number;
@@ -51,7 +54,7 @@ export interface KvSource {
   /** Time left of lease `id` on the leader's clock, ms; null when no lessor counts it (no leader, or the lessor holds it forever). */
   remainingMs(id: LeaseId): number | null;
   /** The watchers registered on the server (its WatchHub), ascending by watch ID; none when down or unknown. */
-  watchers(server: string): WatcherInfo[];
+  watchers(server: string): KvWatcherRow[];
 }
 
 /** The panel's view of `server`'s store (null when it is down). Keys ascending, leases by ID. */

@@ -59,6 +59,21 @@ export const etcdEn = {
   'kvp.watchersOn': 'Watchers on {server}',
   'kvp.watches': 'watches',
   'kvp.nextRevision': 'next revision',
+  // Timeline: the etcd markers (lease grant / expiry on the leader, watch responses delivered to a client) and the legend
+  'timeline.marker.leaseGrant': 'The leader {server} applied a lease grant: lease {id}, TTL {ttl} s',
+  'timeline.marker.leaseExpire': 'Lease {id} expired: the lessor of the leader {server} proposes its revocation',
+  'timeline.marker.watchEvents.one': '1 watch event delivered to {client} (sent by {server})',
+  'timeline.marker.watchEvents': '{n} watch events delivered to {client} (sent by {server})',
+  'legend.leaseGrant': 'Lease granted',
+  'legend.leaseExpire': 'Lease expired',
+  'legend.watchEvents': 'Watch events delivered (their count)',
+  // Inspector: a server's leases and watchers
+  'inspect.etcdLeases': 'Leases in {id}’s store',
+  'inspect.etcdLeasesNote': 'Time left as the leader’s lessor counts it.',
+  'inspect.etcdWatchers': 'Watchers on {id}',
+  'inspect.watchClient': 'client',
+  'inspect.fromRevision': 'from revision',
+  'inspect.fromNow': 'now',
 } as const;
 
 /** Simplified Chinese of `etcdEn` (the type makes a missing key a compile error). */
@@ -116,4 +131,17 @@ export const etcdZh: Record<keyof typeof etcdEn, string> = {
   'kvp.watchersOn': '{server} 上的监听',
   'kvp.watches': '监听范围',
   'kvp.nextRevision': '下一个修订号',
+  'timeline.marker.leaseGrant': '领导者 {server} 应用了一次租约授予：租约 {id}，TTL {ttl} 秒',
+  'timeline.marker.leaseExpire': '租约 {id} 已过期：领导者 {server} 的 lessor 提议撤销它',
+  'timeline.marker.watchEvents.one': '1 个监听事件送达 {client}（由 {server} 发出）',
+  'timeline.marker.watchEvents': '{n} 个监听事件送达 {client}（由 {server} 发出）',
+  'legend.leaseGrant': '授予租约',
+  'legend.leaseExpire': '租约过期',
+  'legend.watchEvents': '送达的监听事件（及其数量）',
+  'inspect.etcdLeases': '{id} 存储中的租约',
+  'inspect.etcdLeasesNote': '剩余时间按领导者的 lessor 计算。',
+  'inspect.etcdWatchers': '{id} 上的监听',
+  'inspect.watchClient': '客户端',
+  'inspect.fromRevision': '起始修订号',
+  'inspect.fromNow': '当前',
 };

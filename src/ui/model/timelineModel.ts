@@ -32,15 +32,30 @@ export interface TermChange {
  * `jointLeave`: the leader entered / left a joint configuration (Raft paper §6); `snapshot`: a
  * server took a snapshot or installed one sent by the leader (paper §7).
  */
-export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed' | 'confChange' | 'jointEnter' | 'jointLeave' | 'snapshot';
+export type MarkerKind = 'elected' | 'commit' | 'crash' | 'restart' | 'fault' | 'caption' | 'invariant' | 'stepFailed' | 'confChange' | 'jointEnter' | 'jointLeave' | 'snapshot' | EtcdMarkerKind;
+
+/**
+ * Issue 14's etcd markers: `leaseGrant`: the leader (etcd's primary lessor) applied a LeaseGrant;
+ * `leaseExpire`: the leader's lessor found a lease's TTL run out and proposed its LeaseRevoke
+ * (etcd lessor.go, etcdserver revokeExpiredLeases); `watchEvents`: a watch response with events
+ * was delivered to the watching client (on the client's lane). Derived from the engine's
+ * `etcdLeaseEvents` and the message log, not from the trace.
+ */
+export type EtcdMarkerKind = 'leaseGrant' | 'leaseExpire' | 'watchEvents';
 
 export interface Marker {
   atMs: number;
   kind: MarkerKind;
-  /** The server lane it sits on, or null for the events row (captions, network-wide faults). */
+  /** The lane it sits on (a server, or a client for `watchEvents`), or null for the events row (captions, network-wide faults). */
   lane: NodeId | null;
-  /** Index of the trace event in the head's trace (for the "why" text). */
+  /** Index of the trace event in the head's trace (for the "why" text); -1 for the etcd markers (no trace event). */
   traceIndex: number;
+  /**
+   * The etcd markers' words for their label (`timeline.marker.<kind>`): `id` the lease ID (hex),
+   * `ttl` its TTL in s, `server`; for `watchEvents` `n` the number of events, `client`, `server`
+   * (the sender) and `message` (the EtcdResponse's message id).
+   */
+  params?: Record<string, string | number>;
 }
 
 /** Message kinds as drawn (a heartbeat is an AppendEntries without entries). */
@@ -113,6 +128,8 @@ export class TimelineModel {
   private lastTerm = new Map<NodeId, number>();
   /** The log index of the last configuration change marked. */
   private confMarked = 0;
+  /** How many of the engine's etcdLeaseEvents were turned into markers. */
+  private leaseScanned = 0;
   /** The longest sendMs → deliverMs of a finished message (bounds the visible-window search). */
   private maxSpan = 0;
 
@@ -132,7 +149,7 @@ export class TimelineModel {
   /** Bumped whenever something was added (for cheap redraw checks). */
   version = 0;
   /** What the legend needs to explain: an InstallSnapshot was sent, a snapshot marker, a configuration change or joint marker. */
-  seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
+  seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false, leaseGrant: false, leaseExpire: false, watchEvents: false };
 
   private reset(head: ScenarioRunner): void {
     const sim = head.sim;
@@ -149,8 +166,9 @@ export class TimelineModel {
     this.terms = new Map();
     this.lastTerm = new Map();
     this.markers = [];
-    this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false };
+    this.seen = { installSnapshot: false, snapshot: false, confChange: false, joint: false, leaseGrant: false, leaseExpire: false, watchEvents: false };
     this.confMarked = 0;
+    this.leaseScanned = 0;
     const spares = new Set(sim.config.spares ?? []);
     for (const id of this.servers) {
       const t0 = sim.config.initial?.get(id)?.currentTerm ?? 0;
@@ -163,12 +181,13 @@ export class TimelineModel {
   /** Brings the model up to date with the branch head `head`. */
   sync(head: ScenarioRunner): void {
     const sim = head.sim;
-    if (head !== this.head || sim.trace !== this.traceArr || sim.messages !== this.msgArr || sim.trace.length < this.traceScanned || sim.messages.length < this.msgScanned) {
+    if (head !== this.head || sim.trace !== this.traceArr || sim.messages !== this.msgArr || sim.trace.length < this.traceScanned || sim.messages.length < this.msgScanned || sim.etcdLeaseEvents.length < this.leaseScanned) {
       this.reset(head);
     }
     this.trace = sim.trace;
     this.messages = sim.messages;
-    const changed = sim.trace.length !== this.traceScanned || sim.messages.length !== this.msgScanned || this.endMs !== sim.nowMs;
+    const leaseEvents = sim.etcdLeaseEvents;
+    const changed = sim.trace.length !== this.traceScanned || sim.messages.length !== this.msgScanned || leaseEvents.length !== this.leaseScanned || this.endMs !== sim.nowMs;
     this.endMs = sim.nowMs;
     if (!changed && this.open.length === 0) return;
 
@@ -190,7 +209,7 @@ export class TimelineModel {
         if (ownTerm) this.observeTerm(m.from, r.sendMs, m.term);
         if (m.type === 'InstallSnapshot') this.seen.installSnapshot = true;
         if (r.status === 'inFlight') this.open.push(r);
-        else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
+        else this.finished(r);
       }
     }
     this.traceScanned = trace.length;
@@ -199,11 +218,34 @@ export class TimelineModel {
       const still: MessageRecord[] = [];
       for (const r of this.open) {
         if (r.status === 'inFlight') still.push(r);
-        else this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
+        else this.finished(r);
       }
       this.open = still;
     }
+    for (; this.leaseScanned < leaseEvents.length; this.leaseScanned++) {
+      const e = leaseEvents[this.leaseScanned];
+      const kind = e.kind === 'grant' ? 'leaseGrant' : 'leaseExpire';
+      this.insertMarker({ atMs: e.atMs, kind, lane: e.server, traceIndex: -1, params: e.kind === 'grant' ? { id: e.id, ttl: e.ttlSeconds ?? 0, server: e.server } : { id: e.id, server: e.server } });
+      this.seen[kind] = true;
+    }
     this.version++;
+  }
+
+  /** A message stopped being in flight: its span, and a watchEvents marker for a delivered watch response with events. */
+  private finished(r: MessageRecord): void {
+    this.maxSpan = Math.max(this.maxSpan, r.deliverMs - r.sendMs);
+    const m = r.msg;
+    if (r.status !== 'delivered' || m.type !== 'EtcdResponse' || m.body.kind !== 'watch' || m.body.response.events.length === 0) return;
+    this.insertMarker({ atMs: r.deliverMs, kind: 'watchEvents', lane: m.to, traceIndex: -1, params: { n: m.body.response.events.length, client: m.to, server: m.from, message: r.id } });
+    this.seen.watchEvents = true;
+  }
+
+  /** Inserts a marker keeping `markers` ordered by time (after those of the same instant); etcd markers may come after later trace markers. */
+  private insertMarker(mk: Marker): void {
+    const ms = this.markers;
+    let k = ms.length;
+    while (k > 0 && ms[k - 1].atMs > mk.atMs) k--;
+    ms.splice(k, 0, mk);
   }
 
   private observeTerm(node: NodeId, atMs: number, term: number): void {
@@ -228,18 +270,18 @@ export class TimelineModel {
         this.pushSegment(e.node, { startMs: e.atMs, role: e.to, term: e.term });
         return;
       case 'note':
-        if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.markers.push({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
-        else if (e.note.kind === 'electionWon') this.markers.push({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
+        if (e.note.kind === 'commitAdvanced' && e.note.replicas > 0) this.insertMarker({ atMs: e.atMs, kind: 'commit', lane: e.node, traceIndex: index });
+        else if (e.note.kind === 'electionWon') this.insertMarker({ atMs: e.atMs, kind: 'elected', lane: e.node, traceIndex: index });
         else if (e.note.kind === 'confChangeApplied' && e.note.index > this.confMarked && this.segments.get(e.node)?.at(-1)?.role === 'leader') {
           // On the leader only (every member applies it), once per change (a new leader applying
           // an entry the old one had applied is not a new change): where the configuration changed.
           this.confMarked = e.note.index;
           const kind = e.note.joint === 'entered' ? 'jointEnter' : e.note.joint === 'left' ? 'jointLeave' : 'confChange';
-          this.markers.push({ atMs: e.atMs, kind, lane: e.node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind, lane: e.node, traceIndex: index });
           if (kind === 'confChange') this.seen.confChange = true;
           else this.seen.joint = true;
         } else if (e.note.kind === 'snapshotTaken' || e.note.kind === 'snapshotRestored') {
-          this.markers.push({ atMs: e.atMs, kind: 'snapshot', lane: e.node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind: 'snapshot', lane: e.node, traceIndex: index });
           this.seen.snapshot = true;
         }
         return;
@@ -247,27 +289,27 @@ export class TimelineModel {
         const node = e.nodes.length === 1 ? e.nodes[0] : null;
         if (e.action === 'crash' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'down', term: this.lastTerm.get(node) ?? 0 });
-          this.markers.push({ atMs: e.atMs, kind: 'crash', lane: node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind: 'crash', lane: node, traceIndex: index });
         } else if (e.action === 'start' && node) {
           // A spare's process starts when a change that adds it is accepted (it runs as a follower).
           this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
-          this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
         } else if (e.action === 'restart' && node) {
           this.pushSegment(node, { startMs: e.atMs, role: 'follower', term: this.lastTerm.get(node) ?? 0 });
-          this.markers.push({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind: 'restart', lane: node, traceIndex: index });
         } else {
-          this.markers.push({ atMs: e.atMs, kind: 'fault', lane: node, traceIndex: index });
+          this.insertMarker({ atMs: e.atMs, kind: 'fault', lane: node, traceIndex: index });
         }
         return;
       }
       case 'caption':
-        this.markers.push({ atMs: e.atMs, kind: 'caption', lane: null, traceIndex: index });
+        this.insertMarker({ atMs: e.atMs, kind: 'caption', lane: null, traceIndex: index });
         return;
       case 'invariant':
-        this.markers.push({ atMs: e.atMs, kind: 'invariant', lane: null, traceIndex: index });
+        this.insertMarker({ atMs: e.atMs, kind: 'invariant', lane: null, traceIndex: index });
         return;
       case 'step':
-        if (!e.ok) this.markers.push({ atMs: e.atMs, kind: 'stepFailed', lane: null, traceIndex: index });
+        if (!e.ok) this.insertMarker({ atMs: e.atMs, kind: 'stepFailed', lane: null, traceIndex: index });
         return;
       case 'client':
         return;
