@@ -5,9 +5,8 @@
  */
 import { useId, useState } from 'react';
 import { t } from '../i18n';
-import { countdownText, kvHistory, kvView, watchedRange, type KvSource } from './kvView';
+import { countdownText, kvHistory, kvView, watchedRange, type KvLeaseRow, type KvSource, type KvWatcherRow } from './kvView';
 
-/** A lease's time left, as the panel shows it. */
 /** A lease's time left (`—` without a lease, "held" when no lessor counts it, "expired" at 0), shared with the inspector. */
 export function Countdown({ ms, ttlSeconds }: { ms: number | null | undefined; ttlSeconds?: number }) {
   if (ms === undefined) return <span>—</span>;
@@ -95,51 +94,13 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
         {view && view.leases.length > 0 && (
           <>
             <h3 className="inspector-sub">{t('kvp.leases')}</h3>
-            <table className="grid-table" data-testid="kv-leases">
-              <thead>
-                <tr>
-                  <th scope="col">lease</th>
-                  <th scope="col">TTL</th>
-                  <th scope="col">{t('kvp.timeLeft')}</th>
-                  <th scope="col">{t('kvp.attached')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.leases.map((l) => (
-                  <tr key={l.id}>
-                    <td className="mono">{l.id}</td>
-                    <td>{t('kvp.seconds', { n: l.ttlSeconds })}</td>
-                    <td>
-                      <Countdown ms={l.remainingMs} ttlSeconds={l.ttlSeconds} />
-                    </td>
-                    <td className="mono">{l.keys.join(' ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <LeasesTable leases={view.leases} testId="kv-leases" />
           </>
         )}
         {view && view.watchers.length > 0 && (
           <>
             <h3 className="inspector-sub">{t('kvp.watchersOn', { server })}</h3>
-            <table className="grid-table" data-testid="kv-watchers">
-              <thead>
-                <tr>
-                  <th scope="col">watch ID</th>
-                  <th scope="col">{t('kvp.watches')}</th>
-                  <th scope="col">{t('kvp.nextRevision')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.watchers.map((w) => (
-                  <tr key={w.watchId}>
-                    <td>{w.watchId}</td>
-                    <td className="mono">{watchedRange(w)}</td>
-                    <td>{w.nextRevision}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <WatchersTable watchers={view.watchers} testId="kv-watchers" />
           </>
         )}
         {selected !== null && (
@@ -180,5 +141,61 @@ export function KvPanel({ source, leaderId, markLeader }: { source: KvSource; le
         )}
       </div>
     </section>
+  );
+}
+
+/** A server's leases (ID in hex, granted TTL, time left on the leader's lessor, attached keys; etcd lessor.go): the KV panel's and the inspector's table. */
+export function LeasesTable({ leases, testId }: { leases: readonly KvLeaseRow[]; testId: string }) {
+  return (
+    <table className="grid-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">lease</th>
+          <th scope="col">TTL</th>
+          <th scope="col">{t('kvp.timeLeft')}</th>
+          <th scope="col">{t('kvp.attached')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {leases.map((l) => (
+          <tr key={l.id} data-lease={l.id}>
+            <td className="mono">{l.id}</td>
+            <td>{t('kvp.seconds', { n: l.ttlSeconds })}</td>
+            <td>
+              <Countdown ms={l.remainingMs} ttlSeconds={l.ttlSeconds} />
+            </td>
+            <td className="mono">{l.keys.join(' ') || '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The watchers on a server's WatchHub (what each watches, from which revision, the next one due, for which client; etcd mvcc watchable store): the KV panel's and the inspector's table. */
+export function WatchersTable({ watchers, testId }: { watchers: readonly KvWatcherRow[]; testId: string }) {
+  return (
+    <table className="grid-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">watch ID</th>
+          <th scope="col">{t('kvp.watches')}</th>
+          <th scope="col">{t('inspect.fromRevision')}</th>
+          <th scope="col">{t('kvp.nextRevision')}</th>
+          <th scope="col">{t('inspect.watchClient')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {watchers.map((w) => (
+          <tr key={w.watchId}>
+            <td>{w.watchId}</td>
+            <td className="mono">{watchedRange(w)}</td>
+            <td>{w.startRevision > 0 ? w.startRevision : t('inspect.fromNow')}</td>
+            <td>{w.nextRevision}</td>
+            <td>{w.client ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

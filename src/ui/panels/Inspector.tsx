@@ -22,9 +22,9 @@ import { entryAt, lastLogIndex } from '../model/logView';
 import { votersAt } from '../model/voters';
 import type { Workbench } from '../model/workbench';
 import { actionText } from '../model/actionText';
-import { Countdown } from '../etcd/KvPanel';
+import { LeasesTable, WatchersTable } from '../etcd/KvPanel';
 import { engineKvSource } from '../etcd/engineBackend';
-import { kvView, watchedRange, type KvView } from '../etcd/kvView';
+import { kvView, type KvView } from '../etcd/kvView';
 import './inspector.css';
 
 export type InspectorTab = 'server' | 'message' | 'branches';
@@ -277,56 +277,14 @@ function EtcdTables({ view }: { view: KvView }) {
       {view.leases.length > 0 && (
         <>
           <h3 className="inspector-sub">{t('inspect.etcdLeases', { id: view.server })}</h3>
-          <table className="grid-table" data-testid="inspector-leases">
-            <thead>
-              <tr>
-                <th scope="col">lease</th>
-                <th scope="col">TTL</th>
-                <th scope="col">{t('kvp.timeLeft')}</th>
-                <th scope="col">{t('kvp.attached')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.leases.map((l) => (
-                <tr key={l.id} data-lease={l.id}>
-                  <td className="mono">{l.id}</td>
-                  <td>{t('kvp.seconds', { n: l.ttlSeconds })}</td>
-                  <td>
-                    <Countdown ms={l.remainingMs} ttlSeconds={l.ttlSeconds} />
-                  </td>
-                  <td className="mono">{l.keys.join(' ') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <LeasesTable leases={view.leases} testId="inspector-leases" />
           <p className="inspector-note">{t('inspect.etcdLeasesNote')}</p>
         </>
       )}
       {view.watchers.length > 0 && (
         <>
           <h3 className="inspector-sub">{t('inspect.etcdWatchers', { id: view.server })}</h3>
-          <table className="grid-table" data-testid="inspector-watchers">
-            <thead>
-              <tr>
-                <th scope="col">watch ID</th>
-                <th scope="col">{t('kvp.watches')}</th>
-                <th scope="col">{t('inspect.fromRevision')}</th>
-                <th scope="col">{t('kvp.nextRevision')}</th>
-                <th scope="col">{t('inspect.watchClient')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.watchers.map((w) => (
-                <tr key={w.watchId}>
-                  <td>{w.watchId}</td>
-                  <td className="mono">{watchedRange(w)}</td>
-                  <td>{w.startRevision > 0 ? w.startRevision : t('inspect.fromNow')}</td>
-                  <td>{w.nextRevision}</td>
-                  <td>{w.client ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <WatchersTable watchers={view.watchers} testId="inspector-watchers" />
         </>
       )}
     </>
