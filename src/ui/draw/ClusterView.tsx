@@ -370,7 +370,8 @@ function roleWords(v: ServerView, role: StyledRole): string {
   const roleName = t(`server.role.${role}`);
   if (v.membership === 'spare') return t('server.member.spare');
   if (v.membership === 'learner' && role !== 'crashed') return t('server.member.learner');
-  if (v.membership === 'removed') return t('server.member.removed', { role: roleName });
+  // One word inside the circle (a role plus "(removed)" overflowed it); the minus icon and fading say the rest, the log panel the role.
+  if (v.membership === 'removed') return t('server.member.removedShort');
   return roleName;
 }
 
